@@ -1,0 +1,261 @@
+"""Article pages to :class:`Article`: metadata by precedence, body by selector or trafilatura.
+
+Precedence for each field (docs/sources.md, "Extraction"): the source's override
+selector, then JSON-LD, then OpenGraph/meta, then the DOM, then trafilatura's guess.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+import trafilatura
+from parsel import Selector
+
+from diplofeed.errors import ExtractionError
+from storage.normalize import clean_text
+
+from .dates import parse_date
+from .language import detect_language
+from .model import Article
+from .text import element_to_paragraphs, paragraphs_to_html, strip_boilerplate
+
+if TYPE_CHECKING:
+    from crawler.registry import Source
+
+__all__ = ["parse_article"]
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenews", "blogposting", "analysisnewsarticle"}
+_TITLE_SUFFIX = re.compile(r"\s+[|—–-]\s+[^|—–-]{2,40}$")
+
+
+def _jsonld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
+    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+        try:
+            data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw))
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                kinds = item.get("@type", "")
+                kinds = kinds if isinstance(kinds, list) else [kinds]
+                if any(str(k).lower() in _ARTICLE_TYPES for k in kinds):
+                    yield item
+
+
+def _first(sel: Selector, *queries: str) -> str | None:
+    for query in queries:
+        if not query:
+            continue
+        values = [clean_text(v) for v in sel.css(query).getall()]
+        for value in values:
+            if value:
+                return value
+    return None
+
+
+def _css_text(sel: Selector, query: str) -> str | None:
+    """Text of the first element matching ``query`` (or the attribute it selects)."""
+    if not query:
+        return None
+    if "::" in query:
+        return _first(sel, query)
+    node = sel.css(query)
+    if not node:
+        return None
+    return clean_text(" ".join(node[0].css("::text").getall())) or None
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("url")
+    return clean_text(str(value)) if value else None
+
+
+def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | None:
+    title = _css_text(sel, source.extract.title)
+    if title:
+        return title
+    for obj in ld:
+        if obj.get("headline"):
+            return clean_text(str(obj["headline"]))
+    og = _first(sel, 'meta[property="og:title"]::attr(content)')
+    if og:
+        return og
+    h1 = _css_text(sel, "h1")
+    if h1:
+        return h1
+    page_title = _first(sel, "title::text")
+    return _TITLE_SUFFIX.sub("", page_title) if page_title else None
+
+
+def _published(
+    sel: Selector, html: str, url: str, source: Source, ld: list[dict[str, Any]], now: datetime | None
+) -> tuple[datetime | None, str]:
+    tz = source.tz
+    visible = _css_text(sel, source.extract.date)
+    if visible:
+        moment = parse_date(visible, tz, now=now)
+        if moment:
+            return moment, "page"
+        logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
+    for obj in ld:
+        moment = parse_date(str(obj.get("datePublished") or ""), tz)
+        if moment:
+            return moment, "jsonld"
+    meta = _first(
+        sel,
+        'meta[property="article:published_time"]::attr(content)',
+        'meta[itemprop="datePublished"]::attr(content)',
+        '[itemprop="datePublished"]::attr(datetime)',
+        'meta[name="pubdate"]::attr(content)',
+        'meta[name="publish-date"]::attr(content)',
+        "article time::attr(datetime)",
+        "time[datetime]::attr(datetime)",
+    )
+    moment = parse_date(meta, tz)
+    if moment:
+        return moment, "meta"
+    # Last resort: htmldate's reading (day precision only, no zone: read in the source's).
+    found = trafilatura.extract_metadata(html, default_url=url)
+    if found is not None and found.date:
+        moment = parse_date(str(found.date), tz)
+        if moment:
+            return moment, "htmldate"
+    return None, "none"
+
+
+def _body_paragraphs(html: str, sel_root: lxml.html.HtmlElement | None, url: str, source: Source) -> list[str]:
+    if sel_root is not None:
+        return element_to_paragraphs(sel_root)
+    text = trafilatura.extract(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=False,
+    )
+    return [p for p in clean_text(text).split("\n") if p.strip()] if text else []
+
+
+def _body_root(html: str, source: Source) -> lxml.html.HtmlElement | None:
+    if not source.extract.body:
+        return None
+    doc = lxml.html.document_fromstring(html)
+    try:
+        nodes = doc.cssselect(source.extract.body)
+    except Exception as exc:  # cssselect.SelectorError; the registry validated the rest
+        raise ExtractionError(f"{source.id}: bad body selector {source.extract.body!r}: {exc}") from exc
+    if not nodes:
+        return None
+    root = nodes[0]
+    for query in source.extract.drop:
+        for node in root.cssselect(query):
+            node.drop_tree()
+    return root
+
+
+def _canonical(sel: Selector, url: str) -> str:
+    href = _first(sel, 'link[rel="canonical"]::attr(href)')
+    if not href:
+        return url
+    absolute = urljoin(url, href)
+    mine, theirs = urlsplit(url), urlsplit(absolute)
+    same_site = (theirs.hostname or "").removeprefix("www.") == (mine.hostname or "").removeprefix("www.")
+    # A canonical pointing at the home page or another site is a template bug, not a hint.
+    if same_site and theirs.path not in ("", "/") and theirs.scheme in ("http", "https"):
+        return absolute
+    return url
+
+
+def parse_article(
+    html: str, url: str, source: Source, *, now: datetime | None = None
+) -> Article:
+    """Extract one article from an HTML page.
+
+    Args:
+        html: the page, decoded.
+        url: the URL the page was fetched from (its real URL, also under replay).
+        source: the registry entry, for overrides, time zone and languages.
+        now: the crawl time, to resolve relative dates ("сегодня, 14:30").
+
+    Returns:
+        The article; ``published`` is None when no date was found, ``body`` empty when
+        no text was found (the caller counts both).
+
+    Raises:
+        ExtractionError: the page is not HTML or has no title at all.
+    """
+    if not html or not html.strip():
+        raise ExtractionError(f"{source.id}: empty page {url}")
+    try:
+        sel = Selector(text=html)
+        root = _body_root(html, source)
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError(f"{source.id}: unparsable page {url}: {exc}") from exc
+    ld = list(_jsonld_objects(sel))
+    title = _title(sel, source, ld)
+    if not title:
+        raise ExtractionError(f"{source.id}: no title on {url}")
+    paragraphs = strip_boilerplate(
+        _body_paragraphs(html, root, url, source), source.extract.boilerplate
+    )
+    if paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    body = "\n\n".join(paragraphs)
+    published, published_from = _published(sel, html, url, source, ld, now)
+    image = _css_text(sel, source.extract.image) or _first(
+        sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'
+    )
+    if not image:
+        for obj in ld:
+            image = _name(obj.get("image"))
+            if image:
+                break
+    author = _css_text(sel, source.extract.author)
+    if not author:
+        for obj in ld:
+            author = _name(obj.get("author"))
+            if author:
+                break
+    summary = _first(
+        sel, 'meta[property="og:description"]::attr(content)', 'meta[name="description"]::attr(content)'
+    ) or (paragraphs[0][:300] if paragraphs else "")
+    canonical = _canonical(sel, url)
+    language = detect_language(
+        f"{title}\n{body}",
+        url_language=source.language_for_url(canonical),
+        html_language=sel.css("html::attr(lang)").get(),
+        allowed=source.languages,
+    )
+    return Article(
+        source=source.id,
+        url=canonical,
+        title=title,
+        body=body,
+        body_html=paragraphs_to_html(paragraphs),
+        summary=summary,
+        published=published,
+        published_from=published_from,
+        language=language,
+        author=author,
+        image=urljoin(url, image) if image else None,
+    )

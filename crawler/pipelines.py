@@ -1,0 +1,80 @@
+"""The item pipeline: hands each item to the store, one call each (docs/schema.md).
+
+No SQL here and no per-source branching: ``storage.Store`` decides identity and stories.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem
+
+from diplofeed.errors import StorageError
+from storage import Store
+
+from .extract.model import Article
+from .items import FetchFailure
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+__all__ = ["StorePipeline"]
+
+logger = logging.getLogger(__name__)
+
+_STAT_NAMES = ("pages", "articles", "new", "updated", "unchanged", "failed", "undated")
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("DIPLOFEED_DB")
+        self.run_id: int | None = crawler.settings.getint("DIPLOFEED_RUN_ID") or None
+        self._own_run = False
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    @property
+    def _source(self) -> Any:
+        return self.crawler.spider.source  # type: ignore[union-attr]
+
+    def open_spider(self) -> None:
+        self.store = Store(self.db_path)
+        self.store.sync_sources([self._source.as_row()])
+        if self.run_id is None:  # `scrapy crawl <id>` outside the CLI: a run of its own
+            self.run_id = self.store.start_run([self._source.id])
+            self._own_run = True
+
+    def process_item(self, item: Any) -> Any:
+        assert self.store is not None
+        if isinstance(item, FetchFailure):
+            self.store.record_failure(
+                self.run_id, item.source, item.url, item.kind, item.message, item.status
+            )
+            return item
+        if not isinstance(item, Article):
+            raise DropItem(f"unexpected item type {type(item).__name__}")
+        try:
+            outcome = self.store.save_article(dataclasses.asdict(item))
+        except StorageError as exc:
+            self.crawler.stats.inc_value("diplofeed/failed")
+            self.store.record_failure(self.run_id, item.source, item.url, "store", str(exc))
+            raise DropItem(f"{item.source}: not stored {item.url}: {exc}") from exc
+        self.crawler.stats.inc_value(f"diplofeed/{outcome}")
+        return item
+
+    def close_spider(self) -> None:
+        if self.store is None:
+            return
+        stats = self.crawler.stats
+        figures = {name: int(stats.get_value(f"diplofeed/{name}", 0) or 0) for name in _STAT_NAMES}
+        assert self.run_id is not None
+        self.store.record_source_stats(self.run_id, self._source.id, figures)
+        if self._own_run:
+            self.store.finish_run(self.run_id, "finished")
+        self.store.close()

@@ -1,0 +1,225 @@
+"""The source registry: ``crawler/sources.toml`` read into :class:`Source` records.
+
+Sources are data (docs/sources.md): adding one is a registry entry plus a replay copy,
+never a new spider class.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from diplofeed.errors import SourceConfigError
+
+__all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registry", "zone"]
+
+KINDS = ("mfa", "agency", "outlet", "intl", "telegram")
+STRATEGIES = ("rss", "sitemap", "listing", "api", "telegram")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
+
+
+@cache
+def zone(name: str) -> tzinfo:
+    """Return the IANA zone ``name`` from the bundled tzdata package.
+
+    The OS's zone files may predate tzdata 2024a, which moved Kazakhstan to UTC+5 on
+    1 March 2024; the pinned ``tzdata`` package is always current enough.
+    """
+    try:
+        with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as fh:
+            return ZoneInfo.from_file(fh, key=name)
+    except (FileNotFoundError, ModuleNotFoundError, ValueError):
+        try:
+            return ZoneInfo(name)
+        except Exception as exc:  # ZoneInfoNotFoundError, ValueError
+            raise SourceConfigError(f"unknown time zone {name!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRules:
+    """CSS selectors (parsel syntax) for a listing page; see docs/sources.md."""
+
+    item: str = ""
+    link: str = "a::attr(href)"
+    title: str = ""
+    date: str = ""
+    next: str = ""
+    max_pages: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractRules:
+    """Per-source overrides of generic article extraction, as CSS selectors."""
+
+    title: str = ""
+    date: str = ""
+    body: str = ""
+    drop: tuple[str, ...] = ()
+    image: str = ""
+    author: str = ""
+    # Lines that end or start every article on the site (copyright notes, "read also"),
+    # as regular expressions matched against whole paragraphs.
+    boilerplate: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One registry entry: who publishes, where to start, how to read it."""
+
+    id: str
+    name: str
+    country: str
+    kind: str
+    languages: tuple[str, ...]
+    timezone: str
+    strategy: str
+    start_urls: tuple[str, ...]
+    homepage: str = ""
+    # URL substring -> language code, checked in order ("/rus/" -> "ru").
+    url_languages: tuple[tuple[str, str], ...] = ()
+    # rss: whether feed items carry the whole article (then pages are not fetched).
+    full_text: bool = False
+    # Only follow article links matching this regular expression (e.g. Trend's /casia/).
+    link_pattern: str = ""
+    # sitemap: regular expressions a child sitemap's URL must match to be followed.
+    sitemap_follow: tuple[str, ...] = ()
+    # api: the parser name in crawler.extract.api and the languages to request.
+    api_format: str = ""
+    api_languages: tuple[str, ...] = ()
+    # api: the public URL of one article, from the item's id and the language.
+    api_article_url: str = ""
+    max_pages: int = 3
+    listing: ListingRules = field(default_factory=ListingRules)
+    extract: ExtractRules = field(default_factory=ExtractRules)
+    # fetch settings: extra request headers, user agent, TLS verification, politeness.
+    headers: tuple[tuple[str, str], ...] = ()
+    user_agent: str = ""
+    verify_tls: bool = True
+    download_delay: float | None = None
+
+    @property
+    def tz(self) -> tzinfo:
+        return zone(self.timezone)
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Hosts this source publishes on, without ``www.``, from its URLs."""
+        urls = [*self.start_urls, self.homepage]
+        return frozenset(
+            (urlsplit(u).hostname or "").removeprefix("www.") for u in urls if u
+        )
+
+    def language_for_url(self, url: str) -> str | None:
+        for needle, lang in self.url_languages:
+            if needle in url:
+                return lang
+        return None
+
+    def as_row(self) -> dict[str, Any]:
+        """The fields stored in the ``sources`` table."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "country": self.country,
+            "kind": self.kind,
+            "languages": list(self.languages),
+            "timezone": self.timezone,
+            "strategy": self.strategy,
+            "homepage": self.homepage or (self.start_urls[0] if self.start_urls else ""),
+        }
+
+
+def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise SourceConfigError(f"{where}: expected a string or a list of strings")
+
+
+def _build(entry: dict[str, Any], position: int) -> Source:
+    where = f"source #{position} ({entry.get('id', '?')})"
+    data = dict(entry)
+    listing = data.pop("listing", {})
+    extract = data.pop("extract", {})
+    try:
+        listing_rules = ListingRules(**listing)
+        extract_rules = ExtractRules(
+            **{
+                k: (_tuple_of_str(v, f"{where} extract.{k}") if k in ("drop", "boilerplate") else v)
+                for k, v in extract.items()
+            }
+        )
+        for key in ("languages", "start_urls", "sitemap_follow", "api_languages"):
+            if key in data:
+                data[key] = _tuple_of_str(data[key], f"{where} {key}")
+        if "url_languages" in data:
+            data["url_languages"] = tuple(data["url_languages"].items())
+        if "headers" in data:
+            data["headers"] = tuple(data["headers"].items())
+        source = Source(**data, listing=listing_rules, extract=extract_rules)
+    except TypeError as exc:
+        raise SourceConfigError(f"{where}: {exc}") from exc
+    if not _ID.match(source.id):
+        raise SourceConfigError(f"{where}: id must be lower-case letters, digits and _")
+    if source.kind not in KINDS:
+        raise SourceConfigError(f"{where}: kind {source.kind!r} is not one of {KINDS}")
+    if source.strategy not in STRATEGIES:
+        raise SourceConfigError(f"{where}: strategy {source.strategy!r} not in {STRATEGIES}")
+    if not re.fullmatch(r"[A-Z]{2}", source.country):
+        raise SourceConfigError(f"{where}: country must be an ISO 3166 alpha-2 code")
+    if not source.start_urls:
+        raise SourceConfigError(f"{where}: no start_urls")
+    zone(source.timezone)
+    for pattern in (source.link_pattern, *source.sitemap_follow, *source.extract.boilerplate):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise SourceConfigError(f"{where}: bad regular expression {pattern!r}: {exc}") from exc
+    return source
+
+
+def load_registry(path: str | Path | None = None) -> dict[str, Source]:
+    """Read the registry file and return its sources by id, in file order.
+
+    Args:
+        path: a TOML file with ``[[source]]`` tables; the bundled registry by default.
+
+    Raises:
+        SourceConfigError: the file cannot be read or an entry is invalid.
+    """
+    path = Path(path) if path else DEFAULT_REGISTRY
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SourceConfigError(f"cannot read registry {path}: {exc}") from exc
+    sources: dict[str, Source] = {}
+    for position, entry in enumerate(data.get("source", []), 1):
+        source = _build(entry, position)
+        if source.id in sources:
+            raise SourceConfigError(f"duplicate source id {source.id!r} in {path}")
+        sources[source.id] = source
+    return sources
+
+
+def find_source_for_url(url: str, sources: dict[str, Source]) -> Source | None:
+    """Return the source whose host (or a parent domain of it) serves ``url``."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    best: Source | None = None
+    best_len = 0
+    for source in sources.values():
+        for h in source.hosts:
+            if (host == h or host.endswith("." + h)) and len(h) > best_len:
+                best, best_len = source, len(h)
+    return best

@@ -1,0 +1,114 @@
+"""The replay HTTP server: answers on 127.0.0.1 with recorded responses (docs/replay.md).
+
+Requests name the real URL in the ``X-Diplofeed-Replay-Url`` header (what the crawler's
+download handler sends) or as an absolute request target (so it also works as an HTTP
+proxy for ``http://`` URLs: ``curl -x http://127.0.0.1:PORT http://kabar.kg/eng/rss/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import logging
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .archive import ReplayArchive
+
+__all__ = ["REPLAY_HEADER", "make_server", "main"]
+
+REPLAY_HEADER = "X-Diplofeed-Replay-Url"
+logger = logging.getLogger(__name__)
+
+
+def _not_modified(request_headers: dict[str, str], response_headers: dict[str, str]) -> bool:
+    etag = response_headers.get("ETag")
+    if etag and request_headers.get("if-none-match"):
+        return etag in [t.strip() for t in request_headers["if-none-match"].split(",")]
+    modified = response_headers.get("Last-Modified")
+    since = request_headers.get("if-modified-since")
+    if modified and since:
+        try:
+            return email.utils.parsedate_to_datetime(modified) <= email.utils.parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def make_server(archive: ReplayArchive, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """Build (not start) a threaded server answering from ``archive``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "diplofeed-replay/1"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            logger.debug("%s " + format, self.address_string(), *args)
+
+        def _answer(self, head_only: bool) -> None:
+            url = self.headers.get(REPLAY_HEADER) or (
+                self.path if self.path.startswith(("http://", "https://")) else ""
+            )
+            request_headers = {k.lower(): v for k, v in self.headers.items()}
+            entry = archive.lookup(url, request_headers) if url else None
+            if entry is None:
+                message = f"not recorded: {url or self.path}\n".encode()
+                logger.info("404 %s", url or self.path)
+                self.send_response(404)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(message)))
+                self.end_headers()
+                if not head_only:
+                    self.wfile.write(message)
+                return
+            if entry.delay:
+                time.sleep(entry.delay)
+            status, body = entry.status, entry.body
+            if status == 200 and _not_modified(request_headers, entry.headers):
+                status, body = 304, b""
+            self.send_response(status)
+            for name, value in entry.headers.items():
+                if status == 304 and name.lower() == "content-type":
+                    continue
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head_only:
+                self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._answer(head_only=False)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._answer(head_only=True)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m crawler.replay [--port N] [--sites DIR ...]``: serve until killed.
+
+    Prints ``REPLAY http://127.0.0.1:PORT`` on its first line once it accepts requests.
+    """
+    parser = argparse.ArgumentParser(prog="python -m crawler.replay", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--sites", type=Path, action="append", help="site folders (default: bundled)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
+    archive = ReplayArchive.load(args.sites)
+    server = make_server(archive, args.host, args.port)
+    host, port = server.server_address[:2]
+    print(f"REPLAY http://{host}:{port} ({len(archive)} responses)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

@@ -1,0 +1,47 @@
+"""Scrapy settings for diplofeed (docs/deploy.md explains the politeness choices).
+
+`scrapy crawl <source-id>` and `diplofeed crawl` both read these; the CLI adds the store
+path, the run id and, with --replay, the replay server's address.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "diplofeed"
+# Spiders are built from the registry, one per source id (crawler/spiderloader.py).
+SPIDER_LOADER_CLASS = "crawler.spiderloader.RegistrySpiderLoader"
+SPIDER_MODULES: list[str] = []
+
+# One place names the crawler to the sites it visits.
+USER_AGENT = "diplofeed/0.1 (+https://github.com/diplofeed/diplofeed; news monitoring)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+
+# The store: $DIPLOFEED_DB, else ./diplofeed.db (the CLI's --db overrides both).
+DIPLOFEED_DB = os.environ.get("DIPLOFEED_DB", "diplofeed.db")
+# Set by `diplofeed crawl` to group the sources of one run; `scrapy crawl` starts its own.
+DIPLOFEED_RUN_ID = None
+# Set by --replay: the replay server every request is sent to (crawler/replay/handler.py).
+DIPLOFEED_REPLAY_URL = os.environ.get("DIPLOFEED_REPLAY_URL") or None
+DIPLOFEED_REGISTRY = os.environ.get("DIPLOFEED_REGISTRY") or None
+
+if DIPLOFEED_REPLAY_URL:
+    DOWNLOAD_HANDLERS = {
+        "http": "crawler.replay.handler.ReplayDownloadHandler",
+        "https": "crawler.replay.handler.ReplayDownloadHandler",
+    }

@@ -1,0 +1,167 @@
+"""The generic spider every strategy builds on: requests, error handling, counting.
+
+Spiders only navigate: they call the pure parsers in crawler.extract and yield what
+those return. A failed fetch or parse becomes a :class:`FetchFailure` item (logged with
+source and URL, counted, stored) and never stops the crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from w3lib.encoding import html_to_unicode
+
+from crawler.extract import Article, Link, parse_article
+from crawler.items import FetchFailure
+from diplofeed.errors import ExtractionError
+from storage.normalize import clean_url
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from crawler.registry import Source
+
+__all__ = ["SourceSpider"]
+
+logger = logging.getLogger(__name__)
+
+Callback = Callable[..., Iterable[Any]]
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the strategy spiders; ``source`` is bound by the spider loader."""
+
+    source: ClassVar[Source]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = datetime.now(UTC)
+
+    # -- navigation helpers -------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.source.start_urls:
+            yield self.request(url, self.parse_start, cb_kwargs={"depth": 1})
+
+    def parse_start(self, response: Response, depth: int) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def request(
+        self,
+        url: str,
+        callback: Callback,
+        *,
+        cb_kwargs: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        dont_filter: bool = False,
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.guarded(callback),
+            errback=self.on_error,
+            cb_kwargs=cb_kwargs or {},
+            headers={**dict(self.source.headers), **(headers or {})},
+            dont_filter=dont_filter,
+        )
+
+    def follow_article(self, link: Link, origin: str) -> scrapy.Request:
+        """Request an article page, carrying what the listing/feed/sitemap said of it."""
+        return self.request(
+            clean_url(link.url),
+            self.parse_article_page,
+            cb_kwargs={
+                "fallback_title": link.title,
+                "fallback_date": link.published,
+                "fallback_from": origin,
+                "fallback_language": link.language,
+            },
+        )
+
+    def parse_article_page(
+        self,
+        response: Response,
+        fallback_title: str | None,
+        fallback_date: datetime | None,
+        fallback_from: str,
+        fallback_language: str | None,
+    ) -> Iterator[Any]:
+        article = parse_article(_text(response), response.url, self.source, now=self.now)
+        if article.published is None and fallback_date is not None:
+            article.published, article.published_from = fallback_date, fallback_from
+        if not article.language:
+            article.language = fallback_language
+        yield from self.emit([article], response.url)
+
+    def emit(self, articles: Iterable[Article], url: str) -> Iterator[Any]:
+        """Yield articles, counting them and logging the ones without date or body."""
+        stats = self.crawler.stats
+        for article in articles:
+            stats.inc_value("diplofeed/articles")
+            if article.published is None:
+                stats.inc_value("diplofeed/undated")
+                logger.warning("%s: no publication date for %s (first-seen time stored)",
+                               self.source.id, article.url)
+            if not article.body:
+                stats.inc_value("diplofeed/empty_body")
+                logger.warning("%s: no body text extracted from %s", self.source.id, article.url)
+            yield article
+
+    # -- error handling -----------------------------------------------------------------
+
+    def guarded(self, callback: Callback) -> Callback:
+        """Wrap a callback so one bad page becomes a FetchFailure item, never a crash."""
+
+        def run(response: Response, **kwargs: Any) -> Iterator[Any]:
+            self.crawler.stats.inc_value("diplofeed/pages")
+            try:
+                yield from callback(response, **kwargs)
+            except ExtractionError as exc:
+                yield self._failure(response.url, "parse", str(exc), response.status)
+            except Exception as exc:  # a parser bug must not end the crawl either
+                logger.exception("%s: error reading %s", self.source.id, response.url)
+                yield self._failure(response.url, "parse", f"{type(exc).__name__}: {exc}",
+                                    response.status, logged=True)
+
+        run.__name__ = getattr(callback, "__name__", "callback")
+        return run
+
+    def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+        request = failure.request  # type: ignore[attr-defined]
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            kind, message = "http", f"HTTP {status}"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            kind, message = "timeout", "timed out"
+        elif failure.check(DNSLookupError):
+            kind, message = "network", "DNS lookup failed"
+        elif failure.check(IgnoreRequest):
+            kind, message = "ignored", str(failure.value) or "request ignored (robots.txt?)"
+        else:
+            kind, message = "network", f"{failure.type.__name__}: {failure.value}"
+        yield self._failure(request.url, kind, message, status)
+
+    def _failure(
+        self, url: str, kind: str, message: str, status: int | None = None, logged: bool = False
+    ) -> FetchFailure:
+        self.crawler.stats.inc_value("diplofeed/failed")
+        self.crawler.stats.inc_value(f"diplofeed/failed/{kind}")
+        if not logged:
+            logger.warning("%s: %s failure on %s: %s", self.source.id, kind, url, message)
+        return FetchFailure(source=self.source.id, url=url, kind=kind, message=message, status=status)
+
+
+def _text(response: Response) -> str:
+    if isinstance(response, TextResponse):
+        return response.text
+    _, text = html_to_unicode(response.headers.get("Content-Type", b"").decode("latin-1"), response.body)
+    return text

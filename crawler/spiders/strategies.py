@@ -1,0 +1,80 @@
+"""One generic spider per crawl strategy (docs/sources.md, "Strategies")."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from crawler.extract import next_page_url, parse_api, parse_feed, parse_listing, parse_sitemap
+
+from .base import SourceSpider
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+__all__ = ["ApiSpider", "ListingSpider", "RssSpider", "SitemapSpider"]
+
+
+class RssSpider(SourceSpider):
+    """RSS/Atom feeds: items become articles directly (``full_text``) or are followed."""
+
+    def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
+        links, articles = parse_feed(response.body, response.url, self.source)
+        if self.source.full_text:
+            yield from self.emit(articles, response.url)
+            return
+        for link in links:
+            yield self.follow_article(link, "feed")
+
+
+class SitemapSpider(SourceSpider):
+    """Sitemap indexes and (news) sitemaps: child sitemaps are walked, URLs followed."""
+
+    def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
+        page = parse_sitemap(response.body, response.url, self.source)
+        if depth < 4:  # an index of indexes of sitemaps is deep enough
+            for child in page.sitemaps:
+                yield self.request(child, self.parse_start, cb_kwargs={"depth": depth + 1})
+        for link in page.links:
+            yield self.follow_article(link, "sitemap")
+
+
+class ListingSpider(SourceSpider):
+    """Paginated listing pages: article links followed, then the next page, up to
+    ``listing.max_pages`` pages per start URL."""
+
+    def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
+        page = parse_listing(response.text, response.url, self.source, now=self.now)
+        for link in page.links:
+            yield self.follow_article(link, "listing")
+        if page.next_url and depth < self.source.listing.max_pages:
+            yield self.request(page.next_url, self.parse_start, cb_kwargs={"depth": depth + 1})
+
+
+class ApiSpider(SourceSpider):
+    """JSON APIs: one request per start URL and language (``api_languages``, sent as
+    ``Accept-Language``), pages followed while the API says there are more."""
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.source.start_urls:
+            for language in self.source.api_languages or self.source.languages:
+                yield self.request(
+                    url,
+                    self.parse_start,
+                    cb_kwargs={"depth": 1, "language": language},
+                    headers={"Accept-Language": language, "Accept": "application/json"},
+                    # one URL, one request per language: the dupe filter ignores headers
+                    dont_filter=True,
+                )
+
+    def parse_start(self, response: Response, depth: int, language: str = "") -> Iterator[Any]:
+        page = parse_api(response.body, response.url, language, self.source)
+        yield from self.emit(page.articles, response.url)
+        if page.has_next and depth < self.source.max_pages:
+            yield self.request(
+                next_page_url(response.url),
+                self.parse_start,
+                cb_kwargs={"depth": depth + 1, "language": language},
+                headers={"Accept-Language": language, "Accept": "application/json"},
+                dont_filter=True,
+            )

@@ -1,0 +1,312 @@
+"""The ``diplofeed`` command line: one click group mirroring the library (docs/cli.md).
+
+Exit status: 0 success; 1 an error (message on stderr); 2 a usage error; 3 a crawl in
+which some source yielded nothing; 4 input lines were rejected (``import``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from diplofeed.errors import DiplofeedError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_SOURCES_FAILED = 3
+EXIT_BAD_INPUT = 4
+
+
+def _default_db() -> str:
+    return os.environ.get("DIPLOFEED_DB") or "diplofeed.db"
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False), default=_default_db, show_default="$DIPLOFEED_DB or ./diplofeed.db",
+        help="The SQLite store.",
+    )(func)
+
+
+def _fail(exc: DiplofeedError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _summary_line(source: str, stats: dict[str, Any] | None) -> str:
+    if not stats:
+        return f"{source:<14} FAILED: the source did not finish (see the log)"
+    return (
+        f"{source:<14} pages={stats['pages']:<4} articles={stats['articles']:<4} "
+        f"new={stats['new']:<4} updated={stats['updated']:<3} unchanged={stats['unchanged']:<4} "
+        f"failed={stats['failed']:<3} undated={stats['undated']}"
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="diplofeed")
+def cli() -> None:
+    """diplofeed: Central Asian diplomacy from ministries and agencies, as feeds."""
+
+
+@cli.command()
+@db_option
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Crawl only this source (repeatable).")
+@click.option("--replay", is_flag=True, help="Fetch from the bundled replay copies, not the live sites.")
+@click.option("--replay-url", metavar="URL", help="Fetch from a replay server already running at URL.")
+@click.option("--log-level", default="INFO", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), show_default=True)
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here instead of stderr.")
+def crawl(db: str, sources: tuple[str, ...], replay: bool, replay_url: str | None, log_level: str,
+          log_file: str | None) -> None:
+    """Crawl sources into the store; print one summary line per source.
+
+    Exits 3 when a source yielded no article (broken, blocked or unreachable).
+
+    Example:
+
+        diplofeed crawl --db news.db --source kt_kz --source kabar
+    """
+    from crawler.replay import ReplayServer
+    from diplofeed.crawl import run_crawl
+
+    try:
+        if replay and not replay_url:
+            with ReplayServer() as server:
+                result = run_crawl(db, list(sources), replay_url=server.url, log_level=log_level, log_file=log_file)
+        else:
+            result = run_crawl(db, list(sources), replay_url=replay_url, log_level=log_level, log_file=log_file)
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    for source in result.sources:
+        click.echo(_summary_line(source, result.stats.get(source)))
+    if result.failed_sources:
+        click.echo(f"sources that yielded nothing: {', '.join(result.failed_sources)}", err=True)
+        sys.exit(EXIT_SOURCES_FAILED)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(dir_okay=False), default="demo/diplofeed.db", show_default=True, help="The SQLite store.")
+@click.option("--out", type=click.Path(file_okay=False), default="demo/feeds", show_default=True, help="Where to write the feeds.")
+def demo(db: str, out: str) -> None:
+    """Crawl every source from the bundled replay copies, offline, and build the feeds.
+
+    Example:
+
+        diplofeed demo --db /tmp/demo.db --out /tmp/feeds
+    """
+    from crawler.replay import ReplayServer
+    from diplofeed.crawl import run_crawl
+    from feeds import build_static_feeds
+    from storage import Store
+
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with ReplayServer() as server:
+            click.echo(f"replay server on {server.url}; crawling every source (real Scrapy engine)...")
+            result = run_crawl(db, replay_url=server.url, log_level="WARNING")
+        for source in result.sources:
+            click.echo(_summary_line(source, result.stats.get(source)))
+        with Store(db) as store:
+            build = build_static_feeds(store, out)
+            counts = store.counts()
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"\nstore: {db} ({counts['articles']} articles in {counts['stories']} stories)")
+    click.echo(f"feeds: {out}/ ({len(build.files)} files: all.rss, all.atom, country-*, source-*)")
+    click.echo(f"try:   sqlite-utils tables {db} --counts")
+    click.echo(f"       diplofeed search --db {db} Kulubaev")
+    if result.failed_sources:
+        sys.exit(EXIT_SOURCES_FAILED)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@db_option
+def import_(file: Any, db: str) -> None:
+    """Import articles extracted elsewhere: JSON lines with url, title, body and optional
+    published (ISO 8601 with offset), source, language. FILE may be - for stdin.
+
+    Bad lines are reported with their number and skipped; the exit status is then 4.
+
+    Example:
+
+        diplofeed import articles.jsonl --db news.db
+    """
+    from diplofeed.importer import import_lines
+    from storage import Store
+
+    try:
+        with Store(db) as store:
+            result = import_lines(store, file)
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    for number, message in result.errors:
+        click.echo(f"line {number}: {message}", err=True)
+    o = result.outcomes
+    click.echo(f"new={o['new']} updated={o['updated']} unchanged={o['unchanged']} rejected={len(result.errors)}")
+    if result.errors:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.group()
+def feeds() -> None:
+    """Build feed files."""
+
+
+@feeds.command(name="build")
+@db_option
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the feeds into.")
+@click.option("--base-url", default="http://127.0.0.1:8080/", show_default=True, help="Where the folder will be served (for self links).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000), help="Items per feed.")
+def feeds_build(db: str, out: str, base_url: str, limit: int) -> None:
+    """Write all.rss/all.atom and one RSS/Atom pair per country and per source.
+
+    Files are rewritten only when their content changed.
+
+    Example:
+
+        diplofeed feeds build --db news.db --out /var/www/feeds --base-url https://example.org/feeds/
+    """
+    from feeds import build_static_feeds
+    from storage import Store
+
+    try:
+        with Store(db) as store:
+            build = build_static_feeds(store, out, base_url=base_url, limit=limit)
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{len(build.written)} written, {len(build.unchanged)} unchanged in {out}")
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def search(query: str, db: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles and bodies, best match first.
+
+    Every word must match, as a word prefix: Казахстан also finds Казахстана.
+
+    Example:
+
+        diplofeed search "Kulubaev water" --json
+    """
+    from storage import Store
+
+    try:
+        with Store(db) as store:
+            rows = store.search(query, limit=limit)
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['published'][:16]}  {row['source']:<12} {row['title']}")
+        click.echo(f"{'':18}{row['url']}")
+        click.echo(f"{'':18}{row['snippet']}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def sources(db: str, as_json: bool) -> None:
+    """List the sources with their country, kind, languages and latest crawl figures.
+
+    Example:
+
+        diplofeed sources --json
+    """
+    from crawler.registry import load_registry
+    from storage import Store
+
+    try:
+        with Store(db) as store:
+            store.sync_sources(s.as_row() for s in load_registry().values())
+            rows = store.sources()
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'id':<14}{'country':<8}{'kind':<9}{'strategy':<9}{'languages':<12}{'articles':>8}  newest")
+    for r in rows:
+        click.echo(
+            f"{r['id']:<14}{r['country'] or '-':<8}{r['kind']:<9}{r['strategy'] or '-':<9}"
+            f"{','.join(r['languages']):<12}{r['article_count']:>8}  {r['newest_published'] or '-'}"
+        )
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--source", "source_id", metavar="ID", help="Registry source (default: found from the URL's host).")
+@click.option("--html", "html_file", type=click.Path(exists=True, dir_okay=False), help="Read the page from FILE instead of fetching it.")
+@click.option("--replay", is_flag=True, help="Fetch from the bundled replay copies.")
+def extract(url: str, source_id: str | None, html_file: str | None, replay: bool) -> None:
+    """Print, as JSON, what diplofeed extracts from one page, feed or API answer.
+
+    The tool to run when adding a source or when one breaks.
+
+    Example:
+
+        diplofeed extract https://www.kt.kz/rus/politics/some_article_1377996214.html --html page.html
+    """
+    from crawler.registry import find_source_for_url, load_registry
+    from crawler.replay import ReplayServer
+    from diplofeed.extracting import extract_document
+    from diplofeed.fetch import fetch_page
+
+    try:
+        registry = load_registry()
+        source = registry.get(source_id) if source_id else find_source_for_url(url, registry)
+        if source is None:
+            raise click.ClickException(
+                f"no source for {url}: pass --source (known: {', '.join(registry)})"
+            )
+        if html_file:
+            body, content_type = Path(html_file).read_bytes(), ""
+        elif replay:
+            with ReplayServer() as server:
+                page = fetch_page(url, replay_url=server.url)
+            body, content_type, url = page.body, page.content_type, page.url
+        else:
+            page = fetch_page(url)
+            body, content_type, url = page.body, page.content_type, page.url
+        result = extract_document(body, url, source, content_type=content_type)
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def replay() -> None:
+    """The replay server: recorded copies of the sites, served on 127.0.0.1."""
+
+
+@replay.command(name="serve")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--sites", multiple=True, type=click.Path(exists=True, file_okay=False), help="Site folders (default: the bundled copies).")
+def replay_serve(port: int, sites: tuple[str, ...]) -> None:
+    """Serve the replay copies until interrupted (see docs/replay.md).
+
+    Example:
+
+        diplofeed replay serve --port 8765 & diplofeed crawl --replay-url http://127.0.0.1:8765
+    """
+    from crawler.replay.server import main as serve
+
+    args = ["--port", str(port)]
+    for site in sites:
+        args += ["--sites", site]
+    sys.exit(serve(args))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="diplofeed")

@@ -1,0 +1,122 @@
+"""Feeds from query results: ``build_feed(spec, rows)`` wraps feedgen (docs/feeds.md).
+
+Dates come from the store, never from the clock, so the same rows give the same bytes;
+GUIDs are ``tag:`` URIs from internal ids, never from URLs.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from storage.store import parse_utc
+
+from .sanitize import plain_to_html, sanitize_html, xml_text
+
+__all__ = ["FeedSpec", "build_feed", "tag_uri"]
+
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def tag_uri(store_info: Mapping[str, str], kind: str, ident: object) -> str:
+    """The permanent id of an article, story or feed of one store (RFC 4151 ``tag:``).
+
+    ``tag:diplofeed,<store creation date>:<store key>/<kind>/<id>``: the store key keeps
+    ids of a rebuilt store from colliding with GUIDs a reader has already seen.
+    """
+    created = store_info.get("created", "2026-01-01")[:10]
+    key = store_info.get("store_key", "0")
+    return f"tag:diplofeed,{created}:{key}/{kind}/{ident}"
+
+
+@dataclass(slots=True)
+class FeedSpec:
+    """What a feed is: its name (``all``, ``country-kz``, ``source-kt_kz``), title,
+    links, and whether it shows one item per story."""
+
+    name: str
+    title: str
+    description: str
+    self_url: str
+    home_url: str
+    store_info: Mapping[str, str] = field(default_factory=dict)
+    one_per_story: bool = False
+    language: str | None = None
+    ttl_minutes: int = 60
+
+
+def _entry_dates(row: Mapping[str, Any]) -> tuple[datetime, datetime]:
+    published = parse_utc(row["published"])
+    updated = parse_utc(row["updated"]) if row.get("updated") else published
+    return published, max(published, updated)
+
+
+def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:
+    """Render rows from ``Store.query_articles`` as RSS 2.0 or Atom 1.0 bytes.
+
+    Args:
+        spec: the feed's identity and titles.
+        rows: article rows, in the order to publish (newest first); each needs ``id``,
+            ``story_id``, ``url``, ``title``, ``published``; ``updated``, ``body``,
+            ``body_html``, ``summary``, ``image``, ``source_name``, ``country``,
+            ``language`` are used when present.
+        fmt: ``"rss"`` or ``"atom"``.
+
+    Returns:
+        UTF-8 encoded XML. The same rows always give the same bytes.
+
+    Raises:
+        ValueError: an unknown format.
+    """
+    if fmt not in ("rss", "atom"):
+        raise ValueError(f"unknown feed format {fmt!r}")
+    fg = FeedGenerator()
+    fg.load_extension("media", atom=False, rss=True)
+    fg.id(tag_uri(spec.store_info, "feed", spec.name))
+    fg.title(xml_text(spec.title))
+    fg.subtitle(xml_text(spec.description))
+    fg.generator("diplofeed", uri="https://github.com/diplofeed/diplofeed")
+    # feedgen's RSS <link> is the last link added: self first, the site last.
+    fg.link(href=spec.self_url, rel="self")
+    fg.link(href=spec.home_url, rel="alternate")
+    if spec.language:
+        fg.language(spec.language)
+    fg.ttl(spec.ttl_minutes)
+    newest = _EPOCH
+    for row in rows:
+        published, updated = _entry_dates(row)
+        newest = max(newest, updated)
+        kind, ident = ("story", row["story_id"]) if spec.one_per_story else ("article", row["id"])
+        entry = fg.add_entry(order="append")
+        entry.id(tag_uri(spec.store_info, kind, ident))
+        entry.guid(tag_uri(spec.store_info, kind, ident), permalink=False)
+        entry.title(xml_text(row["title"]))
+        entry.link(href=row["url"], rel="alternate")
+        entry.published(published)
+        entry.updated(updated)
+        summary = xml_text(row.get("summary") or "")
+        if summary:
+            entry.description(plain_to_html(summary)) if fmt == "rss" else entry.summary(summary)
+        content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
+        if content:
+            entry.content(content, type="CDATA" if fmt == "rss" else "html")
+        if row.get("source_name"):
+            entry.author(name=xml_text(row["source_name"])) if fmt == "atom" else entry.source(
+                url=row["url"], title=xml_text(row["source_name"])
+            )
+        for term in (row.get("country"), row.get("language")):
+            if term:
+                entry.category(term=xml_text(term))
+        if row.get("image"):
+            mime = mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg"
+            entry.enclosure(str(row["image"]), "0", mime)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    if fmt == "rss":
+        return bytes(fg.rss_str(pretty=True))
+    return bytes(fg.atom_str(pretty=True))

@@ -1,0 +1,18 @@
+"""diplofeed's SQLite store: schema, migrations and every SQL statement (docs/schema.md)."""
+
+from __future__ import annotations
+
+from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
+from .store import ArticleFilter, Store, format_utc, fts_query, parse_utc
+
+__all__ = [
+    "ArticleFilter",
+    "Store",
+    "body_fingerprint",
+    "canonical_url",
+    "clean_text",
+    "clean_url",
+    "format_utc",
+    "fts_query",
+    "parse_utc",
+]

@@ -1,0 +1,152 @@
+"""The store's schema, versioned as sqlite-utils migrations (documented in docs/schema.md).
+
+Never edit an applied migration: add a new one. Users' stores are upgraded in place when
+any diplofeed command opens them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+__all__ = ["FTS_TOKENIZER", "migrations"]
+
+# unicode61 folds case and diacritics for Cyrillic and Latin alike (porter would stem
+# English only). See FIELD-NOTES: SQLite.
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+migrations = Migrations("diplofeed")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE store_info (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            country TEXT,
+            kind TEXT NOT NULL,
+            languages TEXT NOT NULL DEFAULT '[]',
+            timezone TEXT,
+            strategy TEXT,
+            homepage TEXT,
+            registered INTEGER NOT NULL DEFAULT 1
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            representative_id INTEGER,
+            first_published TEXT,
+            article_count INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL REFERENCES sources(id),
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            body_html TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            language TEXT,
+            published TEXT NOT NULL,
+            published_from TEXT NOT NULL,
+            author TEXT,
+            image TEXT,
+            body_hash TEXT,
+            content_hash TEXT NOT NULL,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            updated TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX articles_published ON articles(published DESC)")
+    db.execute("CREATE INDEX articles_source_published ON articles(source, published DESC)")
+    db.execute("CREATE INDEX articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX articles_body_hash ON articles(body_hash)")
+    db.execute(
+        """
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            seen_until TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX article_versions_article ON article_versions(article_id)")
+    db.execute(
+        """
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            replay INTEGER NOT NULL DEFAULT 0,
+            sources TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'running'
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE crawl_source_stats (
+            run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+            source TEXT NOT NULL REFERENCES sources(id),
+            pages INTEGER NOT NULL DEFAULT 0,
+            articles INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            undated INTEGER NOT NULL DEFAULT 0,
+            newest_published TEXT,
+            finished TEXT NOT NULL,
+            PRIMARY KEY (run_id, source)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE crawl_failures (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES crawl_runs(id),
+            source TEXT NOT NULL,
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status INTEGER,
+            message TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX crawl_failures_run ON crawl_failures(run_id, source)")
+    # sqlite-utils' own FTS layout (articles_fts + triggers), so `sqlite-utils search`
+    # and Datasette's search box work on the store as they are.
+    db["articles"].enable_fts(
+        ["title", "body"], tokenize=FTS_TOKENIZER, create_triggers=True
+    )

@@ -1,0 +1,506 @@
+"""The SQLite store: the only module that runs SQL (schema in docs/schema.md).
+
+Every write goes through :class:`Store`, inside ``db.atomic()``, so a crash or a kill
+leaves either the whole article or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from diplofeed.errors import StorageError
+
+from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
+from .schema import migrations
+
+__all__ = ["ArticleFilter", "Store", "format_utc", "parse_utc"]
+
+# Source kinds, in the order the "original" of a story is chosen: a ministry's own post
+# beats an agency's copy of it.
+_KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "external": 5}
+_FTS_WORD = re.compile(r"[\w'ʻʼ’]+")
+
+
+def format_utc(moment: datetime) -> str:
+    """Return ``moment`` as the store's timestamp text: ISO 8601 in UTC, ``...Z``.
+
+    Raises:
+        ValueError: if ``moment`` is naive (its zone would be a guess).
+    """
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: the store keeps aware times only")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse a timestamp written by :func:`format_utc` back to an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(slots=True)
+class ArticleFilter:
+    """What to read from the store; every field narrows, empty fields do not."""
+
+    sources: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    since: datetime | None = None
+    until: datetime | None = None
+    query: str | None = None
+    limit: int = 50
+    one_per_story: bool = False
+
+
+def fts_query(text: str) -> str:
+    """Turn a user's words into a safe FTS5 query: every word must match, as a prefix.
+
+    Quoting each word means FTS5 operators in user input (``AND``, ``*``, ``"``, ``:``)
+    are searched for as text, never interpreted. A prefix match lets ``Казахстан`` find
+    ``Казахстана`` and ``Казахстаном``.
+    """
+    words = [w.strip("'ʻʼ’") for w in _FTS_WORD.findall(text)]
+    terms = []
+    for word in words:
+        if not word:
+            continue
+        quoted = '"' + word.replace('"', '""') + '"'
+        terms.append(quoted + "*" if len(word) >= 4 else quoted)
+    return " ".join(terms)
+
+
+class Store:
+    """A diplofeed SQLite store at ``path``, migrated to the current schema on open.
+
+    Args:
+        path: the database file; created if missing. ``":memory:"`` for tests.
+
+    Raises:
+        StorageError: the file is not a SQLite database or cannot be migrated.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            # WAL: readers (the feed server, sqlite3) never see "database is locked" while
+            # a crawl writes; NORMAL sync is safe under WAL and ~2x faster (FIELD-NOTES).
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=30000")
+            migrations.apply(self.db)
+            self._ensure_store_info()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open store {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- store identity ---------------------------------------------------------------
+
+    def _ensure_store_info(self) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO store_info(key, value) VALUES ('store_key', ?)",
+                [secrets.token_hex(4)],
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO store_info(key, value) VALUES ('created', ?)",
+                [format_utc(_utcnow())],
+            )
+
+    def info(self) -> dict[str, str]:
+        """Return the store's identity: ``store_key`` and ``created`` (used in GUIDs)."""
+        return {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM store_info")}
+
+    # -- sources ----------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Mapping[str, Any]]) -> None:
+        """Write the registry's sources into the ``sources`` table (insert or update)."""
+        with self.db.atomic():
+            for src in sources:
+                self.db.execute(
+                    """
+                    INSERT INTO sources (id, name, country, kind, languages, timezone,
+                                         strategy, homepage, registered)
+                    VALUES (:id, :name, :country, :kind, :languages, :timezone,
+                            :strategy, :homepage, 1)
+                    ON CONFLICT(id) DO UPDATE SET
+                        name = excluded.name, country = excluded.country,
+                        kind = excluded.kind, languages = excluded.languages,
+                        timezone = excluded.timezone, strategy = excluded.strategy,
+                        homepage = excluded.homepage, registered = 1
+                    """,
+                    {
+                        "id": src["id"],
+                        "name": src["name"],
+                        "country": src.get("country"),
+                        "kind": src["kind"],
+                        "languages": json.dumps(list(src.get("languages", []))),
+                        "timezone": src.get("timezone"),
+                        "strategy": src.get("strategy"),
+                        "homepage": src.get("homepage"),
+                    },
+                )
+
+    def _ensure_source(self, source_id: str) -> str:
+        """Return the kind of ``source_id``, recording an unknown one as ``external``."""
+        rows = list(self.db.query("SELECT kind FROM sources WHERE id = ?", [source_id]))
+        if rows:
+            return str(rows[0]["kind"])
+        self.db.execute(
+            "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, 'external', 0)",
+            [source_id, source_id],
+        )
+        return "external"
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Return every source with its article count and its latest crawl's figures."""
+        rows = self.db.query(
+            """
+            SELECT s.*,
+                   (SELECT count(*) FROM articles a WHERE a.source = s.id) AS article_count,
+                   (SELECT max(published) FROM articles a WHERE a.source = s.id)
+                        AS newest_published,
+                   st.run_id AS last_run, st.finished AS last_crawled, st.pages AS last_pages,
+                   st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed
+            FROM sources s
+            LEFT JOIN crawl_source_stats st ON st.source = s.id AND st.run_id = (
+                SELECT max(run_id) FROM crawl_source_stats WHERE source = s.id)
+            ORDER BY s.registered DESC, s.country, s.id
+            """
+        )
+        out = []
+        for row in rows:
+            row["languages"] = json.loads(row["languages"] or "[]")
+            out.append(row)
+        return out
+
+    # -- crawl runs -------------------------------------------------------------------
+
+    def start_run(self, sources: Iterable[str], *, replay: bool = False) -> int:
+        """Record the start of a crawl and return its run id."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO crawl_runs (started, replay, sources) VALUES (?, ?, ?)",
+                [format_utc(_utcnow()), int(replay), json.dumps(sorted(sources))],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE crawl_runs SET finished = ?, status = ? WHERE id = ?",
+                [format_utc(_utcnow()), status, run_id],
+            )
+
+    def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> None:
+        """Store one source's figures for a run (pages, articles, new, updated, ...)."""
+        self._ensure_source(source)
+        newest = list(
+            self.db.query("SELECT max(published) AS m FROM articles WHERE source = ?", [source])
+        )[0]["m"]
+        names = ("pages", "articles", "new", "updated", "unchanged", "failed", "undated")
+        with self.db.atomic():
+            self.db.execute(
+                """
+                INSERT OR REPLACE INTO crawl_source_stats
+                    (run_id, source, pages, articles, new, updated, unchanged, failed, undated,
+                     newest_published, finished)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [run_id, source, *(int(stats.get(n, 0)) for n in names), newest,
+                 format_utc(_utcnow())],
+            )
+
+    def run_stats(self, run_id: int) -> list[dict[str, Any]]:
+        """Return the per-source figures of one run, by source id."""
+        return list(
+            self.db.query(
+                "SELECT * FROM crawl_source_stats WHERE run_id = ? ORDER BY source", [run_id]
+            )
+        )
+
+    def record_failure(
+        self,
+        run_id: int | None,
+        source: str,
+        url: str,
+        kind: str,
+        message: str,
+        status: int | None = None,
+    ) -> None:
+        """Record one failed fetch or parse, as data users can query (``crawl_failures``)."""
+        with self.db.atomic():
+            self.db.execute(
+                """
+                INSERT INTO crawl_failures (run_id, source, url, kind, status, message, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [run_id, source, url, kind, status, clean_text(message)[:2000],
+                 format_utc(_utcnow())],
+            )
+
+    def failures(self, run_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("SELECT * FROM crawl_failures WHERE run_id = ? ORDER BY id", [run_id])
+        )
+
+    # -- articles ---------------------------------------------------------------------
+
+    def save_article(self, article: Mapping[str, Any], *, now: datetime | None = None) -> str:
+        """Insert or update one article and place it in a story.
+
+        The article is keyed by :func:`canonical_url` of its ``url``. A new article joins
+        the story of an existing article with the same body fingerprint, else starts
+        one. A known article whose title or body changed is updated in place (same id,
+        same story, same ``published``); its previous text goes to ``article_versions``.
+
+        Args:
+            article: ``source``, ``url``, ``title`` (required); ``body``, ``body_html``,
+                ``summary``, ``language``, ``published`` (aware datetime or ISO 8601 text
+                with offset), ``published_from``, ``author``, ``image`` (optional).
+            now: the time to record as first/last seen (tests pass a fixed one).
+
+        Returns:
+            ``"new"``, ``"updated"`` or ``"unchanged"``.
+
+        Raises:
+            StorageError: a required field is missing or the date has no time zone.
+        """
+        now = now or _utcnow()
+        row = self._article_row(article, now)
+        with self.db.atomic():
+            kind = self._ensure_source(row["source"])
+            existing = list(
+                self.db.query(
+                    "SELECT id, title, body, content_hash, story_id FROM articles "
+                    "WHERE canonical_url = ?",
+                    [row["canonical_url"]],
+                )
+            )
+            if existing:
+                return self._update_article(existing[0], row, now)
+            story_id = self._story_for(row, kind)
+            cursor = self.db.execute(
+                """
+                INSERT INTO articles (source, url, canonical_url, title, body, body_html,
+                    summary, language, published, published_from, author, image, body_hash,
+                    content_hash, story_id, first_seen, last_seen)
+                VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
+                    :language, :published, :published_from, :author, :image, :body_hash,
+                    :content_hash, :story_id, :first_seen, :first_seen)
+                """,
+                {**row, "story_id": story_id},
+            )
+            self._refresh_story(story_id, new_article=int(cursor.lastrowid or 0))
+        return "new"
+
+    def _article_row(self, article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        for key in ("source", "url", "title"):
+            if not article.get(key) or not str(article[key]).strip():
+                raise StorageError(f"article without {key}: {article.get('url')!r}")
+        published = article.get("published")
+        published_from = article.get("published_from") or "page"
+        if isinstance(published, str) and published.strip():
+            try:
+                published = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise StorageError(f"unreadable date {published!r}") from exc
+        if isinstance(published, datetime):
+            if published.tzinfo is None:
+                raise StorageError(f"date without time zone for {article['url']}: {published}")
+            published_text = format_utc(published)
+        else:
+            # No date found: the first-seen time, stored once and marked as such.
+            published_text, published_from = format_utc(now), "first_seen"
+        body = clean_text(article.get("body"))
+        title = clean_text(article.get("title")).replace("\n", " ")
+        content = f"{title}\n{body}".encode()
+        return {
+            "source": str(article["source"]),
+            "url": clean_url(str(article["url"])),
+            "canonical_url": canonical_url(str(article["url"])),
+            "title": title,
+            "body": body,
+            "body_html": article.get("body_html") or "",
+            "summary": clean_text(article.get("summary")),
+            "language": article.get("language"),
+            "published": published_text,
+            "published_from": published_from,
+            "author": clean_text(article.get("author")) or None,
+            "image": article.get("image") or None,
+            "body_hash": body_fingerprint(body),
+            "content_hash": hashlib.sha256(content).hexdigest(),
+            "first_seen": format_utc(now),
+        }
+
+    def _update_article(self, old: dict[str, Any], row: dict[str, Any], now: datetime) -> str:
+        stamp = format_utc(now)
+        if old["content_hash"] == row["content_hash"]:
+            self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [stamp, old["id"]])
+            return "unchanged"
+        self.db.execute(
+            "INSERT INTO article_versions (article_id, title, body, content_hash, seen_until) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [old["id"], old["title"], old["body"], old["content_hash"], stamp],
+        )
+        # published, first_seen, story and id stay: a date is stored once, a GUID never moves.
+        self.db.execute(
+            """
+            UPDATE articles SET title = :title, body = :body, body_html = :body_html,
+                summary = :summary, author = :author, image = :image, body_hash = :body_hash,
+                content_hash = :content_hash, last_seen = :stamp, updated = :stamp
+            WHERE id = :id
+            """,
+            {**row, "stamp": stamp, "id": old["id"]},
+        )
+        return "updated"
+
+    def _story_for(self, row: dict[str, Any], kind: str) -> int:
+        if row["body_hash"]:
+            same = list(
+                self.db.query(
+                    "SELECT story_id FROM articles WHERE body_hash = ? ORDER BY id LIMIT 1",
+                    [row["body_hash"]],
+                )
+            )
+            if same:
+                return int(same[0]["story_id"])
+        cursor = self.db.execute(
+            "INSERT INTO stories (created, first_published) VALUES (?, ?)",
+            [row["first_seen"], row["published"]],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _refresh_story(self, story_id: int, new_article: int) -> None:
+        members = list(
+            self.db.query(
+                """
+                SELECT a.id, a.published, s.kind FROM articles a
+                JOIN sources s ON s.id = a.source WHERE a.story_id = ?
+                """,
+                [story_id],
+            )
+        )
+        best = min(members, key=lambda m: (_KIND_RANK.get(m["kind"], 9), m["published"], m["id"]))
+        self.db.execute(
+            """
+            UPDATE stories SET representative_id = ?, article_count = ?,
+                first_published = ? WHERE id = ?
+            """,
+            [best["id"], len(members), min(m["published"] for m in members), story_id],
+        )
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def versions(self, article_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT * FROM article_versions WHERE article_id = ? ORDER BY id", [article_id]
+            )
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Return row counts of the main tables (for summaries and tests)."""
+        tables = ("articles", "stories", "sources", "crawl_runs", "crawl_failures")
+        return {t: self.db[t].count for t in tables}
+
+    def query_articles(self, spec: ArticleFilter) -> list[dict[str, Any]]:
+        """Return articles matching ``spec``, newest first, joined with their source.
+
+        With ``one_per_story`` only each story's representative is returned. Values are
+        always bound as parameters; the SQL text is built from fixed fragments only.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+
+        def any_of(column: str, values: list[str]) -> None:
+            if values:
+                where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+
+        any_of("a.source", spec.sources)
+        any_of("s.country", [c.upper() for c in spec.countries])
+        any_of("a.language", spec.languages)
+        if spec.since:
+            where.append("a.published >= ?")
+            params.append(format_utc(spec.since))
+        if spec.until:
+            where.append("a.published <= ?")
+            params.append(format_utc(spec.until))
+        if spec.query:
+            match = fts_query(spec.query)
+            if not match:
+                return []
+            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(match)
+        if spec.one_per_story:
+            where.append("a.id = st.representative_id")
+        sql = (
+            "SELECT a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "
+            "st.article_count AS story_size FROM articles a "
+            "JOIN sources s ON s.id = a.source JOIN stories st ON st.id = a.story_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.published DESC, a.id DESC LIMIT ?"
+        )
+        params.append(max(0, int(spec.limit)))
+        return list(self.db.query(sql, params))
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies, best match first (bm25), with snippets."""
+        match = fts_query(query)
+        if not match:
+            return []
+        return list(
+            self.db.query(
+                """
+                SELECT a.id, a.source, a.url, a.title, a.language, a.published, a.story_id,
+                       snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
+                FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+                WHERE articles_fts MATCH ?
+                ORDER BY bm25(articles_fts), a.published DESC LIMIT ?
+                """,
+                [match, limit],
+            )
+        )
+
+    def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """Return, for each story id, its articles' source, url, language and date."""
+        ids = sorted(set(story_ids))
+        out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.db.query(
+                f"SELECT a.story_id, a.id, a.source, s.name AS source_name, a.url, a.language, "  # noqa: S608 - placeholders only
+                f"a.published FROM articles a JOIN sources s ON s.id = a.source "
+                f"WHERE a.story_id IN ({', '.join('?' for _ in chunk)}) ORDER BY a.published",
+                chunk,
+            )
+            for row in rows:
+                out[row["story_id"]].append(row)
+        return out
