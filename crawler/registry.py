@@ -6,6 +6,7 @@ never a new spider class.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -105,6 +106,7 @@ class Source:
     user_agent: str = ""
     verify_tls: bool = True
     download_delay: float | None = None
+    download_timeout: float | None = None
 
     @property
     def tz(self) -> tzinfo:
@@ -194,12 +196,13 @@ def load_registry(path: str | Path | None = None) -> dict[str, Source]:
     """Read the registry file and return its sources by id, in file order.
 
     Args:
-        path: a TOML file with ``[[source]]`` tables; the bundled registry by default.
+        path: a TOML file with ``[[source]]`` tables; default ``$DIPLOFEED_REGISTRY``,
+            else the bundled registry.
 
     Raises:
         SourceConfigError: the file cannot be read or an entry is invalid.
     """
-    path = Path(path) if path else DEFAULT_REGISTRY
+    path = Path(path or os.environ.get("DIPLOFEED_REGISTRY") or DEFAULT_REGISTRY)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -41,7 +41,11 @@ DIPLOFEED_REPLAY_URL = os.environ.get("DIPLOFEED_REPLAY_URL") or None
 DIPLOFEED_REGISTRY = os.environ.get("DIPLOFEED_REGISTRY") or None
 
 if DIPLOFEED_REPLAY_URL:
+    # `DIPLOFEED_REPLAY_URL=http://127.0.0.1:PORT scrapy crawl <id>`: the same switch as
+    # `diplofeed crawl --replay-url` (see diplofeed/crawl.py:crawl_settings).
     DOWNLOAD_HANDLERS = {
         "http": "crawler.replay.handler.ReplayDownloadHandler",
         "https": "crawler.replay.handler.ReplayDownloadHandler",
     }
+    DOWNLOAD_DELAY = 0
+    AUTOTHROTTLE_ENABLED = False

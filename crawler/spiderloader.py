@@ -23,6 +23,8 @@ def spider_class_for(source: Source) -> type[Spider]:
         custom["USER_AGENT"] = source.user_agent
     if source.download_delay is not None:
         custom["DOWNLOAD_DELAY"] = source.download_delay
+    if source.download_timeout is not None:
+        custom["DOWNLOAD_TIMEOUT"] = source.download_timeout
     if not source.verify_tls:
         # e.g. mfa.tj serves an incomplete certificate chain (SOURCES.md).
         custom["DOWNLOAD_VERIFY_CERTIFICATES"] = False

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from storage.store import parse_utc
 
@@ -100,23 +101,49 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         entry.published(published)
         entry.updated(updated)
         summary = xml_text(row.get("summary") or "")
-        if summary:
-            entry.description(plain_to_html(summary)) if fmt == "rss" else entry.summary(summary)
+        if summary and fmt == "rss":
+            entry.description(plain_to_html(summary))
+        elif summary:
+            entry.summary(summary)
         content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
         if content:
             entry.content(content, type="CDATA" if fmt == "rss" else "html")
         if row.get("source_name"):
-            entry.author(name=xml_text(row["source_name"])) if fmt == "atom" else entry.source(
-                url=row["url"], title=xml_text(row["source_name"])
-            )
+            if fmt == "atom":
+                entry.author(name=xml_text(row["source_name"]))
+            elif row.get("source_homepage"):
+                # RSS <source> names the publisher and where it publishes.
+                entry.source(url=row["source_homepage"], title=xml_text(row["source_name"]))
         for term in (row.get("country"), row.get("language")):
             if term:
                 entry.category(term=xml_text(term))
         if row.get("image"):
             mime = mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg"
-            entry.enclosure(str(row["image"]), "0", mime)
+            if fmt == "rss":
+                entry.enclosure(str(row["image"]), "0", mime)
+            else:
+                entry.link(href=str(row["image"]), rel="enclosure", type=mime)
     fg.updated(newest)
     fg.lastBuildDate(newest)
     if fmt == "rss":
         return bytes(fg.rss_str(pretty=True))
-    return bytes(fg.atom_str(pretty=True))
+    return _with_entry_link_rels(bytes(fg.atom_str(pretty=True)), rows)
+
+
+def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """Write the ``rel`` (and ``type``) of Atom entry links.
+
+    feedgen 1.0 drops every attribute but ``href`` from entry links (a variable shadows
+    the link's data in ``FeedEntry.atom_entry``), so an enclosure would read as a second
+    alternate link and readers would open the image instead of the article.
+    """
+    root = etree.fromstring(data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for entry, row in zip(root.findall("a:entry", ns), rows, strict=True):
+        for link in entry.findall("a:link", ns):
+            if row.get("image") and link.get("href") == str(row["image"]) != row["url"]:
+                link.set("rel", "enclosure")
+                link.set("type", mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg")
+            else:
+                link.set("rel", "alternate")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

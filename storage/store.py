@@ -463,6 +463,7 @@ class Store:
             where.append("a.id = st.representative_id")
         sql = (
             "SELECT a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "
+            "s.homepage AS source_homepage, "
             "st.article_count AS story_size FROM articles a "
             "JOIN sources s ON s.id = a.source JOIN stories st ON st.id = a.story_id"
             + (" WHERE " + " AND ".join(where) if where else "")

@@ -1,0 +1,55 @@
+"""Identity: canonical URLs, clean text and body fingerprints (issue #2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.normalize import body_fingerprint, canonical_url, clean_text, clean_url
+
+SAME_PAGE = [
+    ("https://www.kt.kz/rus/politics/a_1377996214.html", "http://kt.kz/rus/politics/a_1377996214.html"),
+    ("https://www.kt.kz/rus/politics/a_1377996214.html?utm_source=telegram&utm_medium=social",
+     "https://kt.kz/rus/politics/a_1377996214.html#comments"),
+    ("https://akipress.com/news:730887:Kyrgyz_organization/?from=portal&place=lastmostread",
+     "https://akipress.com/news:730887:Kyrgyz_organization/"),
+    ("https://tengrinews.kz/kazakhstan_news/x-585001/", "https://tengrinews.kz/kazakhstan_news/x-585001"),
+    ("https://m.kun.uz/news/2026/11/26/abc", "https://kun.uz/news/2026/11/26/abc/amp"),
+    ("https://gov.kz/a?b=1&a=2&fbclid=XYZ", "https://www.gov.kz/a?a=2&b=1"),
+    ("https://www.kt.kz:443/rus/x_1.html", "https://kt.kz/rus/x_1.html"),
+]
+DIFFERENT_PAGES = [
+    ("https://www.gov.kz/memleket/entities/mfa/press/news/details/1084512?lang=ru",
+     "https://www.gov.kz/memleket/entities/mfa/press/news/details/1084512?lang=en"),
+    ("https://tdh.gov.tm/ru/category/default?page=2", "https://tdh.gov.tm/ru/category/default?page=3"),
+    ("https://kabar.kg/eng/news/a/", "https://en.kabar.kg/eng/news/a/"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_PAGE)
+def test_same_page_same_key(a, b):
+    assert canonical_url(a) == canonical_url(b)
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_PAGES)
+def test_different_pages_different_keys(a, b):
+    assert canonical_url(a) != canonical_url(b)
+
+
+def test_clean_url_keeps_host_and_drops_tracking():
+    assert clean_url("https://www.kt.kz/a_1.html?utm_source=x&id=3#top") == "https://www.kt.kz/a_1.html?id=3"
+
+
+def test_clean_text_removes_xml_illegal_characters_and_folds_space():
+    assert clean_text("a\x00b\x0b c\ufffe\u00a0\u00a0d\r\n\r\n\n e") == "ab c d\n\ne"
+    assert clean_text(None) == ""
+
+
+def test_fingerprint_ignores_case_punctuation_and_spacing():
+    text = "Министр иностранных дел провел переговоры. " * 6
+    assert body_fingerprint(text) == body_fingerprint(text.upper().replace(".", " ;"))
+    assert body_fingerprint(text) != body_fingerprint(text + " Дополнение.")
+
+
+def test_short_bodies_have_no_fingerprint():
+    assert body_fingerprint("") is None
+    assert body_fingerprint("Коротко о главном.") is None

@@ -1,0 +1,60 @@
+"""The source registry (issue #2): data, validated, one spider per source."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from crawler.registry import find_source_for_url, load_registry
+from crawler.spiderloader import spider_class_for
+from diplofeed.errors import SourceConfigError
+
+from .conftest import ROOT
+
+
+def test_bundled_registry_has_each_strategy_of_issue_2(registry):
+    assert {"mfa_kz", "kt_kz", "kabar", "tengrinews"} <= set(registry)
+    assert {s.strategy for s in registry.values()} >= {"api", "listing", "rss", "sitemap"}
+    for source in registry.values():
+        assert source.tz is not None and source.languages and source.start_urls
+
+
+def test_find_source_for_url(registry):
+    assert find_source_for_url("https://kaz.tengrinews.kz/a/", registry).id == "tengrinews"
+    assert find_source_for_url("http://www.kt.kz/rus/x.html", registry).id == "kt_kz"
+    assert find_source_for_url("https://example.org/", registry) is None
+
+
+def test_spider_class_per_source(registry):
+    cls = spider_class_for(registry["kabar"])
+    assert cls.name == "kabar" and cls.source is registry["kabar"]
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('id = "Bad-Id"', "id must be"),
+    ('kind = "blog"', "kind"),
+    ('strategy = "magic"', "strategy"),
+    ('country = "Kazakhstan"', "country"),
+    ('timezone = "Asia/Atlantis"', "time zone"),
+    ('link_pattern = "(unclosed"', "regular expression"),
+    ('colour = "blue"', "colour"),
+])
+def test_invalid_entries_are_config_errors(tmp_path, entry, message):
+    fields = {"id": '"ok"', "name": '"N"', "country": '"KZ"', "kind": '"mfa"', "languages": '["ru"]',
+              "timezone": '"Asia/Almaty"', "strategy": '"rss"', "start_urls": '["https://x.kz/rss"]'}
+    key = entry.split(" = ")[0]
+    fields[key] = entry.split(" = ", 1)[1]
+    text = "[[source]]\n" + "\n".join(f"{k} = {v}" for k, v in fields.items())
+    path = tmp_path / "sources.toml"
+    path.write_text(text)
+    with pytest.raises(SourceConfigError, match=message):
+        load_registry(path)
+
+
+def test_scrapy_list_shows_source_ids():
+    out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert set(out.stdout.split()) == set(load_registry())
