@@ -21,7 +21,7 @@ TESTDATA = Path(__file__).with_name("data")
 FIXED_NOW = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
 
 
-def testdata(*parts: str) -> Path:
+def data_path(*parts: str) -> Path:
     return TESTDATA.joinpath(*parts)
 
 

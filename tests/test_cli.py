@@ -1,0 +1,115 @@
+"""The CLI as users script it: import, search, sources, extract, docs (issue #2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from diplofeed.cli import cli
+from storage import Store
+
+from .conftest import ROOT, run_cli
+
+GOOD = [
+    {"url": "https://www.inform.kz/ru/glava-mid-vstretilsya-s-poslom-turcii-a1b2c3?utm_source=tg",
+     "title": "Глава МИД встретился с Послом Турции",
+     "body": "Министр иностранных дел Казахстана встретился с Послом Турции. " * 5,
+     "published": "2026-11-26T15:05:00+05:00", "source": "kazinform", "language": "ru"},
+    {"url": "https://example.org/briefing", "title": "UN briefing on Central Asia",
+     "body": "The UN Regional Centre briefed the Security Council on Central Asia. " * 5},
+]
+
+
+def invoke(*args, input_text=None):
+    return CliRunner().invoke(cli, list(args), input=input_text, catch_exceptions=False)
+
+
+def test_import_reports_bad_lines_and_keeps_the_rest(tmp_path):
+    db = tmp_path / "i.db"
+    lines = [json.dumps(GOOD[0]), "{not json", json.dumps({"url": "ftp://x", "title": "t", "body": "b"}),
+             "", json.dumps({**GOOD[1], "published": "2026-11-26T10:00:00"}), json.dumps(GOOD[1])]
+    result = invoke("import", "-", "--db", str(db), input_text="\n".join(lines) + "\n")
+    assert result.exit_code == 4
+    assert "line 2: not JSON" in result.output
+    assert "line 3: 'url' must be an absolute http(s) URL" in result.output
+    assert "line 5: 'published' has no UTC offset" in result.output
+    assert "new=2" in result.output and "rejected=3" in result.output
+    with Store(db) as store:
+        rows = {r["source"]: r for r in store.db.query("SELECT * FROM articles")}
+        kinds = {r["id"]: r["kind"] for r in store.db.query("SELECT id, kind FROM sources")}
+    assert rows["kazinform"]["published"] == "2026-11-26T10:05:00Z"
+    assert rows["kazinform"]["url"].endswith("a1b2c3")  # tracking parameter gone
+    assert rows["import"]["published_from"] == "first_seen"
+    assert kinds == {"kazinform": "external", "import": "external"}
+
+
+def test_importing_twice_adds_nothing(tmp_path):
+    db = tmp_path / "i.db"
+    data = "\n".join(json.dumps(g) for g in GOOD)
+    assert invoke("import", "-", "--db", str(db), input_text=data).exit_code == 0
+    again = invoke("import", "-", "--db", str(db), input_text=data)
+    assert again.exit_code == 0 and "new=0 updated=0 unchanged=2" in again.output
+
+
+def test_search_and_sources_as_json(tmp_path):
+    db = tmp_path / "s.db"
+    invoke("import", "-", "--db", str(db), input_text="\n".join(json.dumps(g) for g in GOOD))
+    found = json.loads(invoke("search", "Послом", "--db", str(db), "--json").output)
+    assert [r["source"] for r in found] == ["kazinform"] and "[Послом]" in found[0]["snippet"]
+    assert json.loads(invoke("search", '"AND*', "--db", str(db), "--json").output) == []
+    sources = {s["id"]: s for s in json.loads(invoke("sources", "--db", str(db), "--json").output)}
+    assert sources["kt_kz"]["country"] == "KZ" and sources["kt_kz"]["languages"] == ["ru", "en"]
+    assert sources["kazinform"]["kind"] == "external"
+
+
+def test_db_defaults_to_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOFEED_DB", str(tmp_path / "env.db"))
+    assert invoke("import", "-", input_text=json.dumps(GOOD[1])).exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_extract_from_a_saved_page(archive):
+    url = "https://www.kt.kz/rus/politics/glavy_mid_kazahstana_i_kyrgyzstana_obsudili_vododelenie_i_granitsu_1377996214.html"
+    page = Path(__file__).parent / "_page.html"
+    try:
+        page.write_bytes(archive.lookup(url).body)
+        result = invoke("extract", url, "--html", str(page))
+    finally:
+        page.unlink()
+    data = json.loads(result.output)
+    assert data["source"] == "kt_kz" and data["kind"] == "article"
+    assert data["article"]["published"] == "2026-11-26T07:10:00Z"
+    assert data["article"]["canonical_url"] == url.replace("www.", "")
+
+
+def test_extract_needs_a_known_source():
+    result = CliRunner().invoke(cli, ["extract", "https://example.org/x", "--html", __file__])
+    assert result.exit_code == 1 and "no source for https://example.org/x" in result.output
+
+
+@pytest.mark.crawl
+def test_extract_fetches_through_the_replay_server():
+    result = run_cli("extract", "http://kabar.kg/eng/rss/", "--replay")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["kind"] == "feed" and len(data["articles"]) >= 3
+    assert all(a["published"].endswith("Z") for a in data["articles"])
+
+
+def test_unknown_source_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["crawl", "--db", str(tmp_path / "x.db"), "--source", "nope"])
+    assert result.exit_code == 1 and "unknown source(s): nope" in result.output
+
+
+def test_cli_docs_are_current():
+    check = subprocess.run([sys.executable, "-m", "cogapp", "--check", "docs/cli.md"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, "docs/cli.md is stale: run `cog -r docs/cli.md`\n" + check.stdout + check.stderr
+    text = (ROOT / "docs" / "cli.md").read_text()
+    for name in ("crawl", "demo", "import", "feeds build", "search", "sources", "extract", "replay serve"):
+        assert f"## diplofeed {name}\n" in text

@@ -1,0 +1,73 @@
+"""A real feed reader: newsboat fetches the demo's feeds over 127.0.0.1 (issue #2).
+
+newsboat's exit status is always 0; what it stored is read back from its SQLite cache
+(``rss_item``). Each feed gets its own cache, because newsboat keys items by GUID across
+all feeds of one cache (all.rss and all.atom carry the same GUIDs on purpose).
+Skipped where newsboat is missing, unless DIPLOFEED_REQUIRE_NEWSBOAT=1 (CI sets it).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import feedparser
+import pytest
+
+from storage import parse_utc
+
+from .test_crawl import demo, store_rows  # noqa: F401 - the shared demo fixture
+
+pytestmark = pytest.mark.crawl
+
+NEWSBOAT = shutil.which("newsboat")
+if NEWSBOAT is None and os.environ.get("DIPLOFEED_REQUIRE_NEWSBOAT") == "1":
+    raise RuntimeError("newsboat is required here (apt-get install newsboat)")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def feed_server(demo):  # noqa: F811
+    handler = functools.partial(QuietHandler, directory=str(demo.out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
+def test_newsboat_stores_every_item_once_with_title_link_and_date(demo, feed_server, tmp_path):  # noqa: F811
+    published = {r["url"]: r["published"] for r in store_rows(demo.db, "SELECT url, published FROM articles")}
+    for path in sorted(demo.out.iterdir()):
+        home = tmp_path / path.stem / path.suffix[1:]
+        home.mkdir(parents=True)
+        (home / "urls").write_text(f"{feed_server}/{path.name}\n")
+        (home / "config").write_text("auto-reload no\n")
+        subprocess.run(
+            [NEWSBOAT, "-u", str(home / "urls"), "-c", str(home / "cache.db"), "-C", str(home / "config"),
+             "-x", "reload", "-l", "3", "-d", str(home / "log")],
+            env={**os.environ, "HOME": str(home)}, capture_output=True, timeout=120, check=False,
+        )
+        log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
+        assert "USERERROR" not in log, f"{path.name}: {log[-2000:]}"
+        conn = sqlite3.connect(home / "cache.db")
+        items = conn.execute("SELECT guid, title, url, pubDate FROM rss_item").fetchall()
+        conn.close()
+        entries = feedparser.parse(path.read_bytes()).entries
+        assert len(items) == len(entries) > 0, path.name
+        assert len({guid for guid, *_ in items}) == len(items), f"{path.name}: an item stored twice"
+        by_guid = {e.id: e for e in entries}
+        for guid, title, url, pub_date in items:
+            entry = by_guid[guid]
+            assert title == entry.title and url == entry.link, f"{path.name}: {guid}"
+            assert pub_date == int(parse_utc(published[url]).timestamp()), f"{path.name}: {title}"
