@@ -116,9 +116,7 @@ class Source:
     def hosts(self) -> frozenset[str]:
         """Hosts this source publishes on, without ``www.``, from its URLs."""
         urls = [*self.start_urls, self.homepage]
-        return frozenset(
-            (urlsplit(u).hostname or "").removeprefix("www.") for u in urls if u
-        )
+        return frozenset((urlsplit(u).hostname or "").removeprefix("www.") for u in urls if u)
 
     def language_for_url(self, url: str) -> str | None:
         for needle, lang in self.url_languages:
@@ -157,12 +155,11 @@ def _build(entry: dict[str, Any], position: int) -> Source:
     extract = data.pop("extract", {})
     try:
         listing_rules = ListingRules(**listing)
-        extract_rules = ExtractRules(
-            **{
-                k: (_tuple_of_str(v, f"{where} extract.{k}") if k in ("drop", "boilerplate") else v)
-                for k, v in extract.items()
-            }
-        )
+        extract_args: dict[str, Any] = {
+            k: (_tuple_of_str(v, f"{where} extract.{k}") if k in ("drop", "boilerplate") else v)
+            for k, v in extract.items()
+        }
+        extract_rules = ExtractRules(**extract_args)
         for key in ("languages", "start_urls", "sitemap_follow", "api_languages"):
             if key in data:
                 data[key] = _tuple_of_str(data[key], f"{where} {key}")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from .registry import Source, find_source_for_url, load_registry
@@ -49,6 +50,6 @@ class RegistrySpiderLoader:
     def list(self) -> list[str]:
         return list(self._sources)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         source = find_source_for_url(request.url, self._sources)
         return [source.id] if source else []

@@ -29,7 +29,11 @@ def _default_db() -> str:
 
 def db_option(func: F) -> F:
     return click.option(
-        "--db", "db", type=click.Path(dir_okay=False), default=_default_db, show_default="$DIPLOFEED_DB or ./diplofeed.db",
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        default=_default_db,
+        show_default="$DIPLOFEED_DB or ./diplofeed.db",
         help="The SQLite store.",
     )(func)
 
@@ -56,13 +60,32 @@ def cli() -> None:
 
 @cli.command()
 @db_option
-@click.option("--source", "sources", multiple=True, metavar="ID", help="Crawl only this source (repeatable).")
-@click.option("--replay", is_flag=True, help="Fetch from the bundled replay copies, not the live sites.")
-@click.option("--replay-url", metavar="URL", help="Fetch from a replay server already running at URL.")
-@click.option("--log-level", default="INFO", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), show_default=True)
-@click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here instead of stderr.")
-def crawl(db: str, sources: tuple[str, ...], replay: bool, replay_url: str | None, log_level: str,
-          log_file: str | None) -> None:
+@click.option(
+    "--source", "sources", multiple=True, metavar="ID", help="Crawl only this source (repeatable)."
+)
+@click.option(
+    "--replay", is_flag=True, help="Fetch from the bundled replay copies, not the live sites."
+)
+@click.option(
+    "--replay-url", metavar="URL", help="Fetch from a replay server already running at URL."
+)
+@click.option(
+    "--log-level",
+    default="INFO",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    show_default=True,
+)
+@click.option(
+    "--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here instead of stderr."
+)
+def crawl(
+    db: str,
+    sources: tuple[str, ...],
+    replay: bool,
+    replay_url: str | None,
+    log_level: str,
+    log_file: str | None,
+) -> None:
     """Crawl sources into the store; print one summary line per source.
 
     Exits 3 when a source yielded no article (broken, blocked or unreachable).
@@ -77,9 +100,13 @@ def crawl(db: str, sources: tuple[str, ...], replay: bool, replay_url: str | Non
     try:
         if replay and not replay_url:
             with ReplayServer() as server:
-                result = run_crawl(db, list(sources), replay_url=server.url, log_level=log_level, log_file=log_file)
+                result = run_crawl(
+                    db, list(sources), replay_url=server.url, log_level=log_level, log_file=log_file
+                )
         else:
-            result = run_crawl(db, list(sources), replay_url=replay_url, log_level=log_level, log_file=log_file)
+            result = run_crawl(
+                db, list(sources), replay_url=replay_url, log_level=log_level, log_file=log_file
+            )
     except DiplofeedError as exc:
         raise _fail(exc) from exc
     for source in result.sources:
@@ -90,8 +117,20 @@ def crawl(db: str, sources: tuple[str, ...], replay: bool, replay_url: str | Non
 
 
 @cli.command()
-@click.option("--db", type=click.Path(dir_okay=False), default="demo/diplofeed.db", show_default=True, help="The SQLite store.")
-@click.option("--out", type=click.Path(file_okay=False), default="demo/feeds", show_default=True, help="Where to write the feeds.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default="demo/diplofeed.db",
+    show_default=True,
+    help="The SQLite store.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="demo/feeds",
+    show_default=True,
+    help="Where to write the feeds.",
+)
 def demo(db: str, out: str) -> None:
     """Crawl every source from the bundled replay copies, offline, and build the feeds.
 
@@ -107,7 +146,9 @@ def demo(db: str, out: str) -> None:
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:
         with ReplayServer() as server:
-            click.echo(f"replay server on {server.url}; crawling every source (real Scrapy engine)...")
+            click.echo(
+                f"replay server on {server.url}; crawling every source (real Scrapy engine)..."
+            )
             result = run_crawl(db, replay_url=server.url, log_level="WARNING")
         for source in result.sources:
             click.echo(_summary_line(source, result.stats.get(source)))
@@ -148,7 +189,9 @@ def import_(file: Any, db: str) -> None:
     for number, message in result.errors:
         click.echo(f"line {number}: {message}", err=True)
     o = result.outcomes
-    click.echo(f"new={o['new']} updated={o['updated']} unchanged={o['unchanged']} rejected={len(result.errors)}")
+    click.echo(
+        f"new={o['new']} updated={o['updated']} unchanged={o['unchanged']} rejected={len(result.errors)}"
+    )
     if result.errors:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -160,9 +203,18 @@ def feeds() -> None:
 
 @feeds.command(name="build")
 @db_option
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the feeds into.")
-@click.option("--base-url", default="http://127.0.0.1:8080/", show_default=True, help="Where the folder will be served (for self links).")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000), help="Items per feed.")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Folder to write the feeds into."
+)
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:8080/",
+    show_default=True,
+    help="Where the folder will be served (for self links).",
+)
+@click.option(
+    "--limit", default=100, show_default=True, type=click.IntRange(1, 1000), help="Items per feed."
+)
 def feeds_build(db: str, out: str, base_url: str, limit: int) -> None:
     """Write all.rss/all.atom and one RSS/Atom pair per country and per source.
 
@@ -235,7 +287,9 @@ def sources(db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'id':<14}{'country':<8}{'kind':<9}{'strategy':<9}{'languages':<12}{'articles':>8}  newest")
+    click.echo(
+        f"{'id':<14}{'country':<8}{'kind':<9}{'strategy':<9}{'languages':<12}{'articles':>8}  newest"
+    )
     for r in rows:
         click.echo(
             f"{r['id']:<14}{r['country'] or '-':<8}{r['kind']:<9}{r['strategy'] or '-':<9}"
@@ -245,8 +299,18 @@ def sources(db: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("url")
-@click.option("--source", "source_id", metavar="ID", help="Registry source (default: found from the URL's host).")
-@click.option("--html", "html_file", type=click.Path(exists=True, dir_okay=False), help="Read the page from FILE instead of fetching it.")
+@click.option(
+    "--source",
+    "source_id",
+    metavar="ID",
+    help="Registry source (default: found from the URL's host).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the page from FILE instead of fetching it.",
+)
 @click.option("--replay", is_flag=True, help="Fetch from the bundled replay copies.")
 def extract(url: str, source_id: str | None, html_file: str | None, replay: bool) -> None:
     """Print, as JSON, what diplofeed extracts from one page, feed or API answer.
@@ -291,7 +355,12 @@ def replay() -> None:
 
 @replay.command(name="serve")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--sites", multiple=True, type=click.Path(exists=True, file_okay=False), help="Site folders (default: the bundled copies).")
+@click.option(
+    "--sites",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Site folders (default: the bundled copies).",
+)
 def replay_serve(port: int, sites: tuple[str, ...]) -> None:
     """Serve the replay copies until interrupted (see docs/replay.md).
 

@@ -106,8 +106,12 @@ def run_crawl(
         store.sync_sources(s.as_row() for s in entries.values())
         run_id = store.start_run(chosen, replay=bool(replay_url))
     settings = crawl_settings(
-        db_path, run_id=run_id, replay_url=replay_url, registry=registry,
-        log_level=log_level, log_file=log_file,
+        db_path,
+        run_id=run_id,
+        replay_url=replay_url,
+        registry=registry,
+        log_level=log_level,
+        log_file=log_file,
     )
     process = AsyncCrawlerProcess(settings)
     for source_id in chosen:

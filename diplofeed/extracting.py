@@ -27,7 +27,9 @@ def article_report(article: Article) -> dict[str, Any]:
     return data
 
 
-def extract_document(body: bytes, url: str, source: Source, *, content_type: str = "") -> dict[str, Any]:
+def extract_document(
+    body: bytes, url: str, source: Source, *, content_type: str = ""
+) -> dict[str, Any]:
     """Read one fetched document as the crawler would and describe what it found.
 
     HTML pages give one article; feeds, sitemaps and API answers give their articles
@@ -37,18 +39,37 @@ def extract_document(body: bytes, url: str, source: Source, *, content_type: str
     if source.strategy == "api" and head[:1] in (b"{", b"["):
         language = source.api_languages[0] if source.api_languages else ""
         page = parse_api(body, url, language, source)
-        return {"source": source.id, "kind": "api", "articles": [article_report(a) for a in page.articles]}
-    if head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head or b"<urlset" in head or b"<sitemapindex" in head:
+        return {
+            "source": source.id,
+            "kind": "api",
+            "articles": [article_report(a) for a in page.articles],
+        }
+    if (
+        head.startswith(b"<?xml")
+        or b"<rss" in head
+        or b"<feed" in head
+        or b"<urlset" in head
+        or b"<sitemapindex" in head
+    ):
         if b"<urlset" in head or b"<sitemapindex" in head:
             sitemap = parse_sitemap(body, url, source)
             return {
-                "source": source.id, "kind": "sitemap", "sitemaps": sitemap.sitemaps,
-                "links": [json.loads(json.dumps(dataclasses.asdict(link), default=str)) for link in sitemap.links],
+                "source": source.id,
+                "kind": "sitemap",
+                "sitemaps": sitemap.sitemaps,
+                "links": [
+                    json.loads(json.dumps(dataclasses.asdict(link), default=str))
+                    for link in sitemap.links
+                ],
             }
         links, articles = parse_feed(body, url, source)
         return {
-            "source": source.id, "kind": "feed", "articles": [article_report(a) for a in articles],
-            "links": [json.loads(json.dumps(dataclasses.asdict(link), default=str)) for link in links],
+            "source": source.id,
+            "kind": "feed",
+            "articles": [article_report(a) for a in articles],
+            "links": [
+                json.loads(json.dumps(dataclasses.asdict(link), default=str)) for link in links
+            ],
         }
     _, text = html_to_unicode(content_type or None, body)
     article = parse_article(text, url, source, now=datetime.now(UTC))

@@ -26,7 +26,9 @@ class FetchedPage:
     text: str
 
 
-def fetch_page(url: str, *, replay_url: str | None = None, headers: dict[str, str] | None = None) -> FetchedPage:
+def fetch_page(
+    url: str, *, replay_url: str | None = None, headers: dict[str, str] | None = None
+) -> FetchedPage:
     """Download ``url`` once (following redirects) and return the final response.
 
     Raises:
@@ -40,17 +42,28 @@ def fetch_page(url: str, *, replay_url: str | None = None, headers: dict[str, st
 
     class OnePage(scrapy.Spider):
         name = "diplofeed_fetch"
-        custom_settings = {"ITEM_PIPELINES": {}, "HTTPERROR_ALLOW_ALL": True}
+        custom_settings = {  # noqa: RUF012 - Scrapy's own attribute
+            "ITEM_PIPELINES": {},
+            "HTTPERROR_ALLOW_ALL": True,
+        }
 
         async def start(self) -> AsyncIterator[Any]:
-            yield scrapy.Request(url, headers=headers or {}, callback=self.keep,
-                                 errback=self.failed, dont_filter=True)
+            yield scrapy.Request(
+                url,
+                headers=headers or {},
+                callback=self.keep,
+                errback=self.failed,
+                dont_filter=True,
+            )
 
         def keep(self, response: scrapy.http.Response) -> None:
             text = response.text if isinstance(response, scrapy.http.TextResponse) else ""
             found["page"] = FetchedPage(
-                response.url, response.status,
-                response.headers.get("Content-Type", b"").decode("latin-1"), response.body, text,
+                response.url,
+                response.status,
+                (response.headers.get("Content-Type") or b"").decode("latin-1"),
+                response.body,
+                text,
             )
 
         def failed(self, failure: Any) -> None:

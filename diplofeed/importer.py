@@ -41,7 +41,7 @@ def _record(line: str) -> dict[str, object]:
         if not isinstance(published, str):
             raise ValueError("'published' must be ISO 8601 text")
         try:
-            moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(published)
         except ValueError as exc:
             raise ValueError(f"'published' is not ISO 8601: {published!r}") from exc
         if moment.tzinfo is None:

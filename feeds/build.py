@@ -143,7 +143,9 @@ def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> byt
         for link in entry.findall("a:link", ns):
             if row.get("image") and link.get("href") == str(row["image"]) != row["url"]:
                 link.set("rel", "enclosure")
-                link.set("type", mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg")
+                link.set(
+                    "type", mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg"
+                )
             else:
                 link.set("rel", "alternate")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

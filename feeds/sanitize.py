@@ -11,8 +11,31 @@ from storage.normalize import clean_text
 __all__ = ["plain_to_html", "sanitize_html", "xml_text"]
 
 _TAGS = {
-    "p", "br", "a", "strong", "b", "em", "i", "u", "ul", "ol", "li", "blockquote", "h2", "h3",
-    "h4", "figure", "figcaption", "img", "table", "thead", "tbody", "tr", "td", "th", "span",
+    "p",
+    "br",
+    "a",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "figure",
+    "figcaption",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "span",
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 

@@ -67,17 +67,30 @@ def build_static_feeds(
     sources = store.sources()
     plans: list[tuple[FeedSpec, ArticleFilter]] = [
         (
-            FeedSpec("all", "diplofeed: Central Asian diplomacy", "Every source, one item per story",
-                     f"{base}all.rss", base, info, one_per_story=True),
+            FeedSpec(
+                "all",
+                "diplofeed: Central Asian diplomacy",
+                "Every source, one item per story",
+                f"{base}all.rss",
+                base,
+                info,
+                one_per_story=True,
+            ),
             ArticleFilter(limit=limit, one_per_story=True),
         )
     ]
     for country in sorted({s["country"] for s in sources if s["country"]}):
         plans.append(
             (
-                FeedSpec(f"country-{country.lower()}", f"diplofeed: {country}",
-                         f"Sources in {country}, one item per story",
-                         f"{base}country-{country.lower()}.rss", base, info, one_per_story=True),
+                FeedSpec(
+                    f"country-{country.lower()}",
+                    f"diplofeed: {country}",
+                    f"Sources in {country}, one item per story",
+                    f"{base}country-{country.lower()}.rss",
+                    base,
+                    info,
+                    one_per_story=True,
+                ),
                 ArticleFilter(countries=[country], limit=limit, one_per_story=True),
             )
         )
@@ -87,10 +100,15 @@ def build_static_feeds(
         languages = src["languages"]
         plans.append(
             (
-                FeedSpec(f"source-{src['id']}", f"diplofeed: {src['name']}",
-                         f"Every article from {src['name']}", f"{base}source-{src['id']}.rss",
-                         src["homepage"] or base, info,
-                         language=languages[0] if len(languages) == 1 else None),
+                FeedSpec(
+                    f"source-{src['id']}",
+                    f"diplofeed: {src['name']}",
+                    f"Every article from {src['name']}",
+                    f"{base}source-{src['id']}.rss",
+                    src["homepage"] or base,
+                    info,
+                    language=languages[0] if len(languages) == 1 else None,
+                ),
                 ArticleFilter(sources=[src["id"]], limit=limit),
             )
         )

@@ -25,8 +25,22 @@ __all__ = [
 # clicked" markers news portals add (AKIpress appends ?from=portal&place=lastmostread).
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "yclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid",
-        "from", "place", "ref", "ref_src", "share", "utm", "_openstat", "amp",
+        "fbclid",
+        "gclid",
+        "yclid",
+        "dclid",
+        "msclkid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "from",
+        "place",
+        "ref",
+        "ref_src",
+        "share",
+        "utm",
+        "_openstat",
+        "amp",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "hmsr", "at_")
@@ -53,7 +67,9 @@ def clean_url(url: str) -> str:
     the link still opens.
     """
     parts = urlsplit(safe_url_string(url.strip()))
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 

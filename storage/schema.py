@@ -147,6 +147,4 @@ def m001_initial(db: Database) -> None:
     db.execute("CREATE INDEX crawl_failures_run ON crawl_failures(run_id, source)")
     # sqlite-utils' own FTS layout (articles_fts + triggers), so `sqlite-utils search`
     # and Datasette's search box work on the store as they are.
-    db["articles"].enable_fts(
-        ["title", "body"], tokenize=FTS_TOKENIZER, create_triggers=True
-    )
+    db.table("articles").enable_fts(["title", "body"], tokenize=FTS_TOKENIZER, create_triggers=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import sqlite_utils
 
@@ -45,7 +45,7 @@ def format_utc(moment: datetime) -> str:
 
 def parse_utc(text: str) -> datetime:
     """Parse a timestamp written by :func:`format_utc` back to an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _utcnow() -> datetime:
@@ -112,7 +112,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -219,9 +219,11 @@ class Store:
     def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> None:
         """Store one source's figures for a run (pages, articles, new, updated, ...)."""
         self._ensure_source(source)
-        newest = list(
-            self.db.query("SELECT max(published) AS m FROM articles WHERE source = ?", [source])
-        )[0]["m"]
+        newest = next(
+            iter(
+                self.db.query("SELECT max(published) AS m FROM articles WHERE source = ?", [source])
+            )
+        )["m"]
         names = ("pages", "articles", "new", "updated", "unchanged", "failed", "undated")
         with self.db.atomic():
             self.db.execute(
@@ -231,8 +233,13 @@ class Store:
                      newest_published, finished)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [run_id, source, *(int(stats.get(n, 0)) for n in names), newest,
-                 format_utc(_utcnow())],
+                [
+                    run_id,
+                    source,
+                    *(int(stats.get(n, 0)) for n in names),
+                    newest,
+                    format_utc(_utcnow()),
+                ],
             )
 
     def run_stats(self, run_id: int) -> list[dict[str, Any]]:
@@ -259,8 +266,15 @@ class Store:
                 INSERT INTO crawl_failures (run_id, source, url, kind, status, message, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                [run_id, source, url, kind, status, clean_text(message)[:2000],
-                 format_utc(_utcnow())],
+                [
+                    run_id,
+                    source,
+                    url,
+                    kind,
+                    status,
+                    clean_text(message)[:2000],
+                    format_utc(_utcnow()),
+                ],
             )
 
     def failures(self, run_id: int) -> list[dict[str, Any]]:
@@ -326,7 +340,7 @@ class Store:
         published_from = article.get("published_from") or "page"
         if isinstance(published, str) and published.strip():
             try:
-                published = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+                published = datetime.fromisoformat(published.strip())
             except ValueError as exc:
                 raise StorageError(f"unreadable date {published!r}") from exc
         if isinstance(published, datetime):
@@ -461,8 +475,9 @@ class Store:
             params.append(match)
         if spec.one_per_story:
             where.append("a.id = st.representative_id")
+        # fixed fragments only; every value is a bound parameter
         sql = (
-            "SELECT a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "
+            "SELECT a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "  # noqa: S608
             "s.homepage AS source_homepage, "
             "st.article_count AS story_size FROM articles a "
             "JOIN sources s ON s.id = a.source JOIN stories st ON st.id = a.story_id"

@@ -20,7 +20,7 @@ from crawler.registry import load_registry
 from crawler.replay import ReplayServer
 from storage import Store, parse_utc
 
-from .conftest import ROOT, run_cli, data_path
+from .conftest import ROOT, data_path, run_cli
 
 pytestmark = pytest.mark.crawl
 
@@ -44,7 +44,10 @@ def store_rows(db, sql, params=()):
 
 
 def test_demo_stores_articles_from_every_source(demo):
-    counts = {r["source"]: r["n"] for r in store_rows(demo.db, "SELECT source, count(*) n FROM articles GROUP BY source")}
+    counts = {
+        r["source"]: r["n"]
+        for r in store_rows(demo.db, "SELECT source, count(*) n FROM articles GROUP BY source")
+    }
     for source_id in load_registry():
         assert counts.get(source_id, 0) >= 6, f"{source_id}: {counts.get(source_id)} articles"
         assert f"{source_id} " in demo.stdout
@@ -61,7 +64,9 @@ def test_every_feed_file_parses_with_ids_and_store_dates(demo):
     files = sorted(demo.out.iterdir())
     names = {f.name for f in files}
     assert {"all.rss", "all.atom", "country-kz.rss", "country-kg.atom", "source-kt_kz.rss"} <= names
-    published = {r["url"]: r["published"] for r in store_rows(demo.db, "SELECT url, published FROM articles")}
+    published = {
+        r["url"]: r["published"] for r in store_rows(demo.db, "SELECT url, published FROM articles")
+    }
     for path in files:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, f"{path.name}: {parsed.get('bozo_exception')}"
@@ -77,30 +82,39 @@ def test_every_feed_file_parses_with_ids_and_store_dates(demo):
 
 
 def test_verbatim_reprint_joins_the_ministry_story(demo):
-    rows = store_rows(demo.db, """
+    rows = store_rows(
+        demo.db,
+        """
         SELECT a.source, a.story_id, s.representative_id, a.id FROM articles a
         JOIN stories s ON s.id = a.story_id
-        WHERE a.url LIKE '%1084512?lang=en' OR a.url LIKE '%kulubaev_1377996209.html'""")
+        WHERE a.url LIKE '%1084512?lang=en' OR a.url LIKE '%kulubaev_1377996209.html'""",
+    )
     assert len(rows) == 2 and rows[0]["story_id"] == rows[1]["story_id"]
     mfa = next(r for r in rows if r["source"] == "mfa_kz")
     assert rows[0]["representative_id"] == mfa["id"]
 
 
 def test_kazakhstan_dates_before_and_after_march_2024(demo):
-    rows = {r["url"].rsplit("_", 1)[-1]: r["published"] for r in store_rows(
-        demo.db, "SELECT url, published FROM articles WHERE source = 'kt_kz'")}
+    rows = {
+        r["url"].rsplit("_", 1)[-1]: r["published"]
+        for r in store_rows(demo.db, "SELECT url, published FROM articles WHERE source = 'kt_kz'")
+    }
     assert rows["1377961842.html"] == "2024-02-15T04:00:00Z"  # 10:00 at UTC+6
     assert rows["1377996214.html"] == "2026-11-26T07:10:00Z"  # 12:10 at UTC+5
 
 
 def test_second_crawl_adds_nothing_and_changes_no_guid(demo):
-    before = store_rows(demo.db, "SELECT id, canonical_url, story_id, published FROM articles ORDER BY id")
+    before = store_rows(
+        demo.db, "SELECT id, canonical_url, story_id, published FROM articles ORDER BY id"
+    )
     feeds_before = {p.name: p.read_bytes() for p in demo.out.iterdir()}
     stories_before = store_rows(demo.db, "SELECT count(*) n FROM stories")[0]["n"]
     crawl = run_cli("crawl", "--replay", "--db", str(demo.db), "--log-level", "WARNING")
     assert crawl.returncode == 0, crawl.stderr
     assert "new=0" in crawl.stdout and "new=1" not in crawl.stdout
-    after = store_rows(demo.db, "SELECT id, canonical_url, story_id, published FROM articles ORDER BY id")
+    after = store_rows(
+        demo.db, "SELECT id, canonical_url, story_id, published FROM articles ORDER BY id"
+    )
     assert after == before
     assert store_rows(demo.db, "SELECT count(*) n FROM stories")[0]["n"] == stories_before
     build = run_cli("feeds", "build", "--db", str(demo.db), "--out", str(demo.out))
@@ -109,12 +123,20 @@ def test_second_crawl_adds_nothing_and_changes_no_guid(demo):
 
 
 def test_sqlite_utils_reads_the_store(demo):
-    tables = subprocess.run([sys.executable, "-m", "sqlite_utils", "tables", str(demo.db)],
-                            capture_output=True, text=True, check=True)
+    tables = subprocess.run(
+        [sys.executable, "-m", "sqlite_utils", "tables", str(demo.db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     for name in ("articles", "stories", "sources", "crawl_runs"):
         assert f'"{name}"' in tables.stdout
-    found = subprocess.run([sys.executable, "-m", "sqlite_utils", "search", str(demo.db), "articles", "Kulubaev"],
-                           capture_output=True, text=True)
+    found = subprocess.run(
+        [sys.executable, "-m", "sqlite_utils", "search", str(demo.db), "articles", "Kulubaev"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert found.returncode == 0, found.stderr
     assert "Kulubaev" in found.stdout
 
@@ -123,11 +145,21 @@ def test_bad_pages_are_logged_counted_and_harmless(tmp_path):
     db = tmp_path / "faults.db"
     registry = data_path("faults", "sources.toml")
     with ReplayServer(sites=[data_path("faults", "site")]) as replay:
-        result = run_cli("crawl", "--db", str(db), "--replay-url", replay.url, "--log-level", "WARNING",
-                         env={"DIPLOFEED_REGISTRY": str(registry)})
+        result = run_cli(
+            "crawl",
+            "--db",
+            str(db),
+            "--replay-url",
+            replay.url,
+            "--log-level",
+            "WARNING",
+            env={"DIPLOFEED_REGISTRY": str(registry)},
+        )
     assert result.returncode == 3, result.stdout + result.stderr  # "gone" yielded nothing
     assert "gone" in result.stderr
-    failures = {r["url"].rsplit("/", 1)[-1]: r for r in store_rows(db, "SELECT * FROM crawl_failures")}
+    failures = {
+        r["url"].rsplit("/", 1)[-1]: r for r in store_rows(db, "SELECT * FROM crawl_failures")
+    }
     assert (failures["2"]["kind"], failures["2"]["status"]) == ("http", 404)
     assert (failures["3"]["kind"], failures["3"]["status"]) == ("http", 500)
     assert failures["7"]["kind"] == "timeout"
@@ -151,10 +183,21 @@ def test_bad_pages_are_logged_counted_and_harmless(tmp_path):
 def test_scrapy_crawl_writes_to_the_same_store(tmp_path):
     db = tmp_path / "scrapy.db"
     with ReplayServer() as replay:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DIPLOFEED_DB": str(db),
-               "DIPLOFEED_REPLAY_URL": replay.url}
-        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "kabar", "-L", "WARNING"],
-                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DIPLOFEED_DB": str(db),
+            "DIPLOFEED_REPLAY_URL": replay.url,
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "kabar", "-L", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert result.returncode == 0, result.stderr
     with Store(db) as store:
         assert store.counts()["articles"] == 10

@@ -16,23 +16,42 @@ INFO = {"store_key": "ab12cd34", "created": "2026-11-28T00:00:00Z"}
 
 def row(ident, published, **over):
     base = {
-        "id": ident, "story_id": 100 + ident, "url": f"https://www.kt.kz/rus/politics/a_{ident}.html",
-        "title": f"Переговоры {ident}", "published": published, "updated": None,
-        "summary": "Стороны обсудили сотрудничество.", "body": "Текст.",
-        "body_html": "<p>Текст статьи.</p>", "image": "https://www.kt.kz/uploads/1.jpg",
-        "source_name": "Kazakhstan Today", "source_homepage": "https://www.kt.kz/",
-        "country": "KZ", "language": "ru",
+        "id": ident,
+        "story_id": 100 + ident,
+        "url": f"https://www.kt.kz/rus/politics/a_{ident}.html",
+        "title": f"Переговоры {ident}",
+        "published": published,
+        "updated": None,
+        "summary": "Стороны обсудили сотрудничество.",
+        "body": "Текст.",
+        "body_html": "<p>Текст статьи.</p>",
+        "image": "https://www.kt.kz/uploads/1.jpg",
+        "source_name": "Kazakhstan Today",
+        "source_homepage": "https://www.kt.kz/",
+        "country": "KZ",
+        "language": "ru",
     }
     return {**base, **over}
 
 
 def spec(**over):
-    return FeedSpec(**{"name": "all", "title": "diplofeed", "description": "test",
-                       "self_url": "http://127.0.0.1:8080/all.rss", "home_url": "http://127.0.0.1:8080/",
-                       "store_info": INFO, **over})
+    return FeedSpec(
+        **{
+            "name": "all",
+            "title": "diplofeed",
+            "description": "test",
+            "self_url": "http://127.0.0.1:8080/all.rss",
+            "home_url": "http://127.0.0.1:8080/",
+            "store_info": INFO,
+            **over,
+        }
+    )
 
 
-ROWS = [row(2, "2026-11-26T07:10:00Z"), row(1, "2026-11-25T06:00:00Z", updated="2026-11-27T01:00:00Z")]
+ROWS = [
+    row(2, "2026-11-26T07:10:00Z"),
+    row(1, "2026-11-25T06:00:00Z", updated="2026-11-27T01:00:00Z"),
+]
 
 
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
@@ -48,7 +67,9 @@ def test_feed_parses_with_ids_dates_and_order(fmt):
     assert published == datetime(2026, 11, 26, 7, 10, tzinfo=UTC)
     # the feed's own date is its newest item's (an edit counts), never the build time
     updated = parsed.feed.get("updated_parsed")
-    assert datetime.fromtimestamp(calendar.timegm(updated), UTC) == datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+    assert datetime.fromtimestamp(calendar.timegm(updated), UTC) == datetime(
+        2026, 11, 27, 1, 0, tzinfo=UTC
+    )
 
 
 def test_rss_guid_is_not_a_permalink_and_story_mode_uses_story_ids():
@@ -77,11 +98,12 @@ def test_same_rows_same_bytes():
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_hostile_text_and_html_are_made_safe(fmt):
     nasty = row(
-        3, "2026-11-26T07:10:00Z",
+        3,
+        "2026-11-26T07:10:00Z",
         title="Визит <Узбекистан> & \x00\x0b Ташкент\ufffe",
         summary="<script>alert(1)</script> итоги \x1f",
         body_html='<p onclick="x()">Текст<script>alert(1)</script><style>p{}</style>'
-                  '<a href="javascript:alert(1)">ссылка</a><img src="https://a/b.jpg" onerror="x()"></p>\x00',
+        '<a href="javascript:alert(1)">ссылка</a><img src="https://a/b.jpg" onerror="x()"></p>\x00',
     )
     data = build_feed(spec(), [nasty], fmt)
     parsed = feedparser.parse(data)

@@ -34,8 +34,19 @@ def test_url_hint_decides_when_text_is_short():
 
 @pytest.mark.parametrize(
     ("tag", "code"),
-    [("ru-RU", "ru"), ("kz", "kk"), ("kg", "ky"), ("uz-Cyrl", "uz-Cyrl"), ("uz_Latn", "uz"),
-     ("tj", "tg"), ("tm", "tk"), ("EN", "en"), ("fr", None), ("", None), (None, None)],
+    [
+        ("ru-RU", "ru"),
+        ("kz", "kk"),
+        ("kg", "ky"),
+        ("uz-Cyrl", "uz-Cyrl"),
+        ("uz_Latn", "uz"),
+        ("tj", "tg"),
+        ("tm", "tk"),
+        ("EN", "en"),
+        ("fr", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_normalise_language_tag(tag, code):
     assert normalise_language_tag(tag) == code

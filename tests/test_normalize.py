@@ -7,20 +7,35 @@ import pytest
 from storage.normalize import body_fingerprint, canonical_url, clean_text, clean_url
 
 SAME_PAGE = [
-    ("https://www.kt.kz/rus/politics/a_1377996214.html", "http://kt.kz/rus/politics/a_1377996214.html"),
-    ("https://www.kt.kz/rus/politics/a_1377996214.html?utm_source=telegram&utm_medium=social",
-     "https://kt.kz/rus/politics/a_1377996214.html#comments"),
-    ("https://akipress.com/news:730887:Kyrgyz_organization/?from=portal&place=lastmostread",
-     "https://akipress.com/news:730887:Kyrgyz_organization/"),
-    ("https://tengrinews.kz/kazakhstan_news/x-585001/", "https://tengrinews.kz/kazakhstan_news/x-585001"),
+    (
+        "https://www.kt.kz/rus/politics/a_1377996214.html",
+        "http://kt.kz/rus/politics/a_1377996214.html",
+    ),
+    (
+        "https://www.kt.kz/rus/politics/a_1377996214.html?utm_source=telegram&utm_medium=social",
+        "https://kt.kz/rus/politics/a_1377996214.html#comments",
+    ),
+    (
+        "https://akipress.com/news:730887:Kyrgyz_organization/?from=portal&place=lastmostread",
+        "https://akipress.com/news:730887:Kyrgyz_organization/",
+    ),
+    (
+        "https://tengrinews.kz/kazakhstan_news/x-585001/",
+        "https://tengrinews.kz/kazakhstan_news/x-585001",
+    ),
     ("https://m.kun.uz/news/2026/11/26/abc", "https://kun.uz/news/2026/11/26/abc/amp"),
     ("https://gov.kz/a?b=1&a=2&fbclid=XYZ", "https://www.gov.kz/a?a=2&b=1"),
     ("https://www.kt.kz:443/rus/x_1.html", "https://kt.kz/rus/x_1.html"),
 ]
 DIFFERENT_PAGES = [
-    ("https://www.gov.kz/memleket/entities/mfa/press/news/details/1084512?lang=ru",
-     "https://www.gov.kz/memleket/entities/mfa/press/news/details/1084512?lang=en"),
-    ("https://tdh.gov.tm/ru/category/default?page=2", "https://tdh.gov.tm/ru/category/default?page=3"),
+    (
+        "https://www.gov.kz/memleket/entities/mfa/press/news/details/1084512?lang=ru",
+        "https://www.gov.kz/memleket/entities/mfa/press/news/details/1084512?lang=en",
+    ),
+    (
+        "https://tdh.gov.tm/ru/category/default?page=2",
+        "https://tdh.gov.tm/ru/category/default?page=3",
+    ),
     ("https://kabar.kg/eng/news/a/", "https://en.kabar.kg/eng/news/a/"),
 ]
 
@@ -36,7 +51,10 @@ def test_different_pages_different_keys(a, b):
 
 
 def test_clean_url_keeps_host_and_drops_tracking():
-    assert clean_url("https://www.kt.kz/a_1.html?utm_source=x&id=3#top") == "https://www.kt.kz/a_1.html?id=3"
+    assert (
+        clean_url("https://www.kt.kz/a_1.html?utm_source=x&id=3#top")
+        == "https://www.kt.kz/a_1.html?id=3"
+    )
 
 
 def test_clean_text_removes_xml_illegal_characters_and_folds_space():

@@ -31,7 +31,7 @@ if NEWSBOAT is None and os.environ.get("DIPLOFEED_REQUIRE_NEWSBOAT") == "1":
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
 
@@ -47,16 +47,34 @@ def feed_server(demo):  # noqa: F811
 
 @pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
 def test_newsboat_stores_every_item_once_with_title_link_and_date(demo, feed_server, tmp_path):  # noqa: F811
-    published = {r["url"]: r["published"] for r in store_rows(demo.db, "SELECT url, published FROM articles")}
+    published = {
+        r["url"]: r["published"] for r in store_rows(demo.db, "SELECT url, published FROM articles")
+    }
     for path in sorted(demo.out.iterdir()):
         home = tmp_path / path.stem / path.suffix[1:]
         home.mkdir(parents=True)
         (home / "urls").write_text(f"{feed_server}/{path.name}\n")
         (home / "config").write_text("auto-reload no\n")
         subprocess.run(
-            [NEWSBOAT, "-u", str(home / "urls"), "-c", str(home / "cache.db"), "-C", str(home / "config"),
-             "-x", "reload", "-l", "3", "-d", str(home / "log")],
-            env={**os.environ, "HOME": str(home)}, capture_output=True, timeout=120, check=False,
+            [
+                NEWSBOAT,
+                "-u",
+                str(home / "urls"),
+                "-c",
+                str(home / "cache.db"),
+                "-C",
+                str(home / "config"),
+                "-x",
+                "reload",
+                "-l",
+                "3",
+                "-d",
+                str(home / "log"),
+            ],
+            env={**os.environ, "HOME": str(home)},
+            capture_output=True,
+            timeout=120,
+            check=False,
         )
         log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
         assert "USERERROR" not in log, f"{path.name}: {log[-2000:]}"

@@ -17,15 +17,21 @@ def test_bundled_archive_loads_and_covers_every_source(archive, registry):
     urls = archive.urls()
     for source in registry.values():
         for start in source.start_urls:
-            assert archive.lookup(start, {"accept-language": (source.api_languages or ("",))[0]}), start
+            assert archive.lookup(start, {"accept-language": (source.api_languages or ("",))[0]}), (
+                start
+            )
     assert len(urls) > 40
 
 
 def test_lookup_by_request_header_and_sorted_query(archive):
-    url = ("https://www.gov.kz/api/v1/public/content-manager/news?"
-           "sort-by=created_date:DESC&page=1&size=5&projects=eq:mfa")
-    reordered = ("https://www.gov.kz/api/v1/public/content-manager/news?"
-                 "projects=eq:mfa&size=5&page=1&sort-by=created_date:DESC")
+    url = (
+        "https://www.gov.kz/api/v1/public/content-manager/news?"
+        "sort-by=created_date:DESC&page=1&size=5&projects=eq:mfa"
+    )
+    reordered = (
+        "https://www.gov.kz/api/v1/public/content-manager/news?"
+        "projects=eq:mfa&size=5&page=1&sort-by=created_date:DESC"
+    )
     en = archive.lookup(reordered, {"Accept-Language": "en"})
     ru = archive.lookup(url, {"Accept-Language": "ru"})
     assert en and ru and en.body != ru.body
@@ -39,7 +45,9 @@ def test_duplicate_recording_is_an_error():
 
 
 def test_manifest_errors_are_reported(tmp_path):
-    (tmp_path / "responses.toml").write_text('[[response]]\nurl = "https://x.kz/"\nfile = "../../etc/passwd"\n')
+    (tmp_path / "responses.toml").write_text(
+        '[[response]]\nurl = "https://x.kz/"\nfile = "../../etc/passwd"\n'
+    )
     with pytest.raises(ReplayError, match="outside"):
         ReplayArchive.load([tmp_path])
     (tmp_path / "responses.toml").write_text('[[response]]\nurl = "https://x.kz/"\nstatuz = 200\n')
@@ -49,12 +57,22 @@ def test_manifest_errors_are_reported(tmp_path):
 
 @pytest.fixture(scope="module")
 def server():
-    archive = ReplayArchive([
-        RecordedResponse(url="https://kt.kz/a", body=b"hello",
-                         headers={"Content-Type": "text/html", "ETag": '"v1"',
-                                  "Last-Modified": "Thu, 26 Nov 2026 09:12:00 GMT"}),
-        RecordedResponse(url="http://kt.kz/a", status=301, headers={"Location": "https://kt.kz/a"}),
-    ])
+    archive = ReplayArchive(
+        [
+            RecordedResponse(
+                url="https://kt.kz/a",
+                body=b"hello",
+                headers={
+                    "Content-Type": "text/html",
+                    "ETag": '"v1"',
+                    "Last-Modified": "Thu, 26 Nov 2026 09:12:00 GMT",
+                },
+            ),
+            RecordedResponse(
+                url="http://kt.kz/a", status=301, headers={"Location": "https://kt.kz/a"}
+            ),
+        ]
+    )
     srv = make_server(archive)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()

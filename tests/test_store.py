@@ -12,25 +12,46 @@ from diplofeed.errors import StorageError
 from storage import ArticleFilter, Store
 
 ASTANA = timezone(timedelta(hours=5))
-BODY = ("Министр иностранных дел Республики Казахстан провел переговоры с Министром иностранных "
-        "дел Кыргызской Республики. Стороны обсудили вопросы водопользования и делимитации границы.")
+BODY = (
+    "Министр иностранных дел Республики Казахстан провел переговоры с Министром иностранных "
+    "дел Кыргызской Республики. Стороны обсудили вопросы водопользования и делимитации границы."
+)
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 
 
 def article(**over):
-    base = {"source": "kt_kz", "url": "https://www.kt.kz/rus/politics/talks_1377996214.html",
-            "title": "Главы МИД обсудили границу", "body": BODY,
-            "published": datetime(2026, 11, 26, 12, 10, tzinfo=ASTANA), "language": "ru"}
+    base = {
+        "source": "kt_kz",
+        "url": "https://www.kt.kz/rus/politics/talks_1377996214.html",
+        "title": "Главы МИД обсудили границу",
+        "body": BODY,
+        "published": datetime(2026, 11, 26, 12, 10, tzinfo=ASTANA),
+        "language": "ru",
+    }
     return {**base, **over}
 
 
 @pytest.fixture
 def store(fresh_store):
-    fresh_store.sync_sources([
-        {"id": "kt_kz", "name": "Kazakhstan Today", "country": "KZ", "kind": "agency", "languages": ["ru", "en"]},
-        {"id": "mfa_kz", "name": "MFA KZ", "country": "KZ", "kind": "mfa", "languages": ["ru"]},
-        {"id": "kabar", "name": "Kabar", "country": "KG", "kind": "agency", "languages": ["en"]},
-    ])
+    fresh_store.sync_sources(
+        [
+            {
+                "id": "kt_kz",
+                "name": "Kazakhstan Today",
+                "country": "KZ",
+                "kind": "agency",
+                "languages": ["ru", "en"],
+            },
+            {"id": "mfa_kz", "name": "MFA KZ", "country": "KZ", "kind": "mfa", "languages": ["ru"]},
+            {
+                "id": "kabar",
+                "name": "Kabar",
+                "country": "KG",
+                "kind": "agency",
+                "languages": ["en"],
+            },
+        ]
+    )
     return fresh_store
 
 
@@ -47,8 +68,10 @@ def test_new_then_unchanged_through_tracking_url(store):
 def test_edit_updates_in_place_and_keeps_old_version(store):
     store.save_article(article(), now=NOW)
     later = NOW + timedelta(hours=3)
-    edited = article(body=BODY + " Уточнено: встреча прошла в Астане.",
-                     published=datetime(2026, 11, 27, 9, 0, tzinfo=ASTANA))
+    edited = article(
+        body=BODY + " Уточнено: встреча прошла в Астане.",
+        published=datetime(2026, 11, 27, 9, 0, tzinfo=ASTANA),
+    )
     assert store.save_article(edited, now=later) == "updated"
     row = store.article(1)
     assert row["id"] == 1 and row["story_id"] == 1
@@ -61,11 +84,21 @@ def test_edit_updates_in_place_and_keeps_old_version(store):
 
 def test_exact_copy_joins_story_and_ministry_is_representative(store):
     store.save_article(article(source="kt_kz"))
-    store.save_article(article(source="mfa_kz", url="https://www.gov.kz/x/details/1?lang=ru",
-                               title="Переговоры министров",
-                               published=datetime(2026, 11, 26, 11, 30, tzinfo=ASTANA)))
-    store.save_article(article(source="kabar", url="https://kabar.kg/eng/news/other/",
-                               body="Completely different text about another event in Bishkek " * 5))
+    store.save_article(
+        article(
+            source="mfa_kz",
+            url="https://www.gov.kz/x/details/1?lang=ru",
+            title="Переговоры министров",
+            published=datetime(2026, 11, 26, 11, 30, tzinfo=ASTANA),
+        )
+    )
+    store.save_article(
+        article(
+            source="kabar",
+            url="https://kabar.kg/eng/news/other/",
+            body="Completely different text about another event in Bishkek " * 5,
+        )
+    )
     rows = store.db.query("SELECT id, story_id FROM articles ORDER BY id")
     stories = [r["story_id"] for r in rows]
     assert stories[0] == stories[1] != stories[2]
@@ -89,11 +122,16 @@ def test_missing_date_stores_first_seen_once(store):
     assert (row["published"], row["published_from"]) == ("2026-11-28T08:00:00Z", "first_seen")
 
 
-@pytest.mark.parametrize("bad", [
-    {"title": ""}, {"url": None}, {"source": " "},
-    {"published": datetime(2026, 11, 26, 12, 0)},  # naive: its zone would be a guess
-    {"published": "26 ноября"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"title": ""},
+        {"url": None},
+        {"source": " "},
+        {"published": datetime(2026, 11, 26, 12, 0)},  # naive: its zone would be a guess
+        {"published": "26 ноября"},
+    ],
+)
 def test_bad_articles_raise_and_store_nothing(store, bad):
     with pytest.raises(StorageError):
         store.save_article(article(**bad))
@@ -108,23 +146,41 @@ def test_control_characters_never_reach_the_store(store):
 
 
 def test_search_prefix_matches_inflections_and_ignores_fts_syntax(store):
-    store.save_article(article(title="Визит в Казахстан", body="Переговоры в Казахстане и Кыргызстане " * 5))
+    store.save_article(
+        article(title="Визит в Казахстан", body="Переговоры в Казахстане и Кыргызстане " * 5)
+    )
     assert [r["id"] for r in store.search("Казахстан")] == [1]
-    for hostile in ['"', "AND OR NOT", "title:*", "Казахстан)", "'; DROP TABLE articles; --", "NEAR(", "*"]:
+    for hostile in [
+        '"',
+        "AND OR NOT",
+        "title:*",
+        "Казахстан)",
+        "'; DROP TABLE articles; --",
+        "NEAR(",
+        "*",
+    ]:
         store.search(hostile)  # must not raise
     assert store.counts()["articles"] == 1
 
 
 def test_query_filters(store):
     store.save_article(article())
-    store.save_article(article(source="kabar", url="https://kabar.kg/eng/news/a/", language="en",
-                               body="Kyrgyzstan and Kazakhstan signed a plan of consultations " * 4,
-                               published=datetime(2026, 11, 20, tzinfo=UTC)))
+    store.save_article(
+        article(
+            source="kabar",
+            url="https://kabar.kg/eng/news/a/",
+            language="en",
+            body="Kyrgyzstan and Kazakhstan signed a plan of consultations " * 4,
+            published=datetime(2026, 11, 20, tzinfo=UTC),
+        )
+    )
     assert [r["source"] for r in store.query_articles(ArticleFilter(countries=["kg"]))] == ["kabar"]
     assert [r["source"] for r in store.query_articles(ArticleFilter(languages=["ru"]))] == ["kt_kz"]
     since = datetime(2026, 11, 25, tzinfo=UTC)
     assert [r["source"] for r in store.query_articles(ArticleFilter(since=since))] == ["kt_kz"]
-    assert [r["source"] for r in store.query_articles(ArticleFilter(query="consultations"))] == ["kabar"]
+    assert [r["source"] for r in store.query_articles(ArticleFilter(query="consultations"))] == [
+        "kabar"
+    ]
     assert store.query_articles(ArticleFilter(limit=-5)) == []
     newest_first = store.query_articles(ArticleFilter())
     assert [r["source"] for r in newest_first] == ["kt_kz", "kabar"]

@@ -79,7 +79,9 @@ def parse_govkz_news(data: Any, url: str, language: str, source: Source) -> ApiP
         image = _first_present(item, "preview_image", "previewImage", "image")
         if isinstance(image, dict):
             image = image.get("url") or image.get("path")
-        summary = clean_text(str(_first_present(item, "short_description", "shortDescription") or ""))
+        summary = clean_text(
+            str(_first_present(item, "short_description", "shortDescription") or "")
+        )
         article_url = source.api_article_url.format(id=item["id"], lang=language)
         page.articles.append(
             Article(

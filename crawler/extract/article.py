@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from lxml import etree
 import trafilatura
+from lxml import etree
 from parsel import Selector
 
 from diplofeed.errors import ExtractionError
@@ -107,7 +107,12 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
 
 
 def _published(
-    sel: Selector, html: str, url: str, source: Source, ld: list[dict[str, Any]], now: datetime | None
+    sel: Selector,
+    html: str,
+    url: str,
+    source: Source,
+    ld: list[dict[str, Any]],
+    now: datetime | None,
 ) -> tuple[datetime | None, str]:
     tz = source.tz
     visible = _css_text(sel, source.extract.date)
@@ -142,7 +147,9 @@ def _published(
     return None, "none"
 
 
-def _body_paragraphs(html: str, sel_root: lxml.html.HtmlElement | None, url: str, source: Source) -> list[str]:
+def _body_paragraphs(
+    html: str, sel_root: lxml.html.HtmlElement | None, url: str, source: Source
+) -> list[str]:
     if sel_root is not None:
         return element_to_paragraphs(sel_root)
     text = trafilatura.extract(
@@ -163,7 +170,9 @@ def _body_root(html: str, source: Source) -> lxml.html.HtmlElement | None:
     try:
         nodes = doc.cssselect(source.extract.body)
     except Exception as exc:  # cssselect.SelectorError; the registry validated the rest
-        raise ExtractionError(f"{source.id}: bad body selector {source.extract.body!r}: {exc}") from exc
+        raise ExtractionError(
+            f"{source.id}: bad body selector {source.extract.body!r}: {exc}"
+        ) from exc
     if not nodes:
         return None
     root = nodes[0]
@@ -179,16 +188,16 @@ def _canonical(sel: Selector, url: str) -> str:
         return url
     absolute = urljoin(url, href)
     mine, theirs = urlsplit(url), urlsplit(absolute)
-    same_site = (theirs.hostname or "").removeprefix("www.") == (mine.hostname or "").removeprefix("www.")
+    same_site = (theirs.hostname or "").removeprefix("www.") == (mine.hostname or "").removeprefix(
+        "www."
+    )
     # A canonical pointing at the home page or another site is a template bug, not a hint.
     if same_site and theirs.path not in ("", "/") and theirs.scheme in ("http", "https"):
         return absolute
     return url
 
 
-def parse_article(
-    html: str, url: str, source: Source, *, now: datetime | None = None
-) -> Article:
+def parse_article(html: str, url: str, source: Source, *, now: datetime | None = None) -> Article:
     """Extract one article from an HTML page.
 
     Args:
@@ -237,7 +246,9 @@ def parse_article(
             if author:
                 break
     summary = _first(
-        sel, 'meta[property="og:description"]::attr(content)', 'meta[name="description"]::attr(content)'
+        sel,
+        'meta[property="og:description"]::attr(content)',
+        'meta[name="description"]::attr(content)',
     ) or (paragraphs[0][:300] if paragraphs else "")
     canonical = _canonical(sel, url)
     language = detect_language(

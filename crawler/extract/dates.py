@@ -32,9 +32,17 @@ MONTHS: dict[int, tuple[str, ...]] = {
     12: ("декабр", "december", "dekabr", "желтоқсан", "бештин айы"),
 }
 _ABBREVIATIONS: dict[int, tuple[str, ...]] = {
-    1: ("янв", "jan"), 2: ("фев", "feb"), 3: ("мар", "mar"), 4: ("апр", "apr"),
-    6: ("jun",), 7: ("jul",), 8: ("авг", "aug"), 9: ("сен", "сент", "sep", "sept"),
-    10: ("окт", "oct"), 11: ("ноя", "нояб", "nov"), 12: ("дек", "dec"),
+    1: ("янв", "jan"),
+    2: ("фев", "feb"),
+    3: ("мар", "mar"),
+    4: ("апр", "apr"),
+    6: ("jun",),
+    7: ("jul",),
+    8: ("авг", "aug"),
+    9: ("сен", "сент", "sep", "sept"),
+    10: ("окт", "oct"),
+    11: ("ноя", "нояб", "nov"),
+    12: ("дек", "dec"),
 }
 _MONTH_OF: dict[str, int] = {}
 for _number, _names in MONTHS.items():
@@ -65,7 +73,9 @@ _ISO_RE = re.compile(
     r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 _NUMERIC_RE = re.compile(r"(?<!\d)(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})(?!\d)")
-_TIME_RE = re.compile(r"(?<![\d:])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?![\d:])")
+_TIME_RE = re.compile(
+    r"(?<![\d:])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?![\d:])"
+)
 _YEAR_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?!\d)")
 _DAY_BEFORE_RE = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:-?\w{0,4}\.?)?[\s\-]*$")
 _DAY_AFTER_RE = re.compile(r"^[\s\-]*(?P<d>\d{1,2})(?!\d)")

@@ -92,10 +92,14 @@ def parse_feed(body: bytes, url: str, source: Source) -> tuple[list[Link], list[
         title = clean_text(entry.get("title", "")).replace("\n", " ")
         published = _entry_date(entry, source)
         language = source.language_for_url(link_url) or feed_language
-        links.append(Link(url=link_url, title=title or None, published=published, language=language))
+        links.append(
+            Link(url=link_url, title=title or None, published=published, language=language)
+        )
         if not source.full_text or not title:
             continue
-        paragraphs = strip_boilerplate(fragment_to_paragraphs(_entry_html(entry)), source.extract.boilerplate)
+        paragraphs = strip_boilerplate(
+            fragment_to_paragraphs(_entry_html(entry)), source.extract.boilerplate
+        )
         body_text = "\n\n".join(paragraphs)
         articles.append(
             Article(

@@ -23,12 +23,26 @@ _TAJIK = set("ӣӯҳҷқғ")
 _UZBEK_CYRL_ONLY = set("ў")
 _UZBEK_CYRL = set("ўқғҳ")
 _TURKMEN = set("äňýžşçöü")
-_UZ_LATIN_RE = re.compile(r"\b\w*[og][ʻʼ'‘’`]\w+|\b(?:va|bilan|uchun|bo'yicha|boʻyicha|yil|vazir)\b")
+_UZ_LATIN_RE = re.compile(
+    r"\b\w*[og][ʻʼ'‘’`]\w+|\b(?:va|bilan|uchun|bo'yicha|boʻyicha|yil|vazir)\b"
+)
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 _TAG_ALIASES = {
-    "kz": "kk", "kaz": "kk", "qaz": "kk", "kg": "ky", "kir": "ky", "kyr": "ky", "kyrg": "ky",
-    "tj": "tg", "taj": "tg", "tm": "tk", "tur": "tk", "uzb": "uz", "oz": "uz", "rus": "ru",
+    "kz": "kk",
+    "kaz": "kk",
+    "qaz": "kk",
+    "kg": "ky",
+    "kir": "ky",
+    "kyr": "ky",
+    "kyrg": "ky",
+    "tj": "tg",
+    "taj": "tg",
+    "tm": "tk",
+    "tur": "tk",
+    "uzb": "uz",
+    "oz": "uz",
+    "rus": "ru",
     "eng": "en",
 }
 

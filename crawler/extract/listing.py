@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["parse_listing"]
 
 
-def parse_listing(html: str, url: str, source: Source, *, now: datetime | None = None) -> ListingPage:
+def parse_listing(
+    html: str, url: str, source: Source, *, now: datetime | None = None
+) -> ListingPage:
     """Read the article links (with titles and dates where shown) and the next page.
 
     With ``listing.item`` set, each matching element yields at most one link (read with

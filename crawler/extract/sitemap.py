@@ -28,13 +28,14 @@ _MAX_UNZIPPED = 50 * 1024 * 1024  # the sitemap protocol's own limit
 
 
 def _local(tag: object) -> str:
-    return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
+    return str(tag).split("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def _child_text(el: etree._Element, name: str) -> str | None:
     for child in el.iter():
-        if _local(child.tag) == name and child.text and child.text.strip():
-            return child.text.strip()
+        text = child.text
+        if _local(child.tag) == name and isinstance(text, str) and text.strip():
+            return text.strip()
     return None
 
 
@@ -53,7 +54,9 @@ def parse_sitemap(body: bytes, url: str, source: Source) -> SitemapPage:
                 body = fh.read(_MAX_UNZIPPED + 1)
         except OSError as exc:
             raise ExtractionError(f"{source.id}: broken gzip sitemap {url}: {exc}") from exc
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+    )
     try:
         root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:

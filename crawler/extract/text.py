@@ -33,7 +33,25 @@ COMMON_BOILERPLATE: tuple[str, ...] = (
     # ad-slot labels left inside article bodies
     r"^(?:реклама|жарнама|жарнак|advertisement|reklama)$",
 )
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article", "pre", "figcaption", "dd", "dt"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "section",
+    "article",
+    "pre",
+    "figcaption",
+    "dd",
+    "dt",
+}
 _SKIP_TAGS = {"script", "style", "noscript", "iframe", "form", "button", "svg", "template", "head"}
 
 
@@ -44,7 +62,11 @@ def fragment_to_paragraphs(fragment: str) -> list[str]:
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        return [p for p in clean_text(html.unescape(re.sub(r"<[^>]+>", " ", fragment))).split("\n\n") if p]
+        return [
+            p
+            for p in clean_text(html.unescape(re.sub(r"<[^>]+>", " ", fragment))).split("\n\n")
+            if p
+        ]
     return element_to_paragraphs(root)
 
 

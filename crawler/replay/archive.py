@@ -16,14 +16,26 @@ from diplofeed.errors import ReplayError
 __all__ = ["DEFAULT_SITES", "RecordedResponse", "ReplayArchive", "url_key"]
 
 DEFAULT_SITES = Path(__file__).with_name("sites")
-_KEYS = {"url", "status", "file", "body", "content_type", "headers", "location", "delay", "match_headers"}
+_KEYS = {
+    "url",
+    "status",
+    "file",
+    "body",
+    "content_type",
+    "headers",
+    "location",
+    "delay",
+    "match_headers",
+}
 
 
 def url_key(url: str) -> str:
     """The lookup key of a URL: no fragment, query parameters in sorted order."""
     parts = urlsplit(url.strip())
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)), safe=":,")
-    return urlunsplit((parts.scheme.lower(), (parts.netloc or "").lower(), parts.path or "/", query, ""))
+    return urlunsplit(
+        (parts.scheme.lower(), (parts.netloc or "").lower(), parts.path or "/", query, "")
+    )
 
 
 @dataclass(slots=True)
@@ -38,7 +50,9 @@ class RecordedResponse:
 
     def matches(self, request_headers: dict[str, str]) -> bool:
         lowered = {k.lower(): v.strip().lower() for k, v in request_headers.items()}
-        return all(lowered.get(k.lower()) == v.strip().lower() for k, v in self.match_headers.items())
+        return all(
+            lowered.get(k.lower()) == v.strip().lower() for k, v in self.match_headers.items()
+        )
 
     def text(self) -> str:
         """The body decoded as a browser (and Scrapy, via w3lib) would decode it."""
@@ -123,7 +137,9 @@ class ReplayArchive:
     def urls(self) -> list[str]:
         return sorted({e.url for b in self._by_key.values() for e in b})
 
-    def lookup(self, url: str, request_headers: dict[str, str] | None = None) -> RecordedResponse | None:
+    def lookup(
+        self, url: str, request_headers: dict[str, str] | None = None
+    ) -> RecordedResponse | None:
         """Return the recorded response for ``url`` and these request headers, if any."""
         for entry in self._by_key.get(url_key(url), []):
             if entry.matches(request_headers or {}):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .archive import ReplayArchive
 
-__all__ = ["REPLAY_HEADER", "make_server", "main"]
+__all__ = ["REPLAY_HEADER", "main", "make_server"]
 
 REPLAY_HEADER = "X-Diplofeed-Replay-Url"
 logger = logging.getLogger(__name__)
@@ -31,20 +31,24 @@ def _not_modified(request_headers: dict[str, str], response_headers: dict[str, s
     since = request_headers.get("if-modified-since")
     if modified and since:
         try:
-            return email.utils.parsedate_to_datetime(modified) <= email.utils.parsedate_to_datetime(since)
+            return email.utils.parsedate_to_datetime(modified) <= email.utils.parsedate_to_datetime(
+                since
+            )
         except (TypeError, ValueError):
             return False
     return False
 
 
-def make_server(archive: ReplayArchive, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+def make_server(
+    archive: ReplayArchive, host: str = "127.0.0.1", port: int = 0
+) -> ThreadingHTTPServer:
     """Build (not start) a threaded server answering from ``archive``."""
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "diplofeed-replay/1"
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             logger.debug("%s " + format, self.address_string(), *args)
 
         def _answer(self, head_only: bool) -> None:
@@ -78,10 +82,10 @@ def make_server(archive: ReplayArchive, host: str = "127.0.0.1", port: int = 0) 
             if not head_only:
                 self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             self._answer(head_only=False)
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self._answer(head_only=True)
 
     server = ThreadingHTTPServer((host, port), Handler)
@@ -97,13 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.replay", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--sites", type=Path, action="append", help="site folders (default: bundled)")
+    parser.add_argument(
+        "--sites", type=Path, action="append", help="site folders (default: bundled)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
     archive = ReplayArchive.load(args.sites)
     server = make_server(archive, args.host, args.port)
-    host, port = server.server_address[:2]
+    host, port = str(server.server_address[0]), int(server.server_address[1])
     print(f"REPLAY http://{host}:{port} ({len(archive)} responses)", flush=True)
     try:
         server.serve_forever()

@@ -12,4 +12,11 @@ SPIDER_CLASSES: dict[str, type[SourceSpider]] = {
     "api": ApiSpider,
 }
 
-__all__ = ["SPIDER_CLASSES", "ApiSpider", "ListingSpider", "RssSpider", "SitemapSpider", "SourceSpider"]
+__all__ = [
+    "SPIDER_CLASSES",
+    "ApiSpider",
+    "ListingSpider",
+    "RssSpider",
+    "SitemapSpider",
+    "SourceSpider",
+]

@@ -113,8 +113,11 @@ class SourceSpider(scrapy.Spider):
             stats.inc_value("diplofeed/articles")
             if article.published is None:
                 stats.inc_value("diplofeed/undated")
-                logger.warning("%s: no publication date for %s (first-seen time stored)",
-                               self.source.id, article.url)
+                logger.warning(
+                    "%s: no publication date for %s (first-seen time stored)",
+                    self.source.id,
+                    article.url,
+                )
             if not article.body:
                 stats.inc_value("diplofeed/empty_body")
                 logger.warning("%s: no body text extracted from %s", self.source.id, article.url)
@@ -133,28 +136,34 @@ class SourceSpider(scrapy.Spider):
                 yield self._failure(response.url, "parse", str(exc), response.status)
             except Exception as exc:  # a parser bug must not end the crawl either
                 logger.exception("%s: error reading %s", self.source.id, response.url)
-                yield self._failure(response.url, "parse", f"{type(exc).__name__}: {exc}",
-                                    response.status, logged=True)
+                yield self._failure(
+                    response.url,
+                    "parse",
+                    f"{type(exc).__name__}: {exc}",
+                    response.status,
+                    logged=True,
+                )
 
         run.__name__ = getattr(callback, "__name__", "callback")
         return run
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
         status = None
-        if failure.check(HttpError):
-            status = failure.value.response.status
+        if isinstance(error, HttpError):
+            status = error.response.status
             kind, message = "http", f"HTTP {status}"
-        elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        elif isinstance(error, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
             kind, message = "timeout", "timed out"
-        elif failure.check(CannotResolveHostError, DNSLookupError):
+        elif isinstance(error, CannotResolveHostError | DNSLookupError):
             kind, message = "network", "DNS lookup failed"
-        elif failure.check(ResponseDataLossError):
+        elif isinstance(error, ResponseDataLossError):
             kind, message = "network", "response cut short"
-        elif failure.check(IgnoreRequest):
-            kind, message = "ignored", str(failure.value) or "request ignored (robots.txt?)"
+        elif isinstance(error, IgnoreRequest):
+            kind, message = "ignored", str(error) or "request ignored (robots.txt?)"
         else:
-            kind, message = "network", f"{failure.type.__name__}: {failure.value}"
+            kind, message = "network", f"{type(error).__name__}: {error}"
         yield self._failure(request.url, kind, message, status)
 
     def _failure(
@@ -164,11 +173,15 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"diplofeed/failed/{kind}")
         if not logged:
             logger.warning("%s: %s failure on %s: %s", self.source.id, kind, url, message)
-        return FetchFailure(source=self.source.id, url=url, kind=kind, message=message, status=status)
+        return FetchFailure(
+            source=self.source.id, url=url, kind=kind, message=message, status=status
+        )
 
 
 def _text(response: Response) -> str:
     if isinstance(response, TextResponse):
         return response.text
-    _, text = html_to_unicode(response.headers.get("Content-Type", b"").decode("latin-1"), response.body)
+    _, text = html_to_unicode(
+        (response.headers.get("Content-Type") or b"").decode("latin-1"), response.body
+    )
     return text
