@@ -148,3 +148,16 @@ def m001_initial(db: Database) -> None:
     # sqlite-utils' own FTS layout (articles_fts + triggers), so `sqlite-utils search`
     # and Datasette's search box work on the store as they are.
     db.table("articles").enable_fts(["title", "body"], tokenize=FTS_TOKENIZER, create_triggers=True)
+    # sqlite-utils' update trigger fires on any column; a re-crawl touches last_seen of
+    # every unchanged article, which must not rewrite its index entry.
+    db.execute("DROP TRIGGER articles_au")
+    db.execute(
+        """
+        CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "body" ON "articles" BEGIN
+          INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body")
+            VALUES ('delete', old.rowid, old."title", old."body");
+          INSERT INTO "articles_fts" (rowid, "title", "body")
+            VALUES (new.rowid, new."title", new."body");
+        END
+        """
+    )

@@ -80,6 +80,7 @@ def test_edit_updates_in_place_and_keeps_old_version(store):
     assert row["updated"] == "2026-11-28T11:00:00Z"
     versions = store.versions(1)
     assert [v["body"] for v in versions] == [BODY]
+    assert [r["id"] for r in store.search("Уточнено")] == [1]  # the index follows the edit
 
 
 def test_exact_copy_joins_story_and_ministry_is_representative(store):
