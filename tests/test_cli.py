@@ -128,10 +128,21 @@ def test_generated_docs_are_current(doc):
         text=True,
         check=False,
     )
-    assert check.returncode == 0, f"{doc} is stale: run `cog -r {doc}`\n" + check.stdout + check.stderr
+    assert check.returncode == 0, (
+        f"{doc} is stale: run `cog -r {doc}`\n" + check.stdout + check.stderr
+    )
 
 
 def test_every_command_is_documented():
     text = (ROOT / "docs" / "cli.md").read_text()
-    for name in ("crawl", "demo", "import", "feeds build", "search", "sources", "extract", "replay serve"):
+    for name in (
+        "crawl",
+        "demo",
+        "import",
+        "feeds build",
+        "search",
+        "sources",
+        "extract",
+        "replay serve",
+    ):
         assert f"## diplofeed {name}\n" in text

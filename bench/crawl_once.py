@@ -1,0 +1,85 @@
+"""One benchmark crawl in this process; prints a JSON line with pages, seconds, peak RSS.
+
+    python bench/crawl_once.py full  REPLAY_URL REGISTRY DB
+    python bench/crawl_once.py plain REPLAY_URL REGISTRY URLS_FILE
+
+``full``: the diplofeed spider, extraction and store pipeline for source ``bench_kt``.
+``plain``: a bare Scrapy spider requesting the same URLs, parsing nothing, storing nothing.
+Both run with the same settings against the same replay server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.crawler import AsyncCrawlerProcess
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from diplofeed.crawl import crawl_settings  # noqa: E402
+from storage import Store  # noqa: E402
+
+# Politeness is for real servers: both runs fetch 8 pages at a time from the replay server.
+OVERRIDES = {"CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_REQUESTS": 16, "LOG_LEVEL": "ERROR"}
+
+
+class PlainSpider(scrapy.Spider):
+    name = "plain"
+    custom_settings = {"ITEM_PIPELINES": {}}  # noqa: RUF012 - Scrapy's own attribute
+
+    def __init__(self, urls: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.urls = urls
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.ignore)
+
+    def ignore(self, response: scrapy.http.Response) -> None:
+        return None
+
+
+def main() -> None:
+    mode, replay_url, registry, target = sys.argv[1:5]
+    os.environ["DIPLOFEED_REGISTRY"] = registry
+    db = target if mode == "full" else ":memory:"
+    run_id = None
+    if mode == "full":
+        with Store(db) as store:
+            run_id = store.start_run(["bench_kt"], replay=True)
+    settings = crawl_settings(db, run_id=run_id, replay_url=replay_url, registry=registry)
+    for key, value in OVERRIDES.items():
+        settings.set(key, value, priority="cmdline")
+    process = AsyncCrawlerProcess(settings)
+    if mode == "full":
+        crawler = process.create_crawler("bench_kt")
+        process.crawl(crawler)
+    else:
+        urls = Path(target).read_text().split()
+        crawler = process.create_crawler(PlainSpider)
+        process.crawl(crawler, urls=urls)
+    process.start()
+    stats = crawler.stats.get_stats()
+    pages = int(stats.get("response_received_count", 0))
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "pages": pages,
+                "seconds": float(stats.get("elapsed_time_seconds", 0.0)),
+                "items": int(stats.get("item_scraped_count", 0)),
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
