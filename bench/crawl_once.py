@@ -23,8 +23,8 @@ from scrapy.crawler import AsyncCrawlerProcess
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diplofeed.crawl import crawl_settings  # noqa: E402
-from storage import Store  # noqa: E402
+from diplofeed.crawl import crawl_settings
+from storage import Store
 
 # Politeness is for real servers: both runs fetch 8 pages at a time from the replay server.
 OVERRIDES = {"CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_REQUESTS": 16, "LOG_LEVEL": "ERROR"}

@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from bench.sitegen import article_templates, build_site  # noqa: E402
-from crawler.extract import parse_article  # noqa: E402
-from crawler.registry import load_registry  # noqa: E402
-from crawler.replay import ReplayServer  # noqa: E402
+from bench.sitegen import article_templates, build_site
+from crawler.extract import parse_article
+from crawler.registry import load_registry
+from crawler.replay import ReplayServer
 
 
 def crawl(mode: str, replay_url: str, registry: Path, target: Path) -> dict[str, float]:

@@ -65,13 +65,15 @@ def build_site(folder: Path, articles: int, per_page: int = 20) -> tuple[Path, l
         url, html = templates[n % len(templates)]
         ident = 1378000000 + n
         new_url = re.sub(r"_\d{10}\.html$", f"_{ident}.html", url)
-        title = f"Бенчмарк {n}: " + re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+        title = (
+            f"Бенчмарк {n}: " + re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL).group(1).strip()
+        )
         page = re.sub(
             r"(<h1[^>]*>).*?(</h1>)",
-            lambda m: m.group(1) + title + m.group(2),
+            lambda m, title=title: m.group(1) + title + m.group(2),
             html,
             count=1,
-            flags=re.S,
+            flags=re.DOTALL,
         )
         page = page.replace(
             '<div class="article__body', f'<div data-n="{n}" class="article__body', 1
