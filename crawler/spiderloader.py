@@ -6,6 +6,8 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
+from diplofeed.errors import SourceConfigError
+
 from .registry import Source, find_source_for_url, load_registry
 from .spiders import SPIDER_CLASSES
 
@@ -18,7 +20,12 @@ __all__ = ["RegistrySpiderLoader", "spider_class_for"]
 
 def spider_class_for(source: Source) -> type[Spider]:
     """A subclass of the strategy's generic spider bound to ``source``."""
-    base = SPIDER_CLASSES[source.strategy]
+    base = SPIDER_CLASSES.get(source.strategy)
+    if base is None:
+        raise SourceConfigError(
+            f"{source.id}: strategy {source.strategy!r} has no spider yet "
+            f"(implemented: {', '.join(sorted(SPIDER_CLASSES))})"
+        )
     custom: dict[str, Any] = {}
     if source.user_agent:
         custom["USER_AGENT"] = source.user_agent

@@ -32,6 +32,14 @@ def test_spider_class_per_source(registry):
     assert cls.name == "kabar" and cls.source is registry["kabar"]
 
 
+def test_a_strategy_without_a_spider_is_a_clear_error(registry):
+    import dataclasses
+
+    telegram = dataclasses.replace(registry["kabar"], strategy="telegram")
+    with pytest.raises(SourceConfigError, match="has no spider yet"):
+        spider_class_for(telegram)
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
