@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from w3lib.encoding import html_to_unicode
 
-from crawler.extract import Article, parse_api, parse_article, parse_feed, parse_sitemap
+from crawler.extract import (
+    Article,
+    parse_api,
+    parse_article,
+    parse_feed,
+    parse_sitemap,
+    parse_telegram,
+)
 from storage import canonical_url, format_utc
 
 if TYPE_CHECKING:
@@ -36,8 +43,19 @@ def extract_document(
     or links.
     """
     head = body[:512].lstrip().lower()
+    if source.strategy == "telegram":
+        _, text = html_to_unicode(content_type or None, body)
+        page = parse_telegram(text, url, source)
+        return {
+            "source": source.id,
+            "kind": "telegram",
+            "older_url": page.older_url,
+            "articles": [article_report(a) for a in page.articles],
+        }
     if source.strategy == "api" and head[:1] in (b"{", b"["):
-        language = source.api_languages[0] if source.api_languages else ""
+        language = source.language_for_url(url) or (
+            source.api_languages[0] if source.api_languages else ""
+        )
         page = parse_api(body, url, language, source)
         return {
             "source": source.id,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import parse_api, parse_article, parse_feed
+from crawler.extract import parse_api, parse_article, parse_feed, parse_telegram
 from storage import format_utc
 
 from .conftest import FIXED_NOW, load_json
@@ -23,8 +23,11 @@ def extract_case(case: dict, source, archive):
     recorded = archive.lookup(case["page"], case.get("request_headers"))
     assert recorded is not None, f"{case['page']} is not in the replay archive"
     if source.strategy == "api":
-        language = case["request_headers"]["Accept-Language"]
+        headers = case.get("request_headers") or {}
+        language = headers.get("Accept-Language") or source.language_for_url(case["page"]) or ""
         articles = parse_api(recorded.body, case["page"], language, source).articles
+    elif source.strategy == "telegram":
+        articles = parse_telegram(recorded.text(), case["page"], source).articles
     elif source.strategy == "rss" and source.full_text:
         articles = parse_feed(recorded.body, case["page"], source)[1]
     else:

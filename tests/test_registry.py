@@ -35,9 +35,9 @@ def test_spider_class_per_source(registry):
 def test_a_strategy_without_a_spider_is_a_clear_error(registry):
     import dataclasses
 
-    telegram = dataclasses.replace(registry["kabar"], strategy="telegram")
+    pigeon = dataclasses.replace(registry["kabar"], strategy="carrier_pigeon")
     with pytest.raises(SourceConfigError, match="has no spider yet"):
-        spider_class_for(telegram)
+        spider_class_for(pigeon)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from .language import detect_language, normalise_language_tag
 from .listing import parse_listing
 from .model import Article, Link, ListingPage, SitemapPage
 from .sitemap import parse_sitemap
+from .telegram import TelegramPage, parse_telegram
 
 __all__ = [
     "ApiPage",
@@ -20,6 +21,7 @@ __all__ = [
     "Link",
     "ListingPage",
     "SitemapPage",
+    "TelegramPage",
     "detect_language",
     "next_page_url",
     "normalise_language_tag",
@@ -29,4 +31,5 @@ __all__ = [
     "parse_feed",
     "parse_listing",
     "parse_sitemap",
+    "parse_telegram",
 ]

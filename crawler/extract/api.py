@@ -28,6 +28,8 @@ __all__ = ["API_FORMATS", "ApiPage", "next_page_url", "parse_api"]
 class ApiPage:
     articles: list[Article] = field(default_factory=list)
     has_next: bool = False
+    # The next page's URL when the API names it; else the spider increases ``page=``.
+    next_url: str | None = None
 
 
 def next_page_url(url: str, param: str = "page") -> str:
@@ -82,7 +84,9 @@ def parse_govkz_news(data: Any, url: str, language: str, source: Source) -> ApiP
         summary = clean_text(
             str(_first_present(item, "short_description", "shortDescription") or "")
         )
-        article_url = source.api_article_url.format(id=item["id"], lang=language)
+        article_url = source.api_article_url.format_map(
+            {"id": item["id"], "lang": language, "slug": item.get("slug", "")}
+        )
         page.articles.append(
             Article(
                 source=source.id,
@@ -102,8 +106,63 @@ def parse_govkz_news(data: Any, url: str, language: str, source: Source) -> ApiP
     return page
 
 
+def parse_uza_posts(data: Any, url: str, language: str, source: Source) -> ApiPage:
+    """UzA's posts API (a Laravel paginator: ``data``, ``links.next``, ``meta``).
+
+    Items carry ``title``, ``slug``, ``description``, ``content`` (HTML), ``publish_time``
+    (``YYYY-MM-DD HH:MM:SS`` Tashkent time, no offset) and ``files.folder``/``files.file``
+    (the image on cdn.uza.uz). The language is the ``_l`` query parameter.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        raise ExtractionError(f"{source.id}: {url} is not a UzA posts page (no 'data' list)")
+    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    next_url = links.get("next") if isinstance(links.get("next"), str) else None
+    more_pages = int(meta.get("current_page") or 0) < int(meta.get("last_page") or 0)
+    page = ApiPage(
+        has_next=bool(data["data"]) and (bool(next_url) or more_pages), next_url=next_url
+    )
+    for item in data["data"]:
+        if not isinstance(item, dict) or not item.get("slug"):
+            continue
+        title = clean_text(str(item.get("title") or "")).replace("\n", " ")
+        if not title:
+            continue
+        paragraphs = strip_boilerplate(
+            fragment_to_paragraphs(str(item.get("content") or "")), source.extract.boilerplate
+        )
+        body = "\n\n".join(paragraphs)
+        files = item.get("files") if isinstance(item.get("files"), dict) else {}
+        image = (
+            f"https://cdn.uza.uz/{files['folder']}/{files['file']}"
+            if files.get("folder") and files.get("file")
+            else None
+        )
+        summary = clean_text(str(item.get("description") or ""))
+        page.articles.append(
+            Article(
+                source=source.id,
+                url=source.api_article_url.format_map(
+                    {"id": item.get("id", ""), "lang": language, "slug": item["slug"]}
+                ),
+                title=title,
+                body=body,
+                body_html=paragraphs_to_html(paragraphs),
+                summary=summary or (paragraphs[0][:300] if paragraphs else ""),
+                published=parse_date(str(item.get("publish_time") or ""), source.tz),
+                published_from="api",
+                language=detect_language(
+                    f"{title}\n{body}", html_language=language, allowed=source.languages
+                ),
+                image=image,
+            )
+        )
+    return page
+
+
 API_FORMATS: dict[str, Callable[[Any, str, str, Source], ApiPage]] = {
     "govkz_news": parse_govkz_news,
+    "uza_posts": parse_uza_posts,
 }
 
 

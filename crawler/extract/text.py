@@ -30,6 +30,8 @@ COMMON_BOILERPLATE: tuple[str, ...] = (
     r"^(?:подписывайтесь|subscribe to) .{0,120}(?:telegram|телеграм|instagram|facebook).*$",
     r"^(?:facebook|telegram|youtube|twitter|instagram)(?:\s*\|\s*(?:facebook|telegram|youtube|twitter|instagram|x|www\.\S+))+\s*$",
     r"^(?:фото|photo|сурет|images?)\s*[:|]\s*\S.{0,60}$",
+    # "more at <link>" closing lines of Telegram posts and teasers
+    r"^(?:batafsil|батафсил|подробнее|толығырақ|толук маалымат|read more|more|details)\s*:?\s*(?:https?://\S+|t\.me/\S+)?\s*$",
     # ad-slot labels left inside article bodies
     r"^(?:реклама|жарнама|жарнак|advertisement|reklama)$",
 )

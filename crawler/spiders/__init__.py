@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from .base import SourceSpider
-from .strategies import ApiSpider, ListingSpider, RssSpider, SitemapSpider
+from .strategies import ApiSpider, ListingSpider, RssSpider, SitemapSpider, TelegramSpider
 
 SPIDER_CLASSES: dict[str, type[SourceSpider]] = {
     "rss": RssSpider,
     "sitemap": SitemapSpider,
     "listing": ListingSpider,
     "api": ApiSpider,
+    "telegram": TelegramSpider,
 }
 
 __all__ = [

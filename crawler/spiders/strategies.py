@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from crawler.extract import next_page_url, parse_api, parse_feed, parse_listing, parse_sitemap
+from crawler.extract import (
+    next_page_url,
+    parse_api,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    parse_telegram,
+)
 
 from .base import SourceSpider
 
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-__all__ = ["ApiSpider", "ListingSpider", "RssSpider", "SitemapSpider"]
+__all__ = ["ApiSpider", "ListingSpider", "RssSpider", "SitemapSpider", "TelegramSpider"]
 
 
 class RssSpider(SourceSpider):
@@ -57,7 +64,14 @@ class ApiSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
-            for language in self.source.api_languages or self.source.languages:
+            if not self.source.api_languages:
+                # the language is in the URL (UzA's ``_l=ru``): one request per start URL
+                language = self.source.language_for_url(url) or ""
+                yield self.request(
+                    url, self.parse_start, cb_kwargs={"depth": 1, "language": language}
+                )
+                continue
+            for language in self.source.api_languages:
                 yield self.request(
                     url,
                     self.parse_start,
@@ -72,9 +86,20 @@ class ApiSpider(SourceSpider):
         yield from self.emit(page.articles, response.url)
         if page.has_next and depth < self.source.max_pages:
             yield self.request(
-                next_page_url(response.url),
+                page.next_url or next_page_url(response.url),
                 self.parse_start,
                 cb_kwargs={"depth": depth + 1, "language": language},
                 headers={"Accept-Language": language, "Accept": "application/json"},
                 dont_filter=True,
             )
+
+
+class TelegramSpider(SourceSpider):
+    """Public channel previews (``t.me/s/<channel>``): posts are articles; the
+    ``?before=`` link is followed for older posts, up to ``max_pages`` pages."""
+
+    def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
+        page = parse_telegram(response.text, response.url, self.source)
+        yield from self.emit(page.articles, response.url)
+        if page.older_url and depth < self.source.max_pages:
+            yield self.request(page.older_url, self.parse_start, cb_kwargs={"depth": depth + 1})
