@@ -115,8 +115,8 @@ def parse_uza_posts(data: Any, url: str, language: str, source: Source) -> ApiPa
     """
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise ExtractionError(f"{source.id}: {url} is not a UzA posts page (no 'data' list)")
-    links = data.get("links") if isinstance(data.get("links"), dict) else {}
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    links: dict[str, Any] = data["links"] if isinstance(data.get("links"), dict) else {}
+    meta: dict[str, Any] = data["meta"] if isinstance(data.get("meta"), dict) else {}
     next_url = links.get("next") if isinstance(links.get("next"), str) else None
     more_pages = int(meta.get("current_page") or 0) < int(meta.get("last_page") or 0)
     page = ApiPage(
@@ -132,7 +132,7 @@ def parse_uza_posts(data: Any, url: str, language: str, source: Source) -> ApiPa
             fragment_to_paragraphs(str(item.get("content") or "")), source.extract.boilerplate
         )
         body = "\n\n".join(paragraphs)
-        files = item.get("files") if isinstance(item.get("files"), dict) else {}
+        files: dict[str, Any] = item["files"] if isinstance(item.get("files"), dict) else {}
         image = (
             f"https://cdn.uza.uz/{files['folder']}/{files['file']}"
             if files.get("folder") and files.get("file")
