@@ -45,12 +45,12 @@ def extract_document(
     head = body[:512].lstrip().lower()
     if source.strategy == "telegram":
         _, text = html_to_unicode(content_type or None, body)
-        page = parse_telegram(text, url, source)
+        posts = parse_telegram(text, url, source)
         return {
             "source": source.id,
             "kind": "telegram",
-            "older_url": page.older_url,
-            "articles": [article_report(a) for a in page.articles],
+            "older_url": posts.older_url,
+            "articles": [article_report(a) for a in posts.articles],
         }
     if source.strategy == "api" and head[:1] in (b"{", b"["):
         language = source.language_for_url(url) or (
