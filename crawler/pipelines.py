@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
 from diplofeed.errors import StorageError
-from storage import Store
+from storage import Store, parse_utc
 
 from .extract.model import Article
 from .items import FetchFailure
@@ -24,7 +25,18 @@ __all__ = ["StorePipeline"]
 
 logger = logging.getLogger(__name__)
 
-_STAT_NAMES = ("pages", "articles", "new", "updated", "unchanged", "failed", "undated")
+_STAT_NAMES = (
+    "pages",
+    "articles",
+    "new",
+    "updated",
+    "unchanged",
+    "failed",
+    "undated",
+    "complete",
+    "empty_body",
+    "selector_misses",
+)
 
 
 class StorePipeline:
@@ -34,6 +46,7 @@ class StorePipeline:
         self.run_id: int | None = crawler.settings.getint("DIPLOFEED_RUN_ID") or None
         self._own_run = False
         self.store: Store | None = None
+        self._now: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -46,8 +59,10 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.store = Store(self.db_path)
         self.store.sync_sources([self._source.as_row()])
+        as_of = self.crawler.settings.get("DIPLOFEED_AS_OF")
+        self._now = parse_utc(as_of) if as_of else None
         if self.run_id is None:  # `scrapy crawl <id>` outside the CLI: a run of its own
-            self.run_id = self.store.start_run([self._source.id])
+            self.run_id = self.store.start_run([self._source.id], as_of=self._now)
             self._own_run = True
 
     def process_item(self, item: Any) -> Any:
@@ -60,7 +75,7 @@ class StorePipeline:
         if not isinstance(item, Article):
             raise DropItem(f"unexpected item type {type(item).__name__}")
         try:
-            outcome = self.store.save_article(dataclasses.asdict(item))
+            outcome = self.store.save_article(dataclasses.asdict(item), now=self._now)
         except StorageError as exc:
             self.crawler.stats.inc_value("diplofeed/failed")
             self.store.record_failure(self.run_id, item.source, item.url, "store", str(exc))

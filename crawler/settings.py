@@ -39,6 +39,9 @@ DIPLOFEED_RUN_ID = None
 # Set by --replay: the replay server every request is sent to (crawler/replay/handler.py).
 DIPLOFEED_REPLAY_URL = os.environ.get("DIPLOFEED_REPLAY_URL") or None
 DIPLOFEED_REGISTRY = os.environ.get("DIPLOFEED_REGISTRY") or None
+# The crawl clock (ISO 8601 UTC): relative dates and first-seen times are read against it.
+# `--replay` sets it to the replay copies' recording time; the wall clock when unset.
+DIPLOFEED_AS_OF = os.environ.get("DIPLOFEED_AS_OF") or None
 
 if DIPLOFEED_REPLAY_URL:
     # `DIPLOFEED_REPLAY_URL=http://127.0.0.1:PORT scrapy crawl <id>`: the same switch as

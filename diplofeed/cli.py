@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,7 +47,8 @@ def _summary_line(source: str, stats: dict[str, Any] | None) -> str:
     if not stats:
         return f"{source:<14} FAILED: the source did not finish (see the log)"
     return (
-        f"{source:<14} pages={stats['pages']:<4} articles={stats['articles']:<4} "
+        f"{source:<14} {stats.get('status') or '?':<9}"
+        f"pages={stats['pages']:<4} articles={stats['articles']:<4} "
         f"new={stats['new']:<4} updated={stats['updated']:<3} unchanged={stats['unchanged']:<4} "
         f"failed={stats['failed']:<3} undated={stats['undated']}"
     )
@@ -76,6 +78,12 @@ def cli() -> None:
     show_default=True,
 )
 @click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+    help="Run as of this time (e.g. 2026-11-28T00:00:00+00:00): relative dates, first-seen "
+    "times and health are read against it. --replay sets it to the copies' recording time.",
+)
+@click.option(
     "--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here instead of stderr."
 )
 def crawl(
@@ -83,30 +91,30 @@ def crawl(
     sources: tuple[str, ...],
     replay: bool,
     replay_url: str | None,
+    as_of: datetime | None,
     log_level: str,
     log_file: str | None,
 ) -> None:
     """Crawl sources into the store; print one summary line per source.
 
-    Exits 3 when a source yielded no article (broken, blocked or unreachable).
+    Each line gives the source's figures and its health (ok, degraded, stale, broken,
+    blocked). Exits 3 when a source yielded no article (broken, blocked or unreachable).
 
     Example:
 
         diplofeed crawl --db news.db --source kt_kz --source kabar
     """
-    from crawler.replay import ReplayServer
+    from crawler.replay import ReplayArchive, ReplayServer
     from diplofeed.crawl import run_crawl
 
+    options: dict[str, Any] = {"log_level": log_level, "log_file": log_file}
     try:
         if replay and not replay_url:
+            when = as_of or ReplayArchive.load().recorded
             with ReplayServer() as server:
-                result = run_crawl(
-                    db, list(sources), replay_url=server.url, log_level=log_level, log_file=log_file
-                )
+                result = run_crawl(db, list(sources), replay_url=server.url, as_of=when, **options)
         else:
-            result = run_crawl(
-                db, list(sources), replay_url=replay_url, log_level=log_level, log_file=log_file
-            )
+            result = run_crawl(db, list(sources), replay_url=replay_url, as_of=as_of, **options)
     except DiplofeedError as exc:
         raise _fail(exc) from exc
     for source in result.sources:
@@ -138,7 +146,7 @@ def demo(db: str, out: str) -> None:
 
         diplofeed demo --db /tmp/demo.db --out /tmp/feeds
     """
-    from crawler.replay import ReplayServer
+    from crawler.replay import ReplayArchive, ReplayServer
     from diplofeed.crawl import run_crawl
     from feeds import build_static_feeds
     from storage import Store
@@ -149,7 +157,9 @@ def demo(db: str, out: str) -> None:
             click.echo(
                 f"replay server on {server.url}; crawling every source (real Scrapy engine)..."
             )
-            result = run_crawl(db, replay_url=server.url, log_level="WARNING")
+            result = run_crawl(
+                db, replay_url=server.url, log_level="WARNING", as_of=ReplayArchive.load().recorded
+            )
         for source in result.sources:
             click.echo(_summary_line(source, result.stats.get(source)))
         with Store(db) as store:
@@ -269,7 +279,11 @@ def search(query: str, db: str, limit: int, as_json: bool) -> None:
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def sources(db: str, as_json: bool) -> None:
-    """List the sources with their country, kind, languages and latest crawl figures.
+    """List the sources: country, kind, languages, articles, newest article and health.
+
+    Health after the latest crawl: ok; degraded (some pages failed, or fields missing);
+    stale (nothing new for much longer than usual); broken (nothing extracted: the
+    layout changed?); blocked (403/429/TLS errors); unknown (never crawled).
 
     Example:
 
@@ -288,12 +302,14 @@ def sources(db: str, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{'id':<14}{'country':<8}{'kind':<9}{'strategy':<9}{'languages':<12}{'articles':>8}  newest"
+        f"{'id':<14}{'country':<8}{'kind':<9}{'strategy':<9}{'languages':<16}{'articles':>8}  "
+        f"{'newest':<21}{'status':<9}why"
     )
     for r in rows:
         click.echo(
             f"{r['id']:<14}{r['country'] or '-':<8}{r['kind']:<9}{r['strategy'] or '-':<9}"
-            f"{','.join(r['languages']):<12}{r['article_count']:>8}  {r['newest_published'] or '-'}"
+            f"{','.join(r['languages']):<16}{r['article_count']:>8}  "
+            f"{r['newest_published'] or '-':<21}{r['status'] or 'unknown':<9}{r['status_reason'] or ''}"
         )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from crawler.registry import Source, load_registry
 from diplofeed.errors import SourceConfigError
-from storage import Store
+from storage import Store, format_utc
 
 __all__ = ["CrawlResult", "crawl_settings", "run_crawl"]
 
@@ -41,6 +42,7 @@ def crawl_settings(
     registry: str | Path | None = None,
     log_level: str = "INFO",
     log_file: str | Path | None = None,
+    as_of: datetime | None = None,
 ) -> Any:
     """Scrapy settings for a diplofeed crawl (the project's settings plus these)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -52,6 +54,8 @@ def crawl_settings(
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     if registry:
         settings.set("DIPLOFEED_REGISTRY", str(registry), priority="cmdline")
+    if as_of:
+        settings.set("DIPLOFEED_AS_OF", format_utc(as_of), priority="cmdline")
     if log_file:
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
     if replay_url:
@@ -83,6 +87,7 @@ def run_crawl(
     registry: str | Path | None = None,
     log_level: str = "INFO",
     log_file: str | Path | None = None,
+    as_of: datetime | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` (default: all) into the store at ``db_path``.
 
@@ -91,6 +96,8 @@ def run_crawl(
         sources: registry ids; None for every source.
         replay_url: a running replay server to fetch from instead of the network.
         registry: another registry file than the bundled one.
+        as_of: run as of this time (relative dates, first-seen times, health); now
+            by default.
 
     Returns:
         The run id and each source's figures.
@@ -104,7 +111,7 @@ def run_crawl(
     chosen = _select(entries, sources)
     with Store(db_path) as store:
         store.sync_sources(s.as_row() for s in entries.values())
-        run_id = store.start_run(chosen, replay=bool(replay_url))
+        run_id = store.start_run(chosen, replay=bool(replay_url), as_of=as_of)
     settings = crawl_settings(
         db_path,
         run_id=run_id,
@@ -112,6 +119,7 @@ def run_crawl(
         registry=registry,
         log_level=log_level,
         log_file=log_file,
+        as_of=as_of,
     )
     process = AsyncCrawlerProcess(settings)
     for source_id in chosen:

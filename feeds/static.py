@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .build import FeedSpec, build_feed
+from .health import build_health_feed
 
 if TYPE_CHECKING:
     from storage import Store
@@ -53,7 +54,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def build_static_feeds(
     store: Store, out_dir: str | Path, *, base_url: str = "http://127.0.0.1:8080/", limit: int = 100
 ) -> StaticBuild:
-    """Write ``all.{rss,atom}``, ``country-<cc>.{rss,atom}`` and ``source-<id>.{rss,atom}``.
+    """Write ``all.{rss,atom}``, ``country-<cc>.{rss,atom}``, ``source-<id>.{rss,atom}``
+    and ``health.atom`` (changes of source status).
 
     ``all`` and the country feeds show one item per story (its GUID is the story's, so a
     press release reprinted by five agencies is one item); source feeds show each of
@@ -113,6 +115,14 @@ def build_static_feeds(
             )
         )
     result = StaticBuild([], [])
+    health = out / "health.atom"
+    changed = write_if_changed(
+        health,
+        build_health_feed(
+            store.health_events(), info, self_url=f"{base}health.atom", home_url=base
+        ),
+    )
+    (result.written if changed else result.unchanged).append(health)
     for spec, query in plans:
         rows = store.query_articles(query)
         for fmt, ext in (("rss", "rss"), ("atom", "atom")):

@@ -161,3 +161,30 @@ def m001_initial(db: Database) -> None:
         END
         """
     )
+
+
+@migrations()
+def m002_dates_and_health(db: Database) -> None:
+    # A date the source claimed but diplofeed did not trust (in the future, or far older
+    # than when it was first seen) is kept here; `published` then holds the first-seen time.
+    db.execute("ALTER TABLE articles ADD COLUMN date_flag TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN claimed_published TEXT")
+    # The time a crawl ran "as of": the wall clock, or the recording time of replay copies.
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN as_of TEXT")
+    for column in ("complete", "empty_body", "selector_misses"):
+        db.execute(f"ALTER TABLE crawl_source_stats ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE crawl_source_stats ADD COLUMN status TEXT")
+    db.execute("ALTER TABLE crawl_source_stats ADD COLUMN status_reason TEXT")
+    db.execute(
+        """
+        CREATE TABLE source_health (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL REFERENCES sources(id),
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            since TEXT NOT NULL,
+            run_id INTEGER REFERENCES crawl_runs(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX source_health_source ON source_health(source, id)")

@@ -13,7 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 
@@ -21,6 +21,7 @@ import sqlite_utils
 
 from diplofeed.errors import StorageError
 
+from .health import Health, classify
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
 from .schema import migrations
 
@@ -30,6 +31,12 @@ __all__ = ["ArticleFilter", "Store", "format_utc", "parse_utc"]
 # beats an agency's copy of it.
 _KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "external": 5}
 _FTS_WORD = re.compile(r"[\w'ʻʼ’]+")
+# A claimed date this far ahead of the crawl clock is not trusted (a zone read wrongly
+# puts a date at most 6 hours ahead here; a CMS default or a typo puts it years ahead).
+FUTURE_TOLERANCE = timedelta(minutes=15)
+# Nor one this much older than when the article was first seen (1970 epochs, 1900 CMS
+# defaults): archives legitimately hold pages a few years old.
+FAR_PAST = timedelta(days=5 * 366)
 
 
 def format_utc(moment: datetime) -> str:
@@ -185,7 +192,11 @@ class Store:
                    (SELECT max(published) FROM articles a WHERE a.source = s.id)
                         AS newest_published,
                    st.run_id AS last_run, st.finished AS last_crawled, st.pages AS last_pages,
-                   st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed
+                   st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed,
+                   (SELECT status FROM source_health h WHERE h.source = s.id
+                    ORDER BY h.id DESC LIMIT 1) AS status,
+                   (SELECT reason FROM source_health h WHERE h.source = s.id
+                    ORDER BY h.id DESC LIMIT 1) AS status_reason
             FROM sources s
             LEFT JOIN crawl_source_stats st ON st.source = s.id AND st.run_id = (
                 SELECT max(run_id) FROM crawl_source_stats WHERE source = s.id)
@@ -200,12 +211,24 @@ class Store:
 
     # -- crawl runs -------------------------------------------------------------------
 
-    def start_run(self, sources: Iterable[str], *, replay: bool = False) -> int:
-        """Record the start of a crawl and return its run id."""
+    def start_run(
+        self, sources: Iterable[str], *, replay: bool = False, as_of: datetime | None = None
+    ) -> int:
+        """Record the start of a crawl and return its run id.
+
+        ``as_of`` is the time the crawl runs as of (the replay copies' recording time);
+        the wall clock by default.
+        """
+        started = _utcnow()
         with self.db.atomic():
             cursor = self.db.execute(
-                "INSERT INTO crawl_runs (started, replay, sources) VALUES (?, ?, ?)",
-                [format_utc(_utcnow()), int(replay), json.dumps(sorted(sources))],
+                "INSERT INTO crawl_runs (started, replay, sources, as_of) VALUES (?, ?, ?, ?)",
+                [
+                    format_utc(started),
+                    int(replay),
+                    json.dumps(sorted(sources)),
+                    format_utc(as_of or started),
+                ],
             )
         return int(cursor.lastrowid or 0)
 
@@ -216,31 +239,92 @@ class Store:
                 [format_utc(_utcnow()), status, run_id],
             )
 
-    def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> None:
-        """Store one source's figures for a run (pages, articles, new, updated, ...)."""
+    def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> Health:
+        """Store one source's figures for a run and decide its health.
+
+        A change of status (or a source's first status) is also recorded in
+        ``source_health``, which the health feed publishes.
+
+        Returns:
+            The source's status and the reason for it.
+        """
         self._ensure_source(source)
-        newest = next(
-            iter(
-                self.db.query("SELECT max(published) AS m FROM articles WHERE source = ?", [source])
+        run = next(
+            iter(self.db.query("SELECT as_of, started FROM crawl_runs WHERE id = ?", [run_id])),
+            {"as_of": None, "started": None},
+        )
+        as_of = parse_utc(run["as_of"] or run["started"] or format_utc(_utcnow()))
+        recent = [
+            parse_utc(r["published"])
+            for r in self.db.query(
+                "SELECT published FROM articles WHERE source = ? AND date_flag IS NULL "
+                "ORDER BY published DESC LIMIT 30",
+                [source],
             )
-        )["m"]
-        names = ("pages", "articles", "new", "updated", "unchanged", "failed", "undated")
+        ]
+        failures = list(
+            self.db.query(
+                "SELECT kind, status, message FROM crawl_failures WHERE run_id = ? AND source = ?",
+                [run_id, source],
+            )
+        )
+        health = classify(stats, failures, recent, as_of)
+        names = (
+            "pages",
+            "articles",
+            "new",
+            "updated",
+            "unchanged",
+            "failed",
+            "undated",
+            "complete",
+            "empty_body",
+            "selector_misses",
+        )
         with self.db.atomic():
             self.db.execute(
                 """
                 INSERT OR REPLACE INTO crawl_source_stats
                     (run_id, source, pages, articles, new, updated, unchanged, failed, undated,
-                     newest_published, finished)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     complete, empty_body, selector_misses, newest_published, finished,
+                     status, status_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     run_id,
                     source,
                     *(int(stats.get(n, 0)) for n in names),
-                    newest,
+                    format_utc(max(recent)) if recent else None,
                     format_utc(_utcnow()),
+                    health.status,
+                    health.reason,
                 ],
             )
+            last = list(
+                self.db.query(
+                    "SELECT status FROM source_health WHERE source = ? ORDER BY id DESC LIMIT 1",
+                    [source],
+                )
+            )
+            if not last or last[0]["status"] != health.status:
+                self.db.execute(
+                    "INSERT INTO source_health (source, status, reason, since, run_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [source, health.status, health.reason, format_utc(as_of), run_id],
+                )
+        return health
+
+    def health_events(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Changes of source status, newest first, with the source's name."""
+        return list(
+            self.db.query(
+                """
+                SELECT h.*, s.name AS source_name, s.country FROM source_health h
+                JOIN sources s ON s.id = h.source ORDER BY h.id DESC LIMIT ?
+                """,
+                [limit],
+            )
+        )
 
     def run_stats(self, run_id: int) -> list[dict[str, Any]]:
         """Return the per-source figures of one run, by source id."""
@@ -321,11 +405,13 @@ class Store:
             cursor = self.db.execute(
                 """
                 INSERT INTO articles (source, url, canonical_url, title, body, body_html,
-                    summary, language, published, published_from, author, image, body_hash,
-                    content_hash, story_id, first_seen, last_seen)
+                    summary, language, published, published_from, date_flag,
+                    claimed_published, author, image, body_hash, content_hash, story_id,
+                    first_seen, last_seen)
                 VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
-                    :language, :published, :published_from, :author, :image, :body_hash,
-                    :content_hash, :story_id, :first_seen, :first_seen)
+                    :language, :published, :published_from, :date_flag, :claimed_published,
+                    :author, :image, :body_hash, :content_hash, :story_id, :first_seen,
+                    :first_seen)
                 """,
                 {**row, "story_id": story_id},
             )
@@ -343,12 +429,22 @@ class Store:
                 published = datetime.fromisoformat(published.strip())
             except ValueError as exc:
                 raise StorageError(f"unreadable date {published!r}") from exc
+        date_flag = claimed = None
         if isinstance(published, datetime):
             if published.tzinfo is None:
                 raise StorageError(f"date without time zone for {article['url']}: {published}")
-            published_text = format_utc(published)
+            if published > now + FUTURE_TOLERANCE:
+                date_flag = "future"
+            elif published < now - FAR_PAST:
+                date_flag = "too_old"
+            claimed = format_utc(published)
         else:
-            # No date found: the first-seen time, stored once and marked as such.
+            date_flag = "missing"
+        if date_flag is None and claimed is not None:
+            published_text, claimed = claimed, None
+        else:
+            # Not trusted, or none found: the first-seen time, stored once and marked as
+            # such; the date the page claimed is kept beside it.
             published_text, published_from = format_utc(now), "first_seen"
         body = clean_text(article.get("body"))
         title = clean_text(article.get("title")).replace("\n", " ")
@@ -364,6 +460,8 @@ class Store:
             "language": article.get("language"),
             "published": published_text,
             "published_from": published_from,
+            "date_flag": date_flag,
+            "claimed_published": claimed,
             "author": clean_text(article.get("author")) or None,
             "image": article.get("image") or None,
             "body_hash": body_fingerprint(body),

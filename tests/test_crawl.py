@@ -6,7 +6,9 @@ Each crawl runs in a subprocess (a Twisted reactor starts once per process).
 from __future__ import annotations
 
 import calendar
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +19,7 @@ import feedparser
 import pytest
 
 from crawler.registry import load_registry
-from crawler.replay import ReplayServer
+from crawler.replay import DEFAULT_SITES, ReplayServer
 from storage import Store, parse_utc
 
 from .conftest import ROOT, data_path, run_cli
@@ -61,7 +63,7 @@ def test_everything_stored_keeps_the_real_url(demo):
 
 
 def test_every_feed_file_parses_with_ids_and_store_dates(demo):
-    files = sorted(demo.out.iterdir())
+    files = sorted(p for p in demo.out.iterdir() if p.name != "health.atom")
     names = {f.name for f in files}
     assert {"all.rss", "all.atom", "country-kz.rss", "country-kg.atom", "source-kt_kz.rss"} <= names
     published = {
@@ -203,3 +205,66 @@ def test_scrapy_crawl_writes_to_the_same_store(tmp_path):
         assert store.counts()["articles"] == 10
         runs = list(store.db.query("SELECT status FROM crawl_runs"))
     assert runs == [{"status": "finished"}]
+
+
+def test_every_source_is_healthy_after_the_demo(demo):
+    listed = json.loads(run_cli("sources", "--db", str(demo.db), "--json").stdout)
+    by_id = {s["id"]: s for s in listed}
+    for source_id, source in load_registry().items():
+        row = by_id[source_id]
+        assert row["status"] == "ok", f"{source_id}: {row['status']} ({row['status_reason']})"
+        assert (row["country"], row["kind"], row["languages"]) == (
+            source.country,
+            source.kind,
+            list(source.languages),
+        )
+
+
+def test_a_replay_crawl_runs_as_of_the_recording_time(demo):
+    runs = store_rows(demo.db, "SELECT as_of FROM crawl_runs")
+    assert {r["as_of"] for r in runs} == {"2026-11-28T00:00:00Z"}
+    seen = store_rows(demo.db, "SELECT DISTINCT first_seen FROM articles")
+    assert seen == [{"first_seen": "2026-11-28T00:00:00Z"}]
+
+
+def test_a_changed_layout_makes_that_source_broken_and_the_health_feed_says_so(demo, tmp_path):
+    db = tmp_path / "layout.db"
+    shutil.copy(demo.db, db)
+    sites = tmp_path / "sites"
+    for site in DEFAULT_SITES.iterdir():
+        if site.is_dir() and site.name in load_registry():
+            shutil.copytree(site, sites / site.name)
+    # kt.kz redesigns its listings: the item class the registry names is gone.
+    for page in (sites / "kt_kz").glob("*politics*.html"):
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("news-list__item", "feed-card"),
+            encoding="utf-8",
+        )
+    with ReplayServer(sites=[sites]) as replay:
+        result = run_cli(
+            "crawl",
+            "--db",
+            str(db),
+            "--replay-url",
+            replay.url,
+            "--as-of",
+            "2026-11-28T00:00:00+00:00",
+            "--log-level",
+            "WARNING",
+        )
+    assert result.returncode == 3, result.stdout + result.stderr
+    statuses = {
+        s["id"]: s["status"]
+        for s in json.loads(run_cli("sources", "--db", str(db), "--json").stdout)
+    }
+    assert statuses.pop("kt_kz") == "broken"
+    assert set(statuses.values()) == {"ok"}, statuses
+    out = tmp_path / "feeds"
+    assert run_cli("feeds", "build", "--db", str(db), "--out", str(out)).returncode == 0
+    health = feedparser.parse((out / "health.atom").read_bytes())
+    assert not health.bozo
+    newest = health.entries[0]
+    assert newest.title == "Kazakhstan Today (kt_kz): broken"
+    assert "layout" in newest.content[0].value
+    ids = [e.id for e in health.entries]
+    assert len(ids) == len(set(ids)) == len(load_registry()) + 1

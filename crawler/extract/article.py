@@ -221,6 +221,12 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
     except (ValueError, etree.ParserError) as exc:
         raise ExtractionError(f"{source.id}: unparsable page {url}: {exc}") from exc
     ld = list(_jsonld_objects(sel))
+    rules = source.extract
+    missed = tuple(
+        name
+        for name, query in (("title", rules.title), ("date", rules.date))
+        if query and not _css_text(sel, query)
+    ) + (("body",) if rules.body and root is None else ())
     title = _title(sel, source, ld)
     if not title:
         raise ExtractionError(f"{source.id}: no title on {url}")
@@ -269,4 +275,5 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
         language=language,
         author=author,
         image=urljoin(url, image) if image else None,
+        missed_selectors=missed,
     )

@@ -28,6 +28,9 @@ class Article:
     language: str | None = None
     author: str | None = None
     image: str | None = None
+    # Fields whose registry selector matched nothing on this page: the site's layout
+    # may have changed (counted into the source's health).
+    missed_selectors: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

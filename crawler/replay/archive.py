@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -60,6 +61,21 @@ class RecordedResponse:
         return text
 
 
+def _recorded(value: Any, manifest: Path) -> datetime:
+    """A manifest's ``recorded`` time: a TOML datetime or ISO text, with an offset."""
+    moment = value if isinstance(value, datetime) else None
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ReplayError(
+            f"{manifest}: 'recorded' must be a date-time with an offset, e.g. 2026-11-28T00:00:00Z"
+        )
+    return moment.astimezone(UTC)
+
+
 def _entry(raw: dict[str, Any], folder: Path, manifest: Path) -> RecordedResponse:
     unknown = set(raw) - _KEYS
     where = f"{manifest}: response {raw.get('url', '?')!r}"
@@ -98,9 +114,15 @@ def _entry(raw: dict[str, Any], folder: Path, manifest: Path) -> RecordedRespons
 
 
 class ReplayArchive:
-    """All recorded responses of one or more site folders, looked up by real URL."""
+    """All recorded responses of one or more site folders, looked up by real URL.
 
-    def __init__(self, entries: list[RecordedResponse]) -> None:
+    ``recorded`` is when the copies were made (the latest ``recorded`` of the manifests):
+    a crawl of the copies runs as of that time, so relative dates, first-seen times and
+    source health come out as they did on that day.
+    """
+
+    def __init__(self, entries: list[RecordedResponse], recorded: datetime | None = None) -> None:
+        self.recorded = recorded
         self._by_key: dict[str, list[RecordedResponse]] = {}
         for entry in entries:
             bucket = self._by_key.setdefault(url_key(entry.url), [])
@@ -118,6 +140,7 @@ class ReplayArchive:
     def load(cls, roots: list[Path] | None = None) -> ReplayArchive:
         """Read every ``responses.toml`` below the given folders (default: the bundled sites)."""
         entries: list[RecordedResponse] = []
+        recorded: list[datetime] = []
         for root in roots or [DEFAULT_SITES]:
             manifests = sorted(Path(root).rglob("responses.toml"))
             if not manifests:
@@ -129,7 +152,9 @@ class ReplayArchive:
                     raise ReplayError(f"cannot read {manifest}: {exc}") from exc
                 for raw in data.get("response", []):
                     entries.append(_entry(raw, manifest.parent, manifest))
-        return cls(entries)
+                if "recorded" in data:
+                    recorded.append(_recorded(data["recorded"], manifest))
+        return cls(entries, max(recorded) if recorded else None)
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._by_key.values())

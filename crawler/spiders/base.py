@@ -27,6 +27,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.extract import Article, Link, parse_article
 from crawler.items import FetchFailure
 from diplofeed.errors import ExtractionError
+from storage import parse_utc
 from storage.normalize import clean_url
 
 if TYPE_CHECKING:
@@ -49,7 +50,18 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.now = datetime.now(UTC)
+        self._now: datetime | None = None
+
+    @property
+    def now(self) -> datetime:
+        """The crawl clock: ``DIPLOFEED_AS_OF`` (replay copies' recording time) or now.
+
+        Relative dates ("сегодня, 14:30") and first-seen times are read against it.
+        """
+        if self._now is None:
+            as_of = self.crawler.settings.get("DIPLOFEED_AS_OF")
+            self._now = parse_utc(as_of) if as_of else datetime.now(UTC).replace(microsecond=0)
+        return self._now
 
     # -- navigation helpers -------------------------------------------------------------
 
@@ -121,6 +133,16 @@ class SourceSpider(scrapy.Spider):
             if not article.body:
                 stats.inc_value("diplofeed/empty_body")
                 logger.warning("%s: no body text extracted from %s", self.source.id, article.url)
+            if article.published is not None and article.body:
+                stats.inc_value("diplofeed/complete")
+            if article.missed_selectors:
+                stats.inc_value("diplofeed/selector_misses")
+                logger.warning(
+                    "%s: selectors for %s matched nothing on %s (layout changed?)",
+                    self.source.id,
+                    ", ".join(article.missed_selectors),
+                    article.url,
+                )
             yield article
 
     # -- error handling -----------------------------------------------------------------

@@ -1,0 +1,53 @@
+"""The health feed: one Atom entry per source per change of status (docs/sources.md).
+
+Subscribe to it and a reader tells you when a source breaks, is blocked or goes quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from storage.store import parse_utc
+
+from .build import tag_uri
+from .sanitize import plain_to_html, xml_text
+
+__all__ = ["build_health_feed"]
+
+
+def build_health_feed(
+    events: Sequence[Mapping[str, Any]],
+    store_info: Mapping[str, str],
+    *,
+    self_url: str,
+    home_url: str,
+) -> bytes:
+    """Render ``Store.health_events()`` rows (newest first) as Atom bytes.
+
+    Each entry's id is made from the event's row id, so it never changes; its date is
+    the time of the crawl that saw the change.
+    """
+    fg = FeedGenerator()
+    fg.id(tag_uri(store_info, "feed", "health"))
+    fg.title("diplofeed: source health")
+    fg.subtitle("A source changed status: ok, degraded, stale, broken or blocked")
+    fg.link(href=self_url, rel="self")
+    fg.link(href=home_url, rel="alternate")
+    fg.generator("diplofeed", uri="https://github.com/diplofeed/diplofeed")
+    newest = None
+    for event in events:
+        since = parse_utc(event["since"])
+        newest = max(newest, since) if newest else since
+        entry = fg.add_entry(order="append")
+        entry.id(tag_uri(store_info, "health", event["id"]))
+        entry.title(xml_text(f"{event['source_name']} ({event['source']}): {event['status']}"))
+        entry.link(href=home_url, rel="alternate")
+        entry.published(since)
+        entry.updated(since)
+        entry.category(term=event["status"])
+        entry.content(plain_to_html(event["reason"]), type="html")
+    fg.updated(newest or parse_utc(store_info.get("created", "2026-01-01T00:00:00Z")))
+    return bytes(fg.atom_str(pretty=True))

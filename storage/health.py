@@ -1,0 +1,119 @@
+"""Source health: one status per source per crawl, from its figures and its history.
+
+Pure functions (figures in, status out); the store records the result and every change
+of status (``source_health``), which the health feed publishes (docs/sources.md, "Health").
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+__all__ = ["STATUSES", "Health", "classify"]
+
+# From the worst to the best; a source gets the first that applies.
+STATUSES = ("blocked", "broken", "stale", "degraded", "ok")
+_BLOCKING_HTTP = {401, 403, 407, 429, 451}
+_TLS_WORDS = ("ssl", "tls", "certificate", "handshake")
+# "Much longer than usual": this many typical gaps between posts, and never under MIN_STALE.
+STALE_GAPS = 5
+MIN_STALE = timedelta(days=2)
+MAX_STALE = timedelta(days=30)
+MIN_COVERAGE = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    status: str
+    reason: str
+
+
+def _typical_gap(published: Sequence[datetime]) -> timedelta | None:
+    times = sorted(published)
+    gaps = [b - a for a, b in itertools.pairwise(times) if b > a]
+    if len(gaps) < 3:
+        return None
+    return timedelta(seconds=statistics.median(g.total_seconds() for g in gaps))
+
+
+def classify(
+    stats: Mapping[str, int],
+    failures: Sequence[Mapping[str, object]],
+    recent_published: Sequence[datetime],
+    as_of: datetime,
+) -> Health:
+    """Decide a source's status after one crawl.
+
+    Args:
+        stats: the run's figures (pages, articles, new, failed, complete, empty_body,
+            selector_misses).
+        failures: the run's failures of this source (``kind``, ``status``, ``message``).
+        recent_published: publication times of the source's latest stored articles.
+        as_of: the time the crawl ran as of.
+
+    Returns:
+        ``blocked`` (403/429/TLS errors and nothing read), ``broken`` (nothing extracted,
+        every body empty, or the registry's selectors matched nothing: the layout
+        changed), ``stale`` (nothing new for much longer than the source's usual gap
+        between posts), ``degraded`` (some pages failed, or under 80% of articles have
+        title, date and body), else ``ok``; with a one-line reason.
+    """
+    articles = int(stats.get("articles", 0))
+    pages = int(stats.get("pages", 0))
+    failed = int(stats.get("failed", 0))
+    blocking = [
+        f
+        for f in failures
+        if f.get("status") in _BLOCKING_HTTP
+        or any(w in str(f.get("message", "")).lower() for w in _TLS_WORDS)
+    ]
+    if blocking and articles == 0:
+        first = blocking[0]
+        code = (
+            f"HTTP {first['status']}" if first.get("status") else str(first.get("message", ""))[:80]
+        )
+        return Health("blocked", f"{len(blocking)} request(s) refused ({code}), nothing read")
+    if articles == 0:
+        if pages == 0:
+            return Health("broken", f"no page could be fetched ({failed} failure(s))")
+        return Health(
+            "broken", f"{pages} page(s) fetched but no article found: the layout changed?"
+        )
+    misses = int(stats.get("selector_misses", 0))
+    if misses >= articles:
+        return Health(
+            "broken",
+            f"the source's selectors matched nothing on {misses} article(s): the layout changed?",
+        )
+    if int(stats.get("empty_body", 0)) >= articles:
+        return Health("broken", f"every one of {articles} article(s) has an empty body")
+    newest = max(recent_published) if recent_published else None
+    gap = _typical_gap(recent_published)
+    if newest is not None:
+        allowed = min(MAX_STALE, max(MIN_STALE, STALE_GAPS * gap)) if gap else MAX_STALE
+        silent = as_of - newest
+        if silent > allowed:
+            return Health(
+                "stale", f"nothing new for {silent.days} day(s); usually every {_human(gap)}"
+            )
+    coverage = int(stats.get("complete", articles)) / articles
+    if failed or coverage < MIN_COVERAGE or misses:
+        parts = []
+        if failed:
+            parts.append(f"{failed} page(s) failed")
+        if coverage < MIN_COVERAGE:
+            parts.append(f"only {coverage:.0%} of articles have title, date and body")
+        if misses:
+            parts.append(f"selectors missed on {misses} article(s)")
+        return Health("degraded", "; ".join(parts))
+    return Health("ok", f"{articles} article(s), {int(stats.get('new', 0))} new")
+
+
+def _human(gap: timedelta | None) -> str:
+    if gap is None:
+        return "?"
+    hours = gap.total_seconds() / 3600
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"

@@ -1,0 +1,88 @@
+"""Source health classification (issue #3): one case per status and boundary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.health import classify
+
+AS_OF = datetime(2026, 11, 28, tzinfo=UTC)
+DAILY = [AS_OF - timedelta(days=d, hours=3) for d in range(10)]  # a post a day, newest 3 h ago
+
+
+def stats(**over):
+    return {
+        "pages": 12,
+        "articles": 10,
+        "new": 2,
+        "failed": 0,
+        "complete": 10,
+        "empty_body": 0,
+        "selector_misses": 0,
+        **over,
+    }
+
+
+@pytest.mark.parametrize(
+    ("figures", "failures", "published", "status"),
+    [
+        (stats(), [], DAILY, "ok"),
+        (
+            stats(failed=2),
+            [{"kind": "http", "status": 500, "message": "HTTP 500"}],
+            DAILY,
+            "degraded",
+        ),
+        (stats(complete=7), [], DAILY, "degraded"),
+        (stats(selector_misses=3), [], DAILY, "degraded"),
+        (stats(articles=0, pages=4), [], DAILY, "broken"),
+        (
+            stats(articles=0, pages=0, failed=1),
+            [{"kind": "http", "status": 404, "message": "HTTP 404"}],
+            DAILY,
+            "broken",
+        ),
+        (stats(selector_misses=10), [], DAILY, "broken"),
+        (stats(empty_body=10, complete=0), [], DAILY, "broken"),
+        (
+            stats(articles=0, pages=0, failed=1),
+            [{"kind": "http", "status": 403, "message": "HTTP 403"}],
+            DAILY,
+            "blocked",
+        ),
+        (
+            stats(articles=0, pages=0, failed=1),
+            [{"kind": "http", "status": 429, "message": "HTTP 429"}],
+            DAILY,
+            "blocked",
+        ),
+        (
+            stats(articles=0, pages=0, failed=1),
+            [
+                {
+                    "kind": "network",
+                    "status": None,
+                    "message": "SSL routines: certificate verify failed",
+                }
+            ],
+            DAILY,
+            "blocked",
+        ),
+        # a daily source silent for 6 days is stale; one that posts weekly is not yet
+        (stats(new=0), [], [d - timedelta(days=6) for d in DAILY], "stale"),
+        (stats(new=0), [], [AS_OF - timedelta(days=6 + 7 * w) for w in range(6)], "ok"),
+        # never under two days: a source that posts hourly is not stale after a night
+        (stats(new=0), [], [AS_OF - timedelta(hours=14 + h) for h in range(10)], "ok"),
+    ],
+)
+def test_classify(figures, failures, published, status):
+    health = classify(figures, failures, published, AS_OF)
+    assert health.status == status, health.reason
+    assert health.reason
+
+
+def test_a_403_with_articles_read_is_not_blocked():
+    failures = [{"kind": "http", "status": 403, "message": "HTTP 403"}]
+    assert classify(stats(failed=1), failures, DAILY, AS_OF).status == "degraded"
