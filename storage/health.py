@@ -6,8 +6,6 @@ of status (``source_health``), which the health feed publishes (docs/sources.md,
 
 from __future__ import annotations
 
-import itertools
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +16,10 @@ __all__ = ["STATUSES", "Health", "classify"]
 STATUSES = ("blocked", "broken", "stale", "degraded", "ok")
 _BLOCKING_HTTP = {401, 403, 407, 429, 451}
 _TLS_WORDS = ("ssl", "tls", "certificate", "handshake")
-# "Much longer than usual": this many typical gaps between posts, and never under MIN_STALE.
+# "Much longer than usual": this many typical gaps between posts, and never under MIN_STALE
+# (ministries post in bursts and rest at weekends and holidays).
 STALE_GAPS = 5
-MIN_STALE = timedelta(days=2)
+MIN_STALE = timedelta(days=4)
 MAX_STALE = timedelta(days=30)
 MIN_COVERAGE = 0.8
 
@@ -32,11 +31,12 @@ class Health:
 
 
 def _typical_gap(published: Sequence[datetime]) -> timedelta | None:
-    times = sorted(published)
-    gaps = [b - a for a, b in itertools.pairwise(times) if b > a]
-    if len(gaps) < 3:
+    """The mean gap between recent posts (a median would be minutes for a ministry that
+    publishes three releases after one meeting, then nothing for days)."""
+    if len(published) < 4:
         return None
-    return timedelta(seconds=statistics.median(g.total_seconds() for g in gaps))
+    span = max(published) - min(published)
+    return span / (len(published) - 1) if span else None
 
 
 def classify(

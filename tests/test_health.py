@@ -73,8 +73,11 @@ def stats(**over):
         # a daily source silent for 6 days is stale; one that posts weekly is not yet
         (stats(new=0), [], [d - timedelta(days=6) for d in DAILY], "stale"),
         (stats(new=0), [], [AS_OF - timedelta(days=6 + 7 * w) for w in range(6)], "ok"),
-        # never under two days: a source that posts hourly is not stale after a night
-        (stats(new=0), [], [AS_OF - timedelta(hours=14 + h) for h in range(10)], "ok"),
+        # never under four days: a source that posts hourly is not stale after a weekend
+        (stats(new=0), [], [AS_OF - timedelta(days=3, hours=h) for h in range(10)], "ok"),
+        # a burst of releases after one meeting, then a quiet weekend: not stale
+        (stats(new=0), [], [AS_OF - timedelta(days=3, minutes=m) for m in range(0, 50, 10)]
+         + [AS_OF - timedelta(days=8)], "ok"),
     ],
 )
 def test_classify(figures, failures, published, status):
