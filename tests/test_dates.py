@@ -54,6 +54,9 @@ CASES = [
     # a day and month without a year: the latest such date not in the future
     ("26 ноября, 14:30", ALMATY, "2026-11-26T09:30:00"),
     ("3 декабря, 10:00", ALMATY, "2025-12-03T05:00:00"),
+    # listing rows with a short month and no year (mfa.gov.tm)
+    ("23 Noý", TASHKENT, "2026-11-22T19:00:00"),
+    ("23 ноя", TASHKENT, "2026-11-22T19:00:00"),
 ]
 
 

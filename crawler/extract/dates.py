@@ -31,18 +31,19 @@ MONTHS: dict[int, tuple[str, ...]] = {
     11: ("ноябр", "november", "noyabr", "noýabr", "қараша", "жетинин айы"),
     12: ("декабр", "december", "dekabr", "желтоқсан", "бештин айы"),
 }
+# Short forms on listing rows ("23 ноя", "23 Nov", Turkmen "23 Noý").
 _ABBREVIATIONS: dict[int, tuple[str, ...]] = {
-    1: ("янв", "jan"),
-    2: ("фев", "feb"),
+    1: ("янв", "jan", "ýan"),
+    2: ("фев", "feb", "few"),
     3: ("мар", "mar"),
     4: ("апр", "apr"),
-    6: ("jun",),
-    7: ("jul",),
-    8: ("авг", "aug"),
+    6: ("jun", "iýn"),
+    7: ("jul", "iýl"),
+    8: ("авг", "aug", "awg"),
     9: ("сен", "сент", "sep", "sept"),
-    10: ("окт", "oct"),
-    11: ("ноя", "нояб", "nov"),
-    12: ("дек", "dec"),
+    10: ("окт", "oct", "okt"),
+    11: ("ноя", "нояб", "nov", "noý"),
+    12: ("дек", "dec", "dek"),
 }
 _MONTH_OF: dict[str, int] = {}
 for _number, _names in MONTHS.items():
