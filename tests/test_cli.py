@@ -21,7 +21,7 @@ GOOD = [
         "title": "Глава МИД встретился с Послом Турции",
         "body": "Министр иностранных дел Казахстана встретился с Послом Турции. " * 5,
         "published": "2026-11-26T15:05:00+05:00",
-        "source": "kazinform",
+        "source": "ca_observer",
         "language": "ru",
     },
     {
@@ -55,10 +55,10 @@ def test_import_reports_bad_lines_and_keeps_the_rest(tmp_path):
     with Store(db) as store:
         rows = {r["source"]: r for r in store.db.query("SELECT * FROM articles")}
         kinds = {r["id"]: r["kind"] for r in store.db.query("SELECT id, kind FROM sources")}
-    assert rows["kazinform"]["published"] == "2026-11-26T10:05:00Z"
-    assert rows["kazinform"]["url"].endswith("a1b2c3")  # tracking parameter gone
+    assert rows["ca_observer"]["published"] == "2026-11-26T10:05:00Z"
+    assert rows["ca_observer"]["url"].endswith("a1b2c3")  # tracking parameter gone
     assert rows["import"]["published_from"] == "first_seen"
-    assert kinds == {"kazinform": "external", "import": "external"}
+    assert kinds == {"ca_observer": "external", "import": "external"}
 
 
 def test_importing_twice_adds_nothing(tmp_path):
@@ -73,11 +73,11 @@ def test_search_and_sources_as_json(tmp_path):
     db = tmp_path / "s.db"
     invoke("import", "-", "--db", str(db), input_text="\n".join(json.dumps(g) for g in GOOD))
     found = json.loads(invoke("search", "Послом", "--db", str(db), "--json").output)
-    assert [r["source"] for r in found] == ["kazinform"] and "[Послом]" in found[0]["snippet"]
+    assert [r["source"] for r in found] == ["ca_observer"] and "[Послом]" in found[0]["snippet"]
     assert json.loads(invoke("search", '"AND*', "--db", str(db), "--json").output) == []
     sources = {s["id"]: s for s in json.loads(invoke("sources", "--db", str(db), "--json").output)}
     assert sources["kt_kz"]["country"] == "KZ" and sources["kt_kz"]["languages"] == ["ru", "en"]
-    assert sources["kazinform"]["kind"] == "external"
+    assert sources["ca_observer"]["kind"] == "external"
 
 
 def test_db_defaults_to_the_environment(tmp_path, monkeypatch):

@@ -28,21 +28,26 @@ def parse_listing(
     With ``listing.item`` set, each matching element yields at most one link (read with
     ``listing.link``, ``listing.title``, ``listing.date``, relative to the item);
     otherwise every link on the page matching ``source.link_pattern`` is taken.
-    Links to other sites are dropped; each URL is returned once, in page order.
+    Links to other sites are dropped (the page's own host and the source's hosts and
+    their subdomains are its site: akipress.org lists kg.akipress.org); each URL is
+    returned once, in page order.
     """
     rules = source.listing
     sel = Selector(text=html)
     pattern = re.compile(source.link_pattern) if source.link_pattern else None
     page = ListingPage()
     seen: set[str] = set()
-    own_host = (urlsplit(url).hostname or "").removeprefix("www.")
+    own_hosts = {(urlsplit(url).hostname or "").removeprefix("www."), *source.hosts}
+
+    def on_site(host: str) -> bool:
+        return any(host == h or host.endswith("." + h) for h in own_hosts if h)
 
     def add(href: str | None, title: str | None, date_text: str | None) -> None:
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             return
         absolute = urljoin(url, href.strip()).split("#", 1)[0]
         host = (urlsplit(absolute).hostname or "").removeprefix("www.")
-        if host != own_host or absolute in seen or (pattern and not pattern.search(absolute)):
+        if not on_site(host) or absolute in seen or (pattern and not pattern.search(absolute)):
             return
         seen.add(absolute)
         page.links.append(
