@@ -76,8 +76,13 @@ def stats(**over):
         # never under four days: a source that posts hourly is not stale after a weekend
         (stats(new=0), [], [AS_OF - timedelta(days=3, hours=h) for h in range(10)], "ok"),
         # a burst of releases after one meeting, then a quiet weekend: not stale
-        (stats(new=0), [], [AS_OF - timedelta(days=3, minutes=m) for m in range(0, 50, 10)]
-         + [AS_OF - timedelta(days=8)], "ok"),
+        (
+            stats(new=0),
+            [],
+            [AS_OF - timedelta(days=3, minutes=m) for m in range(0, 50, 10)]
+            + [AS_OF - timedelta(days=8)],
+            "ok",
+        ),
     ],
 )
 def test_classify(figures, failures, published, status):
