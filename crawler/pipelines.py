@@ -62,7 +62,8 @@ class StorePipeline:
         as_of = self.crawler.settings.get("DIPLOFEED_AS_OF")
         self._now = parse_utc(as_of) if as_of else None
         if self.run_id is None:  # `scrapy crawl <id>` outside the CLI: a run of its own
-            self.run_id = self.store.start_run([self._source.id], as_of=self._now)
+            replay = bool(self.crawler.settings.get("DIPLOFEED_REPLAY_URL"))
+            self.run_id = self.store.start_run([self._source.id], replay=replay, as_of=self._now)
             self._own_run = True
 
     def process_item(self, item: Any) -> Any:

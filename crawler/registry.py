@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from parsel.csstranslator import HTMLTranslator
+
 from diplofeed.errors import SourceConfigError
 
 __all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registry", "zone"]
@@ -25,6 +27,9 @@ __all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registr
 KINDS = ("mfa", "agency", "outlet", "intl", "telegram")
 STRATEGIES = ("rss", "sitemap", "listing", "api", "telegram")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_CSS = HTMLTranslator()
+# The language codes diplofeed identifies (crawler/extract/language.py), plus uz-Cyrl.
+LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 
 
@@ -148,11 +153,57 @@ def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
     raise SourceConfigError(f"{where}: expected a string or a list of strings")
 
 
+def _table_of_str(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise SourceConfigError(f'{where}: expected a table of strings, e.g. {{ "/rus/" = "ru" }}')
+    return tuple(value.items())
+
+
+# Expected Python types of the scalar fields, checked before the dataclass is built.
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "name": (str,),
+    "country": (str,),
+    "kind": (str,),
+    "timezone": (str,),
+    "strategy": (str,),
+    "homepage": (str,),
+    "full_text": (bool,),
+    "link_pattern": (str,),
+    "api_format": (str,),
+    "api_article_url": (str,),
+    "max_pages": (int,),
+    "user_agent": (str,),
+    "verify_tls": (bool,),
+    "download_delay": (int, float),
+    "download_timeout": (int, float),
+}
+
+
+def _check_selector(query: str, where: str) -> None:
+    try:
+        _CSS.css_to_xpath(query)
+    except Exception as exc:  # cssselect's SelectorSyntaxError / ExpressionError
+        raise SourceConfigError(f"{where}: bad CSS selector {query!r}: {exc}") from exc
+
+
 def _build(entry: dict[str, Any], position: int) -> Source:
     where = f"source #{position} ({entry.get('id', '?')})"
     data = dict(entry)
     listing = data.pop("listing", {})
     extract = data.pop("extract", {})
+    if not isinstance(listing, dict) or not isinstance(extract, dict):
+        raise SourceConfigError(f"{where}: [source.listing] and [source.extract] must be tables")
+    for key, value in data.items():
+        expected = _SCALARS.get(key)
+        # bool is an int in Python: max_pages = true must not pass
+        if expected and (
+            not isinstance(value, expected) or (bool not in expected and isinstance(value, bool))
+        ):
+            names = " or ".join(t.__name__ for t in expected)
+            raise SourceConfigError(f"{where}: {key} must be {names}, not {value!r}")
     try:
         listing_rules = ListingRules(**listing)
         extract_args: dict[str, Any] = {
@@ -163,10 +214,9 @@ def _build(entry: dict[str, Any], position: int) -> Source:
         for key in ("languages", "start_urls", "sitemap_follow", "api_languages"):
             if key in data:
                 data[key] = _tuple_of_str(data[key], f"{where} {key}")
-        if "url_languages" in data:
-            data["url_languages"] = tuple(data["url_languages"].items())
-        if "headers" in data:
-            data["headers"] = tuple(data["headers"].items())
+        for key in ("url_languages", "headers"):
+            if key in data:
+                data[key] = _table_of_str(data[key], f"{where} {key}")
         source = Source(**data, listing=listing_rules, extract=extract_rules)
     except TypeError as exc:
         raise SourceConfigError(f"{where}: {exc}") from exc
@@ -180,13 +230,42 @@ def _build(entry: dict[str, Any], position: int) -> Source:
         raise SourceConfigError(f"{where}: country must be an ISO 3166 alpha-2 code")
     if not source.start_urls:
         raise SourceConfigError(f"{where}: no start_urls")
+    for url in source.start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SourceConfigError(f"{where}: start URL {url!r} is not an absolute http(s) URL")
+    for language in (
+        *source.languages,
+        *source.api_languages,
+        *(v for _, v in source.url_languages),
+    ):
+        if language not in LANGUAGES:
+            raise SourceConfigError(f"{where}: language {language!r} is not one of {LANGUAGES}")
+    if source.max_pages < 1 or source.listing.max_pages < 1:
+        raise SourceConfigError(f"{where}: max_pages must be at least 1")
     zone(source.timezone)
     for pattern in (source.link_pattern, *source.sitemap_follow, *source.extract.boilerplate):
         try:
             re.compile(pattern)
         except re.error as exc:
             raise SourceConfigError(f"{where}: bad regular expression {pattern!r}: {exc}") from exc
+    rules = source.extract
+    for query in (
+        *_listing_selectors(source.listing),
+        rules.title,
+        rules.date,
+        rules.body,
+        rules.image,
+        rules.author,
+        *rules.drop,
+    ):
+        if query:
+            _check_selector(query, where)
     return source
+
+
+def _listing_selectors(rules: ListingRules) -> tuple[str, ...]:
+    return (rules.item, rules.link, rules.title, rules.date, rules.next)
 
 
 def load_registry(path: str | Path | None = None) -> dict[str, Source]:
@@ -202,10 +281,13 @@ def load_registry(path: str | Path | None = None) -> dict[str, Source]:
     path = Path(path or os.environ.get("DIPLOFEED_REGISTRY") or DEFAULT_REGISTRY)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SourceConfigError(f"cannot read registry {path}: {exc}") from exc
+    entries = data.get("source", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise SourceConfigError(f"{path}: sources are [[source]] tables (an array), not [source]")
     sources: dict[str, Source] = {}
-    for position, entry in enumerate(data.get("source", []), 1):
+    for position, entry in enumerate(entries, 1):
         source = _build(entry, position)
         if source.id in sources:
             raise SourceConfigError(f"duplicate source id {source.id!r} in {path}")

@@ -176,7 +176,7 @@ def demo(db: str, out: str) -> None:
 
 
 @cli.command(name="import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @db_option
 def import_(file: Any, db: str) -> None:
     """Import articles extracted elsewhere: JSON lines with url, title, body and optional
@@ -238,7 +238,7 @@ def feeds_build(db: str, out: str, base_url: str, limit: int) -> None:
     from storage import Store
 
     try:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             build = build_static_feeds(store, out, base_url=base_url, limit=limit)
     except DiplofeedError as exc:
         raise _fail(exc) from exc
@@ -262,7 +262,7 @@ def search(query: str, db: str, limit: int, as_json: bool) -> None:
     from storage import Store
 
     try:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             rows = store.search(query, limit=limit)
     except DiplofeedError as exc:
         raise _fail(exc) from exc
@@ -294,7 +294,7 @@ def sources(db: str, as_json: bool) -> None:
 
     try:
         with Store(db) as store:
-            store.sync_sources(s.as_row() for s in load_registry().values())
+            store.sync_sources((s.as_row() for s in load_registry().values()), complete=True)
             rows = store.sources()
     except DiplofeedError as exc:
         raise _fail(exc) from exc
@@ -344,7 +344,11 @@ def extract(url: str, source_id: str | None, html_file: str | None, replay: bool
 
     try:
         registry = load_registry()
-        source = registry.get(source_id) if source_id else find_source_for_url(url, registry)
+        if source_id and source_id not in registry:
+            raise click.ClickException(
+                f"unknown source {source_id!r} (known: {', '.join(registry)})"
+            )
+        source = registry[source_id] if source_id else find_source_for_url(url, registry)
         if source is None:
             raise click.ClickException(
                 f"no source for {url}: pass --source (known: {', '.join(registry)})"

@@ -110,7 +110,7 @@ def run_crawl(
     entries = load_registry(registry)
     chosen = _select(entries, sources)
     with Store(db_path) as store:
-        store.sync_sources(s.as_row() for s in entries.values())
+        store.sync_sources((s.as_row() for s in entries.values()), complete=True)
         run_id = store.start_run(chosen, replay=bool(replay_url), as_of=as_of)
     settings = crawl_settings(
         db_path,

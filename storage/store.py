@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -30,6 +31,11 @@ __all__ = ["ArticleFilter", "Store", "format_utc", "parse_utc"]
 # Source kinds, in the order the "original" of a story is chosen: a ministry's own post
 # beats an agency's copy of it.
 _KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "external": 5}
+_KIND_ORDER = (
+    "CASE s.kind "
+    + " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in _KIND_RANK.items())
+    + " ELSE 9 END"
+)
 _FTS_WORD = re.compile(r"[\w'ʻʼ’]+")
 # A claimed date this far ahead of the crawl clock is not trusted (a zone read wrongly
 # puts a date at most 6 hours ahead here; a CMS default or a typo puts it years ahead).
@@ -53,6 +59,18 @@ def format_utc(moment: datetime) -> str:
 def parse_utc(text: str) -> datetime:
     """Parse a timestamp written by :func:`format_utc` back to an aware datetime."""
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
+    """Raise unless the database is empty or already a diplofeed store: a mistyped
+    ``--db`` must not turn someone's other database into a store."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "store_info" not in tables:
+        conn.close()
+        shown = ", ".join(sorted(tables)[:5])
+        raise StorageError(
+            f"{path} is a SQLite database but not a diplofeed store (tables: {shown})"
+        )
 
 
 def _utcnow() -> datetime:
@@ -94,16 +112,23 @@ class Store:
     """A diplofeed SQLite store at ``path``, migrated to the current schema on open.
 
     Args:
-        path: the database file; created if missing. ``":memory:"`` for tests.
+        path: the database file. ``":memory:"`` for tests.
+        create: create the store when the file does not exist; with False a missing
+            file is an error (commands that only read, like ``search``).
 
     Raises:
-        StorageError: the file is not a SQLite database or cannot be migrated.
+        StorageError: the file is missing (``create=False``), is not a SQLite database,
+            is a SQLite database of something else (it is never altered), or cannot be
+            migrated.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
+        if self.path != ":memory:" and not create and not Path(self.path).exists():
+            raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
         try:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            _refuse_foreign(conn, self.path)
             self.db = sqlite_utils.Database(conn)
             # WAL: readers (the feed server, sqlite3) never see "database is locked" while
             # a crawl writes; NORMAL sync is safe under WAL and ~2x faster (FIELD-NOTES).
@@ -144,9 +169,15 @@ class Store:
 
     # -- sources ----------------------------------------------------------------------
 
-    def sync_sources(self, sources: Iterable[Mapping[str, Any]]) -> None:
-        """Write the registry's sources into the ``sources`` table (insert or update)."""
+    def sync_sources(self, sources: Iterable[Mapping[str, Any]], *, complete: bool = False) -> None:
+        """Write the registry's sources into the ``sources`` table (insert or update).
+
+        With ``complete`` (the whole registry is given), sources no longer in it are
+        marked ``registered = 0``: their articles stay, their feeds are not built.
+        """
         with self.db.atomic():
+            if complete:
+                self.db.execute("UPDATE sources SET registered = 0")
             for src in sources:
                 self.db.execute(
                     """
@@ -420,8 +451,14 @@ class Store:
 
     def _article_row(self, article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         for key in ("source", "url", "title"):
-            if not article.get(key) or not str(article[key]).strip():
+            # checked after cleaning: a title of "\u200b" or "\x00" is no title
+            if not isinstance(article.get(key), str) or not clean_text(article[key]):
                 raise StorageError(f"article without {key}: {article.get('url')!r}")
+        for key in ("body", "body_html", "summary", "language", "author", "image"):
+            if article.get(key) is not None and not isinstance(article[key], str):
+                raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
+        if not urlsplit(str(article["url"])).hostname:
+            raise StorageError(f"article URL has no host: {article['url']!r}")
         published = article.get("published")
         published_from = article.get("published_from") or "page"
         if isinstance(published, str) and published.strip():
@@ -571,17 +608,27 @@ class Store:
                 return []
             where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(match)
-        if spec.one_per_story:
-            where.append("a.id = st.representative_id")
         # fixed fragments only; every value is a bound parameter
-        sql = (
-            "SELECT a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "  # noqa: S608
-            "s.homepage AS source_homepage, "
-            "st.article_count AS story_size FROM articles a "
-            "JOIN sources s ON s.id = a.source JOIN stories st ON st.id = a.story_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY a.published DESC, a.id DESC LIMIT ?"
+        columns = (
+            "a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "
+            "s.homepage AS source_homepage, st.article_count AS story_size"
         )
+        joins = (
+            "FROM articles a JOIN sources s ON s.id = a.source JOIN stories st ON st.id = a.story_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+        )
+        if spec.one_per_story:
+            # Each story once: its best article among those that match (the ministry's own
+            # post first, then the earliest), so a country feed keeps a story whose
+            # original came from another country.
+            sql = (
+                f"WITH matching AS (SELECT {columns}, ROW_NUMBER() OVER ("  # noqa: S608
+                f"PARTITION BY a.story_id ORDER BY {_KIND_ORDER}, a.published, a.id) AS pick "
+                f"{joins}) SELECT * FROM matching WHERE pick = 1 "
+                "ORDER BY published DESC, id DESC LIMIT ?"
+            )
+        else:
+            sql = f"SELECT {columns} {joins} ORDER BY a.published DESC, a.id DESC LIMIT ?"
         params.append(max(0, int(spec.limit)))
         return list(self.db.query(sql, params))
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -86,14 +86,11 @@ def test_db_defaults_to_the_environment(tmp_path, monkeypatch):
     assert (tmp_path / "env.db").exists()
 
 
-def test_extract_from_a_saved_page(archive):
+def test_extract_from_a_saved_page(archive, tmp_path):
     url = "https://www.kt.kz/rus/politics/glavy_mid_kazahstana_i_kyrgyzstana_obsudili_vododelenie_i_granitsu_1377996214.html"
-    page = Path(__file__).parent / "_page.html"
-    try:
-        page.write_bytes(archive.lookup(url).body)
-        result = invoke("extract", url, "--html", str(page))
-    finally:
-        page.unlink()
+    page = tmp_path / "page.html"
+    page.write_bytes(archive.lookup(url).body)
+    result = invoke("extract", url, "--html", str(page))
     data = json.loads(result.output)
     assert data["source"] == "kt_kz" and data["kind"] == "article"
     assert data["article"]["published"] == "2026-11-26T07:10:00Z"
@@ -146,3 +143,44 @@ def test_every_command_is_documented():
         "replay serve",
     ):
         assert f"## diplofeed {name}\n" in text
+
+
+def test_import_rejects_mistyped_fields_line_by_line(tmp_path):
+    db = tmp_path / "typed.db"
+    base = {"url": "https://example.org/a", "title": "A briefing", "body": "Text."}
+    bad = [
+        {**base, "language": ["en"]},
+        {**base, "author": {"name": "X"}},
+        {**base, "summary": 5},
+        {**base, "image": ["a"]},
+        {**base, "published": "0001-01-01T00:00:00+05:00"},
+        {**base, "title": "\u200b"},
+        {**base, "url": "https://"},
+        {**base, "source": "a b/c"},
+    ]
+    lines = [json.dumps(b).encode() for b in bad] + [
+        b'{"url": "\xff\xfe"}',
+        json.dumps(base).encode(),
+    ]
+    result = CliRunner().invoke(cli, ["import", "-", "--db", str(db)], input=b"\n".join(lines))
+    assert result.exit_code == 4, result.output
+    for number in range(1, 10):
+        assert f"line {number}: " in result.output
+    assert "line 9: not UTF-8" in result.output
+    assert "new=1" in result.output and "rejected=9" in result.output
+    assert (
+        CliRunner()
+        .invoke(cli, ["feeds", "build", "--db", str(db), "--out", str(tmp_path / "f")])
+        .exit_code
+        == 0
+    )
+
+
+def test_reading_commands_refuse_a_missing_or_foreign_store(tmp_path):
+    missing = CliRunner().invoke(cli, ["search", "x", "--db", str(tmp_path / "typo.db")])
+    assert missing.exit_code == 1 and "no store at" in missing.output
+    assert not (tmp_path / "typo.db").exists()
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE notes(x)").connection.commit()
+    foreign = CliRunner().invoke(cli, ["sources", "--db", str(other)])
+    assert foreign.exit_code == 1 and "not a diplofeed store" in foreign.output

@@ -171,11 +171,13 @@ def test_bad_pages_are_logged_counted_and_harmless(tmp_path):
         # logged with the source and the URL
         assert f"{row['source']}: " in result.stderr and row["url"] in result.stderr, name
     articles = {r["url"].rsplit("/", 1)[-1]: r for r in store_rows(db, "SELECT * FROM articles")}
-    assert set(articles) == {"1", "4", "6"}
+    assert set(articles) == {"1", "4", "6", "9"}
+    assert articles["9"]["title"] == "Посол Казахстана вручил верительные грамоты"  # header lied
+    assert "header says 'text/html; charset=utf-8' but the page is cp1251" in result.stderr
     assert articles["4"]["published_from"] == "first_seen"  # no date anywhere
     assert articles["6"]["title"] == "Консультации МИД в Бишкеке"  # unknown charset, sniffed
     stats = {r["source"]: r for r in store_rows(db, "SELECT * FROM crawl_source_stats")}
-    assert stats["faulty"]["failed"] == 5 and stats["faulty"]["new"] == 3
+    assert stats["faulty"]["failed"] == 5 and stats["faulty"]["new"] == 4
     assert stats["faulty"]["undated"] == 1
     assert "faulty " in result.stdout and "failed=5" in result.stdout
     conn = sqlite3.connect(db)

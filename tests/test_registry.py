@@ -50,6 +50,13 @@ def test_a_strategy_without_a_spider_is_a_clear_error(registry):
         ('timezone = "Asia/Atlantis"', "time zone"),
         ('link_pattern = "(unclosed"', "regular expression"),
         ('colour = "blue"', "colour"),
+        ('url_languages = ["a"]', "table of strings"),
+        ('full_text = "no"', "full_text must be bool"),
+        ('max_pages = "x"', "max_pages must be int"),
+        ("max_pages = 0", "at least 1"),
+        ('languages = ["russian"]', "not one of"),
+        ('start_urls = ["/rss/"]', "absolute"),
+        ("link_pattern = 5", "link_pattern must be str"),
     ],
 )
 def test_invalid_entries_are_config_errors(tmp_path, entry, message):
@@ -69,6 +76,20 @@ def test_invalid_entries_are_config_errors(tmp_path, entry, message):
     path = tmp_path / "sources.toml"
     path.write_text(text)
     with pytest.raises(SourceConfigError, match=message):
+        load_registry(path)
+
+
+def test_bad_selectors_and_a_single_source_table_are_config_errors(tmp_path):
+    path = tmp_path / "sources.toml"
+    base = (
+        'id = "ok"\nname = "N"\ncountry = "KZ"\nkind = "mfa"\nlanguages = ["ru"]\n'
+        'timezone = "Asia/Almaty"\nstrategy = "listing"\nstart_urls = ["https://x.kz/"]\n'
+    )
+    path.write_text("[source]\n" + base)
+    with pytest.raises(SourceConfigError, match=r"\[\[source\]\]"):
+        load_registry(path)
+    path.write_text("[[source]]\n" + base + '[source.extract]\nbody = "div[class=="\n')
+    with pytest.raises(SourceConfigError, match="bad CSS selector"):
         load_registry(path)
 
 

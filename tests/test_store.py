@@ -224,3 +224,58 @@ def test_runs_and_failures_are_recorded(store):
     store.finish_run(run, "finished")
     assert store.failures(run)[0]["status"] == 500
     assert store.run_stats(run)[0]["pages"] == 3
+
+
+def test_a_country_feed_keeps_a_story_first_reported_abroad(store):
+    # Kabar (KG) reports first; the Kazakh ministry's identical text joins the story and
+    # becomes its representative: the KG view must still show the story, through Kabar.
+    store.save_article(article(source="kabar", url="https://kabar.kg/eng/news/talks/"))
+    store.save_article(article(source="mfa_kz", url="https://www.gov.kz/x/details/1?lang=ru"))
+    kg = store.query_articles(ArticleFilter(countries=["KG"], one_per_story=True))
+    kz = store.query_articles(ArticleFilter(countries=["KZ"], one_per_story=True))
+    both = store.query_articles(ArticleFilter(one_per_story=True))
+    assert [r["source"] for r in kg] == ["kabar"]
+    assert [r["source"] for r in kz] == ["mfa_kz"]
+    assert [r["source"] for r in both] == ["mfa_kz"]
+    assert kg[0]["story_id"] == kz[0]["story_id"] == both[0]["story_id"]
+
+
+def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes(x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StorageError, match="not a diplofeed store"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["notes"]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_missing_store_is_an_error_when_only_reading(tmp_path):
+    with pytest.raises(StorageError, match="no store at"):
+        Store(tmp_path / "typo.db", create=False)
+    assert not (tmp_path / "typo.db").exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"title": "\\u200b"},
+        {"title": "\\x00"},
+        {"url": "https://"},
+        {"language": ["en"]},
+        {"summary": 5},
+    ],
+)
+def test_titles_blank_after_cleaning_and_wrong_types_are_refused(store, bad):
+    with pytest.raises(StorageError):
+        store.save_article(
+            article(
+                **{
+                    k: (v.encode().decode("unicode_escape") if isinstance(v, str) else v)
+                    for k, v in bad.items()
+                }
+            )
+        )

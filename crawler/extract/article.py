@@ -97,13 +97,65 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
         if obj.get("headline"):
             return clean_text(str(obj["headline"]))
     og = _first(sel, 'meta[property="og:title"]::attr(content)')
+    h1 = _css_text(sel, "h1")
+    if og and h1 and og != h1 and og.startswith(h1):
+        return h1  # og:title is the headline plus " | Site name"
     if og:
         return og
-    h1 = _css_text(sel, "h1")
     if h1:
         return h1
     page_title = _first(sel, "title::text")
     return _TITLE_SUFFIX.sub("", page_title) if page_title else None
+
+
+# Elements that print a publication date on news pages, whatever the CMS.
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_DATE_XPATH = "//time | //*[@itemprop='datePublished'] | " + " | ".join(
+    f"//*[contains({_LOWER}, '{word}')]" for word in ("date", "time", "publish", "posted")
+)
+# Blocks that list other articles with their own dates.
+_ELSEWHERE = re.compile(
+    r"related|sidebar|popular|read-?also|also|other|most|more|aside|widget|lenta|feed",
+    re.IGNORECASE,
+)
+
+
+def _visible_date(html: str, tz: Any, now: datetime | None) -> datetime | None:
+    """The date printed with the article: the first date-like element after the
+    headline (before it come menus and tickers; far after it, related news), preferring
+    one that gives a time of day.
+
+    Generic: no site's classes are named, only the words CMSs use (date, time, publish).
+    """
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    headlines = doc.xpath("//h1")
+    order = {el: i for i, el in enumerate(doc.iter())}
+    start = order.get(headlines[0], 0) if headlines else 0
+    date_only: datetime | None = None
+    candidates = [el for el in doc.xpath(_DATE_XPATH) if order.get(el, 0) >= start - 40]
+    for el in sorted(candidates, key=lambda e: order.get(e, 0))[:12]:
+        ancestors = [el, *el.iterancestors()]
+        if any(a.tag == "a" for a in ancestors[:3]) or any(
+            a.tag == "aside" or _ELSEWHERE.search(a.get("class") or "") for a in ancestors[1:]
+        ):
+            continue  # another article's date: a dated link, a related or sidebar block
+        text = el.get("datetime") or el.get("content") or clean_text(el.text_content())
+        if not text or len(text) > 80:
+            continue
+        moment = parse_date(text, tz, now=now)
+        if moment is None:
+            continue
+        if _has_clock(text):
+            return moment
+        date_only = date_only or moment
+    return date_only
+
+
+def _has_clock(text: str) -> bool:
+    return bool(re.search(r"\d{1,2}:\d{2}", text))
 
 
 def _published(
@@ -138,6 +190,9 @@ def _published(
     moment = parse_date(meta, tz)
     if moment:
         return moment, "meta"
+    moment = _visible_date(html, tz, now)
+    if moment:
+        return moment, "page"
     # Last resort: htmldate's reading (day precision only, no zone: read in the source's).
     found = trafilatura.extract_metadata(html, default_url=url)
     if found is not None and found.date:

@@ -77,6 +77,7 @@ _NUMERIC_RE = re.compile(r"(?<!\d)(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4
 _TIME_RE = re.compile(
     r"(?<![\d:])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?![\d:])"
 )
+_MERIDIEM_RE = re.compile(r"\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?!\d)")
 _DAY_BEFORE_RE = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:-?\w{0,4}\.?)?[\s\-]*$")
 _DAY_AFTER_RE = re.compile(r"^[\s\-]*(?P<d>\d{1,2})(?!\d)")
@@ -106,7 +107,12 @@ def _clock(text: str) -> time | None:
     match = _TIME_RE.search(text)
     if not match:
         return None
-    return time(int(match["H"]), int(match["M"]), int(match["S"] or 0))
+    hour = int(match["H"])
+    meridiem = _MERIDIEM_RE.match(text[match.end() :])
+    if meridiem and 1 <= hour <= 12:
+        # "3:15 pm" (English pages of some outlets)
+        hour = hour % 12 + (12 if meridiem.group(1).lower().startswith("p") else 0)
+    return time(hour, int(match["M"]), int(match["S"] or 0))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

@@ -25,6 +25,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from w3lib.encoding import html_to_unicode
 
 from crawler.extract import Article, Link, parse_article
+from crawler.extract.encoding import decode_page
 from crawler.items import FetchFailure
 from diplofeed.errors import ExtractionError
 from storage import parse_utc
@@ -111,7 +112,7 @@ class SourceSpider(scrapy.Spider):
         fallback_from: str,
         fallback_language: str | None,
     ) -> Iterator[Any]:
-        article = parse_article(_text(response), response.url, self.source, now=self.now)
+        article = parse_article(self.page_text(response), response.url, self.source, now=self.now)
         if article.published is None and fallback_date is not None:
             article.published, article.published_from = fallback_date, fallback_from
         if not article.language:
@@ -144,6 +145,18 @@ class SourceSpider(scrapy.Spider):
                     article.url,
                 )
             yield article
+
+    def page_text(self, response: Response) -> str:
+        """The page decoded; a charset header that garbles it is overruled, logged, counted."""
+        if isinstance(response, TextResponse):
+            header_text = response.text
+        else:
+            _, header_text = html_to_unicode(_content_type(response), response.body)
+        text, note = decode_page(header_text, response.body, _content_type(response))
+        if note:
+            self.crawler.stats.inc_value("diplofeed/charset_mismatch")
+            logger.warning("%s: %s on %s", self.source.id, note, response.url)
+        return text
 
     # -- error handling -----------------------------------------------------------------
 
@@ -200,10 +213,5 @@ class SourceSpider(scrapy.Spider):
         )
 
 
-def _text(response: Response) -> str:
-    if isinstance(response, TextResponse):
-        return response.text
-    _, text = html_to_unicode(
-        (response.headers.get("Content-Type") or b"").decode("latin-1"), response.body
-    )
-    return text
+def _content_type(response: Response) -> str:
+    return (response.headers.get("Content-Type") or b"").decode("latin-1")

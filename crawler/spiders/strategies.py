@@ -51,7 +51,7 @@ class ListingSpider(SourceSpider):
     ``listing.max_pages`` pages per start URL."""
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
-        page = parse_listing(response.text, response.url, self.source, now=self.now)
+        page = parse_listing(self.page_text(response), response.url, self.source, now=self.now)
         for link in page.links:
             yield self.follow_article(link, "listing")
         if page.next_url and depth < self.source.listing.max_pages:
@@ -99,7 +99,7 @@ class TelegramSpider(SourceSpider):
     ``?before=`` link is followed for older posts, up to ``max_pages`` pages."""
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
-        page = parse_telegram(response.text, response.url, self.source)
+        page = parse_telegram(self.page_text(response), response.url, self.source)
         yield from self.emit(page.articles, response.url)
         if page.older_url and depth < self.source.max_pages:
             yield self.request(page.older_url, self.parse_start, cb_kwargs={"depth": depth + 1})
