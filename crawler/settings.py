@@ -1,4 +1,5 @@
-"""Scrapy settings for diplofeed (docs/deploy.md explains the politeness choices).
+"""Scrapy settings for diplofeed: polite by default (robots.txt, one request at a time per
+site, a delay that AutoThrottle adapts, a User-Agent naming the project); see README.
 
 `scrapy crawl <source-id>` and `diplofeed crawl` both read these; the CLI adds the store
 path, the run id and, with --replay, the replay server's address.

@@ -34,7 +34,7 @@ def spider_class_for(source: Source) -> type[Spider]:
     if source.download_timeout is not None:
         custom["DOWNLOAD_TIMEOUT"] = source.download_timeout
     if not source.verify_tls:
-        # e.g. mfa.tj serves an incomplete certificate chain (SOURCES.md).
+        # e.g. mfa.tj serves an incomplete certificate chain (as public scrapers record it).
         custom["DOWNLOAD_VERIFY_CERTIFICATES"] = False
     attrs = {"name": source.id, "source": source, "custom_settings": custom or None}
     return type(f"{base.__name__}_{source.id}", (base,), attrs)

@@ -116,7 +116,7 @@ def test_unknown_source_is_a_clear_error(tmp_path):
     assert result.exit_code == 1 and "unknown source(s): nope" in result.output
 
 
-@pytest.mark.parametrize("doc", ["docs/cli.md", "docs/schema.md"])
+@pytest.mark.parametrize("doc", ["docs/cli.md", "docs/schema.md", "docs/sources.md"])
 def test_generated_docs_are_current(doc):
     check = subprocess.run(
         [sys.executable, "-m", "cogapp", "--check", doc],

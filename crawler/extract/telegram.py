@@ -1,6 +1,6 @@
 """Public Telegram channel previews (``https://t.me/s/<channel>``) to articles.
 
-Markup as SOURCES.md describes it (snscrape and others read the same): each post is a
+Markup as the public scrapers' record describes it (snscrape and others read the same): each post is a
 ``div.tgme_widget_message[data-post="<channel>/<id>"]``, its text in
 ``div.tgme_widget_message_text``, its time in ``a.tgme_widget_message_date time[datetime]``
 (already UTC), and ``a.tme_messages_more[data-before]`` leads to older posts.
