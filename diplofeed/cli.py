@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from diplofeed.errors import DiplofeedError
+from diplofeed.relevance import EVENT_TYPES, TOPICS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -249,30 +250,138 @@ def feeds_build(db: str, out: str, base_url: str, limit: int) -> None:
 @click.argument("query")
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.option(
+    "--country", "countries", multiple=True, metavar="CC", help="A state that is a party."
+)
+@click.option("--topic", "topics", multiple=True, type=click.Choice(TOPICS), help="A topic.")
+@click.option(
+    "--event-type",
+    "event_types",
+    multiple=True,
+    type=click.Choice(EVENT_TYPES),
+    help="A kind of event.",
+)
+@click.option("--source", "sources", multiple=True, metavar="ID", help="A source id.")
+@click.option(
+    "--relevant",
+    "relevant_only",
+    is_flag=True,
+    help="Only Central Asian diplomacy (implied by the filters).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def search(query: str, db: str, limit: int, as_json: bool) -> None:
+def search(
+    query: str,
+    db: str,
+    limit: int,
+    countries: tuple[str, ...],
+    topics: tuple[str, ...],
+    event_types: tuple[str, ...],
+    sources: tuple[str, ...],
+    relevant_only: bool,
+    as_json: bool,
+) -> None:
     """Full-text search over titles and bodies, best match first.
 
-    Every word must match, as a word prefix: Казахстан also finds Казахстана.
+    Every word must match; words of four letters or more match as word beginnings, so
+    Казахстан also finds Казахстана. Filters narrow it: --country (a state that is a
+    party: KZ, CN, EU...), --topic, --event-type, --source (each repeatable: any of).
 
     Example:
 
-        diplofeed search "Kulubaev water" --json
+        diplofeed search "water" --country KZ --country KG --topic water_energy --json
+    """
+    from storage import ArticleFilter, Store
+
+    filtered = bool(countries or topics or event_types or sources or relevant_only)
+    spec = ArticleFilter(
+        countries=list(countries),
+        topics=list(topics),
+        event_types=list(event_types),
+        sources=list(sources),
+        include_irrelevant=not filtered,
+    )
+    try:
+        with Store(db, create=False) as store:
+            rows = store.search(query, limit=limit, spec=spec)
+    except DiplofeedError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for row in rows:
+            row["countries"] = json.loads(row["countries"] or "[]")
+            row["topics"] = json.loads(row["topics"] or "[]")
+            row["relevant"] = bool(row["relevant"])
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        tags = ",".join(json.loads(row["countries"] or "[]")) or "-"
+        click.echo(f"{row['published'][:16]}  {row['source']:<12} [{tags}] {row['title']}")
+        click.echo(f"{'':18}{row['url']}")
+        click.echo(f"{'':18}{row['snippet']}")
+
+
+@cli.command()
+@click.argument("file", type=click.File("rb"), default="-")
+@click.option("--explain", is_flag=True, help="Add the words and weights that decided.")
+def classify(file: Any, explain: bool) -> None:
+    """Classify posts: JSON lines with title, body and optional language (and
+    source_country) in; one JSON line out each: relevant, score, countries, topics,
+    event_type. FILE defaults to standard input.
+
+    A line that is not a JSON object with string title and body is reported on stderr
+    with its number; the others are classified; the exit status is then 4.
+
+    Example:
+
+        echo '{"title": "Токаев провел переговоры с Мирзиёевым", "body": "..."}' | diplofeed classify --explain
+    """
+    from diplofeed.relevance import default_classifier
+
+    classifier = default_classifier()
+    bad = 0
+    for number, raw in enumerate(file, 1):
+        if not raw.strip():
+            continue
+        try:
+            post = json.loads(raw.decode("utf-8"))
+            if not isinstance(post, dict) or not all(
+                isinstance(post.get(k), str) for k in ("title", "body")
+            ):
+                raise ValueError("needs a JSON object with string 'title' and 'body'")
+            for key in ("language", "source_country"):
+                if post.get(key) is not None and not isinstance(post[key], str):
+                    raise ValueError(f"'{key}' must be a string")
+        except (ValueError, UnicodeDecodeError) as exc:
+            click.echo(f"line {number}: {exc}", err=True)
+            bad += 1
+            continue
+        tags = classifier.classify(
+            post["title"],
+            post["body"],
+            post.get("language"),
+            source_country=post.get("source_country"),
+        )
+        click.echo(json.dumps(tags.as_dict(explain=explain), ensure_ascii=False))
+    if bad:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@db_option
+def retag(db: str) -> None:
+    """Classify every stored article again (after the relevance data changed).
+
+    Example:
+
+        diplofeed retag --db news.db
     """
     from storage import Store
 
     try:
         with Store(db, create=False) as store:
-            rows = store.search(query, limit=limit)
+            count = store.tag_untagged(everything=True)
     except DiplofeedError as exc:
         raise _fail(exc) from exc
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        click.echo(f"{row['published'][:16]}  {row['source']:<12} {row['title']}")
-        click.echo(f"{'':18}{row['url']}")
-        click.echo(f"{'':18}{row['snippet']}")
+    click.echo(f"{count} articles classified")
 
 
 @cli.command()

@@ -6,6 +6,7 @@ GUIDs are ``tag:`` URIs from internal ids, never from URLs.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,17 @@ def _entry_dates(row: Mapping[str, Any]) -> tuple[datetime, datetime]:
     published = parse_utc(row["published"])
     updated = parse_utc(row["updated"]) if row.get("updated") else published
     return published, max(published, updated)
+
+
+def _categories(row: Mapping[str, Any]) -> list[str]:
+    """Parties (ISO codes), topics, event type and language, as feed categories."""
+    terms: list[str] = []
+    for column in ("countries", "topics"):
+        value = row.get(column)
+        if isinstance(value, str) and value.startswith("["):
+            terms += [str(v) for v in json.loads(value)]
+    terms += [str(row[k]) for k in ("event_type", "language") if row.get(k)]
+    return list(dict.fromkeys(terms))
 
 
 def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:
@@ -114,9 +126,8 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
             elif row.get("source_homepage"):
                 # RSS <source> names the publisher and where it publishes.
                 entry.source(url=row["source_homepage"], title=xml_text(row["source_name"]))
-        for term in (row.get("country"), row.get("language")):
-            if term:
-                entry.category(term=xml_text(term))
+        for term in _categories(row):
+            entry.category(term=xml_text(term))
         if row.get("image"):
             mime = mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg"
             if fmt == "rss":

@@ -13,6 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .build import FeedSpec, build_feed
+
+# The states whose diplomacy diplofeed follows: one feed each, of the posts in which the
+# state is a party (the classifier's countries), whoever published them.
+CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
+COUNTRY_NAMES = {
+    "KZ": "Kazakhstan",
+    "KG": "Kyrgyzstan",
+    "TJ": "Tajikistan",
+    "TM": "Turkmenistan",
+    "UZ": "Uzbekistan",
+}
 from .health import build_health_feed
 
 if TYPE_CHECKING:
@@ -81,13 +92,13 @@ def build_static_feeds(
             ArticleFilter(limit=limit, one_per_story=True),
         )
     ]
-    for country in sorted({s["country"] for s in sources if s["country"]}):
+    for country in CENTRAL_ASIA:
         plans.append(
             (
                 FeedSpec(
                     f"country-{country.lower()}",
-                    f"diplofeed: {country}",
-                    f"Sources in {country}, one item per story",
+                    f"diplofeed: {COUNTRY_NAMES[country]}",
+                    f"The diplomacy of {COUNTRY_NAMES[country]}, from every source, one item per story",
                     f"{base}country-{country.lower()}.rss",
                     base,
                     info,

@@ -188,3 +188,15 @@ def m002_dates_and_health(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX source_health_source ON source_health(source, id)")
+
+
+@migrations()
+def m003_relevance(db: Database) -> None:
+    # Filled by the classifier (diplofeed/relevance.py) when an article is saved; stores
+    # created before are tagged when first opened (Store.tag_untagged).
+    db.execute("ALTER TABLE articles ADD COLUMN relevant INTEGER")
+    db.execute("ALTER TABLE articles ADD COLUMN relevance REAL")
+    db.execute("ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE articles ADD COLUMN topics TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE articles ADD COLUMN event_type TEXT")
+    db.execute("CREATE INDEX articles_relevant_published ON articles(relevant, published DESC)")

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from diplofeed import relevance
 from diplofeed.errors import StorageError
 
 from .health import Health, classify
@@ -82,8 +83,15 @@ class ArticleFilter:
     """What to read from the store; every field narrows, empty fields do not."""
 
     sources: list[str] = field(default_factory=list)
+    # states that are parties (the classifier's countries), ISO 3166 alpha-2 or EU
     countries: list[str] = field(default_factory=list)
+    # the publishers' countries (sources.country)
+    source_countries: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    # articles judged not Central Asian diplomacy are left out unless asked for
+    include_irrelevant: bool = False
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None
@@ -106,6 +114,45 @@ def fts_query(text: str) -> str:
         quoted = '"' + word.replace('"', '""') + '"'
         terms.append(quoted + "*" if len(word) >= 4 else quoted)
     return " ".join(terms)
+
+
+def _filter_sql(spec: ArticleFilter) -> tuple[list[str], list[Any]]:
+    """WHERE clauses and their parameters for ``spec`` over ``articles a JOIN sources s``.
+
+    Clauses are fixed fragments; every value is a bound parameter.
+    """
+    where: list[str] = []
+    params: list[Any] = []
+
+    def any_of(column: str, values: list[str]) -> None:
+        if values:
+            where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+
+    any_of("a.source", spec.sources)
+    any_of("s.country", [c.upper() for c in spec.source_countries])
+    any_of("a.language", spec.languages)
+    any_of("a.event_type", spec.event_types)
+    for column, values in (
+        ("countries", [c.upper() for c in spec.countries]),
+        ("topics", spec.topics),
+    ):
+        if values:
+            marks = ", ".join("?" for _ in values)
+            where.append(f"EXISTS (SELECT 1 FROM json_each(a.{column}) WHERE value IN ({marks}))")  # noqa: S608
+            params.extend(values)
+    if not spec.include_irrelevant:
+        where.append("a.relevant = 1")
+    if spec.since:
+        where.append("a.published >= ?")
+        params.append(format_utc(spec.since))
+    if spec.until:
+        where.append("a.published <= ?")
+        params.append(format_utc(spec.until))
+    if spec.query:
+        where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(fts_query(spec.query))
+    return where, params
 
 
 class Store:
@@ -138,6 +185,7 @@ class Store:
             self.db.execute("PRAGMA busy_timeout=30000")
             migrations.apply(self.db)
             self._ensure_store_info()
+            self.tag_untagged()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open store {self.path}: {exc}") from exc
 
@@ -203,16 +251,52 @@ class Store:
                     },
                 )
 
-    def _ensure_source(self, source_id: str) -> str:
-        """Return the kind of ``source_id``, recording an unknown one as ``external``."""
-        rows = list(self.db.query("SELECT kind FROM sources WHERE id = ?", [source_id]))
+    def _ensure_source(self, source_id: str) -> tuple[str, str | None]:
+        """Return the kind and country of ``source_id``, recording an unknown source as
+        ``external``."""
+        rows = list(self.db.query("SELECT kind, country FROM sources WHERE id = ?", [source_id]))
         if rows:
-            return str(rows[0]["kind"])
+            return str(rows[0]["kind"]), rows[0]["country"]
         self.db.execute(
             "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, 'external', 0)",
             [source_id, source_id],
         )
-        return "external"
+        return "external", None
+
+    @staticmethod
+    def _tags(row: Mapping[str, Any], source_country: str | None) -> dict[str, Any]:
+        """The classifier's verdict on an article, as column values."""
+        tags = relevance.classify(
+            row["title"], row["body"], row.get("language"), source_country=source_country
+        )
+        return {
+            "relevant": int(tags.relevant),
+            "relevance": round(tags.score, 4),
+            "countries": json.dumps(list(tags.countries)),
+            "topics": json.dumps(list(tags.topics)),
+            "event_type": tags.event_type,
+        }
+
+    def tag_untagged(self, *, everything: bool = False) -> int:
+        """Classify stored articles that have no verdict yet (or all of them, after the
+        classifier's data changed); return how many were tagged."""
+        condition = "" if everything else "WHERE a.relevant IS NULL"
+        rows = list(
+            self.db.query(
+                "SELECT a.id, a.title, a.body, a.language, s.country FROM articles a "  # noqa: S608
+                f"JOIN sources s ON s.id = a.source {condition}"
+            )
+        )
+        with self.db.atomic():
+            for row in rows:
+                tags = self._tags(row, row["country"])
+                self.db.execute(
+                    "UPDATE articles SET relevant = :relevant, relevance = :relevance, "
+                    "countries = :countries, topics = :topics, event_type = :event_type "
+                    "WHERE id = :id",
+                    {**tags, "id": row["id"]},
+                )
+        return len(rows)
 
     def sources(self) -> list[dict[str, Any]]:
         """Return every source with its article count and its latest crawl's figures."""
@@ -422,7 +506,8 @@ class Store:
         now = now or _utcnow()
         row = self._article_row(article, now)
         with self.db.atomic():
-            kind = self._ensure_source(row["source"])
+            kind, country = self._ensure_source(row["source"])
+            row.update(self._tags(row, country))
             existing = list(
                 self.db.query(
                     "SELECT id, title, body, content_hash, story_id FROM articles "
@@ -438,11 +523,11 @@ class Store:
                 INSERT INTO articles (source, url, canonical_url, title, body, body_html,
                     summary, language, published, published_from, date_flag,
                     claimed_published, author, image, body_hash, content_hash, story_id,
-                    first_seen, last_seen)
+                    first_seen, last_seen, relevant, relevance, countries, topics, event_type)
                 VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
                     :language, :published, :published_from, :date_flag, :claimed_published,
                     :author, :image, :body_hash, :content_hash, :story_id, :first_seen,
-                    :first_seen)
+                    :first_seen, :relevant, :relevance, :countries, :topics, :event_type)
                 """,
                 {**row, "story_id": story_id},
             )
@@ -521,7 +606,9 @@ class Store:
             """
             UPDATE articles SET title = :title, body = :body, body_html = :body_html,
                 summary = :summary, author = :author, image = :image, body_hash = :body_hash,
-                content_hash = :content_hash, last_seen = :stamp, updated = :stamp
+                content_hash = :content_hash, last_seen = :stamp, updated = :stamp,
+                relevant = :relevant, relevance = :relevance, countries = :countries,
+                topics = :topics, event_type = :event_type
             WHERE id = :id
             """,
             {**row, "stamp": stamp, "id": old["id"]},
@@ -585,29 +672,9 @@ class Store:
         With ``one_per_story`` only each story's representative is returned. Values are
         always bound as parameters; the SQL text is built from fixed fragments only.
         """
-        where: list[str] = []
-        params: list[Any] = []
-
-        def any_of(column: str, values: list[str]) -> None:
-            if values:
-                where.append(f"{column} IN ({', '.join('?' for _ in values)})")
-                params.extend(values)
-
-        any_of("a.source", spec.sources)
-        any_of("s.country", [c.upper() for c in spec.countries])
-        any_of("a.language", spec.languages)
-        if spec.since:
-            where.append("a.published >= ?")
-            params.append(format_utc(spec.since))
-        if spec.until:
-            where.append("a.published <= ?")
-            params.append(format_utc(spec.until))
-        if spec.query:
-            match = fts_query(spec.query)
-            if not match:
-                return []
-            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(match)
+        if spec.query and not fts_query(spec.query):
+            return []
+        where, params = _filter_sql(spec)
         # fixed fragments only; every value is a bound parameter
         columns = (
             "a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "
@@ -632,21 +699,28 @@ class Store:
         params.append(max(0, int(spec.limit)))
         return list(self.db.query(sql, params))
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies, best match first (bm25), with snippets."""
+    def search(
+        self, query: str, *, limit: int = 20, spec: ArticleFilter | None = None
+    ) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies, best match first (bm25), with snippets.
+
+        ``spec`` narrows it like a feed (countries, topics, event types, sources, dates);
+        without one, every article is searched, relevant or not.
+        """
         match = fts_query(query)
         if not match:
             return []
+        where, params = _filter_sql(spec or ArticleFilter(include_irrelevant=True))
         return list(
             self.db.query(
-                """
-                SELECT a.id, a.source, a.url, a.title, a.language, a.published, a.story_id,
-                       snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
-                FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-                WHERE articles_fts MATCH ?
-                ORDER BY bm25(articles_fts), a.published DESC LIMIT ?
-                """,
-                [match, limit],
+                "SELECT a.id, a.source, a.url, a.title, a.language, a.published, a.story_id, "
+                "a.relevant, a.countries, a.topics, a.event_type, "
+                "snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                "JOIN sources s ON s.id = a.source WHERE articles_fts MATCH ?"
+                + "".join(f" AND {clause}" for clause in where)
+                + " ORDER BY bm25(articles_fts), a.published DESC LIMIT ?",
+                [match, *params, max(0, int(limit))],
             )
         )
 

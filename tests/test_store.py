@@ -175,7 +175,15 @@ def test_query_filters(store):
             published=datetime(2026, 11, 20, tzinfo=UTC),
         )
     )
-    assert [r["source"] for r in store.query_articles(ArticleFilter(countries=["kg"]))] == ["kabar"]
+    assert [r["source"] for r in store.query_articles(ArticleFilter(source_countries=["kg"]))] == [
+        "kabar"
+    ]
+    # parties: both posts are about Kazakh-Kyrgyz relations
+    assert len(store.query_articles(ArticleFilter(countries=["kg"]))) == 2
+    assert store.query_articles(ArticleFilter(countries=["cn"])) == []
+    assert [
+        r["source"] for r in store.query_articles(ArticleFilter(event_types=["agreement"]))
+    ] == ["kabar"]
     assert [r["source"] for r in store.query_articles(ArticleFilter(languages=["ru"]))] == ["kt_kz"]
     since = datetime(2026, 11, 25, tzinfo=UTC)
     assert [r["source"] for r in store.query_articles(ArticleFilter(since=since))] == ["kt_kz"]
@@ -226,13 +234,14 @@ def test_runs_and_failures_are_recorded(store):
     assert store.run_stats(run)[0]["pages"] == 3
 
 
-def test_a_country_feed_keeps_a_story_first_reported_abroad(store):
+def test_a_publisher_filter_keeps_a_story_first_reported_abroad(store):
     # Kabar (KG) reports first; the Kazakh ministry's identical text joins the story and
-    # becomes its representative: the KG view must still show the story, through Kabar.
+    # becomes its representative: the KG publishers' view must still show the story,
+    # through Kabar.
     store.save_article(article(source="kabar", url="https://kabar.kg/eng/news/talks/"))
     store.save_article(article(source="mfa_kz", url="https://www.gov.kz/x/details/1?lang=ru"))
-    kg = store.query_articles(ArticleFilter(countries=["KG"], one_per_story=True))
-    kz = store.query_articles(ArticleFilter(countries=["KZ"], one_per_story=True))
+    kg = store.query_articles(ArticleFilter(source_countries=["KG"], one_per_story=True))
+    kz = store.query_articles(ArticleFilter(source_countries=["KZ"], one_per_story=True))
     both = store.query_articles(ArticleFilter(one_per_story=True))
     assert [r["source"] for r in kg] == ["kabar"]
     assert [r["source"] for r in kz] == ["mfa_kz"]

@@ -1,0 +1,347 @@
+"""Relevance and tagging: is a post Central Asian diplomacy, which states are parties,
+which topics, what kind of event (docs/relevance.md).
+
+A transparent scorer over lexicons kept as data (``relevance.toml``): no model, no
+network, thousands of posts a second on one core, and every decision can be explained
+(``explain``). Pure functions: text in, :class:`Tags` out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_DATA",
+    "EVENT_TYPES",
+    "TOPICS",
+    "Classifier",
+    "Tags",
+    "classify",
+    "default_classifier",
+]
+
+DEFAULT_DATA = Path(__file__).with_name("relevance.toml")
+TOPICS = (
+    "bilateral",
+    "multilateral",
+    "water_energy",
+    "borders",
+    "transport_trade",
+    "security_afghanistan",
+    "consular_migration",
+    "human_rights",
+    "climate_environment",
+    "economy_investment",
+)
+EVENT_TYPES = (
+    "visit",
+    "meeting",
+    "phone_call",
+    "consultations",
+    "statement",
+    "agreement",
+    "appointment",
+    "congratulation",
+    "conference",
+)
+_APOSTROPHES = str.maketrans({c: "'" for c in "ʻʼ’‘`´"} | {"ё": "е", "ӗ": "е"})
+_GAP = r"[\s\-‐–—]*"
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """What the classifier says of one post."""
+
+    relevant: bool
+    score: float
+    countries: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    event_type: str | None = None
+    # For --explain: feature -> the words that fired it, and the sum's parts.
+    evidence: dict[str, list[str]] = field(default_factory=dict, compare=False)
+
+    def as_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "relevant": self.relevant,
+            "score": round(self.score, 3),
+            "countries": list(self.countries),
+            "topics": list(self.topics),
+            "event_type": self.event_type,
+        }
+        if explain:
+            data["explain"] = self.evidence
+        return data
+
+
+def normalise(text: str) -> str:
+    """Lower-case, NFC, one apostrophe, ё as е: how every pattern is written."""
+    return unicodedata.normalize("NFC", text).lower().translate(_APOSTROPHES)
+
+
+_WORD = re.compile(r"[\w']+")
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+_WORDLIKE = re.compile(r"^[\w']+\$?$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    lexicon: str
+    key: str
+    tokens: tuple[str, ...]
+    whole: tuple[bool, ...]
+
+
+class _Lexicons:
+    """Every pattern of every lexicon, indexed by its first word, for one pass over a
+    text's words: each word's beginnings are looked up in one dictionary.
+
+    A pattern's words are word beginnings ("казахстан" matches "казахстанско"), or whole
+    words when they end in ``$``; consecutive words must follow each other. Patterns with
+    punctuation ("c5+1") are matched as text.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, list[_Entry]] = {}
+        self._lengths: list[int] = []
+        self._literals: list[tuple[str, str, re.Pattern[str]]] = []
+
+    def add(self, lexicon: str, key: str, patterns: Iterable[str]) -> None:
+        for raw in patterns:
+            tokens = normalise(raw).split()
+            if not tokens:
+                continue
+            if all(_WORDLIKE.match(t) for t in tokens):
+                whole = tuple(t.endswith("$") and len(t) > 1 for t in tokens)
+                words = tuple(t[:-1] if w else t for t, w in zip(tokens, whole, strict=True))
+                self._first.setdefault(words[0], []).append(_Entry(lexicon, key, words, whole))
+            else:
+                rx = _GAP.join(re.escape(t) for t in tokens)
+                self._literals.append((lexicon, key, re.compile(rx)))
+        self._lengths = sorted({len(k) for k in self._first}, reverse=True)
+
+    def scan(self, text: str) -> list[tuple[str, str, str, int]]:
+        """(lexicon, key, matched words, offset) for every match in ``text``."""
+        words = [(m.group(), m.start()) for m in _WORD.finditer(text)]
+        found: list[tuple[str, str, str, int]] = []
+        for i, (word, offset) in enumerate(words):
+            size = len(word)
+            for length in self._lengths:
+                if length > size:
+                    continue
+                for entry in self._first.get(word[:length], ()):
+                    if entry.whole[0] and length != size:
+                        continue
+                    if _rest_matches(entry, words, i):
+                        matched = " ".join(w for w, _ in words[i : i + len(entry.tokens)])
+                        found.append((entry.lexicon, entry.key, matched, offset))
+        for lexicon, key, rx in self._literals:
+            for m in rx.finditer(text):
+                found.append((lexicon, key, m.group(), m.start()))
+        return found
+
+
+def _rest_matches(entry: _Entry, words: list[tuple[str, int]], i: int) -> bool:
+    for j in range(1, len(entry.tokens)):
+        if i + j >= len(words):
+            return False
+        word = words[i + j][0]
+        token = entry.tokens[j]
+        if entry.whole[j] and word != token:
+            return False
+        if not word.startswith(token):
+            return False
+    return True
+
+
+def _group(
+    matches: Iterable[tuple[str, str, str, int]], lexicon: str, before: int | None = None
+) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for lex, key, words, offset in matches:
+        if lex != lexicon or (before is not None and offset >= before):
+            continue
+        seen = found.setdefault(key, [])
+        if words not in seen:
+            seen.append(words)
+    return found
+
+
+class Classifier:
+    """A classifier built from a data file (``relevance.toml`` by default)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        settings = data["settings"]
+        self.central_asia: tuple[str, ...] = tuple(settings["central_asia"])
+        self.threshold = float(settings["threshold"])
+        self.bias = float(settings["bias"])
+        self.title_factor = float(settings["title_factor"])
+        self.party_window = int(settings["party_window"])
+        self.lead_max = int(settings["lead_max"])
+        self._lexicons = _Lexicons()
+        for iso, entry in data["countries"].items():
+            self._lexicons.add("country", iso, [*entry.get("names", []), *entry.get("people", [])])
+        self._format_members: dict[str, tuple[str, ...]] = {}
+        for iso, names in data.get("capitals", {}).items():
+            self._lexicons.add("capital", iso, names)
+        for name, entry in data.get("formats", {}).items():
+            self._lexicons.add("format", name, entry["patterns"])
+            self._format_members[name] = tuple(entry.get("members", []))
+        self._weights = {k: float(v["weight"]) for k, v in data["signals"].items()}
+        for name, entry in data["signals"].items():
+            self._lexicons.add("signal", name, entry["patterns"])
+        for name, patterns in data["topics"].items():
+            self._lexicons.add("topic", name, patterns)
+        for name, patterns in data["event_types"].items():
+            self._lexicons.add("event", name, patterns)
+        self._event_order: list[str] = [str(e) for e in data["event_types"] if e != "meeting"]
+
+    @classmethod
+    def from_file(cls, path: str | Path = DEFAULT_DATA) -> Classifier:
+        with open(path, "rb") as fh:
+            return cls(tomllib.load(fh))
+
+    def classify(
+        self,
+        title: str,
+        body: str,
+        language: str | None = None,
+        *,
+        source_country: str | None = None,
+    ) -> Tags:
+        """Tag one post.
+
+        Args:
+            title: the headline.
+            body: the text (plain).
+            language: the post's language, if known (the lexicons cover all seven, so it
+                is not needed to match).
+            source_country: the publisher's country; a ministry's release that names no
+                state ("the Minister received the Ambassador of Japan") has it as a party.
+
+        Returns:
+            Relevance, a score in 0..1, parties (ISO 3166 alpha-2, ``EU``), topics and
+            the event type; ``evidence`` says which words decided.
+        """
+        title_hits = self._lexicons.scan(normalise(title))
+        body_n = normalise(body)
+        body_hits = self._lexicons.scan(body_n)
+        parties, party_words = self._parties(title_hits, body_hits, self._lead_end(body_n))
+        title_signals = _group(title_hits, "signal")
+        body_signals = _group(body_hits, "signal")
+        total = self.bias
+        parts: dict[str, list[str]] = {}
+        for key, weight in self._weights.items():
+            hits = len(title_signals.get(key, [])) * self.title_factor + len(
+                body_signals.get(key, [])
+            )
+            if hits:
+                contribution = weight * min(hits, 3.0)
+                total += contribution
+                parts[f"{key} {contribution:+.2f}"] = [
+                    *title_signals.get(key, []),
+                    *body_signals.get(key, []),
+                ][:8]
+        ca = [p for p in parties if p in self.central_asia]
+        diplomatic = any(
+            k in title_signals or k in body_signals for k in ("diplomacy", "acts", "organisations")
+        )
+        if not ca and source_country in self.central_asia and diplomatic:
+            parties.insert(0, str(source_country))
+            ca = [str(source_country)]
+            parts["source country"] = [str(source_country)]
+        if ca:
+            bonus = 1.2 + (0.6 if len(parties) > len(ca) else 0.0) + (0.4 if len(ca) > 1 else 0.0)
+            total += bonus
+            parts[f"central asian party {bonus:+.2f}"] = ca
+        score = 1 / (1 + math.exp(-total))
+        relevant = bool(ca) and score >= self.threshold
+        evidence = {
+            "parties": [f"{k}: {', '.join(v[:4])}" for k, v in party_words.items()],
+            **parts,
+        }
+        if not relevant:
+            return Tags(False, score, (), (), None, evidence)
+        topics = self._topics_for(title_hits, body_hits, parties)
+        event = self._event_for(title_hits, body_hits)
+        return Tags(True, score, tuple(parties), topics, event, evidence)
+
+    def _parties(
+        self, title_hits: list[Any], body_hits: list[Any], lead_end: int
+    ) -> tuple[list[str], dict[str, list[str]]]:
+        """States that are parties: named (or whose leader or minister is named) in the
+        title or the lead, plus the partners a format named there implies. States named
+        later are context ("discussed the situation in Afghanistan"), except that a
+        Central Asian state named in the opening still makes the post about it."""
+        found = _group(title_hits, "country")
+        for key, words in _group(body_hits, "country", before=lead_end).items():
+            found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
+        formats = {**_group(title_hits, "format"), **_group(body_hits, "format", before=lead_end)}
+        order = list(found)
+        for name in formats:
+            order += [m for m in self._format_members.get(name, ()) if m not in order]
+            order += [m for m in self.central_asia if m not in order]
+        if not any(p in self.central_asia for p in order):
+            opening = _group(body_hits, "country", before=self.party_window)
+            for key in self.central_asia:
+                if key in opening:
+                    order.append(key)
+                    found[key] = opening[key]
+        if not order:
+            # last resort: the capital where it happened ("В Ашхабаде состоялись ...")
+            places = {
+                **_group(title_hits, "capital"),
+                **_group(body_hits, "capital", before=lead_end),
+            }
+            order += list(places)
+            found.update({f"capital:{k}": v for k, v in places.items()})
+        return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
+
+    def _lead_end(self, body: str) -> int:
+        """Where the lead ends: the end of the first sentence (past a dateline), or
+        ``lead_max`` characters."""
+        match = _SENTENCE_END.search(body, 40)
+        return min(match.end() if match else len(body), self.lead_max)
+
+    def _topics_for(
+        self, title_hits: list[Any], body_hits: list[Any], parties: list[str]
+    ) -> tuple[str, ...]:
+        found = {**_group(title_hits, "topic"), **_group(body_hits, "topic")}
+        topics = [t for t in TOPICS if t in found]
+        if len(parties) == 2 and "multilateral" not in topics:
+            topics.insert(0, "bilateral")
+        elif len(parties) > 2 and "multilateral" not in topics:
+            topics.insert(0, "multilateral")
+        return tuple(topics)
+
+    def _event_for(self, title_hits: list[Any], body_hits: list[Any]) -> str:
+        for cues in (
+            _group(title_hits, "event"),
+            _group(body_hits, "event", before=self.party_window),
+        ):
+            for event in self._event_order:
+                if event in cues:
+                    return event
+            if "meeting" in cues:
+                return "meeting"
+        return "meeting"
+
+
+@cache
+def default_classifier() -> Classifier:
+    """The classifier of the bundled data file (built once per process)."""
+    return Classifier.from_file(DEFAULT_DATA)
+
+
+def classify(
+    title: str, body: str, language: str | None = None, *, source_country: str | None = None
+) -> Tags:
+    """Tag one post with the bundled classifier (see :meth:`Classifier.classify`)."""
+    return default_classifier().classify(title, body, language, source_country=source_country)
