@@ -16,7 +16,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from storage.store import parse_utc
+from storage.times import parse_utc
 
 from .sanitize import plain_to_html, sanitize_html, xml_text
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from storage.store import parse_utc
+from storage.times import parse_utc
 
 from .build import tag_uri
 from .sanitize import plain_to_html, xml_text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
-from .store import ArticleFilter, Store, format_utc, fts_query, parse_utc
+from .reads import ArticleFilter, fts_query
+from .store import Store
+from .times import format_utc, parse_utc
 
 __all__ = [
     "ArticleFilter",

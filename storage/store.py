@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -23,43 +21,20 @@ import sqlite_utils
 from diplofeed import relevance
 from diplofeed.errors import StorageError
 
-from .health import Health, classify
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
+from .reads import _KIND_RANK, ArticleFilter, Reads
+from .runs import Runs
 from .schema import migrations
+from .times import format_utc, parse_utc, utcnow
 
 __all__ = ["ArticleFilter", "Store", "format_utc", "parse_utc"]
 
-# Source kinds, in the order the "original" of a story is chosen: a ministry's own post
-# beats an agency's copy of it.
-_KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "external": 5}
-_KIND_ORDER = (
-    "CASE s.kind "
-    + " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in _KIND_RANK.items())
-    + " ELSE 9 END"
-)
-_FTS_WORD = re.compile(r"[\w'ʻʼ’]+")
 # A claimed date this far ahead of the crawl clock is not trusted (a zone read wrongly
 # puts a date at most 6 hours ahead here; a CMS default or a typo puts it years ahead).
 FUTURE_TOLERANCE = timedelta(minutes=15)
 # Nor one this much older than when the article was first seen (1970 epochs, 1900 CMS
 # defaults): archives legitimately hold pages a few years old.
 FAR_PAST = timedelta(days=5 * 366)
-
-
-def format_utc(moment: datetime) -> str:
-    """Return ``moment`` as the store's timestamp text: ISO 8601 in UTC, ``...Z``.
-
-    Raises:
-        ValueError: if ``moment`` is naive (its zone would be a guess).
-    """
-    if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment!r}: the store keeps aware times only")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    """Parse a timestamp written by :func:`format_utc` back to an aware datetime."""
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
@@ -74,88 +49,7 @@ def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
         )
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass(slots=True)
-class ArticleFilter:
-    """What to read from the store; every field narrows, empty fields do not."""
-
-    sources: list[str] = field(default_factory=list)
-    # states that are parties (the classifier's countries), ISO 3166 alpha-2 or EU
-    countries: list[str] = field(default_factory=list)
-    # the publishers' countries (sources.country)
-    source_countries: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    event_types: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    # articles judged not Central Asian diplomacy are left out unless asked for
-    include_irrelevant: bool = False
-    since: datetime | None = None
-    until: datetime | None = None
-    query: str | None = None
-    limit: int = 50
-    one_per_story: bool = False
-
-
-def fts_query(text: str) -> str:
-    """Turn a user's words into a safe FTS5 query: every word must match, as a prefix.
-
-    Quoting each word means FTS5 operators in user input (``AND``, ``*``, ``"``, ``:``)
-    are searched for as text, never interpreted. A prefix match lets ``Казахстан`` find
-    ``Казахстана`` and ``Казахстаном``.
-    """
-    words = [w.strip("'ʻʼ’") for w in _FTS_WORD.findall(text)]
-    terms = []
-    for word in words:
-        if not word:
-            continue
-        quoted = '"' + word.replace('"', '""') + '"'
-        terms.append(quoted + "*" if len(word) >= 4 else quoted)
-    return " ".join(terms)
-
-
-def _filter_sql(spec: ArticleFilter) -> tuple[list[str], list[Any]]:
-    """WHERE clauses and their parameters for ``spec`` over ``articles a JOIN sources s``.
-
-    Clauses are fixed fragments; every value is a bound parameter.
-    """
-    where: list[str] = []
-    params: list[Any] = []
-
-    def any_of(column: str, values: list[str]) -> None:
-        if values:
-            where.append(f"{column} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
-
-    any_of("a.source", spec.sources)
-    any_of("s.country", [c.upper() for c in spec.source_countries])
-    any_of("a.language", spec.languages)
-    any_of("a.event_type", spec.event_types)
-    for column, values in (
-        ("countries", [c.upper() for c in spec.countries]),
-        ("topics", spec.topics),
-    ):
-        if values:
-            marks = ", ".join("?" for _ in values)
-            where.append(f"EXISTS (SELECT 1 FROM json_each(a.{column}) WHERE value IN ({marks}))")  # noqa: S608
-            params.extend(values)
-    if not spec.include_irrelevant:
-        where.append("a.relevant = 1")
-    if spec.since:
-        where.append("a.published >= ?")
-        params.append(format_utc(spec.since))
-    if spec.until:
-        where.append("a.published <= ?")
-        params.append(format_utc(spec.until))
-    if spec.query:
-        where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(fts_query(spec.query))
-    return where, params
-
-
-class Store:
+class Store(Reads, Runs):
     """A diplofeed SQLite store at ``path``, migrated to the current schema on open.
 
     Args:
@@ -208,7 +102,7 @@ class Store:
             )
             self.db.execute(
                 "INSERT OR IGNORE INTO store_info(key, value) VALUES ('created', ?)",
-                [format_utc(_utcnow())],
+                [format_utc(utcnow())],
             )
 
     def info(self) -> dict[str, str]:
@@ -298,188 +192,7 @@ class Store:
                 )
         return len(rows)
 
-    def sources(self) -> list[dict[str, Any]]:
-        """Return every source with its article count and its latest crawl's figures."""
-        rows = self.db.query(
-            """
-            SELECT s.*,
-                   (SELECT count(*) FROM articles a WHERE a.source = s.id) AS article_count,
-                   (SELECT max(published) FROM articles a WHERE a.source = s.id)
-                        AS newest_published,
-                   st.run_id AS last_run, st.finished AS last_crawled, st.pages AS last_pages,
-                   st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed,
-                   (SELECT status FROM source_health h WHERE h.source = s.id
-                    ORDER BY h.id DESC LIMIT 1) AS status,
-                   (SELECT reason FROM source_health h WHERE h.source = s.id
-                    ORDER BY h.id DESC LIMIT 1) AS status_reason
-            FROM sources s
-            LEFT JOIN crawl_source_stats st ON st.source = s.id AND st.run_id = (
-                SELECT max(run_id) FROM crawl_source_stats WHERE source = s.id)
-            ORDER BY s.registered DESC, s.country, s.id
-            """
-        )
-        out = []
-        for row in rows:
-            row["languages"] = json.loads(row["languages"] or "[]")
-            out.append(row)
-        return out
-
     # -- crawl runs -------------------------------------------------------------------
-
-    def start_run(
-        self, sources: Iterable[str], *, replay: bool = False, as_of: datetime | None = None
-    ) -> int:
-        """Record the start of a crawl and return its run id.
-
-        ``as_of`` is the time the crawl runs as of (the replay copies' recording time);
-        the wall clock by default.
-        """
-        started = _utcnow()
-        with self.db.atomic():
-            cursor = self.db.execute(
-                "INSERT INTO crawl_runs (started, replay, sources, as_of) VALUES (?, ?, ?, ?)",
-                [
-                    format_utc(started),
-                    int(replay),
-                    json.dumps(sorted(sources)),
-                    format_utc(as_of or started),
-                ],
-            )
-        return int(cursor.lastrowid or 0)
-
-    def finish_run(self, run_id: int, status: str) -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE crawl_runs SET finished = ?, status = ? WHERE id = ?",
-                [format_utc(_utcnow()), status, run_id],
-            )
-
-    def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> Health:
-        """Store one source's figures for a run and decide its health.
-
-        A change of status (or a source's first status) is also recorded in
-        ``source_health``, which the health feed publishes.
-
-        Returns:
-            The source's status and the reason for it.
-        """
-        self._ensure_source(source)
-        run = next(
-            iter(self.db.query("SELECT as_of, started FROM crawl_runs WHERE id = ?", [run_id])),
-            {"as_of": None, "started": None},
-        )
-        as_of = parse_utc(run["as_of"] or run["started"] or format_utc(_utcnow()))
-        recent = [
-            parse_utc(r["published"])
-            for r in self.db.query(
-                "SELECT published FROM articles WHERE source = ? AND date_flag IS NULL "
-                "ORDER BY published DESC LIMIT 30",
-                [source],
-            )
-        ]
-        failures = list(
-            self.db.query(
-                "SELECT kind, status, message FROM crawl_failures WHERE run_id = ? AND source = ?",
-                [run_id, source],
-            )
-        )
-        health = classify(stats, failures, recent, as_of)
-        names = (
-            "pages",
-            "articles",
-            "new",
-            "updated",
-            "unchanged",
-            "failed",
-            "undated",
-            "complete",
-            "empty_body",
-            "selector_misses",
-        )
-        with self.db.atomic():
-            self.db.execute(
-                """
-                INSERT OR REPLACE INTO crawl_source_stats
-                    (run_id, source, pages, articles, new, updated, unchanged, failed, undated,
-                     complete, empty_body, selector_misses, newest_published, finished,
-                     status, status_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    run_id,
-                    source,
-                    *(int(stats.get(n, 0)) for n in names),
-                    format_utc(max(recent)) if recent else None,
-                    format_utc(_utcnow()),
-                    health.status,
-                    health.reason,
-                ],
-            )
-            last = list(
-                self.db.query(
-                    "SELECT status FROM source_health WHERE source = ? ORDER BY id DESC LIMIT 1",
-                    [source],
-                )
-            )
-            if not last or last[0]["status"] != health.status:
-                self.db.execute(
-                    "INSERT INTO source_health (source, status, reason, since, run_id) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [source, health.status, health.reason, format_utc(as_of), run_id],
-                )
-        return health
-
-    def health_events(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Changes of source status, newest first, with the source's name."""
-        return list(
-            self.db.query(
-                """
-                SELECT h.*, s.name AS source_name, s.country FROM source_health h
-                JOIN sources s ON s.id = h.source ORDER BY h.id DESC LIMIT ?
-                """,
-                [limit],
-            )
-        )
-
-    def run_stats(self, run_id: int) -> list[dict[str, Any]]:
-        """Return the per-source figures of one run, by source id."""
-        return list(
-            self.db.query(
-                "SELECT * FROM crawl_source_stats WHERE run_id = ? ORDER BY source", [run_id]
-            )
-        )
-
-    def record_failure(
-        self,
-        run_id: int | None,
-        source: str,
-        url: str,
-        kind: str,
-        message: str,
-        status: int | None = None,
-    ) -> None:
-        """Record one failed fetch or parse, as data users can query (``crawl_failures``)."""
-        with self.db.atomic():
-            self.db.execute(
-                """
-                INSERT INTO crawl_failures (run_id, source, url, kind, status, message, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    run_id,
-                    source,
-                    url,
-                    kind,
-                    status,
-                    clean_text(message)[:2000],
-                    format_utc(_utcnow()),
-                ],
-            )
-
-    def failures(self, run_id: int) -> list[dict[str, Any]]:
-        return list(
-            self.db.query("SELECT * FROM crawl_failures WHERE run_id = ? ORDER BY id", [run_id])
-        )
 
     # -- articles ---------------------------------------------------------------------
 
@@ -503,7 +216,7 @@ class Store:
         Raises:
             StorageError: a required field is missing or the date has no time zone.
         """
-        now = now or _utcnow()
+        now = now or utcnow()
         row = self._article_row(article, now)
         with self.db.atomic():
             kind, country = self._ensure_source(row["source"])
@@ -649,93 +362,3 @@ class Store:
             """,
             [best["id"], len(members), min(m["published"] for m in members), story_id],
         )
-
-    def article(self, article_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
-        return rows[0] if rows else None
-
-    def versions(self, article_id: int) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "SELECT * FROM article_versions WHERE article_id = ? ORDER BY id", [article_id]
-            )
-        )
-
-    def counts(self) -> dict[str, int]:
-        """Return row counts of the main tables (for summaries and tests)."""
-        tables = ("articles", "stories", "sources", "crawl_runs", "crawl_failures")
-        return {t: self.db[t].count for t in tables}
-
-    def query_articles(self, spec: ArticleFilter) -> list[dict[str, Any]]:
-        """Return articles matching ``spec``, newest first, joined with their source.
-
-        With ``one_per_story`` only each story's representative is returned. Values are
-        always bound as parameters; the SQL text is built from fixed fragments only.
-        """
-        if spec.query and not fts_query(spec.query):
-            return []
-        where, params = _filter_sql(spec)
-        # fixed fragments only; every value is a bound parameter
-        columns = (
-            "a.*, s.name AS source_name, s.country AS country, s.kind AS source_kind, "
-            "s.homepage AS source_homepage, st.article_count AS story_size"
-        )
-        joins = (
-            "FROM articles a JOIN sources s ON s.id = a.source JOIN stories st ON st.id = a.story_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-        )
-        if spec.one_per_story:
-            # Each story once: its best article among those that match (the ministry's own
-            # post first, then the earliest), so a country feed keeps a story whose
-            # original came from another country.
-            sql = (
-                f"WITH matching AS (SELECT {columns}, ROW_NUMBER() OVER ("  # noqa: S608
-                f"PARTITION BY a.story_id ORDER BY {_KIND_ORDER}, a.published, a.id) AS pick "
-                f"{joins}) SELECT * FROM matching WHERE pick = 1 "
-                "ORDER BY published DESC, id DESC LIMIT ?"
-            )
-        else:
-            sql = f"SELECT {columns} {joins} ORDER BY a.published DESC, a.id DESC LIMIT ?"
-        params.append(max(0, int(spec.limit)))
-        return list(self.db.query(sql, params))
-
-    def search(
-        self, query: str, *, limit: int = 20, spec: ArticleFilter | None = None
-    ) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies, best match first (bm25), with snippets.
-
-        ``spec`` narrows it like a feed (countries, topics, event types, sources, dates);
-        without one, every article is searched, relevant or not.
-        """
-        match = fts_query(query)
-        if not match:
-            return []
-        where, params = _filter_sql(spec or ArticleFilter(include_irrelevant=True))
-        return list(
-            self.db.query(
-                "SELECT a.id, a.source, a.url, a.title, a.language, a.published, a.story_id, "
-                "a.relevant, a.countries, a.topics, a.event_type, "
-                "snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
-                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "JOIN sources s ON s.id = a.source WHERE articles_fts MATCH ?"
-                + "".join(f" AND {clause}" for clause in where)
-                + " ORDER BY bm25(articles_fts), a.published DESC LIMIT ?",
-                [match, *params, max(0, int(limit))],
-            )
-        )
-
-    def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-        """Return, for each story id, its articles' source, url, language and date."""
-        ids = sorted(set(story_ids))
-        out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self.db.query(
-                f"SELECT a.story_id, a.id, a.source, s.name AS source_name, a.url, a.language, "  # noqa: S608 - placeholders only
-                f"a.published FROM articles a JOIN sources s ON s.id = a.source "
-                f"WHERE a.story_id IN ({', '.join('?' for _ in chunk)}) ORDER BY a.published",
-                chunk,
-            )
-            for row in rows:
-                out[row["story_id"]].append(row)
-        return out

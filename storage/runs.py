@@ -1,0 +1,156 @@
+"""Crawl runs: their start and end, each source's figures and health, their failures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .health import Health, classify
+from .normalize import clean_text
+from .times import format_utc, parse_utc, utcnow
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+__all__ = ["Runs"]
+
+
+class Runs:
+    """Recording crawls (mixed into :class:`storage.Store`, which provides ``db``)."""
+
+    db: sqlite_utils.Database
+
+    def _ensure_source(self, source_id: str) -> tuple[str, str | None]:
+        raise NotImplementedError
+
+    def start_run(
+        self, sources: Iterable[str], *, replay: bool = False, as_of: datetime | None = None
+    ) -> int:
+        """Record the start of a crawl and return its run id.
+
+        ``as_of`` is the time the crawl runs as of (the replay copies' recording time);
+        the wall clock by default.
+        """
+        started = utcnow()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO crawl_runs (started, replay, sources, as_of) VALUES (?, ?, ?, ?)",
+                [
+                    format_utc(started),
+                    int(replay),
+                    json.dumps(sorted(sources)),
+                    format_utc(as_of or started),
+                ],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE crawl_runs SET finished = ?, status = ? WHERE id = ?",
+                [format_utc(utcnow()), status, run_id],
+            )
+
+    def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> Health:
+        """Store one source's figures for a run and decide its health.
+
+        A change of status (or a source's first status) is also recorded in
+        ``source_health``, which the health feed publishes.
+
+        Returns:
+            The source's status and the reason for it.
+        """
+        self._ensure_source(source)
+        run = next(
+            iter(self.db.query("SELECT as_of, started FROM crawl_runs WHERE id = ?", [run_id])),
+            {"as_of": None, "started": None},
+        )
+        as_of = parse_utc(run["as_of"] or run["started"] or format_utc(utcnow()))
+        recent = [
+            parse_utc(r["published"])
+            for r in self.db.query(
+                "SELECT published FROM articles WHERE source = ? AND date_flag IS NULL "
+                "ORDER BY published DESC LIMIT 30",
+                [source],
+            )
+        ]
+        failures = list(
+            self.db.query(
+                "SELECT kind, status, message FROM crawl_failures WHERE run_id = ? AND source = ?",
+                [run_id, source],
+            )
+        )
+        health = classify(stats, failures, recent, as_of)
+        names = (
+            "pages",
+            "articles",
+            "new",
+            "updated",
+            "unchanged",
+            "failed",
+            "undated",
+            "complete",
+            "empty_body",
+            "selector_misses",
+        )
+        with self.db.atomic():
+            self.db.execute(
+                """
+                INSERT OR REPLACE INTO crawl_source_stats
+                    (run_id, source, pages, articles, new, updated, unchanged, failed, undated,
+                     complete, empty_body, selector_misses, newest_published, finished,
+                     status, status_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    run_id,
+                    source,
+                    *(int(stats.get(n, 0)) for n in names),
+                    format_utc(max(recent)) if recent else None,
+                    format_utc(utcnow()),
+                    health.status,
+                    health.reason,
+                ],
+            )
+            last = list(
+                self.db.query(
+                    "SELECT status FROM source_health WHERE source = ? ORDER BY id DESC LIMIT 1",
+                    [source],
+                )
+            )
+            if not last or last[0]["status"] != health.status:
+                self.db.execute(
+                    "INSERT INTO source_health (source, status, reason, since, run_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [source, health.status, health.reason, format_utc(as_of), run_id],
+                )
+        return health
+
+    def record_failure(
+        self,
+        run_id: int | None,
+        source: str,
+        url: str,
+        kind: str,
+        message: str,
+        status: int | None = None,
+    ) -> None:
+        """Record one failed fetch or parse, as data users can query (``crawl_failures``)."""
+        with self.db.atomic():
+            self.db.execute(
+                """
+                INSERT INTO crawl_failures (run_id, source, url, kind, status, message, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    run_id,
+                    source,
+                    url,
+                    kind,
+                    status,
+                    clean_text(message)[:2000],
+                    format_utc(utcnow()),
+                ],
+            )
