@@ -189,6 +189,12 @@ class Classifier:
         for iso, entry in data["countries"].items():
             self._lexicons.add("country", iso, [*entry.get("names", []), *entry.get("people", [])])
         self._format_members: dict[str, tuple[str, ...]] = {}
+        transit = data.get("transit", {})
+        self._transit_before = tuple(normalise(w) for w in transit.get("before", []))
+        self._transit_after = tuple(normalise(w) for w in transit.get("after", []))
+        self._name_continues = tuple(
+            sorted((normalise(w) for w in transit.get("name_continues", [])), key=len, reverse=True)
+        )
         for iso, names in data.get("capitals", {}).items():
             self._lexicons.add("capital", iso, names)
         for name, entry in data.get("formats", {}).items():
@@ -230,9 +236,9 @@ class Classifier:
             Relevance, a score in 0..1, parties (ISO 3166 alpha-2, ``EU``), topics and
             the event type; ``evidence`` says which words decided.
         """
-        title_hits = self._lexicons.scan(normalise(title))
-        body_n = normalise(body)
-        body_hits = self._lexicons.scan(body_n)
+        title_n, body_n = normalise(title), normalise(body)
+        title_hits = self._drop_routes(self._lexicons.scan(title_n), title_n)
+        body_hits = self._drop_routes(self._lexicons.scan(body_n), body_n)
         parties, party_words = self._parties(title_hits, body_hits, self._lead_end(body_n))
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
@@ -303,6 +309,23 @@ class Classifier:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
         return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
+
+    def _drop_routes(self, hits: list[Any], text: str) -> list[Any]:
+        """Drop state names used as a route ("через Иран", "Eýranyň üsti bilen")."""
+        kept = []
+        for hit in hits:
+            lexicon, _, words, offset = hit
+            if lexicon == "country":
+                before = text[max(0, offset - 20) : offset].rstrip()
+                after = text[offset + len(words) : offset + len(words) + 60].lstrip()
+                for continuation in self._name_continues:
+                    if after.startswith(continuation):
+                        after = after[len(continuation) :].lstrip()
+                        break
+                if before.endswith(self._transit_before) or after.startswith(self._transit_after):
+                    continue
+            kept.append(hit)
+        return kept
 
     def _lead_end(self, body: str) -> int:
         """Where the lead ends: the end of the first sentence (past a dateline), or
