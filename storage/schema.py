@@ -200,3 +200,31 @@ def m003_relevance(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN topics TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE articles ADD COLUMN event_type TEXT")
     db.execute("CREATE INDEX articles_relevant_published ON articles(relevant, published DESC)")
+
+
+@migrations()
+def m004_near_duplicates(db: Database) -> None:
+    # How an article joined its story: "first", "exact copy", "copy: containment 0.83",
+    # "translation: ..." (docs/dedup.md).
+    db.execute("ALTER TABLE articles ADD COLUMN story_reason TEXT")
+    # The state of near-duplicate search lives here, so a restart loses nothing: each
+    # article's MinHash and the numbers it states, and its LSH band keys.
+    db.execute(
+        """
+        CREATE TABLE article_signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            minhash BLOB NOT NULL,
+            numbers TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE article_lsh (
+            key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX article_lsh_key ON article_lsh(key)")
+    db.execute("CREATE INDEX article_lsh_article ON article_lsh(article_id)")

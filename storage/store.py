@@ -22,9 +22,10 @@ from diplofeed import relevance
 from diplofeed.errors import StorageError
 
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
-from .reads import _KIND_RANK, ArticleFilter, Reads
+from .reads import ArticleFilter, Reads
 from .runs import Runs
 from .schema import migrations
+from .stories import Stories
 from .times import format_utc, parse_utc, utcnow
 
 __all__ = ["ArticleFilter", "Store", "format_utc", "parse_utc"]
@@ -49,7 +50,7 @@ def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
         )
 
 
-class Store(Reads, Runs):
+class Store(Reads, Runs, Stories):
     """A diplofeed SQLite store at ``path``, migrated to the current schema on open.
 
     Args:
@@ -80,6 +81,7 @@ class Store(Reads, Runs):
             migrations.apply(self.db)
             self._ensure_store_info()
             self.tag_untagged()
+            self.index_unsigned()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open store {self.path}: {exc}") from exc
 
@@ -219,7 +221,7 @@ class Store(Reads, Runs):
         now = now or utcnow()
         row = self._article_row(article, now)
         with self.db.atomic():
-            kind, country = self._ensure_source(row["source"])
+            _, country = self._ensure_source(row["source"])
             row.update(self._tags(row, country))
             existing = list(
                 self.db.query(
@@ -230,21 +232,26 @@ class Store(Reads, Runs):
             )
             if existing:
                 return self._update_article(existing[0], row, now)
-            story_id = self._story_for(row, kind)
+            story_id, reason, features = self._story_for(row)
+            row["story_reason"] = reason
             cursor = self.db.execute(
                 """
                 INSERT INTO articles (source, url, canonical_url, title, body, body_html,
                     summary, language, published, published_from, date_flag,
                     claimed_published, author, image, body_hash, content_hash, story_id,
-                    first_seen, last_seen, relevant, relevance, countries, topics, event_type)
+                    first_seen, last_seen, relevant, relevance, countries, topics, event_type,
+                    story_reason)
                 VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
                     :language, :published, :published_from, :date_flag, :claimed_published,
                     :author, :image, :body_hash, :content_hash, :story_id, :first_seen,
-                    :first_seen, :relevant, :relevance, :countries, :topics, :event_type)
+                    :first_seen, :relevant, :relevance, :countries, :topics, :event_type,
+                    :story_reason)
                 """,
                 {**row, "story_id": story_id},
             )
-            self._refresh_story(story_id, new_article=int(cursor.lastrowid or 0))
+            article_id = int(cursor.lastrowid or 0)
+            self._index_article(article_id, features)
+            self._refresh_story(story_id)
         return "new"
 
     def _article_row(self, article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -326,39 +333,5 @@ class Store(Reads, Runs):
             """,
             {**row, "stamp": stamp, "id": old["id"]},
         )
+        self._reindex(int(old["id"]), row)
         return "updated"
-
-    def _story_for(self, row: dict[str, Any], kind: str) -> int:
-        if row["body_hash"]:
-            same = list(
-                self.db.query(
-                    "SELECT story_id FROM articles WHERE body_hash = ? ORDER BY id LIMIT 1",
-                    [row["body_hash"]],
-                )
-            )
-            if same:
-                return int(same[0]["story_id"])
-        cursor = self.db.execute(
-            "INSERT INTO stories (created, first_published) VALUES (?, ?)",
-            [row["first_seen"], row["published"]],
-        )
-        return int(cursor.lastrowid or 0)
-
-    def _refresh_story(self, story_id: int, new_article: int) -> None:
-        members = list(
-            self.db.query(
-                """
-                SELECT a.id, a.published, s.kind FROM articles a
-                JOIN sources s ON s.id = a.source WHERE a.story_id = ?
-                """,
-                [story_id],
-            )
-        )
-        best = min(members, key=lambda m: (_KIND_RANK.get(m["kind"], 9), m["published"], m["id"]))
-        self.db.execute(
-            """
-            UPDATE stories SET representative_id = ?, article_count = ?,
-                first_published = ? WHERE id = ?
-            """,
-            [best["id"], len(members), min(m["published"] for m in members), story_id],
-        )

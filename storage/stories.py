@@ -1,0 +1,181 @@
+"""Stories: which articles report the same event (docs/dedup.md).
+
+Mixed into :class:`storage.Store`. An article joins the story of an exact copy, else of a
+near copy found through MinHash/LSH band keys, else of a translation found by time,
+parties and event; else it starts a story. The signatures and band keys are rows in
+SQLite, so the search survives restarts and needs no memory that grows with the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .dedup import (
+    TRANSLATION_WINDOW,
+    band_keys,
+    numbers,
+    pack_numbers,
+    parse_when,
+    same_story,
+    shingles,
+    signature,
+    signature_bytes,
+    unpack_numbers,
+)
+from .reads import _KIND_RANK
+from .times import format_utc
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+__all__ = ["Stories"]
+
+# At most this many candidates are compared per article (LSH rarely finds more).
+_MAX_CANDIDATES = 40
+
+
+def _features(row: Mapping[str, Any]) -> dict[str, Any]:
+    text = f"{row['title']}\n{row['body']}"
+    countries = row.get("countries")
+    return {
+        "id": row.get("id"),
+        "story_id": row.get("story_id"),
+        "source": row["source"],
+        "published": parse_when(row["published"]),
+        "language": row.get("language"),
+        "countries": json.loads(countries) if isinstance(countries, str) else list(countries or []),
+        "event_type": row.get("event_type"),
+        "shingles": shingles(text),
+        "numbers": numbers(text),
+    }
+
+
+class Stories:
+    """Story assignment and the near-duplicate index (needs ``db`` from the Store)."""
+
+    db: sqlite_utils.Database
+
+    def _story_for(self, row: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
+        """The story a new article joins (or a new one), why, and its index features."""
+        features = _features(row)
+        minhash = signature(features["shingles"])
+        features["minhash"], features["keys"] = minhash, band_keys(minhash)
+        if row["body_hash"]:
+            same = list(
+                self.db.query(
+                    "SELECT story_id FROM articles WHERE body_hash = ? ORDER BY id LIMIT 1",
+                    [row["body_hash"]],
+                )
+            )
+            if same:
+                return int(same[0]["story_id"]), "exact copy", features
+        for candidate in self._candidates(features):
+            decision = same_story(features, _features(candidate))
+            if decision.same:
+                return int(candidate["story_id"]), decision.reason, features
+        cursor = self.db.execute(
+            "INSERT INTO stories (created, first_published) VALUES (?, ?)",
+            [row["first_seen"], row["published"]],
+        )
+        return int(cursor.lastrowid or 0), "first", features
+
+    def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Near copies by shared LSH band keys, then possible translations by time."""
+        keys = features["keys"]
+        ids = [
+            r["article_id"]
+            for r in self.db.query(
+                f"SELECT article_id, count(*) AS bands FROM article_lsh "  # noqa: S608
+                f"WHERE key IN ({', '.join('?' for _ in keys)}) GROUP BY article_id "
+                f"ORDER BY bands DESC LIMIT {_MAX_CANDIDATES}",
+                keys,
+            )
+        ]
+        columns = "id, story_id, source, published, language, countries, event_type, title, body"
+        near = (
+            list(
+                self.db.query(
+                    f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' for _ in ids)})",  # noqa: S608
+                    ids,
+                )
+            )
+            if ids
+            else []
+        )
+        order = {article_id: i for i, article_id in enumerate(ids)}
+        near.sort(key=lambda r: order[r["id"]])
+        translations: list[dict[str, Any]] = []
+        if features["language"] and features["event_type"] and features["countries"]:
+            when = features["published"]
+            translations = list(
+                self.db.query(
+                    f"SELECT {columns} FROM articles WHERE published BETWEEN ? AND ? "  # noqa: S608
+                    "AND language != ? AND event_type = ? AND relevant = 1 "
+                    f"ORDER BY abs(julianday(published) - julianday(?)) LIMIT {_MAX_CANDIDATES}",
+                    [
+                        format_utc(when - TRANSLATION_WINDOW),
+                        format_utc(when + TRANSLATION_WINDOW),
+                        features["language"],
+                        features["event_type"],
+                        format_utc(when),
+                    ],
+                )
+            )
+        seen = {r["id"] for r in near}
+        return near + [r for r in translations if r["id"] not in seen]
+
+    def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
+        """Store an article's signature and band keys (replacing older ones)."""
+        self.db.execute("DELETE FROM article_lsh WHERE article_id = ?", [article_id])
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers) VALUES (?, ?, ?)",
+            [article_id, signature_bytes(features["minhash"]), pack_numbers(features["numbers"])],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO article_lsh (key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in features["keys"]],
+        )
+
+    def _reindex(self, article_id: int, row: Mapping[str, Any]) -> None:
+        """After an edit: the article's text changed, its signature must follow."""
+        features = _features(row)
+        minhash = signature(features["shingles"])
+        features["minhash"], features["keys"] = minhash, band_keys(minhash)
+        self._index_article(article_id, features)
+
+    def index_unsigned(self) -> int:
+        """Index articles stored before near-duplicate search existed; return how many."""
+        rows = list(
+            self.db.query(
+                "SELECT a.* FROM articles a LEFT JOIN article_signatures g ON g.article_id = a.id "
+                "WHERE g.article_id IS NULL"
+            )
+        )
+        with self.db.atomic():
+            for row in rows:
+                self._reindex(int(row["id"]), row)
+        return len(rows)
+
+    def _refresh_story(self, story_id: int) -> None:
+        members = list(
+            self.db.query(
+                """
+                SELECT a.id, a.published, s.kind FROM articles a
+                JOIN sources s ON s.id = a.source WHERE a.story_id = ?
+                """,
+                [story_id],
+            )
+        )
+        best = min(members, key=lambda m: (_KIND_RANK.get(m["kind"], 9), m["published"], m["id"]))
+        self.db.execute(
+            """
+            UPDATE stories SET representative_id = ?, article_count = ?,
+                first_published = ? WHERE id = ?
+            """,
+            [best["id"], len(members), min(m["published"] for m in members), story_id],
+        )
+
+
+_ = unpack_numbers  # read back by users of article_signatures.numbers (docs/dedup.md)
