@@ -226,10 +226,22 @@ def feeds() -> None:
 @click.option(
     "--limit", default=100, show_default=True, type=click.IntRange(1, 1000), help="Items per feed."
 )
-def feeds_build(db: str, out: str, base_url: str, limit: int) -> None:
-    """Write all.rss/all.atom and one RSS/Atom pair per country and per source.
+@click.option(
+    "--prefer-language",
+    "prefer_languages",
+    multiple=True,
+    metavar="LANG",
+    help="In one-item-per-story feeds, show this language's version (repeat for fallbacks).",
+)
+def feeds_build(
+    db: str, out: str, base_url: str, limit: int, prefer_languages: tuple[str, ...]
+) -> None:
+    """Write all.rss/all.atom and one RSS/Atom pair per country and per source, plus
+    health.atom (source status changes) and changes.atom (edited articles).
 
-    Files are rewritten only when their content changed.
+    Files are rewritten only when their content changed. With --prefer-language en
+    --prefer-language ru, one-item-per-story feeds show a story's English version, else
+    its Russian one, else its best other version.
 
     Example:
 
@@ -240,7 +252,9 @@ def feeds_build(db: str, out: str, base_url: str, limit: int) -> None:
 
     try:
         with Store(db, create=False) as store:
-            build = build_static_feeds(store, out, base_url=base_url, limit=limit)
+            build = build_static_feeds(
+                store, out, base_url=base_url, limit=limit, prefer_languages=list(prefer_languages)
+            )
     except DiplofeedError as exc:
         raise _fail(exc) from exc
     click.echo(f"{len(build.written)} written, {len(build.unchanged)} unchanged in {out}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .build import FeedSpec, build_feed, tag_uri
+from .changes import build_changes_feed
 from .health import build_health_feed
 from .sanitize import sanitize_html, xml_text
 from .static import StaticBuild, build_static_feeds, write_if_changed
@@ -10,6 +11,7 @@ from .static import StaticBuild, build_static_feeds, write_if_changed
 __all__ = [
     "FeedSpec",
     "StaticBuild",
+    "build_changes_feed",
     "build_feed",
     "build_health_feed",
     "build_static_feeds",

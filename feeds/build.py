@@ -6,6 +6,7 @@ GUIDs are ``tag:`` URIs from internal ids, never from URLs.
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,20 @@ def _entry_dates(row: Mapping[str, Any]) -> tuple[datetime, datetime]:
     published = parse_utc(row["published"])
     updated = parse_utc(row["updated"]) if row.get("updated") else published
     return published, max(published, updated)
+
+
+def _also_reported(row: Mapping[str, Any]) -> str:
+    """For one item per story: every other source and language version, as links."""
+    others = [a for a in row.get("story_articles") or () if a.get("url") != row.get("url")]
+    if not others:
+        return ""
+    links = []
+    for other in others:
+        label = html.escape(str(other["source_name"]))
+        if other.get("language"):
+            label += f" ({html.escape(str(other['language']))})"
+        links.append(f'<a href="{html.escape(str(other["url"]))}">{label}</a>')
+    return f"<p>Also reported by: {', '.join(links)}</p>"
 
 
 def _categories(row: Mapping[str, Any]) -> list[str]:
@@ -118,6 +133,7 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         elif summary:
             entry.summary(summary)
         content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
+        content += _also_reported(row)
         if content:
             entry.content(content, type="CDATA" if fmt == "rss" else "html")
         if row.get("source_name"):

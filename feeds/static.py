@@ -24,6 +24,7 @@ COUNTRY_NAMES = {
     "TM": "Turkmenistan",
     "UZ": "Uzbekistan",
 }
+from .changes import build_changes_feed
 from .health import build_health_feed
 
 if TYPE_CHECKING:
@@ -63,7 +64,12 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def build_static_feeds(
-    store: Store, out_dir: str | Path, *, base_url: str = "http://127.0.0.1:8080/", limit: int = 100
+    store: Store,
+    out_dir: str | Path,
+    *,
+    base_url: str = "http://127.0.0.1:8080/",
+    limit: int = 100,
+    prefer_languages: list[str] | None = None,
 ) -> StaticBuild:
     """Write ``all.{rss,atom}``, ``country-<cc>.{rss,atom}``, ``source-<id>.{rss,atom}``
     and ``health.atom`` (changes of source status).
@@ -89,7 +95,7 @@ def build_static_feeds(
                 info,
                 one_per_story=True,
             ),
-            ArticleFilter(limit=limit, one_per_story=True),
+            ArticleFilter(limit=limit, one_per_story=True, prefer_languages=prefer_languages or []),
         )
     ]
     for country in CENTRAL_ASIA:
@@ -104,7 +110,12 @@ def build_static_feeds(
                     info,
                     one_per_story=True,
                 ),
-                ArticleFilter(countries=[country], limit=limit, one_per_story=True),
+                ArticleFilter(
+                    countries=[country],
+                    limit=limit,
+                    one_per_story=True,
+                    prefer_languages=prefer_languages or [],
+                ),
             )
         )
     for src in sources:
@@ -134,8 +145,17 @@ def build_static_feeds(
         ),
     )
     (result.written if changed else result.unchanged).append(health)
+    changes = out / "changes.atom"
+    changed = write_if_changed(
+        changes,
+        build_changes_feed(store.changes(), info, self_url=f"{base}changes.atom", home_url=base),
+    )
+    (result.written if changed else result.unchanged).append(changes)
     for spec, query in plans:
         rows = store.query_articles(query)
+        if spec.one_per_story:
+            versions = store.story_sources(r["story_id"] for r in rows)
+            rows = [{**r, "story_articles": versions[r["story_id"]]} for r in rows]
         for fmt, ext in (("rss", "rss"), ("atom", "atom")):
             spec.self_url = f"{base}{spec.name}.{ext}"
             path = out / f"{spec.name}.{ext}"

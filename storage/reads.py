@@ -48,6 +48,9 @@ class ArticleFilter:
     languages: list[str] = field(default_factory=list)
     # articles judged not Central Asian diplomacy are left out unless asked for
     include_irrelevant: bool = False
+    # with one_per_story: which language's version to show, in order ("en", then "ru");
+    # a story with none of them still shows, in its best other version
+    prefer_languages: list[str] = field(default_factory=list)
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None
@@ -205,12 +208,21 @@ class Reads:
             # Each story once: its best article among those that match (the ministry's own
             # post first, then the earliest), so a country feed keeps a story whose
             # original came from another country.
+            language_rank = (
+                "CASE a.language "
+                + " ".join("WHEN ? THEN ?" for _ in spec.prefer_languages)
+                + " ELSE 99 END, "
+                if spec.prefer_languages
+                else ""
+            )
+            ranks = [v for i, lang in enumerate(spec.prefer_languages) for v in (lang, i)]
             sql = (
                 f"WITH matching AS (SELECT {columns}, ROW_NUMBER() OVER ("  # noqa: S608
-                f"PARTITION BY a.story_id ORDER BY {_KIND_ORDER}, a.published, a.id) AS pick "
-                f"{joins}) SELECT * FROM matching WHERE pick = 1 "
+                f"PARTITION BY a.story_id ORDER BY {language_rank}{_KIND_ORDER}, a.published, "
+                f"a.id) AS pick {joins}) SELECT * FROM matching WHERE pick = 1 "
                 "ORDER BY published DESC, id DESC LIMIT ?"
             )
+            params[:0] = ranks
         else:
             sql = f"SELECT {columns} {joins} ORDER BY a.published DESC, a.id DESC LIMIT ?"
         params.append(max(0, int(spec.limit)))
@@ -256,3 +268,19 @@ class Reads:
             for row in rows:
                 out[row["story_id"]].append(row)
         return out
+
+    def changes(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Edits of stored articles, newest first: the old and the current text."""
+        return list(
+            self.db.query(
+                """
+                SELECT v.id AS version_id, v.article_id, v.title AS old_title,
+                       v.body AS old_body, v.seen_until, a.title, a.body, a.url, a.source,
+                       s.name AS source_name
+                FROM article_versions v JOIN articles a ON a.id = v.article_id
+                JOIN sources s ON s.id = a.source
+                ORDER BY v.id DESC LIMIT ?
+                """,
+                [limit],
+            )
+        )

@@ -63,7 +63,7 @@ def test_everything_stored_keeps_the_real_url(demo):
 
 
 def test_every_feed_file_parses_with_ids_and_store_dates(demo):
-    files = sorted(p for p in demo.out.iterdir() if p.name != "health.atom")
+    files = sorted(p for p in demo.out.iterdir() if p.name not in ("health.atom", "changes.atom"))
     names = {f.name for f in files}
     assert {"all.rss", "all.atom", "country-kz.rss", "country-kg.atom", "source-kt_kz.rss"} <= names
     published = {
@@ -272,3 +272,74 @@ def test_a_changed_layout_makes_that_source_broken_and_the_health_feed_says_so(d
     assert "layout" in newest.content[0].value
     ids = [e.id for e in health.entries]
     assert len(ids) == len(set(ids)) == len(load_registry()) + 1
+
+
+def test_an_edited_article_is_updated_in_place_and_the_changes_feed_says_what_changed(
+    demo, tmp_path
+):
+    db = tmp_path / "edit.db"
+    shutil.copy(demo.db, db)
+    url = (
+        "https://www.kt.kz/rus/politics/"
+        "glavy_mid_kazahstana_i_kyrgyzstana_obsudili_vododelenie_i_granitsu_1377996214.html"
+    )
+    before = store_rows(
+        db, "SELECT id, story_id, published, body FROM articles WHERE url = ?", (url,)
+    )[0]
+    out = tmp_path / "feeds"
+    assert run_cli("feeds", "build", "--db", str(db), "--out", str(out)).returncode == 0
+    guid_before = {
+        e.link: e.id for e in feedparser.parse((out / "source-kt_kz.atom").read_bytes()).entries
+    }[url]
+    sites = tmp_path / "sites"
+    shutil.copytree(DEFAULT_SITES / "kt_kz", sites / "kt_kz")
+    page = next(p for p in (sites / "kt_kz").glob("*.html") if "1377996214" in p.name)
+    html = page.read_text(encoding="utf-8")
+    # the site quietly adds a sentence to the body
+    edited = html.replace(
+        "Об этом сообщает пресс-служба МИД РК.",
+        "Следующий раунд консультаций пройдет в Бишкеке. Об этом сообщает пресс-служба МИД РК.",
+        1,
+    )
+    assert edited != html
+    page.write_text(edited, encoding="utf-8")
+    with ReplayServer(sites=[sites]) as replay:
+        result = run_cli(
+            "crawl",
+            "--db",
+            str(db),
+            "--replay-url",
+            replay.url,
+            "--source",
+            "kt_kz",
+            "--as-of",
+            "2026-11-28T06:00:00+00:00",
+            "--log-level",
+            "WARNING",
+        )
+    assert result.returncode == 0, result.stderr
+    assert "updated=1 " in result.stdout
+    after = store_rows(
+        db, "SELECT id, story_id, published, body, updated FROM articles WHERE url = ?", (url,)
+    )[0]
+    assert (after["id"], after["story_id"], after["published"]) == (
+        before["id"],
+        before["story_id"],
+        before["published"],
+    )
+    assert "Следующий раунд консультаций пройдет в Бишкеке." in after["body"]
+    assert after["updated"] == "2026-11-28T06:00:00Z"
+    versions = store_rows(
+        db, "SELECT body FROM article_versions WHERE article_id = ?", (before["id"],)
+    )
+    assert [v["body"] for v in versions] == [before["body"]]
+    assert run_cli("feeds", "build", "--db", str(db), "--out", str(out)).returncode == 0
+    entries = {
+        e.link: e for e in feedparser.parse((out / "source-kt_kz.atom").read_bytes()).entries
+    }
+    assert entries[url].id == guid_before  # same GUID: readers update it, never show it twice
+    assert entries[url].updated.startswith("2026-11-28T06:00:00")
+    changes = feedparser.parse((out / "changes.atom").read_bytes())
+    assert not changes.bozo and len(changes.entries) == 1
+    assert "Added: " in changes.entries[0].content[0].value
+    assert "Следующий раунд консультаций" in changes.entries[0].content[0].value

@@ -1,0 +1,82 @@
+"""The changes feed: one Atom entry per edit of a stored article (docs/dedup.md, "Edits").
+
+Sites quietly edit releases (a name corrected, a sentence added). The article keeps its id
+and GUID in the other feeds (their entry's ``updated`` moves); this feed says what changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from storage.times import parse_utc
+
+from .build import tag_uri
+from .sanitize import xml_text
+
+__all__ = ["build_changes_feed", "describe_change"]
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text.replace("\n\n", " ")) if s.strip()]
+
+
+def describe_change(old_title: str, old_body: str, title: str, body: str) -> str:
+    """HTML listing the sentences removed and added (and a changed title)."""
+    parts = []
+    if old_title != title:
+        parts.append(f"<p>Title was: <del>{html.escape(old_title)}</del></p>")
+    before, after = _sentences(old_body), _sentences(body)
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for sentence in before[a1:a2]:
+            parts.append(f"<p>Removed: <del>{html.escape(sentence)}</del></p>")
+        for sentence in after[b1:b2]:
+            parts.append(f"<p>Added: <ins>{html.escape(sentence)}</ins></p>")
+    return "".join(parts) or "<p>Only spacing or punctuation changed.</p>"
+
+
+def build_changes_feed(
+    changes: Sequence[Mapping[str, Any]],
+    store_info: Mapping[str, str],
+    *,
+    self_url: str,
+    home_url: str,
+) -> bytes:
+    """Render ``Store.changes()`` rows (newest first) as Atom bytes; ids from version ids."""
+    fg = FeedGenerator()
+    fg.id(tag_uri(store_info, "feed", "changes"))
+    fg.title("diplofeed: edited articles")
+    fg.subtitle("Articles their sites changed after publication, and what changed")
+    fg.link(href=self_url, rel="self")
+    fg.link(href=home_url, rel="alternate")
+    fg.generator("diplofeed", uri="https://github.com/diplofeed/diplofeed")
+    newest = None
+    for change in changes:
+        when = parse_utc(change["seen_until"])
+        newest = max(newest, when) if newest else when
+        entry = fg.add_entry(order="append")
+        entry.id(tag_uri(store_info, "change", change["version_id"]))
+        entry.title(xml_text(f"Edited: {change['title']} ({change['source_name']})"))
+        entry.link(href=change["url"], rel="alternate")
+        entry.published(when)
+        entry.updated(when)
+        entry.content(
+            xml_text(
+                describe_change(
+                    change["old_title"], change["old_body"], change["title"], change["body"]
+                )
+            ),
+            type="html",
+        )
+    fg.updated(newest or parse_utc(store_info.get("created", "2026-01-01T00:00:00Z")))
+    return bytes(fg.atom_str(pretty=True))
