@@ -6,6 +6,7 @@ Imported articles go through the same normalisation and deduplication as crawled
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -80,23 +81,40 @@ def _record(line: str) -> dict[str, object]:
     }
 
 
-def import_lines(store: Store, lines: Iterable[bytes | str]) -> ImportResult:
+def import_lines(store: Store, lines: Iterable[bytes | str], *, batch: int = 500) -> ImportResult:
     """Import JSON lines (``url``, ``title``, ``body``; optional ``published`` with an
     offset, ``source``, ``language``, ``summary``, ``author``, ``image``) and return what
-    happened to each. Lines may be bytes (decoded as UTF-8, one bad line at a time)."""
+    happened to each. Lines may be bytes (decoded as UTF-8, one bad line at a time).
+
+    Articles are committed ``batch`` at a time; each is all-or-nothing on its own.
+    """
     result = ImportResult()
-    for number, raw in enumerate(lines, 1):
-        try:
-            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        except UnicodeDecodeError as exc:
-            result.errors.append((number, f"not UTF-8: {exc.reason} at byte {exc.start}"))
-            continue
-        if not line.strip():
-            continue
-        try:
-            outcome = store.save_article(_record(line))
-        except (ValueError, StorageError) as exc:
-            result.errors.append((number, str(exc)))
-            continue
-        result.outcomes[outcome] += 1
-    return result
+    numbered = enumerate(lines, 1)
+    while True:
+        chunk = list(itertools.islice(numbered, batch))
+        if not chunk:
+            return result
+        with store.batch():
+            for number, raw in chunk:
+                _import_one(store, number, raw, result)
+
+
+def _import_one(store: Store, number: int, raw: bytes | str, result: ImportResult) -> None:
+    try:
+        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        result.errors.append((number, f"not UTF-8: {exc.reason} at byte {exc.start}"))
+        return
+    if not line.strip():
+        return
+    try:
+        record = _record(line)
+    except ValueError as exc:  # the line's fault; a bug elsewhere must not hide here
+        result.errors.append((number, str(exc)))
+        return
+    try:
+        outcome = store.save_article(record)
+    except StorageError as exc:
+        result.errors.append((number, str(exc)))
+        return
+    result.outcomes[outcome] += 1

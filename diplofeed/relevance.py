@@ -112,6 +112,7 @@ class _Lexicons:
         self._first: dict[str, list[_Entry]] = {}
         self._lengths: list[int] = []
         self._literals: list[tuple[str, str, re.Pattern[str]]] = []
+        self._cache: dict[str, list[_Entry]] = {}
 
     def add(self, lexicon: str, key: str, patterns: Iterable[str]) -> None:
         for raw in patterns:
@@ -126,22 +127,35 @@ class _Lexicons:
                 rx = _GAP.join(re.escape(t) for t in tokens)
                 self._literals.append((lexicon, key, re.compile(rx)))
         self._lengths = sorted({len(k) for k in self._first}, reverse=True)
+        self._cache.clear()
+
+    def _entries_for(self, word: str) -> list[_Entry]:
+        """The patterns whose first word this word begins with (cached: news vocabulary
+        repeats, so most words are looked up once per process)."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        size = len(word)
+        entries = [
+            entry
+            for length in self._lengths
+            if length <= size
+            for entry in self._first.get(word[:length], ())
+            if not (entry.whole[0] and length != size)
+        ]
+        if len(self._cache) < 200_000:
+            self._cache[word] = entries
+        return entries
 
     def scan(self, text: str) -> list[tuple[str, str, str, int]]:
         """(lexicon, key, matched words, offset) for every match in ``text``."""
         words = [(m.group(), m.start()) for m in _WORD.finditer(text)]
         found: list[tuple[str, str, str, int]] = []
         for i, (word, offset) in enumerate(words):
-            size = len(word)
-            for length in self._lengths:
-                if length > size:
-                    continue
-                for entry in self._first.get(word[:length], ()):
-                    if entry.whole[0] and length != size:
-                        continue
-                    if _rest_matches(entry, words, i):
-                        matched = " ".join(w for w, _ in words[i : i + len(entry.tokens)])
-                        found.append((entry.lexicon, entry.key, matched, offset))
+            for entry in self._entries_for(word):
+                if _rest_matches(entry, words, i):
+                    matched = " ".join(w for w, _ in words[i : i + len(entry.tokens)])
+                    found.append((entry.lexicon, entry.key, matched, offset))
         for lexicon, key, rx in self._literals:
             for m in rx.finditer(text):
                 found.append((lexicon, key, m.group(), m.start()))

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -30,15 +31,17 @@ __all__ = [
     "BANDS",
     "Decision",
     "band_keys",
+    "estimate_jaccard",
     "numbers",
     "same_story",
     "shingles",
     "signature",
-    "signature_from_bytes",
     "similarity",
 ]
 
 NUM_PERM = 64
+# datasketch's hashing scheme, named so stored signatures stay comparable across versions.
+_SCHEME = "affine32"
 BANDS = 16  # of 4 rows: candidates from a Jaccard of about 0.5 up
 _ROWS = NUM_PERM // BANDS
 SHINGLE = 4
@@ -67,9 +70,17 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
+@cache
+def _permutations() -> Any:
+    # datasketch draws these from the seed for every new MinHash; once is enough.
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
+
+
 def signature(grams: Iterable[bytes]) -> MinHash:
     """A 64-permutation MinHash of the shingles (seeded: stable across processes)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32)
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=_permutations(), scheme=_SCHEME
+    )
     batch = list(grams)
     if batch:
         minhash.update_batch(batch)
@@ -80,10 +91,10 @@ def signature_bytes(minhash: MinHash) -> bytes:
     return bytes(minhash.hashvalues.astype("<u8").tobytes())
 
 
-def signature_from_bytes(data: bytes) -> MinHash:
-    return MinHash(
-        num_perm=NUM_PERM, seed=1, hashfunc=_hash32, hashvalues=np.frombuffer(data, "<u8")
-    )
+def estimate_jaccard(minhash: MinHash, stored: bytes) -> float:
+    """The Jaccard similarity two signatures estimate (one of them as stored bytes)."""
+    other = np.frombuffer(stored, "<u8")
+    return float(np.count_nonzero(minhash.hashvalues == other)) / NUM_PERM
 
 
 def band_keys(minhash: MinHash) -> list[int]:
@@ -123,10 +134,16 @@ class Decision:
 
 
 def _parties_clash(a: Iterable[str], b: Iterable[str]) -> bool:
-    """Both name foreign partners and they differ: two audiences, not one."""
-    foreign_a = set(a) - CENTRAL_ASIA
-    foreign_b = set(b) - CENTRAL_ASIA
-    return bool(foreign_a and foreign_b and not foreign_a & foreign_b)
+    """Both name partners on one side and none in common: two meetings from one template
+    (the minister's morning and afternoon audiences; Kazakh-Chinese and Uzbek-Chinese
+    talks on one day)."""
+    a, b = set(a), set(b)
+    for side in (CENTRAL_ASIA, None):
+        side_a = a & side if side else a - CENTRAL_ASIA
+        side_b = b & side if side else b - CENTRAL_ASIA
+        if side_a and side_b and not side_a & side_b:
+            return True
+    return False
 
 
 def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
@@ -160,8 +177,8 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     if a.get("event_type") != b.get("event_type"):
         return Decision(False, "different kinds of event")
     year = str(a["published"].year)
-    nums_a = {n for n in a.get("numbers") or () if _informative(n, year)}
-    nums_b = {n for n in b.get("numbers") or () if _informative(n, year)}
+    nums_a = {n for n in a["numbers"] if _informative(n, year)}
+    nums_b = {n for n in b["numbers"] if _informative(n, year)}
     shared = nums_a & nums_b
     if nums_a and nums_b:
         overlap = len(shared) / min(len(nums_a), len(nums_b))

@@ -66,6 +66,7 @@ class Store(Reads, Runs, Stories):
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
+        self._source_cache: dict[str, tuple[str, str | None]] = {}
         if self.path != ":memory:" and not create and not Path(self.path).exists():
             raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
         try:
@@ -119,6 +120,7 @@ class Store(Reads, Runs, Stories):
         With ``complete`` (the whole registry is given), sources no longer in it are
         marked ``registered = 0``: their articles stay, their feeds are not built.
         """
+        self._source_cache.clear()
         with self.db.atomic():
             if complete:
                 self.db.execute("UPDATE sources SET registered = 0")
@@ -150,14 +152,24 @@ class Store(Reads, Runs, Stories):
     def _ensure_source(self, source_id: str) -> tuple[str, str | None]:
         """Return the kind and country of ``source_id``, recording an unknown source as
         ``external``."""
+        if source_id in self._source_cache:
+            return self._source_cache[source_id]
         rows = list(self.db.query("SELECT kind, country FROM sources WHERE id = ?", [source_id]))
-        if rows:
-            return str(rows[0]["kind"]), rows[0]["country"]
-        self.db.execute(
-            "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, 'external', 0)",
-            [source_id, source_id],
-        )
-        return "external", None
+        if not rows:
+            # not cached: a savepoint rolled back later could take this row away again
+            self.db.execute(
+                "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, 'external', 0)",
+                [source_id, source_id],
+            )
+            return "external", None
+        found: tuple[str, str | None] = (str(rows[0]["kind"]), rows[0]["country"])
+        self._source_cache[source_id] = found
+        return found
+
+    def batch(self) -> Any:
+        """One transaction around many writes (``with store.batch(): ...``): each article
+        stays all-or-nothing (a savepoint), the commit is paid once."""
+        return self.db.atomic()
 
     @staticmethod
     def _tags(row: Mapping[str, Any], source_country: str | None) -> dict[str, Any]:

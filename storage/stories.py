@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .dedup import (
     TRANSLATION_WINDOW,
     band_keys,
+    estimate_jaccard,
     numbers,
     pack_numbers,
     parse_when,
@@ -32,24 +33,39 @@ if TYPE_CHECKING:
 
 __all__ = ["Stories"]
 
-# At most this many candidates are compared per article (LSH rarely finds more).
-_MAX_CANDIDATES = 40
+# Candidates: at most this many share an LSH band, the best _COMPARED of them (by the
+# Jaccard their signatures estimate) are compared word for word.
+_MAX_CANDIDATES = 200
+_COMPARED = 5
+# A shortened copy keeping 40% of a text has a Jaccard near 0.25: below this, skip.
+MIN_ESTIMATE = 0.15
 
 
-def _features(row: Mapping[str, Any]) -> dict[str, Any]:
-    text = f"{row['title']}\n{row['body']}"
+class _Features(dict[str, Any]):
+    """An article's features for :func:`same_story`; its shingles and numbers are
+    computed on first use (most candidates are ruled out by time or parties first)."""
+
+    def __missing__(self, key: str) -> Any:
+        if key not in ("shingles", "numbers"):
+            raise KeyError(key)
+        text = self["_text"]
+        value = shingles(text) if key == "shingles" else numbers(text)
+        self[key] = value
+        return value
+
+
+def _features(row: Mapping[str, Any]) -> _Features:
     countries = row.get("countries")
-    return {
-        "id": row.get("id"),
-        "story_id": row.get("story_id"),
-        "source": row["source"],
-        "published": parse_when(row["published"]),
-        "language": row.get("language"),
-        "countries": json.loads(countries) if isinstance(countries, str) else list(countries or []),
-        "event_type": row.get("event_type"),
-        "shingles": shingles(text),
-        "numbers": numbers(text),
-    }
+    return _Features(
+        id=row.get("id"),
+        story_id=row.get("story_id"),
+        source=row["source"],
+        published=parse_when(row["published"]),
+        language=row.get("language"),
+        countries=json.loads(countries) if isinstance(countries, str) else list(countries or []),
+        event_type=row.get("event_type"),
+        _text=f"{row['title']}\n{row['body']}",
+    )
 
 
 class Stories:
@@ -72,6 +88,8 @@ class Stories:
             if same:
                 return int(same[0]["story_id"]), "exact copy", features
         for candidate in self._candidates(features):
+            if candidate.get("estimate") is not None and candidate["estimate"] < MIN_ESTIMATE:
+                continue  # the signatures already say the texts share too little
             decision = same_story(features, _features(candidate))
             if decision.same:
                 return int(candidate["story_id"]), decision.reason, features
@@ -84,15 +102,21 @@ class Stories:
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
         keys = features["keys"]
-        ids = [
-            r["article_id"]
-            for r in self.db.query(
-                f"SELECT article_id, count(*) AS bands FROM article_lsh "  # noqa: S608
-                f"WHERE key IN ({', '.join('?' for _ in keys)}) GROUP BY article_id "
-                f"ORDER BY bands DESC LIMIT {_MAX_CANDIDATES}",
-                keys,
-            )
-        ]
+        # Articles sharing a band, ranked by the Jaccard their signatures estimate; only
+        # the best few texts are compared word for word.
+        ranked = []
+        for hit in self.db.query(
+            f"SELECT l.article_id, g.minhash FROM article_lsh l "  # noqa: S608
+            f"JOIN article_signatures g ON g.article_id = l.article_id "
+            f"WHERE l.key IN ({', '.join('?' for _ in keys)}) GROUP BY l.article_id "
+            f"ORDER BY count(*) DESC LIMIT {_MAX_CANDIDATES}",
+            keys,
+        ):
+            estimate = estimate_jaccard(features["minhash"], hit["minhash"])
+            ranked.append((estimate, hit["article_id"]))
+        ranked.sort(reverse=True)
+        estimates = {article_id: estimate for estimate, article_id in ranked[:_COMPARED]}
+        ids = list(estimates)
         columns = "id, story_id, source, published, language, countries, event_type, title, body"
         near = (
             list(
@@ -106,6 +130,8 @@ class Stories:
         )
         order = {article_id: i for i, article_id in enumerate(ids)}
         near.sort(key=lambda r: order[r["id"]])
+        for row in near:
+            row["estimate"] = estimates[row["id"]]
         translations: list[dict[str, Any]] = []
         if features["language"] and features["event_type"] and features["countries"]:
             when = features["published"]

@@ -1,0 +1,94 @@
+"""Import throughput with deduplication, tagging and full-text search on, against plain
+``sqlite-utils insert_all`` of the same rows, measured in the same run.
+
+    python bench/import_bench.py [--articles 100000] [--chunk 10000]
+
+The articles (bench/synth.py) have realistic lengths and 20% near-duplicates. They go
+through ``diplofeed import`` in chunks of 10,000 into one growing store, each chunk in a
+fresh process, so the cost per article and the peak memory of each chunk show whether
+either grows with the store (it must not grow linearly). Target (issue #5): at least 1,000
+articles a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlite_utils
+
+from bench.synth import generate
+
+
+def baseline(path: Path, db: Path) -> float:
+    """Seconds for sqlite-utils to insert the same rows (WAL, no FTS, no dedup)."""
+    rows = (json.loads(line) for line in path.open(encoding="utf-8"))
+    database = sqlite_utils.Database(db)
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("PRAGMA synchronous=NORMAL")
+    start = time.perf_counter()
+    database.table("articles").insert_all(rows, batch_size=500)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = folder / "articles.jsonl"
+        generate(args.articles, data)
+        lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+        base = baseline(data, folder / "plain.db")
+        print(
+            f"import: {args.articles} synthetic articles (20% near-duplicates), chunks of {args.chunk}"
+        )
+        print(f"  sqlite-utils insert_all (baseline)  {args.articles / base:8.0f} articles/s")
+        store = folder / "diplofeed.db"
+        total = 0.0
+        for start in range(0, args.articles, args.chunk):
+            chunk = folder / "chunk.jsonl"
+            chunk.write_text("".join(lines[start : start + args.chunk]), encoding="utf-8")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            began = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-m", "diplofeed", "import", str(chunk), "--db", str(store)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
+            )
+            seconds = time.perf_counter() - began
+            total += seconds
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            count = min(args.chunk, args.articles - start)
+            print(
+                f"  articles {start + count:>7}: {count / seconds:6.0f} articles/s, "
+                f"{seconds / count * 1000:5.2f} ms each, peak RSS {max(peak, before) / 1024:5.0f} MB  "
+                f"{out.stdout.strip()}"
+            )
+        database = sqlite_utils.Database(store)
+        stories = database.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]
+        rate = args.articles / total
+        print(
+            f"  diplofeed import (dedup, tags, FTS) {rate:8.0f} articles/s overall, ratio {rate / (args.articles / base):.3f}"
+        )
+        print(
+            f"  {args.articles} articles in {stories} stories; target >= 1000 articles/s: "
+            f"{'met' if rate >= 1000 else 'MISSED'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
