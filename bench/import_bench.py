@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -60,10 +59,21 @@ def main() -> None:
         for start in range(0, args.articles, args.chunk):
             chunk = folder / "chunk.jsonl"
             chunk.write_text("".join(lines[start : start + args.chunk]), encoding="utf-8")
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             began = time.perf_counter()
+            # /usr/bin/time -f %M: the import process's own peak memory, in KB
             out = subprocess.run(
-                [sys.executable, "-m", "diplofeed", "import", str(chunk), "--db", str(store)],
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "%M",
+                    sys.executable,
+                    "-m",
+                    "diplofeed",
+                    "import",
+                    str(chunk),
+                    "--db",
+                    str(store),
+                ],
                 capture_output=True,
                 text=True,
                 cwd=ROOT,
@@ -71,12 +81,13 @@ def main() -> None:
             )
             seconds = time.perf_counter() - began
             total += seconds
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            peak_kb = int(out.stderr.strip().splitlines()[-1])
             count = min(args.chunk, args.articles - start)
             print(
                 f"  articles {start + count:>7}: {count / seconds:6.0f} articles/s, "
-                f"{seconds / count * 1000:5.2f} ms each, peak RSS {max(peak, before) / 1024:5.0f} MB  "
-                f"{out.stdout.strip()}"
+                f"{seconds / count * 1000:5.2f} ms each, peak RSS {peak_kb / 1024:5.0f} MB  "
+                f"{out.stdout.strip()}",
+                flush=True,
             )
         database = sqlite_utils.Database(store)
         stories = database.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0]

@@ -13,9 +13,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .dedup import (
+    COPY_WINDOW,
     TRANSLATION_WINDOW,
+    acronyms,
     band_keys,
     estimate_jaccard,
+    names,
     numbers,
     pack_numbers,
     parse_when,
@@ -24,6 +27,7 @@ from .dedup import (
     signature,
     signature_bytes,
     unpack_numbers,
+    week,
 )
 from .reads import _KIND_RANK
 from .times import format_utc
@@ -46,10 +50,16 @@ class _Features(dict[str, Any]):
     computed on first use (most candidates are ruled out by time or parties first)."""
 
     def __missing__(self, key: str) -> Any:
-        if key not in ("shingles", "numbers"):
+        if key not in ("shingles", "numbers", "names"):
             raise KeyError(key)
         text = self["_text"]
-        value = shingles(text) if key == "shingles" else numbers(text)
+        value = (
+            shingles(text)
+            if key == "shingles"
+            else numbers(text)
+            if key == "numbers"
+            else names(text)
+        )
         self[key] = value
         return value
 
@@ -64,6 +74,7 @@ def _features(row: Mapping[str, Any]) -> _Features:
         language=row.get("language"),
         countries=json.loads(countries) if isinstance(countries, str) else list(countries or []),
         event_type=row.get("event_type"),
+        acronyms=acronyms(row["title"]),
         _text=f"{row['title']}\n{row['body']}",
     )
 
@@ -77,7 +88,11 @@ class Stories:
         """The story a new article joins (or a new one), why, and its index features."""
         features = _features(row)
         minhash = signature(features["shingles"])
-        features["minhash"], features["keys"] = minhash, band_keys(minhash)
+        when = features["published"]
+        features["minhash"] = minhash
+        features["keys"] = band_keys(minhash, [week(when)])
+        around = sorted({week(when - COPY_WINDOW), week(when), week(when + COPY_WINDOW)})
+        features["lookup"] = band_keys(minhash, around)
         if row["body_hash"]:
             same = list(
                 self.db.query(
@@ -101,7 +116,7 @@ class Stories:
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
-        keys = features["keys"]
+        keys = features["lookup"]
         # Articles sharing a band, ranked by the Jaccard their signatures estimate; only
         # the best few texts are compared word for word.
         ranked = []
@@ -133,22 +148,25 @@ class Stories:
         for row in near:
             row["estimate"] = estimates[row["id"]]
         translations: list[dict[str, Any]] = []
-        if features["language"] and features["event_type"] and features["countries"]:
+        if features["language"] and features["countries"]:
             when = features["published"]
-            translations = list(
-                self.db.query(
+            parties = set(features["countries"])
+            translations = [
+                r
+                for r in self.db.query(
                     f"SELECT {columns} FROM articles WHERE published BETWEEN ? AND ? "  # noqa: S608
-                    "AND language != ? AND event_type = ? AND relevant = 1 "
+                    "AND language != ? AND relevant = 1 "
                     f"ORDER BY abs(julianday(published) - julianday(?)) LIMIT {_MAX_CANDIDATES}",
                     [
                         format_utc(when - TRANSLATION_WINDOW),
                         format_utc(when + TRANSLATION_WINDOW),
                         features["language"],
-                        features["event_type"],
                         format_utc(when),
                     ],
                 )
-            )
+                if (found := set(json.loads(r["countries"] or "[]")))
+                and (found <= parties or parties <= found)
+            ]
         seen = {r["id"] for r in near}
         return near + [r for r in translations if r["id"] not in seen]
 
@@ -168,7 +186,8 @@ class Stories:
         """After an edit: the article's text changed, its signature must follow."""
         features = _features(row)
         minhash = signature(features["shingles"])
-        features["minhash"], features["keys"] = minhash, band_keys(minhash)
+        features["minhash"] = minhash
+        features["keys"] = band_keys(minhash, [week(features["published"])])
         self._index_article(article_id, features)
 
     def index_unsigned(self) -> int:

@@ -1,0 +1,153 @@
+"""Same story (issue #5): the evaluation gate on labelled pairs, and one test per rule."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage import Store
+from storage.dedup import band_keys, names, numbers, same_story, shingles, signature, week
+
+from .conftest import ROOT
+from .dedup_eval import evaluate, load
+
+# Measured 2026-11-28 on 133 labelled pairs (tests/dedup/pairs.jsonl), end to end through
+# a store: precision 1.000, recall 0.961. The rules were tuned on these pairs (there is no
+# held-out part): lowering a floor is a deliberate change.
+FLOORS = {"precision": 0.97, "recall": 0.95}
+
+
+def test_same_story_evaluation_gate(capsys):
+    pairs = load()
+    assert len(pairs) >= 120
+    assert {p["kind"] for p in pairs} == {
+        "new_lead",
+        "partial",
+        "translation",
+        "annual_repeat",
+        "same_day_other",
+        "same_topic_other",
+        "edit",
+    }
+    scores = evaluate(pairs)
+    with capsys.disabled():
+        print("\n" + scores.line())
+    for metric, floor in FLOORS.items():
+        assert getattr(scores, metric) >= floor, (
+            f"{metric} {getattr(scores, metric):.3f} below {floor}"
+        )
+
+
+WHEN = datetime(2026, 11, 26, 6, 30, tzinfo=UTC)
+RELEASE = (
+    "Министр иностранных дел Республики Казахстан Ермек Кошербаев провел переговоры с Министром "
+    "иностранных дел Кыргызской Республики Жээнбеком Кулубаевым. Стороны обсудили реализацию Договора "
+    "о казахстанско-кыргызской государственной границе, вододеление в бассейнах рек Чу и Талас на 2027 "
+    "год и доведение товарооборота до 3 млрд долларов. По итогам встречи подписан План консультаций "
+    "между министерствами на 2027-2028 годы."
+)
+
+
+def features(text, *, when=WHEN, language="ru", countries=("KZ", "KG"), event="meeting", title=""):
+    return {
+        "published": when,
+        "language": language,
+        "countries": list(countries),
+        "event_type": event,
+        "shingles": shingles(text),
+        "numbers": numbers(text),
+        "names": names(text),
+        "acronyms": set(),
+        "source": "x",
+    }
+
+
+def test_a_reprint_with_a_dateline_and_a_new_lead_is_one_story():
+    reprint = (
+        "Астана. 26 ноября. KAZAKHSTAN TODAY - "
+        + RELEASE
+        + " Об этом сообщает пресс-служба МИД РК."
+    )
+    decision = same_story(features(RELEASE), features(reprint, when=WHEN + timedelta(minutes=40)))
+    assert decision.same and decision.reason.startswith("copy")
+
+
+def test_the_same_text_a_year_later_is_a_new_story():
+    decision = same_story(features(RELEASE), features(RELEASE, when=WHEN + timedelta(days=365)))
+    assert not decision.same and "days apart" in decision.reason
+
+
+def test_one_template_with_other_partners_is_two_stories():
+    other = RELEASE.replace("Кыргызской Республики Жээнбеком Кулубаевым", "Японии")
+    decision = same_story(features(RELEASE), features(other, countries=("KZ", "JP")))
+    assert not decision.same and "parties" in decision.reason
+
+
+def test_a_translation_shares_parties_names_and_numbers():
+    english = (
+        "Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev held talks with Minister of Foreign "
+        "Affairs of Kyrgyzstan Zheenbek Kulubaev. They discussed water allocation in the Chu and Talas "
+        "basins for 2027 and bringing trade to 3 billion dollars. A Plan of Consultations for 2027-2028 "
+        "was signed."
+    )
+    decision = same_story(
+        features(RELEASE), features(english, language="en", when=WHEN + timedelta(hours=2))
+    )
+    assert decision.same and decision.reason.startswith("translation")
+    assert names("Министр Кулубаев встретился") & names("Minister met Kulubaev today")
+
+
+def test_short_texts_are_not_compared():
+    assert not same_story(features("Фото дня"), features("Фото дня")).same
+
+
+def test_signatures_and_band_keys_are_the_same_in_another_process():
+    here = band_keys(signature(shingles(RELEASE)), [week(WHEN)])
+    code = (
+        "from datetime import datetime, UTC; from storage.dedup import *; "
+        f"print(band_keys(signature(shingles({RELEASE!r})), [week(datetime(2026, 11, 26, tzinfo=UTC))]))"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert other.stdout.strip() == str(
+        here
+    )  # crc32 and seeded permutations, not Python's salted hash()
+
+
+def test_near_duplicate_search_survives_a_restart(tmp_path):
+    path = tmp_path / "restart.db"
+    with Store(path) as store:
+        store.save_article(
+            {
+                "source": "mfa_kz",
+                "url": "https://www.gov.kz/x/details/1?lang=ru",
+                "title": "Переговоры глав МИД",
+                "body": RELEASE,
+                "published": WHEN,
+            }
+        )
+    with Store(path) as store:  # a new process would see the same rows
+        reprint = "Бишкек, 26 ноября. /Кабар/. " + RELEASE
+        store.save_article(
+            {
+                "source": "kabar",
+                "url": "https://kabar.kg/news/talks/",
+                "title": "Главы МИД встретились",
+                "body": reprint,
+                "published": WHEN + timedelta(hours=1),
+            }
+        )
+        rows = list(store.db.query("SELECT story_id, story_reason FROM articles ORDER BY id"))
+    assert rows[0]["story_id"] == rows[1]["story_id"]
+    assert rows[1]["story_reason"].startswith("copy")
+
+
+@pytest.mark.parametrize(
+    "text", ["Подписано соглашение на 2027-2028 годы на 3,5 млн", "2027 2028 3.5"]
+)
+def test_numbers(text):
+    assert {"2027", "2028", "35"} <= numbers(text)
