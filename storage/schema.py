@@ -218,13 +218,15 @@ def m004_near_duplicates(db: Database) -> None:
         )
         """
     )
+    # Translations are looked up by the other languages and a time window.
+    db.execute("CREATE INDEX articles_language_published ON articles(language, published)")
+    # The table is its own index on (key, article_id): lookups by key read nothing else.
     db.execute(
         """
         CREATE TABLE article_lsh (
             key INTEGER NOT NULL,
-            article_id INTEGER NOT NULL REFERENCES articles(id)
-        )
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID
         """
     )
-    db.execute("CREATE INDEX article_lsh_key ON article_lsh(key)")
-    db.execute("CREATE INDEX article_lsh_article ON article_lsh(article_id)")

@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .dedup import (
+    CENTRAL_ASIA,
     COPY_WINDOW,
+    MIN_BANDS,
     TRANSLATION_WINDOW,
     acronyms,
     band_keys,
@@ -26,10 +28,14 @@ from .dedup import (
     shingles,
     signature,
     signature_bytes,
+    signature_from_stored,
     unpack_numbers,
     week,
 )
 from .reads import _KIND_RANK
+
+# The languages articles are stored in (diplofeed/relevance.py and the registry).
+LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
 from .times import format_utc
 
 if TYPE_CHECKING:
@@ -120,15 +126,14 @@ class Stories:
         # Articles sharing a band, ranked by the Jaccard their signatures estimate; only
         # the best few texts are compared word for word.
         ranked = []
-        for hit in self.db.query(
-            f"SELECT l.article_id, g.minhash FROM article_lsh l "  # noqa: S608
-            f"JOIN article_signatures g ON g.article_id = l.article_id "
-            f"WHERE l.key IN ({', '.join('?' for _ in keys)}) GROUP BY l.article_id "
-            f"ORDER BY count(*) DESC LIMIT {_MAX_CANDIDATES}",
-            keys,
+        for article_id, minhash in self.db.conn.execute(
+            f"SELECT c.article_id, g.minhash FROM (SELECT article_id, count(*) AS bands "  # noqa: S608
+            f"FROM article_lsh WHERE key IN ({', '.join('?' for _ in keys)}) GROUP BY article_id "
+            f"HAVING bands >= ? ORDER BY bands DESC LIMIT {_MAX_CANDIDATES}) c "
+            f"JOIN article_signatures g ON g.article_id = c.article_id",
+            [*keys, MIN_BANDS],
         ):
-            estimate = estimate_jaccard(features["minhash"], hit["minhash"])
-            ranked.append((estimate, hit["article_id"]))
+            ranked.append((estimate_jaccard(features["minhash"], minhash), article_id))
         ranked.sort(reverse=True)
         estimates = {article_id: estimate for estimate, article_id in ranked[:_COMPARED]}
         ids = list(estimates)
@@ -151,17 +156,21 @@ class Stories:
         if features["language"] and features["countries"]:
             when = features["published"]
             parties = set(features["countries"])
+            # a translation names at least one of this article's Central Asian parties
+            anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
+            likes = " OR ".join("countries LIKE ?" for _ in anchors)
+            others = [code for code in LANGUAGES if code != features["language"]]
             translations = [
                 r
                 for r in self.db.query(
-                    f"SELECT {columns} FROM articles WHERE published BETWEEN ? AND ? "  # noqa: S608
-                    "AND language != ? AND relevant = 1 "
-                    f"ORDER BY abs(julianday(published) - julianday(?)) LIMIT {_MAX_CANDIDATES}",
+                    f"SELECT {columns} FROM articles WHERE language IN ({', '.join('?' for _ in others)}) "  # noqa: S608
+                    f"AND published BETWEEN ? AND ? AND relevant = 1 AND ({likes}) "
+                    f"LIMIT {_MAX_CANDIDATES}",
                     [
+                        *others,
                         format_utc(when - TRANSLATION_WINDOW),
                         format_utc(when + TRANSLATION_WINDOW),
-                        features["language"],
-                        format_utc(when),
+                        *(f'%"{a}"%' for a in anchors),
                     ],
                 )
                 if (found := set(json.loads(r["countries"] or "[]")))
@@ -171,8 +180,7 @@ class Stories:
         return near + [r for r in translations if r["id"] not in seen]
 
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
-        """Store an article's signature and band keys (replacing older ones)."""
-        self.db.execute("DELETE FROM article_lsh WHERE article_id = ?", [article_id])
+        """Store a new article's signature and band keys."""
         self.db.execute(
             "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers) VALUES (?, ?, ?)",
             [article_id, signature_bytes(features["minhash"]), pack_numbers(features["numbers"])],
@@ -183,7 +191,22 @@ class Stories:
         )
 
     def _reindex(self, article_id: int, row: Mapping[str, Any]) -> None:
-        """After an edit: the article's text changed, its signature must follow."""
+        """After an edit: the article's text changed, its signature must follow. Its old
+        band keys are computed again from the stored signature (same week: the date of an
+        article never changes), so the lookup table needs no second index."""
+        old = list(
+            self.db.query(
+                "SELECT minhash FROM article_signatures WHERE article_id = ?", [article_id]
+            )
+        )
+        if old:
+            stale = band_keys(
+                signature_from_stored(old[0]["minhash"]), [week(parse_when(row["published"]))]
+            )
+            self.db.execute(
+                f"DELETE FROM article_lsh WHERE article_id = ? AND key IN ({', '.join('?' for _ in stale)})",  # noqa: S608
+                [article_id, *stale],
+            )
         features = _features(row)
         minhash = signature(features["shingles"])
         features["minhash"] = minhash
