@@ -371,6 +371,18 @@ class Classifier:
         return "meeting"
 
 
+def country_words(path: str | Path = DEFAULT_DATA) -> list[str]:
+    """Every name, adjective, person and capital the data gives for states (deduplication
+    leaves these out of its evidence of names)."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    words = [
+        w for c in data["countries"].values() for k in ("names", "people") for w in c.get(k, [])
+    ]
+    words += [w for names in data.get("capitals", {}).values() for w in names]
+    return [w.rstrip("$") for w in words]
+
+
 @cache
 def default_classifier() -> Classifier:
     """The classifier of the bundled data file (built once per process)."""

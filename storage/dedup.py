@@ -66,7 +66,8 @@ COPY_WINDOW = timedelta(days=4)
 TRANSLATION_WINDOW = timedelta(hours=30)
 CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*\d|\b\d\b")
+# Not a number that is part of a name: ГЭС-1, Kambarata-1, COP-29.
+_NUMBER = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:\d[\d.,]*\d|\d\b)")
 
 
 # crc32 is stable across processes (Python's hash() is salted), and a builtin: no Python
@@ -200,21 +201,105 @@ _VOWELS = re.compile(r"[aeiouy'ʻ’-]+")
 
 
 def names(text: str) -> set[str]:
-    """Consonant skeletons of capitalised words not opening a sentence: names that survive
-    transliteration (Кулубаев and Kulubaev, Муҳриддин and Muhriddin, Мередов and Meredow)."""
+    """Consonant skeletons of capitalised words not opening a sentence: people and places
+    that survive transliteration (Кулубаев and Kulubaev, Муҳриддин and Muhriddin, Мередов
+    and Meredow). States, capitals and titles are left out: the parties check has them."""
     found = set()
+    stop = _not_names()
     for match in _CAPITALISED.finditer(text):
         start = match.start()
         if start == 0 or text[max(0, start - 2) : start].strip() in (".", "!", "?", ""):
             continue  # a sentence starts here: not evidence of a name
-        latin = unicodedata.normalize("NFKD", match.group(1).lower().translate(_TRANSLIT))
-        latin = "".join(c for c in latin if c.isascii() and (c.isalpha() or c in "'-"))
-        skeleton = re.sub(
-            r"(.)\1+", r"\1", _VOWELS.sub("", latin.replace("kh", "h").replace("zh", "j"))
-        )
-        if len(skeleton) >= 4:
-            found.add(skeleton[:6])
+        skeleton = _skeleton(match.group(1))
+        if len(skeleton) >= 4 and skeleton not in stop:
+            found.add(skeleton)
     return found
+
+
+def _skeleton(word: str) -> str:
+    latin = unicodedata.normalize("NFKD", word.lower().translate(_TRANSLIT))
+    latin = "".join(c for c in latin if c.isascii() and (c.isalpha() or c in "'-"))
+    for digraph, letter in (("kh", "h"), ("zh", "j"), ("sh", "s"), ("ch", "c")):
+        latin = latin.replace(digraph, letter)  # as the Cyrillic х, ж, ш, ч are spelled
+    consonants = _VOWELS.sub("", latin)
+    # four consonants: case endings (Кулубаев-ым, Kulubaev-dan) add more, the stem keeps these
+    return re.sub(r"(.)\1+", r"\1", consonants)[:4]
+
+
+# Capitalised words that are no evidence of one event: titles and institutions every
+# release names. States and capitals are added from the classifier's lexicon.
+_GENERIC = [
+    "Республика",
+    "Republic",
+    "Respublika",
+    "Республикасы",
+    "Министр",
+    "Minister",
+    "Министерство",
+    "Ministry",
+    "Министрлик",
+    "Foreign",
+    "Affairs",
+    "Иностранных",
+    "Президент",
+    "President",
+    "Prezident",
+    "Президенти",
+    "Глава",
+    "Head",
+    "Посол",
+    "Ambassador",
+    "Central",
+    "Asia",
+    "Центральная",
+    "Азия",
+    "Орталық",
+    "Азия",
+    "Markaziy",
+    "Osiyo",
+    "Merkezi",
+    "Aziýa",
+    "Борбордук",
+    "Азия",
+    "Осиёи",
+    "Марказӣ",
+    "United",
+    "Nations",
+    "Организация",
+    "Объединенных",
+    "Наций",
+    "Federation",
+    "Федерация",
+    "Federasiýa",
+    "State",
+    "Государство",
+    "Deputy",
+    "Заместитель",
+    "Secretary",
+    "Секретарь",
+    "Council",
+    "Совет",
+    "Committee",
+    "Комитет",
+    "Special",
+    "Специальный",
+    "Representative",
+    "Представитель",
+    "General",
+    "Генеральный",
+    "Assembly",
+    "Ассамблея",
+    "Cabinet",
+    "Кабинет",
+]
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    from diplofeed.relevance import country_words  # the classifier's states and capitals
+
+    words = [*_GENERIC, *country_words()]
+    return frozenset(s for s in (_skeleton(w) for w in words) if len(s) >= 3)
 
 
 _ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,6}(?!\w)")
@@ -284,7 +369,9 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     parties_a, parties_b = set(a.get("countries") or ()), set(b.get("countries") or ())
     if not parties_a or not parties_b or not (parties_a <= parties_b or parties_b <= parties_a):
         return Decision(False, "different parties")
-    noise = {str(a["published"].day), str(b["published"].day), str(a["published"].year)}
+    if len(parties_a ^ parties_b) > 1:
+        return Decision(False, "a regional text and a bilateral one")
+    noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
     nums_a = {n for n in a["numbers"] if n not in noise}
     nums_b = {n for n in b["numbers"] if n not in noise}
     shared = nums_a & nums_b
@@ -292,7 +379,7 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     # Not the event type: the classifier's can differ between languages of one text.
     evidence = len(shared) + len(people)
     overlap = len(shared) / min(len(nums_a), len(nums_b)) if nums_a and nums_b else 1.0
-    if evidence >= 3 and overlap >= 0.5:
+    if evidence >= 2 and overlap >= 0.5:
         return Decision(
             True, f"translation: parties, {len(shared)} numbers and {len(people)} names shared"
         )
@@ -301,6 +388,13 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     if gap <= timedelta(hours=3) and a.get("source") == b.get("source"):
         return Decision(True, "translation: one source's versions within hours")
     return Decision(False, "different languages, nothing to confirm")
+
+
+def _date_numbers(moment: datetime) -> set[str]:
+    """The numbers a dateline states for a publication time: its year and the days
+    around it (a story dated in local time may be published the UTC day before)."""
+    days = {(moment + timedelta(days=shift)).day for shift in (-1, 0, 1)}
+    return {str(day) for day in days} | {str(moment.year)}
 
 
 def pack_numbers(values: Iterable[str]) -> str:

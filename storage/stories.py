@@ -112,13 +112,46 @@ class Stories:
             if candidate.get("estimate") is not None and candidate["estimate"] < MIN_ESTIMATE:
                 continue  # the signatures already say the texts share too little
             decision = same_story(features, _features(candidate))
-            if decision.same:
+            if (
+                decision.same
+                and self._agrees_with_representative(features, candidate)
+                and (decision.reason.startswith("copy") or self._parties_fit(features, candidate))
+            ):
                 return int(candidate["story_id"]), decision.reason, features
         cursor = self.db.execute(
             "INSERT INTO stories (created, first_published) VALUES (?, ?)",
             [row["first_seen"], row["published"]],
         )
         return int(cursor.lastrowid or 0), "first", features
+
+    def _agrees_with_representative(
+        self, features: Mapping[str, Any], candidate: Mapping[str, Any]
+    ) -> bool:
+        """A story must not chain: matching one member (a translation of a reprint of ...)
+        is not enough when the story's representative says it is another event."""
+        rows = list(
+            self.db.query(
+                "SELECT a.id, a.story_id, a.source, a.published, a.language, a.countries, "
+                "a.event_type, a.title, a.body FROM stories s JOIN articles a "
+                "ON a.id = s.representative_id WHERE s.id = ?",
+                [candidate["story_id"]],
+            )
+        )
+        if not rows or rows[0]["id"] == candidate["id"]:
+            return True
+        return same_story(features, _features(rows[0])).same
+
+    def _parties_fit(self, features: Mapping[str, Any], candidate: Mapping[str, Any]) -> bool:
+        """A translation joins a story only if its parties fit those of the whole story:
+        an Uzbek-Kyrgyz call must not join an Uzbek-Kazakh one through an article that
+        names Uzbekistan alone."""
+        story: set[str] = set()
+        for row in self.db.query(
+            "SELECT countries FROM articles WHERE story_id = ?", [candidate["story_id"]]
+        ):
+            story.update(json.loads(row["countries"] or "[]"))
+        parties = set(features["countries"])
+        return not story or parties <= story or story <= parties
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
