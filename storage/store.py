@@ -234,7 +234,6 @@ class Store(Reads, Runs, Stories):
         row = self._article_row(article, now)
         with self.db.atomic():
             _, country = self._ensure_source(row["source"])
-            row.update(self._tags(row, country))
             existing = list(
                 self.db.query(
                     "SELECT id, title, body, content_hash, story_id FROM articles "
@@ -242,6 +241,13 @@ class Store(Reads, Runs, Stories):
                     [row["canonical_url"]],
                 )
             )
+            if existing and existing[0]["content_hash"] == row["content_hash"]:
+                self.db.execute(  # seen again, unchanged: no need to classify it again
+                    "UPDATE articles SET last_seen = ? WHERE id = ?",
+                    [format_utc(now), existing[0]["id"]],
+                )
+                return "unchanged"
+            row.update(self._tags(row, country))
             if existing:
                 return self._update_article(existing[0], row, now)
             story_id, reason, features = self._story_for(row)
@@ -325,9 +331,6 @@ class Store(Reads, Runs, Stories):
 
     def _update_article(self, old: dict[str, Any], row: dict[str, Any], now: datetime) -> str:
         stamp = format_utc(now)
-        if old["content_hash"] == row["content_hash"]:
-            self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [stamp, old["id"]])
-            return "unchanged"
         self.db.execute(
             "INSERT INTO article_versions (article_id, title, body, content_hash, seen_until) "
             "VALUES (?, ?, ?, ?, ?)",
