@@ -193,11 +193,13 @@ class Stories:
             anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
             likes = " OR ".join("countries LIKE ?" for _ in anchors)
             others = [code for code in LANGUAGES if code != features["language"]]
+            # "+relevant": without statistics SQLite would walk every relevant article of
+            # the window instead of seeking the other languages' few (0.3 ms an article)
             translations = [
                 r
                 for r in self.db.query(
                     f"SELECT {columns} FROM articles WHERE language IN ({', '.join('?' for _ in others)}) "  # noqa: S608
-                    f"AND published BETWEEN ? AND ? AND relevant = 1 AND ({likes}) "
+                    f"AND published BETWEEN ? AND ? AND +relevant = 1 AND ({likes}) "
                     f"LIMIT {_MAX_CANDIDATES}",
                     [
                         *others,
