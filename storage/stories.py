@@ -9,7 +9,7 @@ SQLite, so the search survives restarts and needs no memory that grows with the 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .dedup import (
@@ -24,6 +24,7 @@ from .dedup import (
     numbers,
     pack_numbers,
     parse_when,
+    parties_clash,
     same_story,
     shingles,
     signature,
@@ -70,15 +71,38 @@ class _Features(dict[str, Any]):
         return value
 
 
-def _features(row: Mapping[str, Any]) -> _Features:
-    countries = row.get("countries")
+def _countries(stored: Any) -> list[str]:
+    """The ``countries`` column as a list; a malformed value (edited by hand) is none."""
+    if not isinstance(stored, str):
+        return [c for c in stored or [] if isinstance(c, str)]
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return []
+    return [c for c in value if isinstance(c, str)] if isinstance(value, list) else []
+
+
+# Sources that speak for their own state (a ministry, the president's or a ministry's
+# channel): their state is a party of everything they report, named or not ("Глава
+# государства провел телефонный разговор с Президентом Узбекистана").
+OFFICIAL_KINDS = frozenset({"mfa", "telegram"})
+
+
+def _with_home(countries: list[str], home: str | None) -> list[str]:
+    """An article's parties for story detection: an official source's state is one, once
+    the article names any party at all."""
+    return [*countries, home] if home and countries and home not in countries else countries
+
+
+def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
+    countries = _with_home(_countries(row.get("countries")), home)
     return _Features(
         id=row.get("id"),
         story_id=row.get("story_id"),
         source=row["source"],
         published=parse_when(row["published"]),
         language=row.get("language"),
-        countries=json.loads(countries) if isinstance(countries, str) else list(countries or []),
+        countries=countries,
         event_type=row.get("event_type"),
         acronyms=acronyms(row["title"]),
         _text=f"{row['title']}\n{row['body']}",
@@ -86,13 +110,20 @@ def _features(row: Mapping[str, Any]) -> _Features:
 
 
 class Stories:
-    """Story assignment and the near-duplicate index (needs ``db`` from the Store)."""
+    """Story assignment and the near-duplicate index (needs ``db`` and
+    ``_ensure_source`` from the Store)."""
 
     db: sqlite_utils.Database
+    _ensure_source: Callable[[str], tuple[str, str | None]]
+
+    def _home(self, source: str) -> str | None:
+        """The state an official source speaks for, else None."""
+        kind, country = self._ensure_source(source)
+        return country if kind in OFFICIAL_KINDS else None
 
     def _story_for(self, row: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
         """The story a new article joins (or a new one), why, and its index features."""
-        features = _features(row)
+        features = _features(row, self._home(row["source"]))
         minhash = signature(features["shingles"])
         when = features["published"]
         features["minhash"] = minhash
@@ -111,12 +142,8 @@ class Stories:
         for candidate in self._candidates(features):
             if candidate.get("estimate") is not None and candidate["estimate"] < MIN_ESTIMATE:
                 continue  # the signatures already say the texts share too little
-            decision = same_story(features, _features(candidate))
-            if (
-                decision.same
-                and self._agrees_with_representative(features, candidate)
-                and (decision.reason.startswith("copy") or self._parties_fit(features, candidate))
-            ):
+            decision = same_story(features, _features(candidate, self._home(candidate["source"])))
+            if decision.same and self._fits_story(features, candidate):
                 return int(candidate["story_id"]), decision.reason, features
         cursor = self.db.execute(
             "INSERT INTO stories (created, first_published) VALUES (?, ?)",
@@ -124,34 +151,20 @@ class Stories:
         )
         return int(cursor.lastrowid or 0), "first", features
 
-    def _agrees_with_representative(
-        self, features: Mapping[str, Any], candidate: Mapping[str, Any]
-    ) -> bool:
-        """A story must not chain: matching one member (a translation of a reprint of ...)
-        is not enough when the story's representative says it is another event."""
-        rows = list(
-            self.db.query(
-                "SELECT a.id, a.story_id, a.source, a.published, a.language, a.countries, "
-                "a.event_type, a.title, a.body FROM stories s JOIN articles a "
-                "ON a.id = s.representative_id WHERE s.id = ?",
-                [candidate["story_id"]],
-            )
-        )
-        if not rows or rows[0]["id"] == candidate["id"]:
-            return True
-        return same_story(features, _features(rows[0])).same
-
-    def _parties_fit(self, features: Mapping[str, Any], candidate: Mapping[str, Any]) -> bool:
-        """A translation joins a story only if its parties fit those of the whole story:
-        an Uzbek-Kyrgyz call must not join an Uzbek-Kazakh one through an article that
-        names Uzbekistan alone."""
-        story: set[str] = set()
-        for row in self.db.query(
-            "SELECT countries FROM articles WHERE story_id = ?", [candidate["story_id"]]
-        ):
-            story.update(json.loads(row["countries"] or "[]"))
+    def _fits_story(self, features: Mapping[str, Any], candidate: Mapping[str, Any]) -> bool:
+        """A story must not chain: matching one member is not enough when another member
+        names other parties (each names a state the other does not): an Uzbek-Kyrgyz call
+        must not join a Kazakh-Uzbek one through a report that names Uzbekistan alone."""
         parties = set(features["countries"])
-        return not story or parties <= story or story <= parties
+        if not parties:
+            return True
+        for row in self.db.query(
+            "SELECT source, countries FROM articles WHERE story_id = ?", [candidate["story_id"]]
+        ):
+            member = _with_home(_countries(row["countries"]), self._home(row["source"]))
+            if member and parties_clash(parties, member):
+                return False
+        return True
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
@@ -208,7 +221,7 @@ class Stories:
                         *(f'%"{a}"%' for a in anchors),
                     ],
                 )
-                if (found := set(json.loads(r["countries"] or "[]")))
+                if (found := set(_countries(r["countries"])))
                 and (found <= parties or parties <= found)
             ]
         seen = {r["id"] for r in near}

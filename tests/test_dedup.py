@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -166,7 +167,7 @@ def test_numbers_inside_names_and_dates_are_no_evidence():
     en = "Ashgabat, 23 November. Minister Meredov met Imnadze and discussed the programme for 2029."
     decision = same_story(
         features(tk, countries=("TM",), when=datetime(2026, 11, 22, 19, tzinfo=UTC)),
-        features(en, countries=("TM",), language="en", when=datetime(2026, 11, 23, 6, tzinfo=UTC)),
+        features(en, countries=("TM",), language="en", when=datetime(2026, 11, 22, 21, tzinfo=UTC)),
     )
     assert not decision.same
 
@@ -181,29 +182,46 @@ def test_a_regional_meeting_is_not_a_translation_of_a_bilateral_one():
     assert not decision.same and "regional" in decision.reason
 
 
-def test_a_translation_does_not_chain_two_stories_through_a_shared_country(tmp_path):
+@pytest.mark.parametrize("kind", ["telegram", "agency"])
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_translation_does_not_chain_two_stories_through_a_shared_country(
+    tmp_path, order, kind, request
+):
     """A Kazakh report of a Kazakh-Uzbek call names Uzbekistan alone; an Uzbek-Kyrgyz call
-    that shares its figures must not join the Kazakh-Uzbek story through it."""
+    that shares its figures must not join the Kazakh-Uzbek story through it, whatever
+    order the three arrive in. From the president's channel the report's own state is a
+    party; from an agency it is not, and when the report naming Kazakhstan comes last,
+    nothing has said yet that the other two are different events (stories are assigned on
+    arrival, never regrouped: docs/dedup.md)."""
+    if kind == "agency" and order[-1] == 1:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="assigned on arrival"))
     call = (
         "Глава государства провел телефонный разговор с Президентом Узбекистана Шавкатом "
-        "Мирзиёевым. Обсуждены поставки 150 тысяч тонн зерна и подготовка саммита 2027 года."
+        "Мирзиёевым. Обсуждены поставки 150 тысяч тонн зерна, проект Камбаратинской ГЭС и "
+        "подготовка саммита 2027 года."
     )
     other = (
         "Oʻzbekiston va Qirgʻiziston tashqi ishlar vazirlari Saidov va Qulubayev 150 ming tonna "
-        "gʻalla va 2027 yilgi sammit tayyorgarligini muhokama qildi. Mirziyoyev tashrifi."
+        "gʻalla, Qambarota GES loyihasi va 2027 yilgi sammit tayyorgarligini muhokama qildi."
     )
+    articles = [
+        ("akorda_tg", call, "ru", WHEN),  # names Uzbekistan alone
+        ("tengrinews", f"Токаев и Мирзиёев, Казахстан. {call}", "ru", WHEN),
+        ("gazeta_uz", other, "uz", WHEN + timedelta(hours=1)),
+    ]
     with Store(tmp_path / "chain.db") as store:
-        for n, (text, lang, when) in enumerate(
-            # the first (the story's representative) names Uzbekistan alone
+        store.sync_sources(
             [
-                (call, "ru", WHEN),
-                (f"Токаев и Мирзиёев, Казахстан. {call}", "ru", WHEN),
-                (other, "uz", WHEN + timedelta(hours=1)),
+                {"id": "akorda_tg", "name": "Akorda", "country": "KZ", "kind": kind},
+                {"id": "tengrinews", "name": "Tengrinews", "country": "KZ", "kind": "outlet"},
+                {"id": "gazeta_uz", "name": "Gazeta.uz", "country": "UZ", "kind": "outlet"},
             ]
-        ):
+        )
+        for n in order:
+            source, text, lang, when = articles[n]
             store.save_article(
                 {
-                    "source": ["akorda_tg", "tengrinews", "gazeta_uz"][n],
+                    "source": source,
                     "title": text[:60],
                     "url": f"https://example.{n}/news/{n}",
                     "body": text,
@@ -211,6 +229,97 @@ def test_a_translation_does_not_chain_two_stories_through_a_shared_country(tmp_p
                     "published": when,
                 }
             )
-        rows = list(store.db.query("SELECT story_id, countries FROM articles ORDER BY id"))
-    assert rows[0]["story_id"] == rows[1]["story_id"], rows
-    assert rows[2]["story_id"] != rows[0]["story_id"], rows
+        story = {
+            r["source"]: r["story_id"]
+            for r in store.db.query("SELECT source, story_id FROM articles")
+        }
+    assert story["akorda_tg"] == story["tengrinews"], story
+    assert story["gazeta_uz"] != story["akorda_tg"], story
+
+
+def test_a_reprint_joins_a_story_whose_representative_is_in_another_language(tmp_path):
+    english = (
+        "Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev held talks with Minister of "
+        "Foreign Affairs of Kyrgyzstan Zheenbek Kulubaev. They discussed water allocation in the "
+        "Chu and Talas basins for 2027 and bringing trade to 3 billion dollars. A Plan of "
+        "Consultations for 2027-2028 was signed."
+    )
+    with Store(tmp_path / "rep.db") as store:
+        for n, (source, text, lang, when) in enumerate(
+            [
+                ("mfa_kz", english, "en", WHEN),  # the representative
+                ("mfa_kz", RELEASE, "ru", WHEN + timedelta(minutes=5)),
+                ("kazinform", "Астана. КАЗИНФОРМ - " + RELEASE, "ru", WHEN + timedelta(hours=40)),
+            ]
+        ):
+            store.save_article(
+                {
+                    "source": source,
+                    "title": text[:50],
+                    "url": f"https://example.{n}/news/{n}",
+                    "body": text,
+                    "language": lang,
+                    "published": when,
+                },
+                now=WHEN + timedelta(hours=41),
+            )
+        rows = list(store.db.query("SELECT story_id, story_reason FROM articles ORDER BY id"))
+    assert len({r["story_id"] for r in rows}) == 1, rows
+    assert rows[2]["story_reason"].startswith("copy")
+
+
+def test_two_stock_figures_without_a_shared_name_are_not_a_translation():
+    ru = (
+        "Кошербаев принял министра энергетики Узбекистана. Стороны подтвердили цель довести "
+        "товарооборот до 10 млрд долларов к 2030 году."
+    )
+    en = (
+        "Bektenov received the Uzbek Minister of Investment. The sides reaffirmed the goal of "
+        "bringing trade to 10 billion dollars by 2030."
+    )
+    decision = same_story(
+        features(ru, countries=("UZ",)),
+        features(en, countries=("UZ",), language="en", when=WHEN + timedelta(hours=3)),
+    )
+    assert not decision.same
+
+
+def test_a_malformed_countries_value_in_the_store_is_no_crash(tmp_path):
+    english = (
+        "Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev held talks with Minister of "
+        "Foreign Affairs of Kyrgyzstan Zheenbek Kulubaev on water for 2027, trade of 3 billion "
+        "dollars and a Plan of Consultations for 2027-2028."
+    )
+    with Store(tmp_path / "bad.db") as store:
+        store.save_article(
+            {
+                "source": "kabar",
+                "url": "https://kabar.kg/a",
+                "title": "Переговоры",
+                "body": RELEASE,
+                "language": "ru",
+                "published": WHEN,
+            }
+        )
+        store.save_article(
+            {
+                "source": "kabar",
+                "url": "https://kabar.kg/b",
+                "title": "Переговоры глав МИД",
+                "body": "Бишкек. " + RELEASE,
+                "language": "ru",
+                "published": WHEN,
+            }
+        )
+        store.db.execute("UPDATE articles SET countries = 'KZ' WHERE id = 2")  # edited by hand
+        outcome = store.save_article(
+            {
+                "source": "mfa_kz",
+                "url": "https://mfa.kz/en/a",
+                "title": "Talks",
+                "body": english,
+                "language": "en",
+                "published": WHEN + timedelta(hours=1),
+            }
+        )
+    assert outcome == "new"
