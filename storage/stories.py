@@ -2,7 +2,7 @@
 
 Mixed into :class:`storage.Store`. An article joins the story of an exact copy, else of a
 near copy found through MinHash/LSH band keys, else of a translation found by time,
-parties and event; else it starts a story. The signatures and band keys are rows in
+parties, numbers and names; else it starts a story. The signatures and band keys are rows in
 SQLite, so the search survives restarts and needs no memory that grows with the store.
 """
 
@@ -34,10 +34,10 @@ from .dedup import (
     week,
 )
 from .reads import _KIND_RANK
+from .times import format_utc
 
 # The languages articles are stored in (diplofeed/relevance.py and the registry).
 LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
-from .times import format_utc
 
 if TYPE_CHECKING:
     import sqlite_utils
