@@ -1,4 +1,4 @@
-"""Scoring story detection on the labelled pairs in tests/dedup/pairs.jsonl.
+"""Scoring story detection on the labelled pairs in tests/dedup/ (pairs.jsonl, holdout.jsonl).
 
 Each pair goes through a fresh store end to end (save a, save b): canonical URLs, exact
 copies, LSH candidates, the translation query and the decision all take part.
@@ -13,12 +13,15 @@ from pathlib import Path
 
 from storage import Store
 
-PAIRS = Path(__file__).with_name("dedup") / "pairs.jsonl"
+PAIRS = Path(__file__).with_name("dedup")
 
 
-def load() -> list[dict]:
+def load(name: str = "pairs") -> list[dict]:
+    """``pairs`` (the rules were tuned on them) or ``holdout`` (written apart from the
+    rules, never used to tune them)."""
+    path = PAIRS / f"{name}.jsonl"
     return [
-        json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
 
 

@@ -15,28 +15,35 @@ from storage.dedup import band_keys, names, numbers, same_story, shingles, signa
 from .conftest import ROOT
 from .dedup_eval import evaluate, load
 
-# Measured 2026-11-28 on 133 labelled pairs (tests/dedup/pairs.jsonl), end to end through
-# a store: precision 1.000, recall 0.947. The rules were tuned on these pairs (there is no
-# held-out part): lowering a floor is a deliberate change.
-FLOORS = {"precision": 0.97, "recall": 0.93}
+# Measured 2026-11-28, each pair end to end through a fresh store:
+#   pairs    133 pairs: precision 1.000, recall 0.974 (the rules were tuned on these)
+#   holdout   60 pairs: precision 1.000, recall 0.972 (written apart from the rules, by a
+#             writer who saw neither them nor the tuned pairs; never used to tune)
+# Lowering a floor is a deliberate change.
+FLOORS = {
+    "pairs": {"precision": 0.97, "recall": 0.93},
+    "holdout": {"precision": 0.95, "recall": 0.93},
+}
+KINDS = {
+    "new_lead",
+    "partial",
+    "translation",
+    "annual_repeat",
+    "same_day_other",
+    "same_topic_other",
+    "edit",
+}
 
 
-def test_same_story_evaluation_gate(capsys):
-    pairs = load()
-    assert len(pairs) >= 120
-    assert {p["kind"] for p in pairs} == {
-        "new_lead",
-        "partial",
-        "translation",
-        "annual_repeat",
-        "same_day_other",
-        "same_topic_other",
-        "edit",
-    }
+@pytest.mark.parametrize("name", ["pairs", "holdout"])
+def test_same_story_evaluation_gate(capsys, name):
+    pairs = load(name)
+    assert len(pairs) >= 60
+    assert {p["kind"] for p in pairs} == KINDS
     scores = evaluate(pairs)
     with capsys.disabled():
-        print("\n" + scores.line())
-    for metric, floor in FLOORS.items():
+        print(f"\n{name}: " + scores.line())
+    for metric, floor in FLOORS[name].items():
         assert getattr(scores, metric) >= floor, (
             f"{metric} {getattr(scores, metric):.3f} below {floor}"
         )
