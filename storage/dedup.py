@@ -203,8 +203,9 @@ _VOWELS = re.compile(r"[aeiouy'ʻ’-]+")
 
 def names(text: str) -> set[str]:
     """Consonant skeletons of capitalised words not opening a sentence: people and places
-    that survive transliteration (Кулубаев and Kulubaev, Муҳриддин and Muhriddin, Мередов
-    and Meredow). States, capitals and titles are left out: the parties check has them."""
+    that survive transliteration (Кулубаев and Kulubaev, Муҳриддин and Muhriddin, Ботир
+    and Botir). States, capitals, their leaders and ministers, and titles are left out:
+    the parties check has the states, and the rest are in every release of a country."""
     found = set()
     stop = _not_names()
     for match in _CAPITALISED.finditer(text):
@@ -228,7 +229,8 @@ def _skeleton(word: str) -> str:
 
 
 # Capitalised words that are no evidence of one event: titles and institutions every
-# release names. States and capitals are added from the classifier's lexicon.
+# release names. States, capitals, leaders and ministers (in every release of their
+# country) are added from the classifier's lexicon.
 _GENERIC = [
     "Республика",
     "Republic",
@@ -297,7 +299,7 @@ _GENERIC = [
 
 @cache
 def _not_names() -> frozenset[str]:
-    from diplofeed.relevance import country_words  # the classifier's states and capitals
+    from diplofeed.relevance import country_words  # states, capitals, leaders, ministers
 
     words = [*_GENERIC, *country_words()]
     return frozenset(s for s in (_skeleton(w) for w in words) if len(s) >= 3)
