@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from diplofeed.errors import StorageError
-from storage import Store, parse_utc
+from storage import CRAWL_FIGURES, Store, parse_utc
 
 from .extract.model import Article
 from .items import FetchFailure
@@ -24,19 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["StorePipeline"]
 
 logger = logging.getLogger(__name__)
-
-_STAT_NAMES = (
-    "pages",
-    "articles",
-    "new",
-    "updated",
-    "unchanged",
-    "failed",
-    "undated",
-    "complete",
-    "empty_body",
-    "selector_misses",
-)
 
 
 class StorePipeline:
@@ -88,7 +75,9 @@ class StorePipeline:
         if self.store is None:
             return
         stats = self.crawler.stats
-        figures = {name: int(stats.get_value(f"diplofeed/{name}", 0) or 0) for name in _STAT_NAMES}
+        figures = {
+            name: int(stats.get_value(f"diplofeed/{name}", 0) or 0) for name in CRAWL_FIGURES
+        }
         assert self.run_id is not None
         self.store.record_source_stats(self.run_id, self._source.id, figures)
         if self._own_run:

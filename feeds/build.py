@@ -21,9 +21,10 @@ from storage.times import parse_utc
 
 from .sanitize import plain_to_html, sanitize_html, xml_text
 
-__all__ = ["FeedSpec", "build_feed", "tag_uri"]
+__all__ = ["FeedSpec", "build_feed", "service_feed", "service_feed_bytes", "tag_uri"]
 
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+PROJECT_URI = "https://github.com/diplofeed/diplofeed"
 
 
 def tag_uri(store_info: Mapping[str, str], kind: str, ident: object) -> str:
@@ -51,6 +52,36 @@ class FeedSpec:
     one_per_story: bool = False
     language: str | None = None
     ttl_minutes: int = 60
+
+
+def service_feed(
+    store_info: Mapping[str, str],
+    name: str,
+    title: str,
+    subtitle: str,
+    *,
+    self_url: str,
+    home_url: str,
+) -> FeedGenerator:
+    """The head of one of the store's own Atom feeds (health, changes): its id from the
+    store, its title and links. Entries are added by the caller; :func:`service_feed_bytes`
+    finishes it."""
+    fg = FeedGenerator()
+    fg.id(tag_uri(store_info, "feed", name))
+    fg.title(title)
+    fg.subtitle(subtitle)
+    fg.link(href=self_url, rel="self")
+    fg.link(href=home_url, rel="alternate")
+    fg.generator("diplofeed", uri=PROJECT_URI)
+    return fg
+
+
+def service_feed_bytes(
+    fg: FeedGenerator, newest: datetime | None, store_info: Mapping[str, str]
+) -> bytes:
+    """The feed as Atom bytes, updated as of its newest entry (else the store's creation)."""
+    fg.updated(newest or parse_utc(store_info.get("created", "2026-01-01T00:00:00Z")))
+    return bytes(fg.atom_str(pretty=True))
 
 
 def _entry_dates(row: Mapping[str, Any]) -> tuple[datetime, datetime]:
@@ -108,7 +139,7 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
     fg.id(tag_uri(spec.store_info, "feed", spec.name))
     fg.title(xml_text(spec.title))
     fg.subtitle(xml_text(spec.description))
-    fg.generator("diplofeed", uri="https://github.com/diplofeed/diplofeed")
+    fg.generator("diplofeed", uri=PROJECT_URI)
     # feedgen's RSS <link> is the last link added: self first, the site last.
     fg.link(href=spec.self_url, rel="self")
     fg.link(href=spec.home_url, rel="alternate")

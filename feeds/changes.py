@@ -12,11 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from feedgen.feed import FeedGenerator
-
 from storage.times import parse_utc
 
-from .build import tag_uri
+from .build import service_feed, service_feed_bytes, tag_uri
 from .sanitize import xml_text
 
 __all__ = ["build_changes_feed", "describe_change"]
@@ -53,13 +51,14 @@ def build_changes_feed(
     home_url: str,
 ) -> bytes:
     """Render ``Store.changes()`` rows (newest first) as Atom bytes; ids from version ids."""
-    fg = FeedGenerator()
-    fg.id(tag_uri(store_info, "feed", "changes"))
-    fg.title("diplofeed: edited articles")
-    fg.subtitle("Articles their sites changed after publication, and what changed")
-    fg.link(href=self_url, rel="self")
-    fg.link(href=home_url, rel="alternate")
-    fg.generator("diplofeed", uri="https://github.com/diplofeed/diplofeed")
+    fg = service_feed(
+        store_info,
+        "changes",
+        "diplofeed: edited articles",
+        "Articles their sites changed after publication, and what changed",
+        self_url=self_url,
+        home_url=home_url,
+    )
     newest = None
     for change in changes:
         when = parse_utc(change["seen_until"])
@@ -78,5 +77,4 @@ def build_changes_feed(
             ),
             type="html",
         )
-    fg.updated(newest or parse_utc(store_info.get("created", "2026-01-01T00:00:00Z")))
-    return bytes(fg.atom_str(pretty=True))
+    return service_feed_bytes(fg, newest, store_info)

@@ -8,11 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from feedgen.feed import FeedGenerator
-
 from storage.times import parse_utc
 
-from .build import tag_uri
+from .build import service_feed, service_feed_bytes, tag_uri
 from .sanitize import plain_to_html, xml_text
 
 __all__ = ["build_health_feed"]
@@ -30,13 +28,14 @@ def build_health_feed(
     Each entry's id is made from the event's row id, so it never changes; its date is
     the time of the crawl that saw the change.
     """
-    fg = FeedGenerator()
-    fg.id(tag_uri(store_info, "feed", "health"))
-    fg.title("diplofeed: source health")
-    fg.subtitle("A source changed status: ok, degraded, stale, broken or blocked")
-    fg.link(href=self_url, rel="self")
-    fg.link(href=home_url, rel="alternate")
-    fg.generator("diplofeed", uri="https://github.com/diplofeed/diplofeed")
+    fg = service_feed(
+        store_info,
+        "health",
+        "diplofeed: source health",
+        "A source changed status: ok, degraded, stale, broken or blocked",
+        self_url=self_url,
+        home_url=home_url,
+    )
     newest = None
     for event in events:
         since = parse_utc(event["since"])
@@ -49,5 +48,4 @@ def build_health_feed(
         entry.updated(since)
         entry.category(term=event["status"])
         entry.content(plain_to_html(event["reason"]), type="html")
-    fg.updated(newest or parse_utc(store_info.get("created", "2026-01-01T00:00:00Z")))
-    return bytes(fg.atom_str(pretty=True))
+    return service_feed_bytes(fg, newest, store_info)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
 from .reads import ArticleFilter, fts_query
+from .runs import CRAWL_FIGURES
 from .store import Store
 from .times import format_utc, parse_utc
 
 __all__ = [
+    "CRAWL_FIGURES",
     "ArticleFilter",
     "Store",
     "body_fingerprint",

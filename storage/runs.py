@@ -14,7 +14,22 @@ from .times import format_utc, parse_utc, utcnow
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["Runs"]
+__all__ = ["CRAWL_FIGURES", "Runs"]
+
+# The figures a crawl counts per source: columns of crawl_source_stats (docs/schema.md),
+# counted by crawler/pipelines.py under "diplofeed/<name>".
+CRAWL_FIGURES = (
+    "pages",
+    "articles",
+    "new",
+    "updated",
+    "unchanged",
+    "failed",
+    "undated",
+    "complete",
+    "empty_body",
+    "selector_misses",
+)
 
 
 class Runs:
@@ -83,31 +98,15 @@ class Runs:
             )
         )
         health = classify(stats, failures, recent, as_of)
-        names = (
-            "pages",
-            "articles",
-            "new",
-            "updated",
-            "unchanged",
-            "failed",
-            "undated",
-            "complete",
-            "empty_body",
-            "selector_misses",
-        )
         with self.db.atomic():
             self.db.execute(
-                """
-                INSERT OR REPLACE INTO crawl_source_stats
-                    (run_id, source, pages, articles, new, updated, unchanged, failed, undated,
-                     complete, empty_body, selector_misses, newest_published, finished,
-                     status, status_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                "INSERT OR REPLACE INTO crawl_source_stats (run_id, source, "  # noqa: S608
+                f"{', '.join(CRAWL_FIGURES)}, newest_published, finished, status, "
+                f"status_reason) VALUES ({', '.join('?' for _ in range(len(CRAWL_FIGURES) + 6))})",
                 [
                     run_id,
                     source,
-                    *(int(stats.get(n, 0)) for n in names),
+                    *(int(stats.get(n, 0)) for n in CRAWL_FIGURES),
                     format_utc(max(recent)) if recent else None,
                     format_utc(utcnow()),
                     health.status,

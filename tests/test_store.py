@@ -288,3 +288,13 @@ def test_titles_blank_after_cleaning_and_wrong_types_are_refused(store, bad):
                 }
             )
         )
+
+
+def test_every_crawl_figure_has_its_column(tmp_path):
+    """The pipeline counts CRAWL_FIGURES and the store writes them to crawl_source_stats:
+    a new figure without its column (or a renamed column) must fail here, not in a crawl."""
+    from storage import CRAWL_FIGURES
+
+    with Store(tmp_path / "figures.db") as store:
+        columns = set(store.db["crawl_source_stats"].columns_dict)
+    assert set(CRAWL_FIGURES) <= columns
