@@ -81,6 +81,8 @@ def main() -> None:
             )
             seconds = time.perf_counter() - began
             total += seconds
+            if out.returncode != 0:
+                sys.exit(f"diplofeed import failed ({out.returncode}):\n{out.stderr[-2000:]}")
             peak_kb = int(out.stderr.strip().splitlines()[-1])
             count = min(args.chunk, args.articles - start)
             print(

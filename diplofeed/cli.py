@@ -6,6 +6,7 @@ which some source yielded nothing; 4 input lines were rejected (``import``).
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -154,7 +155,14 @@ def demo(db: str, out: str) -> None:
 @cli.command(name="import")
 @click.argument("file", type=click.File("rb"))
 @db_option
-def import_(file: Any, db: str) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0, max=64),
+    default=None,
+    help="Worker processes that parse, clean, classify and fingerprint lines while this "
+    "one writes the store [default: one per CPU; 0: none].",
+)
+def import_(file: Any, db: str, workers: int | None) -> None:
     """Import articles extracted elsewhere: JSON lines with url, title, body and optional
     published (ISO 8601 with offset), source, language. FILE may be - for stdin.
 
@@ -167,9 +175,11 @@ def import_(file: Any, db: str) -> None:
     from diplofeed.importer import import_lines
     from storage import Store
 
+    if workers is None:
+        workers = os.cpu_count() or 1
     try:
         with Store(db) as store:
-            result = import_lines(store, file)
+            result = import_lines(store, file, workers=workers)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     for number, message in result.errors:

@@ -6,17 +6,23 @@ Imported articles go through the same normalisation and deduplication as crawled
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
+import multiprocessing
+import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from diplofeed.errors import StorageError
-from storage import Store, clean_text
+from storage import Preparer, Store, clean_text
+from storage.times import utcnow
 
 __all__ = ["ImportResult", "import_lines"]
 
@@ -81,36 +87,123 @@ def _record(line: str) -> dict[str, object]:
     }
 
 
-def import_lines(store: Store, lines: Iterable[bytes | str], *, batch: int = 500) -> ImportResult:
+def import_lines(
+    store: Store, lines: Iterable[bytes | str], *, batch: int = 500, workers: int = 0
+) -> ImportResult:
     """Import JSON lines (``url``, ``title``, ``body``; optional ``published`` with an
     offset, ``source``, ``language``, ``summary``, ``author``, ``image``) and return what
     happened to each. Lines may be bytes (decoded as UTF-8, one bad line at a time).
 
-    Articles are committed ``batch`` at a time; each is all-or-nothing on its own.
+    Articles are committed ``batch`` at a time; each is all-or-nothing on its own. With
+    ``workers``, that many worker processes parse, clean, classify and fingerprint
+    the lines (:class:`storage.Preparer`) while this one writes, in the order of the
+    lines, so the stories come out as they would from one process.
     """
     result = ImportResult()
     numbered = enumerate(lines, 1)
-    while True:
-        chunk = list(itertools.islice(numbered, batch))
-        if not chunk:
-            return result
-        with store.batch():
-            for number, raw in chunk:
-                _import_one(store, number, raw, result)
+    chunks = iter(lambda: list(itertools.islice(numbered, batch)), [])
+    first = next(chunks, [])
+    if not first:
+        return result
+    if workers < 1 or len(first) < batch:  # one batch: not worth starting workers
+        for chunk in itertools.chain([first], chunks):
+            with store.batch():
+                for number, raw in chunk:
+                    _import_one(store, number, raw, result)
+        return result
+    Preparer.warm()  # once here, inherited by the workers
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    # Tasks a fifth of a batch: the first rows reach this process soon, and the workers
+    # stay busy while it writes. At most 4 tasks per worker wait: a long stream is not
+    # read ahead of the writing.
+    task = max(1, batch // 5)
+    tasks = (
+        chunk[i : i + task]
+        for chunk in itertools.chain([first], chunks)
+        for i in range(0, len(chunk), task)
+    )
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(store.path,)
+    ) as pool:
+        pending: deque[Future[list[_Prepared]]] = deque()
+        ready: list[_Prepared] = []
+        for lines_of_task in tasks:
+            pending.append(pool.submit(_prepare_chunk, lines_of_task))
+            if len(pending) > 4 * workers:
+                ready += pending.popleft().result()
+                if len(ready) >= batch:
+                    _save_chunk(store, ready, result)
+                    ready = []
+        while pending:
+            ready += pending.popleft().result()
+        _save_chunk(store, ready, result)
+    return result
+
+
+# (line number, the row for Store.save_prepared or None, the error or None)
+_Prepared = tuple[int, "dict[str, Any] | None", "str | None"]
+_preparer: Preparer | None = None
+
+
+def _start_worker(path: str) -> None:
+    global _preparer
+    _preparer = Preparer(path)
+    # what the worker inherited (the classifier's lexicons, modules) lives as long as it:
+    # the garbage collector need not walk it again on every full collection
+    gc.freeze()
+
+
+def _prepare_chunk(chunk: list[tuple[int, bytes | str]]) -> list[_Prepared]:
+    """In a worker: each line's row, or why it was rejected."""
+    assert _preparer is not None
+    now = utcnow()
+    done: list[_Prepared] = []
+    for number, raw in chunk:
+        try:
+            record = _parse(raw)
+            if record is not None:
+                done.append((number, _preparer.prepare(record, now), None))
+        except (ValueError, StorageError) as exc:  # the line's fault, as in _import_one
+            done.append((number, None, str(exc)))
+    return done
+
+
+def _save_chunk(store: Store, chunk: list[_Prepared], result: ImportResult) -> None:
+    with store.batch():
+        for number, row, error in chunk:
+            if row is None:
+                result.errors.append((number, str(error)))
+                continue
+            try:
+                outcome = store.save_prepared(row)
+            except StorageError as exc:
+                result.errors.append((number, str(exc)))
+                continue
+            result.outcomes[outcome] += 1
+
+
+def _parse(raw: bytes | str) -> dict[str, object] | None:
+    """The record of one line, None for a blank line.
+
+    Raises:
+        ValueError: the line is not UTF-8, not JSON, or not an article.
+    """
+    try:
+        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8: {exc.reason} at byte {exc.start}") from exc
+    if not line.strip():
+        return None
+    return _record(line)
 
 
 def _import_one(store: Store, number: int, raw: bytes | str, result: ImportResult) -> None:
     try:
-        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError as exc:
-        result.errors.append((number, f"not UTF-8: {exc.reason} at byte {exc.start}"))
-        return
-    if not line.strip():
-        return
-    try:
-        record = _record(line)
+        record = _parse(raw)
     except ValueError as exc:  # the line's fault; a bug elsewhere must not hide here
         result.errors.append((number, str(exc)))
+        return
+    if record is None:
         return
     try:
         outcome = store.save_article(record)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
 from .reads import ArticleFilter, fts_query
 from .runs import CRAWL_FIGURES
-from .store import Store
+from .store import Preparer, Store, article_row
 from .times import format_utc, parse_utc
 
 __all__ = [
     "CRAWL_FIGURES",
     "ArticleFilter",
+    "Preparer",
     "Store",
+    "article_row",
     "body_fingerprint",
     "canonical_url",
     "clean_text",

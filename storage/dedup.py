@@ -21,11 +21,10 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 __all__ = [
     "BANDS",
@@ -35,8 +34,6 @@ __all__ = [
     "TRANSLATION_WINDOW",
     "Decision",
     "acronyms",
-    "band_keys",
-    "estimate_jaccard",
     "names",
     "numbers",
     "parties_clash",
@@ -49,8 +46,6 @@ __all__ = [
 ]
 
 NUM_PERM = 96
-# datasketch's hashing scheme, named so stored signatures stay comparable across versions.
-_SCHEME = "affine32"
 # 48 bands of 2 rows, and a candidate must share at least MIN_BANDS of them: a pair with
 # a Jaccard of 0.3 (a copy keeping half the text) qualifies with probability 0.93, two
 # unrelated texts of one genre (Jaccard 0.04) with 0.002.
@@ -81,66 +76,60 @@ def shingles(text: str) -> set[bytes]:
     words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
     if len(words) < SHINGLE:
         return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+    return {
+        f"{a} {b} {c} {d}".encode()
+        for a, b, c, d in zip(words, words[1:], words[2:], words[3:], strict=False)
+    }
 
 
 @cache
-def _permutations() -> Any:
-    # datasketch draws these from the seed for every new MinHash; once is enough.
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The 96 affine permutations ``h -> a*h + b (mod 2**32)``, drawn from the seed as
+    datasketch's ``MinHash(num_perm=96, seed=1, scheme="affine32")`` draws them."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-def signature(grams: Iterable[bytes]) -> MinHash:
-    """A 64-permutation MinHash of the shingles (seeded: stable across processes)."""
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=_permutations(), scheme=_SCHEME
-    )
-    batch = list(grams)
-    if batch:
-        minhash.update_batch(batch)
-    return minhash
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix for the affine schemes)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
-def signature_bytes(minhash: MinHash) -> bytes:
-    return bytes(minhash.hashvalues.astype("<u8").tobytes())
+def signature(grams: Iterable[bytes]) -> np.ndarray:
+    """The 96 MinHash values (uint32) of the shingles: datasketch's ``MinHash`` with
+    ``seed=1``, ``scheme="affine32"`` and crc32 as the hash function, value for value
+    (tests/test_dedup.py compares them). Computed here because importing datasketch
+    imports scipy, half a second at the start of every process, and a ``MinHash`` object
+    per article costs more than the arithmetic."""
+    hashed = np.fromiter(map(_hash32, grams), dtype=np.uint32)
+    if not hashed.size:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    a, b = _permutations()
+    # uint32 arithmetic wraps around: that is the mod 2**32 of the permutations
+    values: np.ndarray = (_fmix32(hashed)[:, None] * a + b).min(axis=0)
+    return values
 
 
-def signature_from_stored(stored: bytes) -> MinHash:
-    """A signature read back from ``article_signatures.minhash``."""
-    return MinHash(
-        num_perm=NUM_PERM,
-        seed=1,
-        hashfunc=_hash32,
-        hashvalues=np.frombuffer(stored, "<u8").copy(),
-        permutations=_permutations(),
-        scheme=_SCHEME,
-    )
+def signature_bytes(values: np.ndarray) -> bytes:
+    """A signature's values (``MinHash.hashvalues``) as stored in ``article_signatures``."""
+    return bytes(np.asarray(values).astype("<u8").tobytes())
 
 
-def estimate_jaccard(minhash: MinHash, stored: bytes) -> float:
-    """The Jaccard similarity two signatures estimate (one of them as stored bytes)."""
-    other = np.frombuffer(stored, "<u8")
-    return float(np.count_nonzero(minhash.hashvalues == other)) / NUM_PERM
+def signature_from_stored(stored: bytes) -> np.ndarray:
+    """A signature's values read back from ``article_signatures.minhash``."""
+    return np.frombuffer(stored, "<u8").astype(np.uint32)
 
 
 def week(moment: datetime) -> int:
     """The week a time falls in (days since 1970 // 7)."""
     return int(moment.timestamp() // 86400) // 7
-
-
-def band_keys(minhash: MinHash, weeks: Iterable[int]) -> list[int]:
-    """One integer per LSH band and week (within SQLite's INTEGER range).
-
-    The week is part of the key because copies appear within days: a lookup touches only
-    the weeks around an article, so its cost does not grow with the age of the store.
-    """
-    data = minhash.hashvalues.astype("<u8").tobytes()
-    width = _ROWS * 8
-    keys = []
-    for band in range(BANDS):
-        digest = zlib.crc32(data[band * width : (band + 1) * width], band * 0x9E3779B1 & 0xFFFFFFFF)
-        keys += [(bucket % (1 << 20)) << 37 | band << 32 | digest for bucket in weeks]
-    return keys
 
 
 _TRANSLIT = str.maketrans(
@@ -218,6 +207,7 @@ def names(text: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)  # news vocabulary repeats: most words are seen before
 def _skeleton(word: str) -> str:
     latin = unicodedata.normalize("NFKD", word.lower().translate(_TRANSLIT))
     latin = "".join(c for c in latin if c.isascii() and (c.isalpha() or c in "'-"))
@@ -317,7 +307,7 @@ def acronyms(title: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """The numbers a text states ("2027-2028", "3 млрд", "13 March"): they survive
     translation when nothing else does."""
-    return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text) if len(n.strip(".,")) >= 1}
+    return {n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)}
 
 
 def similarity(a: set[bytes], b: set[bytes]) -> tuple[float, float]:

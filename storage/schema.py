@@ -230,3 +230,21 @@ def m004_near_duplicates(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m005_band_index_in_memory(db: Database) -> None:
+    # The LSH band keys are no longer rows (48 written and ~150 looked up per article):
+    # they are computed from the signatures, a week at a time, into memory
+    # (storage/lsh.py). The week each signature belongs to is kept to load it by.
+    db.execute("ALTER TABLE article_signatures ADD COLUMN week INTEGER")
+    db.execute(
+        """
+        UPDATE article_signatures SET week = (
+            SELECT CAST(strftime('%s', a.published) AS INTEGER) / 604800
+            FROM articles a WHERE a.id = article_signatures.article_id
+        )
+        """
+    )
+    db.execute("CREATE INDEX article_signatures_week ON article_signatures(week)")
+    db.execute("DROP TABLE article_lsh")

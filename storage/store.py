@@ -25,10 +25,10 @@ from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
 from .reads import ArticleFilter, Reads
 from .runs import Runs
 from .schema import migrations
-from .stories import Stories
+from .stories import Stories, text_features
 from .times import format_utc, parse_utc, utcnow
 
-__all__ = ["ArticleFilter", "Store", "format_utc", "parse_utc"]
+__all__ = ["ArticleFilter", "Preparer", "Store", "article_row", "format_utc", "parse_utc"]
 
 # A claimed date this far ahead of the crawl clock is not trusted (a zone read wrongly
 # puts a date at most 6 hours ahead here; a CMS default or a typo puts it years ahead).
@@ -48,6 +48,135 @@ def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
         raise StorageError(
             f"{path} is a SQLite database but not a diplofeed store (tables: {shown})"
         )
+
+
+def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """The ``articles`` row of an article as given: fields checked and cleaned, the
+    date judged against ``now``, the URL made canonical, the text fingerprinted. Pure.
+
+    Raises:
+        StorageError: a required field is missing, or the date has no time zone.
+    """
+    for key in ("source", "url", "title"):
+        # checked after cleaning: a title of "\u200b" or "\x00" is no title
+        if not isinstance(article.get(key), str) or not clean_text(article[key]):
+            raise StorageError(f"article without {key}: {article.get('url')!r}")
+    for key in ("body", "body_html", "summary", "language", "author", "image"):
+        if article.get(key) is not None and not isinstance(article[key], str):
+            raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
+    if not urlsplit(str(article["url"])).hostname:
+        raise StorageError(f"article URL has no host: {article['url']!r}")
+    published = article.get("published")
+    published_from = article.get("published_from") or "page"
+    if isinstance(published, str) and published.strip():
+        try:
+            published = datetime.fromisoformat(published.strip())
+        except ValueError as exc:
+            raise StorageError(f"unreadable date {published!r}") from exc
+    date_flag = claimed = None
+    if isinstance(published, datetime):
+        if published.tzinfo is None:
+            raise StorageError(f"date without time zone for {article['url']}: {published}")
+        if published > now + FUTURE_TOLERANCE:
+            date_flag = "future"
+        elif published < now - FAR_PAST:
+            date_flag = "too_old"
+        claimed = format_utc(published)
+    else:
+        date_flag = "missing"
+    if date_flag is None and claimed is not None:
+        published_text, claimed = claimed, None
+    else:
+        # Not trusted, or none found: the first-seen time, stored once and marked as
+        # such; the date the page claimed is kept beside it.
+        published_text, published_from = format_utc(now), "first_seen"
+    body = clean_text(article.get("body"))
+    title = clean_text(article.get("title")).replace("\n", " ")
+    content = f"{title}\n{body}".encode()
+    return {
+        "source": str(article["source"]),
+        "url": clean_url(str(article["url"])),
+        "canonical_url": canonical_url(str(article["url"])),
+        "title": title,
+        "body": body,
+        "body_html": article.get("body_html") or "",
+        "summary": clean_text(article.get("summary")),
+        "language": article.get("language"),
+        "published": published_text,
+        "published_from": published_from,
+        "date_flag": date_flag,
+        "claimed_published": claimed,
+        "author": clean_text(article.get("author")) or None,
+        "image": article.get("image") or None,
+        "body_hash": body_fingerprint(body),
+        "content_hash": hashlib.sha256(content).hexdigest(),
+        "first_seen": format_utc(now),
+    }
+
+
+def tags_for(row: Mapping[str, Any], source_country: str | None) -> dict[str, Any]:
+    """The classifier's verdict on an article, as column values."""
+    tags = relevance.classify(
+        row["title"], row["body"], row.get("language"), source_country=source_country
+    )
+    return {
+        "relevant": int(tags.relevant),
+        "relevance": round(tags.score, 4),
+        "countries": json.dumps(list(tags.countries)),
+        "topics": json.dumps(list(tags.topics)),
+        "event_type": tags.event_type,
+    }
+
+
+class Preparer:
+    """The costly, pure part of :meth:`Store.save_article`, for another process: the
+    row, its classification and its text features (``diplofeed import`` runs these in
+    worker processes while the store's own process writes).
+
+    It reads the store (read only) for the sources' countries and to skip the work for
+    articles already stored unchanged; the store decides everything again on write.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._conn: sqlite3.Connection | None = None
+        self._countries: dict[str, str | None] = {}
+        if str(path) != ":memory:" and Path(path).exists():
+            uri = Path(path).resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+            self._countries = dict(self._conn.execute("SELECT id, country FROM sources"))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+    @staticmethod
+    def warm() -> None:
+        """Build what every process would build on its first article (the classifier,
+        the MinHash permutations, the name stop list): called before starting worker
+        processes, they inherit it instead of building it again."""
+        tags_for({"title": "Warm", "body": "warm", "language": "en"}, None)
+        text_features(
+            {"source": "x", "published": "2026-01-01T00:00:00+00:00", "title": "A", "body": "b"}
+        )
+
+    def prepare(self, article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        """The row :meth:`Store.save_prepared` takes.
+
+        Raises:
+            StorageError: as :func:`article_row`.
+        """
+        row = article_row(article, now)
+        if (
+            self._conn is not None
+            and self._conn.execute(
+                "SELECT 1 FROM articles WHERE canonical_url = ? AND content_hash = ?",
+                [row["canonical_url"], row["content_hash"]],
+            ).fetchone()
+        ):
+            return row  # stored unchanged: the store only notes it was seen again
+        row.update(tags_for(row, self._countries.get(row["source"])))
+        row["_prepared"] = text_features(row)
+        return row
 
 
 class Store(Reads, Runs, Stories):
@@ -79,10 +208,14 @@ class Store(Reads, Runs, Stories):
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=30000")
+            pending = {m.name for m in migrations.pending(self.db)}
             migrations.apply(self.db)
             self._ensure_store_info()
             self.tag_untagged()
-            self.index_unsigned()
+            if "m004_near_duplicates" in pending:
+                # articles from before near-duplicate search; every later article is
+                # signed as it is saved (the scan is not worth paying on every open)
+                self.index_unsigned()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open store {self.path}: {exc}") from exc
 
@@ -171,20 +304,6 @@ class Store(Reads, Runs, Stories):
         stays all-or-nothing (a savepoint), the commit is paid once."""
         return self.db.atomic()
 
-    @staticmethod
-    def _tags(row: Mapping[str, Any], source_country: str | None) -> dict[str, Any]:
-        """The classifier's verdict on an article, as column values."""
-        tags = relevance.classify(
-            row["title"], row["body"], row.get("language"), source_country=source_country
-        )
-        return {
-            "relevant": int(tags.relevant),
-            "relevance": round(tags.score, 4),
-            "countries": json.dumps(list(tags.countries)),
-            "topics": json.dumps(list(tags.topics)),
-            "event_type": tags.event_type,
-        }
-
     def tag_untagged(self, *, everything: bool = False) -> int:
         """Classify stored articles that have no verdict yet (or all of them, after the
         classifier's data changed); return how many were tagged."""
@@ -197,7 +316,7 @@ class Store(Reads, Runs, Stories):
         )
         with self.db.atomic():
             for row in rows:
-                tags = self._tags(row, row["country"])
+                tags = tags_for(row, row["country"])
                 self.db.execute(
                     "UPDATE articles SET relevant = :relevant, relevance = :relevance, "
                     "countries = :countries, topics = :topics, event_type = :event_type "
@@ -231,15 +350,25 @@ class Store(Reads, Runs, Stories):
             StorageError: a required field is missing or the date has no time zone.
         """
         now = now or utcnow()
-        row = self._article_row(article, now)
+        return self.save_prepared(article_row(article, now), now=now)
+
+    def save_prepared(self, row: dict[str, Any], *, now: datetime | None = None) -> str:
+        """:meth:`save_article` for a row made by :func:`article_row` or
+        :meth:`Preparer.prepare` (maybe in another process)."""
+        now = now or utcnow()
+        try:
+            return self._save_row(row, now)
+        except BaseException:
+            self._forget_bands()  # it may have seen a row now rolled back
+            raise
+
+    def _save_row(self, row: dict[str, Any], now: datetime) -> str:
         with self.db.atomic():
             _, country = self._ensure_source(row["source"])
-            existing = list(
-                self.db.query(
-                    "SELECT id, title, body, content_hash, story_id FROM articles "
-                    "WHERE canonical_url = ?",
-                    [row["canonical_url"]],
-                )
+            existing = self._select(
+                "SELECT id, title, body, content_hash, story_id FROM articles "
+                "WHERE canonical_url = ?",
+                [row["canonical_url"]],
             )
             if existing and existing[0]["content_hash"] == row["content_hash"]:
                 self.db.execute(  # seen again, unchanged: no need to classify it again
@@ -247,7 +376,8 @@ class Store(Reads, Runs, Stories):
                     [format_utc(now), existing[0]["id"]],
                 )
                 return "unchanged"
-            row.update(self._tags(row, country))
+            if "relevant" not in row:  # else classified beforehand (Preparer)
+                row.update(tags_for(row, country))
             if existing:
                 return self._update_article(existing[0], row, now)
             story_id, reason, features = self._story_for(row)
@@ -269,65 +399,14 @@ class Store(Reads, Runs, Stories):
             )
             article_id = int(cursor.lastrowid or 0)
             self._index_article(article_id, features)
-            self._refresh_story(story_id)
+            if reason == "first":  # its only article: first_published is already its date
+                self.db.execute(
+                    "UPDATE stories SET representative_id = ?, article_count = 1 WHERE id = ?",
+                    [article_id, story_id],
+                )
+            else:
+                self._refresh_story(story_id)
         return "new"
-
-    def _article_row(self, article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-        for key in ("source", "url", "title"):
-            # checked after cleaning: a title of "\u200b" or "\x00" is no title
-            if not isinstance(article.get(key), str) or not clean_text(article[key]):
-                raise StorageError(f"article without {key}: {article.get('url')!r}")
-        for key in ("body", "body_html", "summary", "language", "author", "image"):
-            if article.get(key) is not None and not isinstance(article[key], str):
-                raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
-        if not urlsplit(str(article["url"])).hostname:
-            raise StorageError(f"article URL has no host: {article['url']!r}")
-        published = article.get("published")
-        published_from = article.get("published_from") or "page"
-        if isinstance(published, str) and published.strip():
-            try:
-                published = datetime.fromisoformat(published.strip())
-            except ValueError as exc:
-                raise StorageError(f"unreadable date {published!r}") from exc
-        date_flag = claimed = None
-        if isinstance(published, datetime):
-            if published.tzinfo is None:
-                raise StorageError(f"date without time zone for {article['url']}: {published}")
-            if published > now + FUTURE_TOLERANCE:
-                date_flag = "future"
-            elif published < now - FAR_PAST:
-                date_flag = "too_old"
-            claimed = format_utc(published)
-        else:
-            date_flag = "missing"
-        if date_flag is None and claimed is not None:
-            published_text, claimed = claimed, None
-        else:
-            # Not trusted, or none found: the first-seen time, stored once and marked as
-            # such; the date the page claimed is kept beside it.
-            published_text, published_from = format_utc(now), "first_seen"
-        body = clean_text(article.get("body"))
-        title = clean_text(article.get("title")).replace("\n", " ")
-        content = f"{title}\n{body}".encode()
-        return {
-            "source": str(article["source"]),
-            "url": clean_url(str(article["url"])),
-            "canonical_url": canonical_url(str(article["url"])),
-            "title": title,
-            "body": body,
-            "body_html": article.get("body_html") or "",
-            "summary": clean_text(article.get("summary")),
-            "language": article.get("language"),
-            "published": published_text,
-            "published_from": published_from,
-            "date_flag": date_flag,
-            "claimed_published": claimed,
-            "author": clean_text(article.get("author")) or None,
-            "image": article.get("image") or None,
-            "body_hash": body_fingerprint(body),
-            "content_hash": hashlib.sha256(content).hexdigest(),
-            "first_seen": format_utc(now),
-        }
 
     def _update_article(self, old: dict[str, Any], row: dict[str, Any], now: datetime) -> str:
         stamp = format_utc(now)

@@ -2,8 +2,9 @@
 
 Mixed into :class:`storage.Store`. An article joins the story of an exact copy, else of a
 near copy found through MinHash/LSH band keys, else of a translation found by time,
-parties, numbers and names; else it starts a story. The signatures and band keys are rows in
-SQLite, so the search survives restarts and needs no memory that grows with the store.
+parties, numbers and names; else it starts a story. The signatures are rows in SQLite, so
+the search survives restarts; the band index over them is rebuilt in memory a week at a
+time (storage/lsh.py), for the few weeks in use, so memory does not grow with the store.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .dedup import (
+    BANDS,
     CENTRAL_ASIA,
     COPY_WINDOW,
     MIN_BANDS,
     TRANSLATION_WINDOW,
     acronyms,
-    band_keys,
-    estimate_jaccard,
     names,
     numbers,
     pack_numbers,
@@ -29,10 +31,10 @@ from .dedup import (
     shingles,
     signature,
     signature_bytes,
-    signature_from_stored,
     unpack_numbers,
     week,
 )
+from .lsh import BandIndex, band_keys
 from .reads import _KIND_RANK
 from .times import format_utc
 
@@ -44,8 +46,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Stories"]
 
-# Candidates: at most this many share an LSH band, the best _COMPARED of them (by the
-# Jaccard their signatures estimate) are compared word for word.
+# Candidates: of the articles sharing LSH bands, the _LIKELY sharing most have their
+# signatures compared, and the best _COMPARED of those (by the Jaccard their signatures
+# estimate) their texts. A copy keeping 30% of the words shares ~4 of 48 bands, two
+# texts of one template 1 or 2. At most _MAX_CANDIDATES possible translations.
+_LIKELY = 64
 _MAX_CANDIDATES = 200
 _COMPARED = 5
 # A shortened copy keeping 40% of a text has a Jaccard near 0.25: below this, skip.
@@ -109,12 +114,38 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     )
 
 
+def text_features(row: Mapping[str, Any], features: _Features | None = None) -> dict[str, Any]:
+    """What story search needs of an article's own text and date: its MinHash values,
+    numbers, names and week. Pure and the costly part, so it may run in another process
+    (:class:`storage.Preparer`) and travel with the row as ``row["_prepared"]``."""
+    features = features if features is not None else _features(row)
+    minhash = signature(features["shingles"])
+    return {
+        "minhash": minhash,
+        "numbers": features["numbers"],
+        "names": features["names"],
+        "week": week(features["published"]),
+        "band_keys": band_keys(minhash, BANDS),
+    }
+
+
 class Stories:
     """Story assignment and the near-duplicate index (needs ``db`` and
     ``_ensure_source`` from the Store)."""
 
     db: sqlite_utils.Database
     _ensure_source: Callable[[str], tuple[str, str | None]]
+    # The in-memory band index and the last article_signatures row it has seen.
+    _bands: BandIndex | None = None
+    _bands_seen: int = 0
+
+    def _select(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """Rows as dicts, straight from the connection: sqlite-utils' ``query`` wraps
+        every statement in a savepoint, three statements where one will do on the path
+        every article takes."""
+        cursor = self.db.conn.execute(sql, params)
+        keys = [column[0] for column in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def _home(self, source: str) -> str | None:
         """The state an official source speaks for, else None."""
@@ -124,15 +155,11 @@ class Stories:
     def _story_for(self, row: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
         """The story a new article joins (or a new one), why, and its index features."""
         features = _features(row, self._home(row["source"]))
-        minhash = signature(features["shingles"])
-        when = features["published"]
-        features["minhash"] = minhash
-        features["keys"] = band_keys(minhash, [week(when)])
-        around = sorted({week(when - COPY_WINDOW), week(when), week(when + COPY_WINDOW)})
-        features["lookup"] = band_keys(minhash, around)
+        # computed beforehand, maybe in another process (Preparer), else now
+        features.update(row.get("_prepared") or text_features(row, features))
         if row["body_hash"]:
             same = list(
-                self.db.query(
+                self._select(
                     "SELECT story_id FROM articles WHERE body_hash = ? ORDER BY id LIMIT 1",
                     [row["body_hash"]],
                 )
@@ -140,8 +167,6 @@ class Stories:
             if same:
                 return int(same[0]["story_id"]), "exact copy", features
         for candidate in self._candidates(features):
-            if candidate.get("estimate") is not None and candidate["estimate"] < MIN_ESTIMATE:
-                continue  # the signatures already say the texts share too little
             decision = same_story(features, _features(candidate, self._home(candidate["source"])))
             if decision.same and self._fits_story(features, candidate):
                 return int(candidate["story_id"]), decision.reason, features
@@ -151,6 +176,38 @@ class Stories:
         )
         return int(cursor.lastrowid or 0), "first", features
 
+    def _band_index(self, weeks: list[int]) -> BandIndex:
+        """The band index, holding ``weeks`` and every signature stored so far (by this
+        process or another)."""
+        if self._bands is None:
+            self._bands = BandIndex(BANDS)
+            row = self.db.execute("SELECT max(article_id) FROM article_signatures").fetchone()
+            self._bands_seen = int(row[0] or 0)
+        bands = self._bands
+        for article_id, at, minhash in self.db.execute(
+            "SELECT article_id, week, minhash FROM article_signatures WHERE article_id > ? "
+            "ORDER BY article_id",
+            [self._bands_seen],
+        ).fetchall():
+            values = np.frombuffer(minhash, "<u8")
+            bands.add(at, article_id, values, band_keys(values, BANDS))
+            self._bands_seen = article_id
+        for at in weeks:
+            if at not in bands:
+                # up to what the index has seen: later rows arrive through the query above
+                loaded = self.db.execute(
+                    "SELECT article_id, minhash FROM article_signatures "
+                    "WHERE week = ? AND article_id <= ?",
+                    [at, self._bands_seen],
+                ).fetchall()
+                bands.load(at, (r[0] for r in loaded), b"".join(r[1] for r in loaded))
+        return bands
+
+    def _forget_bands(self) -> None:
+        """Drop the in-memory band index (a rolled-back transaction may have taken away
+        rows it has seen); it is read again from the store when next needed."""
+        self._bands = None
+
     def _fits_story(self, features: Mapping[str, Any], candidate: Mapping[str, Any]) -> bool:
         """A story must not chain: matching one member is not enough when another member
         names other parties (each names a state the other does not): an Uzbek-Kyrgyz call
@@ -158,7 +215,7 @@ class Stories:
         parties = set(features["countries"])
         if not parties:
             return True
-        for row in self.db.query(
+        for row in self._select(
             "SELECT source, countries FROM articles WHERE story_id = ?", [candidate["story_id"]]
         ):
             member = _with_home(_countries(row["countries"]), self._home(row["source"]))
@@ -168,28 +225,23 @@ class Stories:
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
-        keys = features["lookup"]
-        # Articles sharing a band, ranked by the Jaccard their signatures estimate; only
-        # the best few texts are compared word for word.
-        ranked = []
-        for article_id, minhash in self.db.conn.execute(
-            f"SELECT c.article_id, g.minhash FROM (SELECT article_id, count(*) AS bands "  # noqa: S608
-            f"FROM article_lsh WHERE key IN ({', '.join('?' for _ in keys)}) GROUP BY article_id "
-            f"HAVING bands >= ? ORDER BY bands DESC LIMIT {_MAX_CANDIDATES}) c "
-            f"JOIN article_signatures g ON g.article_id = c.article_id",
-            [*keys, MIN_BANDS],
-        ):
-            ranked.append((estimate_jaccard(features["minhash"], minhash), article_id))
-        ranked.sort(reverse=True)
-        estimates = {article_id: estimate for estimate, article_id in ranked[:_COMPARED]}
+        when = features["published"]
+        around = sorted({week(when - COPY_WINDOW), week(when), week(when + COPY_WINDOW)})
+        keys = features.get("band_keys")
+        if keys is None:
+            keys = band_keys(features["minhash"], BANDS)
+        index = self._band_index(around)
+        likely = index.query(around, keys, least=MIN_BANDS, most=_LIKELY)
+        estimated = index.estimates(likely, features["minhash"])
+        ranked = sorted(zip(estimated.tolist(), likely, strict=True), reverse=True)
+        # below MIN_ESTIMATE the signatures already say the texts share too little
+        estimates = {a: e for e, a in ranked[:_COMPARED] if e >= MIN_ESTIMATE}
         ids = list(estimates)
         columns = "id, story_id, source, published, language, countries, event_type, title, body"
         near = (
-            list(
-                self.db.query(
-                    f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' for _ in ids)})",  # noqa: S608
-                    ids,
-                )
+            self._select(
+                f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' for _ in ids)})",  # noqa: S608
+                ids,
             )
             if ids
             else []
@@ -204,13 +256,15 @@ class Stories:
             parties = set(features["countries"])
             # a translation names at least one of this article's Central Asian parties
             anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
-            likes = " OR ".join("countries LIKE ?" for _ in anchors)
+            # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
+            # statement again for every new pattern (its LIKE optimisation), 40 us a time
+            likes = " OR ".join("instr(countries, ?) > 0" for _ in anchors)
             others = [code for code in LANGUAGES if code != features["language"]]
             # "+relevant": without statistics SQLite would walk every relevant article of
             # the window instead of seeking the other languages' few (0.3 ms an article)
             translations = [
                 r
-                for r in self.db.query(
+                for r in self._select(
                     f"SELECT {columns} FROM articles WHERE language IN ({', '.join('?' for _ in others)}) "  # noqa: S608
                     f"AND published BETWEEN ? AND ? AND +relevant = 1 AND ({likes}) "
                     f"LIMIT {_MAX_CANDIDATES}",
@@ -218,7 +272,7 @@ class Stories:
                         *others,
                         format_utc(when - TRANSLATION_WINDOW),
                         format_utc(when + TRANSLATION_WINDOW),
-                        *(f'%"{a}"%' for a in anchors),
+                        *(f'"{a}"' for a in anchors),
                     ],
                 )
                 if (found := set(_countries(r["countries"])))
@@ -228,43 +282,43 @@ class Stories:
         return near + [r for r in translations if r["id"] not in seen]
 
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
-        """Store a new article's signature and band keys."""
+        """Store a new article's signature, and index its band keys."""
         self.db.execute(
-            "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers) VALUES (?, ?, ?)",
-            [article_id, signature_bytes(features["minhash"]), pack_numbers(features["numbers"])],
+            "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers, week) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                article_id,
+                signature_bytes(features["minhash"]),
+                pack_numbers(features["numbers"]),
+                features["week"],
+            ],
         )
-        self.db.conn.executemany(
-            "INSERT INTO article_lsh (key, article_id) VALUES (?, ?)",
-            [(key, article_id) for key in features["keys"]],
-        )
+        if self._bands is not None and article_id == self._bands_seen + 1:
+            # the next row: no other process has written between (else the index reads
+            # them all, this one included, from the store on its next use)
+            keys = features.get("band_keys")
+            if keys is None:
+                keys = band_keys(features["minhash"], BANDS)
+            self._bands.add(features["week"], article_id, features["minhash"], keys)
+            self._bands_seen = article_id
 
     def _reindex(self, article_id: int, row: Mapping[str, Any]) -> None:
-        """After an edit: the article's text changed, its signature must follow. Its old
-        band keys are computed again from the stored signature (same week: the date of an
-        article never changes), so the lookup table needs no second index."""
-        old = list(
-            self.db.query(
-                "SELECT minhash FROM article_signatures WHERE article_id = ?", [article_id]
-            )
-        )
-        if old:
-            stale = band_keys(
-                signature_from_stored(old[0]["minhash"]), [week(parse_when(row["published"]))]
-            )
-            self.db.execute(
-                f"DELETE FROM article_lsh WHERE article_id = ? AND key IN ({', '.join('?' for _ in stale)})",  # noqa: S608
-                [article_id, *stale],
-            )
+        """After an edit: the article's text changed, its signature must follow (same
+        week: the date of an article never changes). The old band keys stay in this
+        process's index until it is rebuilt: they only add a candidate, whose stored
+        signature then rules it out."""
         features = _features(row)
-        minhash = signature(features["shingles"])
-        features["minhash"] = minhash
-        features["keys"] = band_keys(minhash, [week(features["published"])])
+        features.update(text_features(row, features))
         self._index_article(article_id, features)
+        if self._bands is not None and article_id <= self._bands_seen:  # an older row
+            self._bands.add(
+                features["week"], article_id, features["minhash"], features["band_keys"]
+            )
 
     def index_unsigned(self) -> int:
         """Index articles stored before near-duplicate search existed; return how many."""
         rows = list(
-            self.db.query(
+            self._select(
                 "SELECT a.* FROM articles a LEFT JOIN article_signatures g ON g.article_id = a.id "
                 "WHERE g.article_id IS NULL"
             )
@@ -276,7 +330,7 @@ class Stories:
 
     def _refresh_story(self, story_id: int) -> None:
         members = list(
-            self.db.query(
+            self._select(
                 """
                 SELECT a.id, a.published, s.kind FROM articles a
                 JOIN sources s ON s.id = a.source WHERE a.story_id = ?

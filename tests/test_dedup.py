@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import Store
-from storage.dedup import band_keys, names, numbers, same_story, shingles, signature, week
+from storage.dedup import BANDS, names, numbers, same_story, shingles, signature
+from storage.lsh import band_keys
 
 from .conftest import ROOT
 from .dedup_eval import evaluate, load
@@ -117,10 +118,10 @@ def test_short_texts_are_not_compared():
 
 
 def test_signatures_and_band_keys_are_the_same_in_another_process():
-    here = band_keys(signature(shingles(RELEASE)), [week(WHEN)])
+    here = band_keys(signature(shingles(RELEASE)), BANDS).tolist()
     code = (
-        "from datetime import datetime, UTC; from storage.dedup import *; "
-        f"print(band_keys(signature(shingles({RELEASE!r})), [week(datetime(2026, 11, 26, tzinfo=UTC))]))"
+        "from storage.dedup import *; from storage.lsh import band_keys; "
+        f"print(band_keys(signature(shingles({RELEASE!r})), BANDS).tolist())"
     )
     other = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
@@ -128,6 +129,21 @@ def test_signatures_and_band_keys_are_the_same_in_another_process():
     assert other.stdout.strip() == str(
         here
     )  # crc32 and seeded permutations, not Python's salted hash()
+
+
+def test_signatures_are_datasketchs_minhash_value_for_value():
+    """storage.dedup computes the MinHash itself (no scipy import per process): it must
+    stay the very signature datasketch gives, or stored signatures stop matching."""
+    datasketch = pytest.importorskip("datasketch")
+    import zlib
+
+    texts = [RELEASE, "Short text.", "", "Қазақстан Республикасы Сыртқы істер министрі " * 20]
+    for text in texts:
+        grams = shingles(text)
+        reference = datasketch.MinHash(num_perm=96, seed=1, hashfunc=zlib.crc32, scheme="affine32")
+        if grams:
+            reference.update_batch(list(grams))
+        assert signature(grams).tolist() == reference.hashvalues.tolist()
 
 
 def test_near_duplicate_search_survives_a_restart(tmp_path):
