@@ -218,13 +218,26 @@ def feeds() -> None:
     metavar="LANG",
     help="In one-item-per-story feeds, show this language's version (repeat for fallbacks).",
 )
+@click.option(
+    "--feeds-config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Named feeds (feeds.toml) [default: the bundled feeds/feeds.toml].",
+)
 def feeds_build(
-    db: str, out: str, base_url: str, limit: int, prefer_languages: tuple[str, ...]
+    db: str,
+    out: str,
+    base_url: str,
+    limit: int,
+    prefer_languages: tuple[str, ...],
+    feeds_config: str | None,
 ) -> None:
-    """Write all.rss/all.atom and one RSS/Atom pair per country and per source, plus
-    health.atom (source status changes) and changes.atom (edited articles).
+    """Write every feed in RSS, Atom and JSON Feed: all, one per Central Asian state
+    (country-kz...), one per source (source-<id>) and the named feeds of feeds.toml; plus
+    feeds.opml (them all, for a reader's import), index.html, health.atom (source status
+    changes) and changes.atom (edited articles).
 
-    Files are rewritten only when their content changed. With --prefer-language en
+    Files are rewritten (by atomic rename) only when their content changed, so a web
+    server's own ETags stay valid. With --prefer-language en
     --prefer-language ru, one-item-per-story feeds show a story's English version, else
     its Russian one, else its best other version.
 
@@ -233,16 +246,54 @@ def feeds_build(
         diplofeed feeds build --db news.db --out /var/www/feeds --base-url https://example.org/feeds/
     """
     from feeds import build_static_feeds
+    from feeds.config import load_config
     from storage import Store
 
     try:
+        config = load_config(feeds_config)
         with Store(db, create=False) as store:
             build = build_static_feeds(
-                store, out, base_url=base_url, limit=limit, prefer_languages=list(prefer_languages)
+                store,
+                out,
+                base_url=base_url,
+                limit=limit,
+                prefer_languages=list(prefer_languages),
+                config=config,
             )
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(f"{len(build.written)} written, {len(build.unchanged)} unchanged in {out}")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--feeds-config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Named feeds (feeds.toml) [default: the bundled feeds/feeds.toml].",
+)
+def serve(db: str, host: str, port: int, feeds_config: str | None) -> None:
+    """Serve the feeds over HTTP until interrupted: / (index), /opml, /feed.rss|atom|json
+    with filters, /feeds/<name>.rss|atom|json, /health.atom (docs/feeds.md).
+
+    Example:
+
+        diplofeed serve --db news.db --port 8080 &
+        curl 'http://127.0.0.1:8080/feed.atom?country=KZ&topic=water_energy&unique=story'
+    """
+    import uvicorn
+
+    from feeds.config import load_config
+    from feeds.server import create_app
+
+    try:
+        app = create_app(db, load_config(feeds_config))
+    except DiplofeedError as exc:
+        raise fail(exc) from exc
+    click.echo(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @cli.group()

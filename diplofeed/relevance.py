@@ -383,6 +383,13 @@ class Classifier:
         return "meeting"
 
 
+@cache
+def country_codes(path: str | Path = DEFAULT_DATA) -> frozenset[str]:
+    """The parties the classifier knows: ISO 3166 alpha-2 codes, and EU."""
+    with open(path, "rb") as fh:
+        return frozenset(tomllib.load(fh)["countries"])
+
+
 def country_words(path: str | Path = DEFAULT_DATA) -> list[str]:
     """Every name, adjective, person and capital the data gives for states (deduplication
     leaves these out of its evidence of names)."""

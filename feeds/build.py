@@ -116,7 +116,7 @@ def _categories(row: Mapping[str, Any]) -> list[str]:
 
 
 def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:
-    """Render rows from ``Store.query_articles`` as RSS 2.0 or Atom 1.0 bytes.
+    """Render rows from ``Store.query_articles`` as RSS 2.0, Atom 1.0 or JSON Feed 1.1.
 
     Args:
         spec: the feed's identity and titles.
@@ -124,14 +124,16 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
             ``story_id``, ``url``, ``title``, ``published``; ``updated``, ``body``,
             ``body_html``, ``summary``, ``image``, ``source_name``, ``country``,
             ``language`` are used when present.
-        fmt: ``"rss"`` or ``"atom"``.
+        fmt: ``"rss"``, ``"atom"`` or ``"json"``.
 
     Returns:
-        UTF-8 encoded XML. The same rows always give the same bytes.
+        UTF-8 encoded XML or JSON. The same rows always give the same bytes.
 
     Raises:
         ValueError: an unknown format.
     """
+    if fmt == "json":
+        return _json_feed(spec, rows)
     if fmt not in ("rss", "atom"):
         raise ValueError(f"unknown feed format {fmt!r}")
     fg = FeedGenerator()
@@ -186,6 +188,57 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
     if fmt == "rss":
         return bytes(fg.rss_str(pretty=True))
     return _with_entry_link_rels(bytes(fg.atom_str(pretty=True)), rows)
+
+
+def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the same items: the same ids,
+    dates, content and categories as the RSS and Atom versions."""
+    items = []
+    for row in rows:
+        published, updated = _entry_dates(row)
+        kind, ident = ("story", row["story_id"]) if spec.one_per_story else ("article", row["id"])
+        content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
+        item: dict[str, Any] = {
+            "id": tag_uri(spec.store_info, kind, ident),
+            "url": row["url"],
+            "title": xml_text(row["title"]),
+            "content_html": content + _also_reported(row),
+            "date_published": published.isoformat().replace("+00:00", "Z"),
+            "date_modified": updated.isoformat().replace("+00:00", "Z"),
+            "tags": [xml_text(t) for t in _categories(row)],
+        }
+        if row.get("summary"):
+            item["summary"] = xml_text(row["summary"])
+        if row.get("language"):
+            item["language"] = row["language"]
+        if row.get("image"):
+            item["image"] = str(row["image"])
+        if row.get("source_name"):
+            author = {"name": xml_text(row["source_name"])}
+            if row.get("source_homepage"):
+                author["url"] = str(row["source_homepage"])
+            item["authors"] = [author]
+        others = [a for a in row.get("story_articles") or () if a.get("url") != row.get("url")]
+        if others:
+            # JSON Feed extensions start with an underscore
+            item["_diplofeed"] = {
+                "also_reported_by": [
+                    {"source": o["source_name"], "url": o["url"], "language": o.get("language")}
+                    for o in others
+                ]
+            }
+        items.append(item)
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": xml_text(spec.title),
+        "home_page_url": spec.home_url,
+        "feed_url": spec.self_url,
+        "description": xml_text(spec.description),
+        "items": items,
+    }
+    if spec.language:
+        feed["language"] = spec.language
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode() + b"\n"
 
 
 def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> bytes:

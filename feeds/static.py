@@ -1,4 +1,5 @@
-"""Static feed files: ``all``, one per country and one per source, RSS and Atom.
+"""Static feed files: ``all``, one per country, one per source and the named feeds of
+feeds.toml, in RSS, Atom and JSON Feed, with an OPML list and an index page.
 
 Files are replaced atomically and only when their bytes change, so a web server's own
 ETag and Last-Modified stay valid between builds (docs/feeds.md).
@@ -12,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from storage.times import utcnow
+
 from .build import FeedSpec, build_feed
+from .config import ConfigError, FeedsConfig, load_config
+from .publish import feed_rows, index_html, opml, vocabulary
+from .query import BadQuery, parse_query
 
 # The states whose diplomacy diplofeed follows: one feed each, of the posts in which the
 # state is a party (the classifier's countries), whoever published them.
@@ -63,6 +69,56 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+@dataclass(slots=True)
+class _Plan:
+    name: str
+    title: str
+    description: str
+    params: dict[str, list[str]]
+    home_url: str | None = None
+    language: str | None = None
+
+
+def _plans(store: Store, config: FeedsConfig) -> list[_Plan]:
+    """The feeds of a static build: ``all``, one per Central Asian state, one per source,
+    and the named feeds of the configuration (which win over a built-in of one name)."""
+    plans = [
+        _Plan(
+            "all",
+            "diplofeed: Central Asian diplomacy",
+            "Every source, one item per story",
+            {"unique": ["story"]},
+        )
+    ]
+    for country in CENTRAL_ASIA:
+        name = COUNTRY_NAMES[country]
+        plans.append(
+            _Plan(
+                f"country-{country.lower()}",
+                f"diplofeed: {name}",
+                f"The diplomacy of {name}, from every source, one item per story",
+                {"country": [country], "unique": ["story"]},
+            )
+        )
+    for src in store.sources():
+        if src["registered"]:
+            languages = src["languages"]
+            plans.append(
+                _Plan(
+                    f"source-{src['id']}",
+                    f"diplofeed: {src['name']}",
+                    f"Every article from {src['name']}",
+                    {"source": [src["id"]]},
+                    src["homepage"],
+                    languages[0] if len(languages) == 1 else None,
+                )
+            )
+    by_name = {plan.name: plan for plan in plans}
+    for feed in config.feeds.values():
+        by_name[feed.name] = _Plan(feed.name, feed.title, feed.title, feed.params)
+    return list(by_name.values())
+
+
 def build_static_feeds(
     store: Store,
     out_dir: str | Path,
@@ -70,95 +126,66 @@ def build_static_feeds(
     base_url: str = "http://127.0.0.1:8080/",
     limit: int = 100,
     prefer_languages: list[str] | None = None,
+    config: FeedsConfig | None = None,
 ) -> StaticBuild:
-    """Write ``all.{rss,atom}``, ``country-<cc>.{rss,atom}``, ``source-<id>.{rss,atom}``
-    and ``health.atom`` (changes of source status).
+    """Write every feed in RSS, Atom and JSON Feed (``all``, ``country-<cc>``,
+    ``source-<id>`` and the named feeds of feeds.toml), ``feeds.opml`` listing them,
+    ``index.html``, ``health.atom`` (changes of source status) and ``changes.atom``
+    (edited articles).
 
-    ``all`` and the country feeds show one item per story (its GUID is the story's, so a
-    press release reprinted by five agencies is one item); source feeds show each of
-    the source's articles (GUID: the article's).
+    ``all``, the country feeds and named feeds with ``unique = "story"`` show one item per
+    story (its GUID is the story's, so a press release reprinted by five agencies is one
+    item); source feeds show each of the source's articles (GUID: the article's). Files are
+    replaced atomically, and only when their bytes changed.
+
+    Raises:
+        ConfigError: a named feed's parameters are not valid (unknown country, ...).
     """
-    from storage import ArticleFilter  # local: storage imports nothing from feeds
-
     out = Path(out_dir)
     base = base_url if base_url.endswith("/") else base_url + "/"
+    config = config or load_config()
     info = store.info()
-    sources = store.sources()
-    plans: list[tuple[FeedSpec, ArticleFilter]] = [
-        (
-            FeedSpec(
-                "all",
-                "diplofeed: Central Asian diplomacy",
-                "Every source, one item per story",
-                f"{base}all.rss",
-                base,
-                info,
-                one_per_story=True,
-            ),
-            ArticleFilter(limit=limit, one_per_story=True, prefer_languages=prefer_languages or []),
-        )
-    ]
-    for country in CENTRAL_ASIA:
-        plans.append(
-            (
-                FeedSpec(
-                    f"country-{country.lower()}",
-                    f"diplofeed: {COUNTRY_NAMES[country]}",
-                    f"The diplomacy of {COUNTRY_NAMES[country]}, from every source, one item per story",
-                    f"{base}country-{country.lower()}.rss",
-                    base,
-                    info,
-                    one_per_story=True,
-                ),
-                ArticleFilter(
-                    countries=[country],
-                    limit=limit,
-                    one_per_story=True,
-                    prefer_languages=prefer_languages or [],
-                ),
-            )
-        )
-    for src in sources:
-        if not src["registered"]:
-            continue
-        languages = src["languages"]
-        plans.append(
-            (
-                FeedSpec(
-                    f"source-{src['id']}",
-                    f"diplofeed: {src['name']}",
-                    f"Every article from {src['name']}",
-                    f"{base}source-{src['id']}.rss",
-                    src["homepage"] or base,
-                    info,
-                    language=languages[0] if len(languages) == 1 else None,
-                ),
-                ArticleFilter(sources=[src["id"]], limit=limit),
-            )
-        )
+    words = vocabulary(store)
     result = StaticBuild([], [])
-    health = out / "health.atom"
-    changed = write_if_changed(
-        health,
+
+    def write(path: Path, data: bytes) -> None:
+        (result.written if write_if_changed(path, data) else result.unchanged).append(path)
+
+    write(
+        out / "health.atom",
         build_health_feed(
             store.health_events(), info, self_url=f"{base}health.atom", home_url=base
         ),
     )
-    (result.written if changed else result.unchanged).append(health)
-    changes = out / "changes.atom"
-    changed = write_if_changed(
-        changes,
+    write(
+        out / "changes.atom",
         build_changes_feed(store.changes(), info, self_url=f"{base}changes.atom", home_url=base),
     )
-    (result.written if changed else result.unchanged).append(changes)
-    for spec, query in plans:
-        rows = store.query_articles(query)
-        if spec.one_per_story:
-            versions = store.story_sources(r["story_id"] for r in rows)
-            rows = [{**r, "story_articles": versions[r["story_id"]]} for r in rows]
-        for fmt, ext in (("rss", "rss"), ("atom", "atom")):
-            spec.self_url = f"{base}{spec.name}.{ext}"
-            path = out / f"{spec.name}.{ext}"
-            changed = write_if_changed(path, build_feed(spec, rows, fmt))
-            (result.written if changed else result.unchanged).append(path)
+    plans = _plans(store, config)
+    for plan in plans:
+        params = {"limit": [str(limit)], **plan.params}
+        try:
+            query = parse_query(params, words, now=utcnow())
+        except BadQuery as exc:
+            raise ConfigError(f"feed {plan.name} ({config.path}): {exc}") from exc
+        if query.spec.one_per_story and not query.spec.prefer_languages:
+            query.spec.prefer_languages = list(prefer_languages or [])
+        rows = feed_rows(store, query)
+        for fmt in ("rss", "atom", "json"):
+            spec = FeedSpec(
+                plan.name,
+                plan.title,
+                plan.description,
+                f"{base}{plan.name}.{fmt}",
+                plan.home_url or base,
+                info,
+                one_per_story=query.spec.one_per_story,
+                language=plan.language,
+                ttl_minutes=config.ttl_minutes,
+            )
+            write(out / f"{plan.name}.{fmt}", build_feed(spec, rows, fmt))
+    feeds = [(plan.name, plan.title) for plan in plans]
+    write(out / "feeds.opml", opml([(f"{base}{n}.rss", t) for n, t in feeds], base))
+    page = index_html(feeds, store, opml_url="feeds.opml", health_url="health.atom")
+    write(out / "index.html", page.encode())
     return result

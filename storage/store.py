@@ -186,6 +186,8 @@ class Store(Reads, Runs, Stories):
         path: the database file. ``":memory:"`` for tests.
         create: create the store when the file does not exist; with False a missing
             file is an error (commands that only read, like ``search``).
+        readonly: open for reading only (the feed server): nothing is migrated or
+            written, and a store that needs migrating is an error.
 
     Raises:
         StorageError: the file is missing (``create=False``), is not a SQLite database,
@@ -193,11 +195,14 @@ class Store(Reads, Runs, Stories):
             migrated.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         self.path = str(path)
         self._source_cache: dict[str, tuple[str, str | None]] = {}
-        if self.path != ":memory:" and not create and not Path(self.path).exists():
+        if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():
             raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
+        if readonly:
+            self._open_readonly()
+            return
         try:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             _refuse_foreign(conn, self.path)
@@ -218,6 +223,25 @@ class Store(Reads, Runs, Stories):
                 self.index_unsigned()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open store {self.path}: {exc}") from exc
+
+    def _open_readonly(self) -> None:
+        """For readers (the feed server): no migration, no write, and an error when the
+        store is older than this code (a writing command migrates it)."""
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+            _refuse_foreign(conn, self.path)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA busy_timeout=30000")
+            pending = migrations.pending(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open store {self.path}: {exc}") from exc
+        if pending:
+            conn.close()
+            raise StorageError(
+                f"the store {self.path} predates this diplofeed: run a crawl or an import "
+                "once to migrate it"
+            )
 
     def close(self) -> None:
         self.db.close()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -70,3 +72,32 @@ def run_cli(
 
 def load_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """``diplofeed demo`` run once: a real crawl of the replay copies into a store, and
+    the static feeds built from it (shared by the crawl, reader and server tests)."""
+    folder = tmp_path_factory.mktemp("demo")
+    db, out = folder / "demo.db", folder / "feeds"
+    result = run_cli("demo", "--db", str(db), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return SimpleNamespace(db=db, out=out, stdout=result.stdout, folder=folder)
+
+
+def store_rows(db, sql, params=()):
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def feed_files(folder, suffixes):
+    """The article feeds of a static build (not the health and changes feeds)."""
+    return sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.suffix in suffixes and p.stem not in ("health", "changes")
+    )

@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import feedparser
 import pytest
@@ -22,27 +21,9 @@ from crawler.registry import load_registry
 from crawler.replay import DEFAULT_SITES, ReplayServer
 from storage import Store, parse_utc
 
-from .conftest import ROOT, data_path, run_cli
+from .conftest import ROOT, data_path, feed_files, run_cli, store_rows
 
 pytestmark = pytest.mark.crawl
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    db, out = folder / "demo.db", folder / "feeds"
-    result = run_cli("demo", "--db", str(db), "--out", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return SimpleNamespace(db=db, out=out, stdout=result.stdout, folder=folder)
-
-
-def store_rows(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def test_demo_stores_articles_from_every_source(demo):
@@ -63,9 +44,12 @@ def test_everything_stored_keeps_the_real_url(demo):
 
 
 def test_every_feed_file_parses_with_ids_and_store_dates(demo):
-    files = sorted(p for p in demo.out.iterdir() if p.name not in ("health.atom", "changes.atom"))
-    names = {f.name for f in files}
-    assert {"all.rss", "all.atom", "country-kz.rss", "country-kg.atom", "source-kt_kz.rss"} <= names
+    files = feed_files(demo.out, (".rss", ".atom"))  # JSON Feed: tests/test_server.py
+    names = {f.name for f in files} | {f.name for f in feed_files(demo.out, (".json",))}
+    assert {"all.rss", "all.atom", "all.json", "country-kz.rss", "country-kg.atom"} <= names
+    assert {"source-kt_kz.rss", "kazakhstan.json", "feeds.opml", "index.html"} <= {
+        p.name for p in demo.out.iterdir()
+    }
     published = {
         r["url"]: r["published"] for r in store_rows(demo.db, "SELECT url, published FROM articles")
     }

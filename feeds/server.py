@@ -1,0 +1,317 @@
+"""``diplofeed serve``: the feeds over HTTP (Starlette on uvicorn; docs/feeds.md).
+
+* ``/feed.rss``, ``/feed.atom``, ``/feed.json``: any feed, by query parameters
+  (feeds/query.py).
+* ``/feeds/<name>.rss|atom|json``: the named feeds of feeds.toml; ``/opml`` lists them.
+* ``/``: an index page of the feeds and the sources' health; ``/health.atom``.
+
+Every feed answer carries an ``ETag`` computed over its items (ids, dates, story sizes)
+and a ``Last-Modified`` from its newest item, so a reader polling an unchanged feed gets
+``304 Not Modified``. Answers are kept, per query, until the store file changes (a crawl
+commits), so a poll that finds nothing new reads no row. Bad input gets a 400 with one
+line of text, never a 500.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from diplofeed.errors import StorageError
+from storage import Store
+
+from .build import FeedSpec, build_feed
+from .config import FEED_NAME, FeedsConfig, NamedFeed, load_config
+from .health import build_health_feed
+from .publish import feed_rows, index_html, opml, vocabulary
+from .query import BadQuery, FeedQuery, Vocabulary, parse_query
+
+__all__ = ["CONTENT_TYPES", "create_app", "opml"]
+
+log = logging.getLogger("diplofeed.serve")
+
+CONTENT_TYPES = {
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+# Answers kept per query (each a few hundred KB at most): the feeds readers poll.
+_CACHED = 256
+
+
+@dataclass(slots=True)
+class _Answer:
+    generation: tuple[int, ...]
+    etag: str
+    modified: datetime
+    body: bytes
+    gzipped: bytes | None = None
+
+
+@dataclass(slots=True)
+class _State:
+    db: str
+    config: FeedsConfig
+    local: threading.local = field(default_factory=threading.local)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    answers: OrderedDict[tuple[Any, ...], _Answer] = field(default_factory=OrderedDict)
+    vocabulary: tuple[tuple[int, ...], Vocabulary] | None = None
+
+    def store(self) -> Store:
+        """This thread's read-only connection to the store."""
+        store = getattr(self.local, "store", None)
+        if store is None:
+            store = Store(self.db, readonly=True)
+            self.local.store = store
+        return store
+
+    def generation(self) -> tuple[int, ...]:
+        """Changes whenever a writer commits (the WAL file, or the database file after a
+        checkpoint, changes size or time)."""
+        marks: list[int] = []
+        for suffix in ("", "-wal"):
+            try:
+                info = os.stat(self.db + suffix)
+            except FileNotFoundError:
+                marks += [0, 0]
+                continue
+            marks += [info.st_mtime_ns, info.st_size]
+        return tuple(marks)
+
+    def words(self, generation: tuple[int, ...]) -> Vocabulary:
+        """What the list parameters may say: the store's sources, the classifier's codes."""
+        if self.vocabulary and self.vocabulary[0] == generation:
+            return self.vocabulary[1]
+        words = vocabulary(self.store())
+        self.vocabulary = (generation, words)
+        return words
+
+
+def _bad(message: str, request: Request) -> PlainTextResponse:
+    log.info("400 %s?%s: %s", request.url.path, request.url.query[:200], message)
+    return PlainTextResponse(message + "\n", status_code=400)
+
+
+def _params(request: Request) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """``If-None-Match``: a list of tags, weak or strong, or ``*`` (RFC 9110 13.1.2:
+    compared weakly)."""
+    bare = etag.removeprefix("W/")
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == bare:
+            return True
+    return False
+
+
+def _not_modified(request: Request, answer: _Answer) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return _etag_matches(match, answer.etag)
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError, IndexError):
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return answer.modified.replace(microsecond=0) <= when
+    return False
+
+
+def _fingerprint(
+    kind: str, fmt: str, key: Sequence[Any], store_key: str, rows: Sequence[Mapping[str, Any]]
+) -> str:
+    """The ETag: over the feed's identity and its items (ids, dates, sizes), never the
+    time it was built."""
+    digest = hashlib.sha256(repr((kind, fmt, tuple(key), store_key)).encode())
+    for row in rows:
+        digest.update(
+            f"{row['id']}|{row['story_id']}|{row['published']}|{row.get('updated')}|"
+            f"{row.get('story_size')}|{len(row.get('story_articles') or ())}\n".encode()
+        )
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
+def _newest(rows: Sequence[Mapping[str, Any]], store: Store) -> datetime:
+    stamps = [str(r.get("updated") or r["published"]) for r in rows]
+    text = max(stamps) if stamps else store.info().get("created", "2026-01-01T00:00:00Z")
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _describe(query: FeedQuery) -> str:
+    spec = query.spec
+    parts = []
+    for label, values in (
+        ("countries", spec.countries),
+        ("sources", spec.sources),
+        ("topics", spec.topics),
+        ("events", spec.event_types),
+        ("languages", spec.languages),
+    ):
+        if values:
+            parts.append(f"{label} {', '.join(values)}")
+    if spec.query:
+        parts.append(f"matching {spec.query!r}")
+    return "; ".join(parts) or "every source"
+
+
+def create_app(db: str | Path, config: FeedsConfig | None = None) -> Starlette:
+    """The feed server's ASGI application over the store at ``db``.
+
+    Raises:
+        StorageError: there is no store at ``db``, or it needs migrating.
+    """
+    state = _State(str(db), config or load_config())
+    Store(state.db, readonly=True).close()  # fail now, not at the first request
+    ttl = state.config.ttl_minutes
+
+    def feed_answer(request: Request, fmt: str, kind: str, named: NamedFeed | None) -> Response:
+        if fmt not in CONTENT_TYPES:
+            return PlainTextResponse("unknown feed format: use .rss, .atom or .json\n", 404)
+        params = _params(request)
+        generation = state.generation()
+        try:
+            query = parse_query(
+                params,
+                state.words(generation),
+                now=datetime.now(UTC),
+                base=named.params if named else None,
+            )
+        except BadQuery as exc:
+            return _bad(str(exc), request)
+        base = str(request.base_url)
+        key = (kind, fmt, base, query.canonical)
+        timely = "filter_time" not in dict(query.canonical)  # else it moves with the clock
+        with state.lock:
+            answer = state.answers.get(key)
+            if answer and (answer.generation != generation or not timely):
+                answer = None
+        if answer is None:
+            store = state.store()
+            try:
+                rows = feed_rows(store, query)
+            except BadQuery as exc:
+                return _bad(str(exc), request)
+            info = store.info()
+            title = named.title if named else f"diplofeed: {_describe(query)}"
+            spec = FeedSpec(
+                named.name if named else "query",
+                title,
+                f"Central Asian diplomacy: {_describe(query)}"
+                + (", one item per story" if query.spec.one_per_story else ""),
+                str(request.url),
+                base,
+                info,
+                one_per_story=query.spec.one_per_story,
+                language=query.spec.languages[0] if len(query.spec.languages) == 1 else None,
+                ttl_minutes=ttl,
+            )
+            answer = _Answer(
+                generation,
+                _fingerprint(kind, fmt, [base, query.canonical], info.get("store_key", ""), rows),
+                _newest(rows, store),
+                build_feed(spec, rows, fmt),
+            )
+            with state.lock:
+                state.answers[key] = answer
+                state.answers.move_to_end(key)
+                while len(state.answers) > _CACHED:
+                    state.answers.popitem(last=False)
+        headers = {
+            "ETag": answer.etag,
+            "Last-Modified": format_datetime(answer.modified, usegmt=True),
+            "Cache-Control": f"public, max-age={ttl * 60}",
+            "Vary": "Accept-Encoding",
+        }
+        if _not_modified(request, answer):
+            return Response(status_code=304, headers=headers)
+        body = answer.body
+        if "gzip" in request.headers.get("accept-encoding", "") and len(body) > 1024:
+            if answer.gzipped is None:
+                answer.gzipped = gzip.compress(body, 6, mtime=0)
+            body = answer.gzipped
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, headers=headers, media_type=CONTENT_TYPES[fmt])
+
+    def adhoc(request: Request) -> Response:
+        return feed_answer(request, request.path_params["fmt"], "query", None)
+
+    def named_feed(request: Request) -> Response:
+        name, fmt = request.path_params["name"], request.path_params["fmt"]
+        if not FEED_NAME.match(name):
+            return _bad("a feed name is lower-case letters, digits, '-' and '_'", request)
+        named = state.config.feeds.get(name)
+        if named is None:
+            return PlainTextResponse(f"no feed named {name}: see /opml\n", status_code=404)
+        return feed_answer(request, fmt, f"named:{name}", named)
+
+    def bad_name(request: Request) -> Response:
+        return _bad("a feed name is lower-case letters, digits, '-' and '_'", request)
+
+    def opml_page(request: Request) -> Response:
+        if request.query_params:
+            return _bad("/opml takes no parameters", request)
+        base = str(request.base_url)
+        feeds = [(f"{base}feeds/{f.name}.rss", f.title) for f in state.config.feeds.values()]
+        return Response(opml(feeds, base), media_type="text/x-opml; charset=utf-8")
+
+    def health(request: Request) -> Response:
+        if request.query_params:
+            return _bad("/health.atom takes no parameters", request)
+        store = state.store()
+        base = str(request.base_url)
+        body = build_health_feed(
+            store.health_events(), store.info(), self_url=f"{base}health.atom", home_url=base
+        )
+        return Response(body, media_type=CONTENT_TYPES["atom"])
+
+    def index(request: Request) -> Response:
+        if request.query_params:
+            return _bad("/ takes no parameters", request)
+        feeds = [(f"feeds/{f.name}", f.title) for f in state.config.feeds.values()]
+        page = index_html(
+            feeds,
+            state.store(),
+            opml_url="opml",
+            health_url="health.atom",
+            query_base=str(request.base_url),
+        )
+        return HTMLResponse(page)
+
+    routes = [
+        Route("/", index),
+        Route("/opml", opml_page),
+        Route("/health.atom", health),
+        Route("/feed.{fmt}", adhoc),
+        Route("/feeds/{name}.{fmt}", named_feed),
+        Route("/feeds/{rest:path}", bad_name),
+    ]
+
+    async def storage_error(request: Request, exc: Exception) -> Response:
+        log.error("store unavailable for %s: %s", request.url.path, exc)
+        return PlainTextResponse(f"the store is unavailable: {exc}\n", status_code=503)
+
+    return Starlette(routes=routes, exception_handlers={StorageError: storage_error})
