@@ -1,10 +1,13 @@
-"""The commands that read and judge: search, sources, extract, classify, retag
+"""The commands that read and judge: search, browse, sources, extract, classify, retag
 (docs/cli.md). Registered on the ``diplofeed`` group in diplofeed/cli.py."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,62 @@ from diplofeed.relevance import EVENT_TYPES, TOPICS
 from .cli_base import EXIT_BAD_INPUT, db_option, fail
 
 __all__ = ["QUERY_COMMANDS"]
+
+
+def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """An ISO 8601 date or time, read as the feed server reads ``since``/``until``: a date
+    alone is its whole day, a time without an offset is UTC."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            end = param.name == "until"
+            return datetime.combine(date.fromisoformat(text), time.max if end else time.min, UTC)
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise click.BadParameter(
+            f"{text!r} is not an ISO 8601 date or time (2026-11-28 or 2026-11-28T10:00Z)"
+        ) from None
+
+
+# The columns of `search --json` and `--csv`, in order.
+SEARCH_COLUMNS = (
+    "id",
+    "source",
+    "source_name",
+    "url",
+    "title",
+    "language",
+    "published",
+    "story_id",
+    "relevant",
+    "countries",
+    "topics",
+    "event_type",
+    "score",
+    "snippet",
+)
+# ANSI bold on and off around matched words, on a terminal.
+_BOLD = ("\x1b[1m", "\x1b[22m")
+
+
+def _print_csv(rows: list[dict[str, Any]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SEARCH_COLUMNS)
+    for row in rows:
+        values = {
+            **row,
+            "countries": ",".join(json.loads(row["countries"] or "[]")),
+            "topics": ",".join(json.loads(row["topics"] or "[]")),
+            "relevant": int(bool(row["relevant"])),
+        }
+        writer.writerow(values[c] for c in SEARCH_COLUMNS)
+    click.echo(out.getvalue(), nl=False)
 
 
 @click.command()
@@ -35,12 +94,18 @@ __all__ = ["QUERY_COMMANDS"]
 )
 @click.option("--source", "sources", multiple=True, metavar="ID", help="A source id.")
 @click.option(
+    "--lang", "languages", multiple=True, metavar="LANG", help="A language (ru, en, kk, uz...)."
+)
+@click.option("--since", metavar="DATE", callback=_when, help="Published on or after (ISO 8601).")
+@click.option("--until", metavar="DATE", callback=_when, help="Published on or before (ISO 8601).")
+@click.option(
     "--relevant",
     "relevant_only",
     is_flag=True,
-    help="Only Central Asian diplomacy (implied by the filters).",
+    help="Only Central Asian diplomacy (implied by --country, --topic, --event-type, --source).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (with a header) instead of a table.")
 def search(
     query: str,
     db: str,
@@ -49,14 +114,28 @@ def search(
     topics: tuple[str, ...],
     event_types: tuple[str, ...],
     sources: tuple[str, ...],
+    languages: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
     relevant_only: bool,
     as_json: bool,
+    as_csv: bool,
 ) -> None:
     """Full-text search over titles and bodies, best match first.
 
-    Every word must match; words of four letters or more match as word beginnings, so
-    Казахстан also finds Казахстана. Filters narrow it: --country (a state that is a
-    party: KZ, CN, EU...), --topic, --event-type, --source (each repeatable: any of).
+    Every word must match, in any form: Казахстана also finds Казахстан, переговоры finds
+    переговорах, agreements finds agreement, and Oʻzbekiston, O'zbekiston and O‘zbekiston
+    find each other. Words are searched as typed text: quotes, *, AND, NEAR( are not
+    query syntax. A match in the title ranks above one in the body.
+
+    Filters narrow it: --country (a state that is a party: KZ, CN, EU...), --topic,
+    --event-type, --source, --lang (each repeatable: any of), --since and --until (a
+    date is its whole day; a time without an offset is UTC).
+
+    --json and --csv give the same columns: id, source, source_name, url, title,
+    language, published, story_id, relevant, countries, topics, event_type, score (bm25,
+    higher is better) and snippet (matched words in [ ]). In CSV, countries and topics
+    are joined with commas (KZ,CN) and relevant is 1 or 0.
 
     Example:
 
@@ -64,25 +143,39 @@ def search(
     """
     from storage import ArticleFilter, Store
 
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv exclude each other")
     filtered = bool(countries or topics or event_types or sources or relevant_only)
     spec = ArticleFilter(
         countries=list(countries),
         topics=list(topics),
         event_types=list(event_types),
         sources=list(sources),
+        languages=list(languages),
+        since=since,
+        until=until,
         include_irrelevant=not filtered,
     )
+    table = not (as_json or as_csv)
+    marks = _BOLD if table and sys.stdout.isatty() else ("[", "]")
     try:
         with Store(db, create=False) as store:
-            rows = store.search(query, limit=limit, spec=spec)
+            rows = store.search(query, limit=limit, spec=spec, marks=marks)
     except DiplofeedError as exc:
         raise fail(exc) from exc
+    if as_csv:
+        _print_csv(rows)
+        return
     if as_json:
         for row in rows:
             row["countries"] = json.loads(row["countries"] or "[]")
             row["topics"] = json.loads(row["topics"] or "[]")
             row["relevant"] = bool(row["relevant"])
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [{c: r[c] for c in SEARCH_COLUMNS} for r in rows], ensure_ascii=False, indent=2
+            )
+        )
         return
     for row in rows:
         tags = ",".join(json.loads(row["countries"] or "[]")) or "-"
@@ -249,4 +342,34 @@ def extract(url: str, source_id: str | None, html_file: str | None, replay: bool
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
-QUERY_COMMANDS = [search, classify, retag, sources, extract]
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0: any free port.",
+)
+def browse(db: str, host: str, port: int) -> None:
+    """Open the store in Datasette, read only, until interrupted.
+
+    Every table and column is described, and canned queries are ready: latest relevant
+    posts by country, stories with the most sources, posts by event type, source
+    health. The store is migrated first; a crawl may write it meanwhile. Needs the
+    optional extra: pip install 'diplofeed[browse]'.
+
+    Example:
+
+        diplofeed browse --db news.db --port 8001
+    """
+    from diplofeed.browse import serve
+
+    try:
+        serve(db, host=host, port=port)
+    except DiplofeedError as exc:
+        raise fail(exc) from exc
+
+
+QUERY_COMMANDS = [search, classify, retag, sources, extract, browse]

@@ -138,6 +138,7 @@ def test_every_command_is_documented():
         "import",
         "feeds build",
         "search",
+        "browse",
         "sources",
         "extract",
         "replay serve",

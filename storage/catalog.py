@@ -1,0 +1,217 @@
+"""What every table and column of the store means: the text of docs/schema.md's table
+sections (generated from here with cog) and of Datasette's metadata (``diplofeed browse``).
+
+A test fails when the store has a table or column this does not describe
+(tests/test_browse.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["TABLES", "TableDoc"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableDoc:
+    """One table: a one-line summary, optional notes, and each column's meaning."""
+
+    summary: str
+    columns: dict[str, str]
+    notes: str = field(default="")
+
+
+_WHEN = "ISO 8601 UTC text with a Z"
+
+TABLES: dict[str, TableDoc] = {
+    "articles": TableDoc(
+        "one row per article page",
+        {
+            "id": "internal id; the article's feed GUID is made from it and never changes",
+            "source": "the source's id (`sources.id`): a registry id, or the name given to "
+            "`diplofeed import`",
+            "url": "the article's link, as the site publishes it (tracking parameters and "
+            "fragment removed)",
+            "canonical_url": "the identity key (unique): no tracking parameters, "
+            '`www.`/mobile/AMP folded, `https`, sorted query; see "Identity"',
+            "title": "plain text",
+            "body": "plain text; paragraphs are separated by blank lines",
+            "body_html": "the body as simple HTML (paragraphs), sanitised again when feeds "
+            "are built",
+            "summary": "the lead or the page's description, plain text",
+            "language": "`ru`, `en`, `kk`, `ky`, `uz` (Latin), `uz-Cyrl`, `tg`, `tk`; NULL "
+            "when unknown",
+            "published": f"when the source published it ({_WHEN}); stored once, never recomputed",
+            "published_from": "where that date came from: `page` (a per-source selector), "
+            "`jsonld`, `meta`, `htmldate`, `feed`, `sitemap`, `api`, `listing`, `import`, or "
+            "`first_seen` (no date anywhere, or one not trusted: the time diplofeed first saw "
+            "it)",
+            "date_flag": "NULL when the date is trusted; `missing` (none found), `future` "
+            "(ahead of the crawl clock), `too_old` (over five years before it was first "
+            "seen): then `published` is the first-seen time",
+            "claimed_published": "the date the page gave, when it was not trusted",
+            "author": "the author, when the page names one",
+            "image": "the lead image's absolute URL, when the page has one",
+            "body_hash": "SHA-256 of the body's words (case and punctuation ignored); NULL "
+            "for bodies under 20 words",
+            "content_hash": "SHA-256 of title and body as stored; a change means the "
+            "article was edited",
+            "story_id": "the story it belongs to (`stories.id`)",
+            "story_reason": "how it joined its story: `first`, `exact copy`, "
+            "`copy: containment …`, `translation: …` (docs/dedup.md)",
+            "relevant": "1 when the classifier judges it Central Asian diplomacy, else 0 "
+            "(docs/relevance.md)",
+            "relevance": "the classifier's score, 0..1",
+            "countries": "JSON list of the states that are parties (ISO 3166 alpha-2, "
+            '`EU`), e.g. `["KZ", "CN"]`',
+            "topics": "JSON list of topics (`bilateral`, `water_energy`, ...)",
+            "event_type": "`visit`, `meeting`, `phone_call`, `consultations`, `statement`, "
+            "`agreement`, `appointment`, `congratulation`, `conference`; NULL when not "
+            "relevant",
+            "first_seen": "when a crawl or import first saw it",
+            "last_seen": "when a crawl or import last saw it",
+            "updated": "when its text last changed (NULL if never); feeds show it as the "
+            "entry's updated date",
+        },
+    ),
+    "stories": TableDoc(
+        "one row per event, grouping copies and translations of one text",
+        {
+            "id": "internal id; `all` and country feeds use it for the item GUID",
+            "representative_id": "the article shown for the story (`articles.id`): the "
+            "ministry's own post where there is one, else the earliest",
+            "first_published": "the earliest `published` of its articles",
+            "article_count": "how many articles it groups",
+            "created": "when it was created",
+        },
+    ),
+    "article_versions": TableDoc(
+        "earlier texts of edited articles",
+        {
+            "id": "internal id",
+            "article_id": "the edited article (`articles.id`)",
+            "title": "the title it had",
+            "body": "the body it had",
+            "content_hash": "the `content_hash` it had",
+            "seen_until": "when the edit was seen: the text was current until then",
+        },
+    ),
+    "article_signatures": TableDoc(
+        "near-duplicate search: one row per article",
+        {
+            "article_id": "the article (`articles.id`)",
+            "minhash": "the text's 96-value MinHash, little endian uint64 BLOB",
+            "numbers": "the numbers its text states, space separated",
+            "week": "the week it was published in: whole weeks since 1970-01-01 UTC "
+            "(`published` // 604800 s)",
+        },
+        "Rebuilt for an article when its text changes (docs/dedup.md). The LSH band keys "
+        "are computed from `minhash` into memory, a week at a time; until migration `m005` "
+        "they were rows of a table `article_lsh`, which that migration drops.",
+    ),
+    "sources": TableDoc(
+        "one row per source: the registry's, and the names imports gave",
+        {
+            "id": "the source id (`crawler/sources.toml`, or the name given to `import`)",
+            "name": "who publishes it",
+            "country": "the publisher's country (ISO 3166 alpha-2)",
+            "kind": "`mfa`, `agency`, `outlet`, `intl`, `telegram`; `external` for sources "
+            "only seen through `import`",
+            "languages": "JSON list of the languages it publishes in",
+            "timezone": "the IANA time zone its dates are read in",
+            "strategy": "how it is crawled: `rss`, `sitemap`, `listing`, `api`, `telegram`",
+            "homepage": "its home page",
+            "registered": "1 when it is in the registry (its feeds are built), else 0",
+        },
+    ),
+    "crawl_runs": TableDoc(
+        "one row per crawl",
+        {
+            "id": "the run id",
+            "started": "when it started",
+            "finished": "when it ended (NULL while running)",
+            "replay": "1 when it read the replay copies, not the live sites",
+            "sources": "JSON list of the source ids it crawled",
+            "status": "`running`, `finished`, `partial` (a source yielded nothing), `interrupted`",
+            "as_of": "the crawl clock: the recording time of replay copies, else the start time",
+        },
+    ),
+    "crawl_source_stats": TableDoc(
+        "one row per source per run: its figures and the health decided from them",
+        {
+            "run_id": "the run (`crawl_runs.id`)",
+            "source": "the source (`sources.id`)",
+            "pages": "pages fetched",
+            "articles": "articles found",
+            "new": "articles stored for the first time",
+            "updated": "known articles whose text changed",
+            "unchanged": "known articles seen again unchanged",
+            "failed": "pages that failed (`crawl_failures`)",
+            "undated": "articles with no date found",
+            "newest_published": "the newest trusted `published` of the source's articles",
+            "finished": "when the source's figures were recorded",
+            "complete": "articles with title, date and body",
+            "empty_body": "articles without a body",
+            "selector_misses": "pages where the registry's selectors matched nothing",
+            "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `blocked`",
+            "status_reason": "why, in a few words",
+        },
+    ),
+    "crawl_failures": TableDoc(
+        "one row per page that failed",
+        {
+            "id": "internal id",
+            "run_id": "the run (`crawl_runs.id`); NULL outside a crawl",
+            "source": "the source id",
+            "url": "the page",
+            "kind": "`http`, `timeout`, `network`, `parse`, `ignored`, `store`",
+            "status": "the HTTP status, when there was one",
+            "message": "what went wrong",
+            "at": "when",
+        },
+    ),
+    "source_health": TableDoc(
+        "one row per source per change of status; the health feed (`health.atom`) is this table",
+        {
+            "id": "internal id, in the order of the changes",
+            "source": "the source (`sources.id`)",
+            "status": "`ok`, `degraded`, `stale`, `broken`, `blocked`",
+            "reason": "why, in a few words",
+            "since": "the crawl clock of the run that saw the change",
+            "run_id": "that run (`crawl_runs.id`)",
+        },
+    ),
+    "articles_fts": TableDoc(
+        "the full-text index of `articles(title, body)`",
+        {
+            "title": "the article's title, as indexed",
+            "body": "the article's body, as indexed",
+        },
+        "An FTS5 table in sqlite-utils' layout (external content `articles`, kept in step by "
+        "triggers; its `rowid` is `articles.id`), so `sqlite-utils search` and Datasette's "
+        "search box work as they are. Tokenizer `unicode61 remove_diacritics 2` with the "
+        "Uzbek apostrophes U+02BB and U+02BC as separators (migration `m006`): case and "
+        "Latin diacritics are folded, and Oʻzbekiston, O'zbekiston and O’zbekiston are the "
+        'same two words ("o" "zbekiston"). Words are indexed as written; `diplofeed search` '
+        "searches each word's stem as a prefix, so inflected forms find each other. FTS5's "
+        "own tables `articles_fts_*` are not described here.",
+    ),
+    "store_info": TableDoc(
+        "the store's identity",
+        {
+            "key": "`store_key` (8 random hex digits) or `created`",
+            "value": "its value",
+        },
+        "Both go into every GUID, so a rebuilt store never reuses a GUID a reader has "
+        "already seen.",
+    ),
+    "_sqlite_migrations": TableDoc(
+        "the schema migrations applied (sqlite-utils)",
+        {
+            "id": "internal id, in the order applied",
+            "migration_set": "always `diplofeed`",
+            "name": "the migration (`storage/schema.py`)",
+            "applied_at": "when it was applied",
+        },
+    ),
+}
