@@ -274,7 +274,14 @@ def feeds_build(
     type=click.Path(dir_okay=False, exists=True),
     help="Named feeds (feeds.toml) [default: the bundled feeds/feeds.toml].",
 )
-def serve(db: str, host: str, port: int, feeds_config: str | None) -> None:
+@click.option(
+    "--cache-size",
+    default=256,
+    show_default=True,
+    type=click.IntRange(0, 100_000),
+    help="Feed answers kept in memory until the store changes (0: build every answer).",
+)
+def serve(db: str, host: str, port: int, feeds_config: str | None, cache_size: int) -> None:
     """Serve the feeds over HTTP until interrupted: / (index), /opml, /feed.rss|atom|json
     with filters, /feeds/<name>.rss|atom|json, /health.atom (docs/feeds.md).
 
@@ -289,7 +296,7 @@ def serve(db: str, host: str, port: int, feeds_config: str | None) -> None:
     from feeds.server import create_app
 
     try:
-        app = create_app(db, load_config(feeds_config))
+        app = create_app(db, load_config(feeds_config), cache_size=cache_size)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)

@@ -104,6 +104,22 @@ def _also_reported(row: Mapping[str, Any]) -> str:
     return f"<p>Also reported by: {', '.join(links)}</p>"
 
 
+_SUMMARY = 300
+
+
+def _summary(row: Mapping[str, Any]) -> str:
+    """The plain-text summary: the page's own, else the body's opening, cut at a word
+    under 300 characters (readers show it in their lists)."""
+    text = xml_text(row.get("summary") or "").strip()
+    if text:
+        return text
+    body = " ".join(xml_text(row.get("body") or "").split())
+    if len(body) <= _SUMMARY:
+        return body
+    cut = body.rfind(" ", 0, _SUMMARY - 1)
+    return body[: cut if cut > 0 else _SUMMARY - 1].rstrip(" ,;:") + "…"
+
+
 def _categories(row: Mapping[str, Any]) -> list[str]:
     """Parties (ISO codes), topics, event type and language, as feed categories."""
     terms: list[str] = []
@@ -160,7 +176,7 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         entry.link(href=row["url"], rel="alternate")
         entry.published(published)
         entry.updated(updated)
-        summary = xml_text(row.get("summary") or "")
+        summary = _summary(row)
         if summary and fmt == "rss":
             entry.description(plain_to_html(summary))
         elif summary:
@@ -207,8 +223,8 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
             "date_modified": updated.isoformat().replace("+00:00", "Z"),
             "tags": [xml_text(t) for t in _categories(row)],
         }
-        if row.get("summary"):
-            item["summary"] = xml_text(row["summary"])
+        if summary := _summary(row):
+            item["summary"] = summary
         if row.get("language"):
             item["language"] = row["language"]
         if row.get("image"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from diplofeed import relevance
@@ -21,11 +22,20 @@ __all__ = ["feed_rows", "index_html", "opml", "vocabulary"]
 _FILTER_WINDOW = 2000
 
 
+@cache
+def _registered() -> frozenset[str]:
+    from crawler.registry import load_registry  # the registry's sources, crawled or not yet
+
+    return frozenset(load_registry())
+
+
 def vocabulary(store: Store) -> Vocabulary:
-    """The values list parameters may take: the store's sources, the classifier's codes."""
+    """The values list parameters may take: the sources of the registry and of the store
+    (imported ones), the classifier's codes. A named feed of registry sources works on a
+    store that has none of their articles yet (it is empty, not an error)."""
     rows = store.db.execute("SELECT id FROM sources").fetchall()
     return Vocabulary(
-        sources=frozenset(r[0] for r in rows),
+        sources=frozenset(r[0] for r in rows) | _registered(),
         countries=relevance.country_codes(),
         topics=frozenset(relevance.TOPICS),
         event_types=frozenset(relevance.EVENT_TYPES),

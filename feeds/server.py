@@ -50,8 +50,6 @@ CONTENT_TYPES = {
     "atom": "application/atom+xml; charset=utf-8",
     "json": "application/feed+json; charset=utf-8",
 }
-# Answers kept per query (each a few hundred KB at most): the feeds readers poll.
-_CACHED = 256
 
 
 @dataclass(slots=True)
@@ -178,8 +176,16 @@ def _describe(query: FeedQuery) -> str:
     return "; ".join(parts) or "every source"
 
 
-def create_app(db: str | Path, config: FeedsConfig | None = None) -> Starlette:
+def create_app(
+    db: str | Path, config: FeedsConfig | None = None, *, cache_size: int = 256
+) -> Starlette:
     """The feed server's ASGI application over the store at ``db``.
+
+    Args:
+        db: the store (opened read-only).
+        config: the named feeds (the bundled feeds.toml by default).
+        cache_size: answers kept in memory until the store changes (0: none; each feed
+            is then built for every request that is not answered 304).
 
     Raises:
         StorageError: there is no store at ``db``, or it needs migrating.
@@ -238,7 +244,7 @@ def create_app(db: str | Path, config: FeedsConfig | None = None) -> Starlette:
             with state.lock:
                 state.answers[key] = answer
                 state.answers.move_to_end(key)
-                while len(state.answers) > _CACHED:
+                while len(state.answers) > cache_size:
                     state.answers.popitem(last=False)
         headers = {
             "ETag": answer.etag,

@@ -135,3 +135,14 @@ def test_write_if_changed(tmp_path):
     assert path.stat().st_mtime_ns == stamp
     assert write_if_changed(path, b"two") is True and path.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["all.rss"]  # no temp files left
+
+
+def test_an_item_without_a_summary_gets_the_bodys_opening():
+    from feeds.build import _summary
+
+    body = "Астана, 28 ноября. " + "Министр иностранных дел провел переговоры. " * 20
+    summary = _summary({"summary": "", "body": body})
+    assert summary.startswith("Астана, 28 ноября.") and summary.endswith("…")
+    assert len(summary) <= 300 and " " not in summary[-2:]
+    assert _summary({"summary": "Своё резюме", "body": body}) == "Своё резюме"
+    assert _summary({"summary": None, "body": "x" * 400}).endswith("…")

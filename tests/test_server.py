@@ -471,3 +471,47 @@ def test_static_build_rewrites_only_changed_files(demo, tmp_path):
         again = build_static_feeds(store, out)
     assert again.written == [] and len(again.unchanged) == len(first.files)
     assert {p: p.stat().st_mtime_ns for p in again.files} == stamps
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {},
+        {"countries": ["KZ"]},
+        {"countries": ["KG", "TJ"], "limit": 7},
+        {"languages": ["en", "ru"], "prefer_languages": ["en", "ru"]},
+        {"prefer_languages": ["kk"]},
+        {"topics": ["water_energy"]},
+        {"query": "Kulubaev"},
+        {"sources": ["kabar", "mfa_kg", "akipress"], "limit": 3},
+        {"limit": 500},
+    ],
+)
+def test_one_item_per_story_is_the_full_ranking(db, spec):
+    """The story feed ranks only the stories of the newest matching articles (the window
+    grows until it provably holds the answer): it must equal ranking every story."""
+    from storage import ArticleFilter
+    from storage.reads import _KIND_ORDER, _filter_sql
+
+    wanted = ArticleFilter(one_per_story=True, **{"limit": 10, **spec})
+    with Store(db, readonly=True) as store:
+        got = [r["id"] for r in store.query_articles(wanted)]
+        where, params = _filter_sql(wanted)
+        ranks = [v for i, lang in enumerate(wanted.prefer_languages) for v in (lang, i)]
+        language = (
+            "CASE a.language "
+            + " ".join("WHEN ? THEN ?" for _ in wanted.prefer_languages)
+            + " ELSE 99 END, "
+            if wanted.prefer_languages
+            else ""
+        )
+        reference = store.db.execute(
+            f"WITH m AS (SELECT a.id, a.published, ROW_NUMBER() OVER (PARTITION BY a.story_id "  # noqa: S608
+            f"ORDER BY {language}{_KIND_ORDER}, a.published, a.id) AS pick FROM articles a "
+            f"JOIN sources s ON s.id = a.source "
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + ") SELECT id FROM m WHERE pick = 1 ORDER BY published DESC, id DESC LIMIT ?",
+            [*ranks, *params, wanted.limit],
+        ).fetchall()
+    assert got == [r[0] for r in reference]
+    assert got or spec.get("query")
