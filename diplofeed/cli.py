@@ -1,7 +1,8 @@
 """The ``diplofeed`` command line: one click group mirroring the library (docs/cli.md).
 
 Exit status: 0 success; 1 an error (message on stderr); 2 a usage error; 3 a crawl in
-which some source yielded nothing; 4 input lines were rejected (``import``).
+which some source yielded nothing; 4 input lines were rejected (``import``); 5 another
+crawl holds the store's lock (``crawl``: nothing was done).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import click
 
 from diplofeed.errors import DiplofeedError
 
-from .cli_base import EXIT_BAD_INPUT, EXIT_SOURCES_FAILED, db_option, fail
+from .cli_base import EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_SOURCES_FAILED, db_option, fail
 from .cli_query import QUERY_COMMANDS
 
 
@@ -75,7 +76,8 @@ def crawl(
     """Crawl sources into the store; print one summary line per source.
 
     Each line gives the source's figures and its health (ok, degraded, stale, broken,
-    blocked). Exits 3 when a source yielded no article (broken, blocked or unreachable).
+    blocked). Exits 3 when a source yielded no article (broken, blocked or unreachable),
+    5 at once when another crawl is writing to the store (safe under cron).
 
     Example:
 
@@ -83,6 +85,7 @@ def crawl(
     """
     from crawler.replay import ReplayArchive, ReplayServer
     from diplofeed.crawl import run_crawl
+    from storage.lock import CrawlLocked
 
     options: dict[str, Any] = {"log_level": log_level, "log_file": log_file}
     try:
@@ -92,6 +95,9 @@ def crawl(
                 result = run_crawl(db, list(sources), replay_url=server.url, as_of=when, **options)
         else:
             result = run_crawl(db, list(sources), replay_url=replay_url, as_of=as_of, **options)
+    except CrawlLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     for source in result.sources:
@@ -301,6 +307,63 @@ def serve(db: str, host: str, port: int, feeds_config: str | None, cache_size: i
         raise fail(exc) from exc
     click.echo(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--every",
+    required=True,
+    metavar="DURATION",
+    help="Time from the start of one crawl to the start of the next: 30m, 1h, 90s.",
+)
+@click.option(
+    "--jitter",
+    default="0s",
+    show_default=True,
+    metavar="DURATION",
+    help="Add a random delay up to this long before each crawl (spreads load).",
+)
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Crawl only these.")
+@click.option("--replay", is_flag=True, help="Crawl the bundled replay copies (offline).")
+@click.option(
+    "--log-file", type=click.Path(dir_okay=False), help="Each crawl's Scrapy log goes here."
+)
+@click.option("--runs", type=click.IntRange(min=1), help="Stop after this many crawls.")
+def schedule(
+    db: str,
+    every: str,
+    jitter: str,
+    sources: tuple[str, ...],
+    replay: bool,
+    log_file: str | None,
+    runs: int | None,
+) -> None:
+    """Crawl on a schedule, in the foreground (for a systemd service or a container).
+
+    Each crawl runs in a fresh process (`diplofeed crawl`) and prints its summary and its
+    exit status. SIGTERM or SIGINT stops the loop: between crawls at once, during one by
+    passing the signal on (Scrapy finishes the pages in flight and stores them), then
+    exits 0. See docs/deploy.md.
+
+    Example:
+
+        diplofeed schedule --db /var/lib/diplofeed/news.db --every 30m --jitter 5m
+    """
+    from diplofeed.schedule import Schedule, parse_duration
+
+    try:
+        period, spread = parse_duration(every), parse_duration(jitter)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    command = [sys.executable, "-m", "diplofeed", "crawl", "--db", db]
+    for source in sources:
+        command += ["--source", source]
+    if replay:
+        command.append("--replay")
+    if log_file:
+        command += ["--log-file", log_file]
+    Schedule(command, period, spread).run(runs)
 
 
 @cli.group()

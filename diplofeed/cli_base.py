@@ -10,7 +10,7 @@ import click
 
 from diplofeed.errors import DiplofeedError
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_SOURCES_FAILED", "db_option", "fail"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_LOCKED", "EXIT_SOURCES_FAILED", "db_option", "fail"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,6 +19,9 @@ EXIT_SOURCES_FAILED = 3
 
 
 EXIT_BAD_INPUT = 4
+
+
+EXIT_LOCKED = 5
 
 
 def _default_db() -> str:

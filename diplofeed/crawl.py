@@ -16,6 +16,7 @@ from typing import Any
 from crawler.registry import Source, load_registry
 from diplofeed.errors import SourceConfigError
 from storage import Store, format_utc
+from storage.lock import crawl_lock
 
 __all__ = ["CrawlResult", "crawl_settings", "run_crawl"]
 
@@ -104,11 +105,26 @@ def run_crawl(
 
     Raises:
         SourceConfigError: an unknown source id or a broken registry.
+        CrawlLocked: another crawl is writing to this store (nothing is done).
     """
-    from scrapy.crawler import AsyncCrawlerProcess
-
     entries = load_registry(registry)
     chosen = _select(entries, sources)
+    with crawl_lock(db_path):
+        return _crawl(db_path, entries, chosen, replay_url, registry, log_level, log_file, as_of)
+
+
+def _crawl(
+    db_path: str | Path,
+    entries: dict[str, Source],
+    chosen: list[str],
+    replay_url: str | None,
+    registry: str | Path | None,
+    log_level: str,
+    log_file: str | Path | None,
+    as_of: datetime | None,
+) -> CrawlResult:
+    from scrapy.crawler import AsyncCrawlerProcess
+
     with Store(db_path) as store:
         store.sync_sources((s.as_row() for s in entries.values()), complete=True)
         run_id = store.start_run(chosen, replay=bool(replay_url), as_of=as_of)
