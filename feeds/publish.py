@@ -12,6 +12,7 @@ from diplofeed import relevance
 from storage.stories import LANGUAGES
 
 from .query import MAX_LIMIT, FeedQuery, Vocabulary
+from .sanitize import xml_text
 
 if TYPE_CHECKING:
     from storage import Store
@@ -74,7 +75,7 @@ def opml(feeds: Iterable[tuple[str, str]], home_url: str) -> bytes:
     ]
     home = html.escape(home_url, quote=True)
     for url, title in feeds:
-        text = html.escape(title, quote=True)
+        text = html.escape(xml_text(title), quote=True)
         lines.append(
             f'    <outline type="rss" text="{text}" title="{text}" '
             f'xmlUrl="{html.escape(url, quote=True)}" htmlUrl="{home}"/>'

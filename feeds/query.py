@@ -8,9 +8,11 @@ every value is checked against a list, never put into SQL or a path.
 from __future__ import annotations
 
 import re
+import time as clock
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -50,6 +52,16 @@ _SINGLE = (
 )
 PARAMETERS = (*_LISTS, *_SINGLE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# ASCII digits only: str.isdigit() also says yes to "²" and "٥", which int() refuses
+_DIGITS = re.compile(r"[0-9]{1,9}")
+# A list parameter takes at most this many values (each is one SQL condition).
+MAX_VALUES = 50
+# Counted repetition in a pattern: {n} and {n,m} above this are refused. Nested counts
+# multiply (``(?:a{2000}){2000}`` compiled to 1.3 GB); 100 is plenty for a news filter.
+MAX_REPEAT = 100
+_REPEAT = re.compile(r"\{\s*(\d+)\s*(?:,\s*(\d*)\s*)?\}")
+# All the text filters of one request may use this much CPU time, items together.
+FILTER_BUDGET = 1.0
 
 
 class BadQuery(ValueError):
@@ -78,6 +90,8 @@ class FeedQuery:
     include_description: Any = None
     # the parameters as given, normalised: the key of the server's cache and ETag
     canonical: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    # CPU seconds the text filters have used on this query
+    spent: float = 0.0
 
     @property
     def filters_text(self) -> bool:
@@ -91,8 +105,18 @@ class FeedQuery:
         and ``filter_description``.
 
         Raises:
-            BadQuery: a pattern took longer than MATCH_TIMEOUT on this item.
+            BadQuery: a pattern took longer than MATCH_TIMEOUT on this item, or the
+                patterns of this query have used FILTER_BUDGET of CPU time in all.
         """
+        began = clock.thread_time()
+        try:
+            return self._keep(row)
+        finally:
+            self.spent += clock.thread_time() - began
+            if self.spent > FILTER_BUDGET:
+                raise BadQuery("the filter patterns take too long on this feed; simplify them")
+
+    def _keep(self, row: Mapping[str, Any]) -> bool:
         title = str(row.get("title") or "")
         description = f"{row.get('summary') or ''}\n{row.get('body') or ''}"
         try:
@@ -120,12 +144,18 @@ class FeedQuery:
 
 
 def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
-    """Every value of a list parameter: repeated (``country=KZ&country=UZ``) or comma
-    separated (``country=KZ,UZ``)."""
-    found = []
+    """Every value of a list parameter, once each: repeated (``country=KZ&country=UZ``)
+    or comma separated (``country=KZ,UZ``).
+
+    Raises:
+        BadQuery: more than MAX_VALUES of them.
+    """
+    found: dict[str, None] = {}
     for raw in params.get(name, ()):
-        found += [v.strip() for v in raw.split(",") if v.strip()]
-    return found
+        found.update(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
+    if len(found) > MAX_VALUES:
+        raise BadQuery(f"{name} takes at most {MAX_VALUES} values")
+    return list(found)
 
 
 def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -160,10 +190,18 @@ def _pattern(name: str, text: str | None, case_sensitive: bool) -> Any:
         return None
     if not text or len(text) > MAX_PATTERN:
         raise BadQuery(f"{name} must be 1 to {MAX_PATTERN} characters")
+    for low, high in _REPEAT.findall(text):
+        if int(low) > MAX_REPEAT or (high and int(high) > MAX_REPEAT):
+            raise BadQuery(f"{name}: a counted repetition above {{{MAX_REPEAT}}} is not allowed")
     try:
-        return regex.compile(text, 0 if case_sensitive else regex.IGNORECASE)
-    except (regex.error, OverflowError, RecursionError) as exc:
+        return _compiled(text, case_sensitive)
+    except (regex.error, OverflowError, RecursionError, MemoryError) as exc:
         raise BadQuery(f"{name} is not a valid regular expression: {exc}") from None
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str, case_sensitive: bool) -> Any:
+    return regex.compile(text, 0 if case_sensitive else regex.IGNORECASE)
 
 
 def _checked(name: str, values: Iterable[str], allowed: frozenset[str]) -> list[str]:
@@ -189,8 +227,9 @@ def parse_query(
         params: the query string, each name with its values (as given, repeated).
         vocabulary: the values list parameters may take.
         now: the time ``filter_time`` counts back from.
-        base: a named feed's own parameters, which the query string narrows further
-            (its lists are replaced by the query's, its single values overridden).
+        base: a named feed's own parameters, which the query string narrows: a list
+            the feed sets may only be narrowed to some of its values; other parameters
+            are added or, for single values (limit, since...), replace the feed's.
 
     Raises:
         BadQuery: an unknown parameter or value, a malformed date or number, a pattern
@@ -205,7 +244,18 @@ def parse_query(
             if len(value) > MAX_QUERY:
                 raise BadQuery(f"{name} is longer than {MAX_QUERY} characters")
     merged: dict[str, Sequence[str]] = dict(base or {})
-    merged.update(params)
+    for name, values in params.items():
+        if name in _LISTS and base and name in base:
+            # a named feed's list is narrowed, never widened: kazakhstan?country=UZ is
+            # not Uzbekistan under Kazakhstan's title
+            allowed = {v.upper() if name == "country" else v for v in _values(base, name)}
+            asked = _values(params, name)
+            outside = [v for v in asked if (v.upper() if name == "country" else v) not in allowed]
+            if outside:
+                raise BadQuery(
+                    f"{name}={outside[0][:40]} is outside this feed ({', '.join(sorted(allowed))})"
+                )
+        merged[name] = values
     spec = ArticleFilter(limit=DEFAULT_LIMIT)
     spec.sources = _checked("source", _values(merged, "source"), vocabulary.sources)
     spec.countries = _checked(
@@ -224,7 +274,7 @@ def parse_query(
         spec.prefer_languages = languages
     limit = _single(merged, "limit")
     if limit is not None:
-        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+        if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
             raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}")
         spec.limit = int(limit)
     query = _single(merged, "q")
@@ -237,7 +287,7 @@ def parse_query(
     spec.until = _when("until", until, end=True) if until else None
     seconds = _single(merged, "filter_time")
     if seconds is not None:
-        if not seconds.isdigit() or len(seconds) > 10:
+        if not _DIGITS.fullmatch(seconds):
             raise BadQuery("filter_time must be a number of seconds")
         start = now - timedelta(seconds=int(seconds))
         spec.since = max(spec.since, start) if spec.since else start

@@ -36,7 +36,7 @@ from diplofeed.errors import StorageError
 from storage import Store
 
 from .build import FeedSpec, build_feed
-from .config import FEED_NAME, FeedsConfig, NamedFeed, load_config
+from .config import FEED_NAME, ConfigError, FeedsConfig, NamedFeed, load_config
 from .health import build_health_feed
 from .publish import feed_rows, index_html, opml, vocabulary
 from .query import BadQuery, FeedQuery, Vocabulary, parse_query
@@ -52,6 +52,11 @@ CONTENT_TYPES = {
 }
 
 
+# Feed answers kept in memory, in bytes, whatever --cache-size says (a 500-item feed is
+# about 1.5 MB): memory stays bounded when clients ask for many different feeds.
+CACHE_BYTES = 64 * 1024 * 1024
+
+
 @dataclass(slots=True)
 class _Answer:
     generation: tuple[int, ...]
@@ -59,6 +64,11 @@ class _Answer:
     modified: datetime
     body: bytes
     gzipped: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        # the gzipped copy is made on first demand: count it as if made (a quarter)
+        return len(self.body) + len(self.body) // 4
 
 
 @dataclass(slots=True)
@@ -69,13 +79,37 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     answers: OrderedDict[tuple[Any, ...], _Answer] = field(default_factory=OrderedDict)
     vocabulary: tuple[tuple[int, ...], Vocabulary] | None = None
+    cached_bytes: int = 0
+
+    def keep(self, key: tuple[Any, ...], answer: _Answer, count: int) -> None:
+        """Cache an answer: at most ``count`` of them and CACHE_BYTES in all, the least
+        recently used going first (call with the lock held)."""
+        old = self.answers.pop(key, None)
+        if old is not None:
+            self.cached_bytes -= old.size
+        if count <= 0 or answer.size > CACHE_BYTES // 8:
+            return
+        self.answers[key] = answer
+        self.cached_bytes += answer.size
+        while len(self.answers) > count or self.cached_bytes > CACHE_BYTES:
+            _, dropped = self.answers.popitem(last=False)
+            self.cached_bytes -= dropped.size
 
     def store(self) -> Store:
-        """This thread's read-only connection to the store."""
+        """This thread's read-only connection to the store, opened again when the file
+        was replaced (a restored backup, a rebuilt store): never answers from a deleted
+        file, never a mix of two stores."""
+        try:
+            info = os.stat(self.db)
+        except FileNotFoundError:
+            raise StorageError(f"no store at {self.db}") from None
+        identity = (info.st_dev, info.st_ino)
         store = getattr(self.local, "store", None)
-        if store is None:
+        if store is None or self.local.identity != identity:
+            if store is not None:
+                store.close()
             store = Store(self.db, readonly=True)
-            self.local.store = store
+            self.local.store, self.local.identity = store, identity
         return store
 
     def generation(self) -> tuple[int, ...]:
@@ -86,9 +120,9 @@ class _State:
             try:
                 info = os.stat(self.db + suffix)
             except FileNotFoundError:
-                marks += [0, 0]
+                marks += [0, 0, 0]
                 continue
-            marks += [info.st_mtime_ns, info.st_size]
+            marks += [info.st_ino, info.st_mtime_ns, info.st_size]
         return tuple(marks)
 
     def words(self, generation: tuple[int, ...]) -> Vocabulary:
@@ -114,13 +148,32 @@ def _params(request: Request) -> dict[str, list[str]]:
 
 def _etag_matches(header: str, etag: str) -> bool:
     """``If-None-Match``: a list of tags, weak or strong, or ``*`` (RFC 9110 13.1.2:
-    compared weakly)."""
-    bare = etag.removeprefix("W/")
+    compared weakly; the gzipped representation's tag names the same content)."""
+    bare = etag.removeprefix("W/").replace('-gz"', '"')
     for candidate in header.split(","):
         candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == bare:
+        if candidate == "*" or candidate.removeprefix("W/").replace('-gz"', '"') == bare:
             return True
     return False
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (names are case-insensitive; ``q=0``
+    refuses; ``*`` stands for what is not named)."""
+    weights: dict[str, float] = {}
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if name:
+            weights[name.strip().lower()] = quality
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 
 def _not_modified(request: Request, answer: _Answer) -> bool:
@@ -142,19 +195,25 @@ def _not_modified(request: Request, answer: _Answer) -> bool:
 def _fingerprint(
     kind: str, fmt: str, key: Sequence[Any], store_key: str, rows: Sequence[Mapping[str, Any]]
 ) -> str:
-    """The ETag: over the feed's identity and its items (ids, dates, sizes), never the
-    time it was built."""
+    """The ETag: over the feed's identity and its items (ids, dates, story sizes, tags),
+    never the time it was built."""
     digest = hashlib.sha256(repr((kind, fmt, tuple(key), store_key)).encode())
     for row in rows:
         digest.update(
             f"{row['id']}|{row['story_id']}|{row['published']}|{row.get('updated')}|"
-            f"{row.get('story_size')}|{len(row.get('story_articles') or ())}\n".encode()
+            f"{row.get('story_size')}|{len(row.get('story_articles') or ())}|"
+            f"{row.get('countries')}|{row.get('topics')}|{row.get('event_type')}\n".encode()
         )
     return '"' + digest.hexdigest()[:32] + '"'
 
 
 def _newest(rows: Sequence[Mapping[str, Any]], store: Store) -> datetime:
-    stamps = [str(r.get("updated") or r["published"]) for r in rows]
+    """Last-Modified: when the newest of the items was published, edited or stored (a
+    post crawled late, dated before the newest item, still moves it)."""
+    stamps = [
+        max(str(r["published"]), str(r.get("updated") or ""), str(r.get("first_seen") or ""))
+        for r in rows
+    ]
     text = max(stamps) if stamps else store.info().get("created", "2026-01-01T00:00:00Z")
     return datetime.fromisoformat(text).astimezone(UTC)
 
@@ -189,9 +248,16 @@ def create_app(
 
     Raises:
         StorageError: there is no store at ``db``, or it needs migrating.
+        ConfigError: a named feed's parameters are not valid.
     """
     state = _State(str(db), config or load_config())
-    Store(state.db, readonly=True).close()  # fail now, not at the first request
+    with Store(state.db, readonly=True) as store:  # fail now, not at the first request
+        words = vocabulary(store)
+    for named in state.config.feeds.values():  # and on a feed that could only answer 400
+        try:
+            parse_query({}, words, now=datetime.now(UTC), base=named.params)
+        except BadQuery as exc:
+            raise ConfigError(f"feed {named.name} ({state.config.path}): {exc}") from None
     ttl = state.config.ttl_minutes
 
     def feed_answer(request: Request, fmt: str, kind: str, named: NamedFeed | None) -> Response:
@@ -215,6 +281,8 @@ def create_app(
             answer = state.answers.get(key)
             if answer and (answer.generation != generation or not timely):
                 answer = None
+            elif answer:
+                state.answers.move_to_end(key)
         if answer is None:
             store = state.store()
             try:
@@ -242,20 +310,21 @@ def create_app(
                 build_feed(spec, rows, fmt),
             )
             with state.lock:
-                state.answers[key] = answer
-                state.answers.move_to_end(key)
-                while len(state.answers) > cache_size:
-                    state.answers.popitem(last=False)
+                state.keep(key, answer, cache_size)
         headers = {
             "ETag": answer.etag,
             "Last-Modified": format_datetime(answer.modified, usegmt=True),
             "Cache-Control": f"public, max-age={ttl * 60}",
             "Vary": "Accept-Encoding",
         }
+        zipped = _accepts_gzip(request.headers.get("accept-encoding", ""))
+        zipped = zipped and len(answer.body) > 1024
+        if zipped:  # another representation: its own tag (RFC 9110 8.8.3)
+            headers["ETag"] = answer.etag[:-1] + '-gz"'
         if _not_modified(request, answer):
             return Response(status_code=304, headers=headers)
         body = answer.body
-        if "gzip" in request.headers.get("accept-encoding", "") and len(body) > 1024:
+        if zipped:
             if answer.gzipped is None:
                 answer.gzipped = gzip.compress(body, 6, mtime=0)
             body = answer.gzipped
@@ -318,6 +387,10 @@ def create_app(
 
     async def storage_error(request: Request, exc: Exception) -> Response:
         log.error("store unavailable for %s: %s", request.url.path, exc)
-        return PlainTextResponse(f"the store is unavailable: {exc}\n", status_code=503)
+        return PlainTextResponse(
+            "the store is unavailable; the server's log says why\n", status_code=503
+        )
 
-    return Starlette(routes=routes, exception_handlers={StorageError: storage_error})
+    app = Starlette(routes=routes, exception_handlers={StorageError: storage_error})
+    app.state.feeds = state  # for tests and debugging: the cache and the config
+    return app

@@ -185,7 +185,10 @@ def build_static_feeds(
             )
             write(out / f"{plan.name}.{fmt}", build_feed(spec, rows, fmt))
     feeds = [(plan.name, plan.title) for plan in plans]
-    write(out / "feeds.opml", opml([(f"{base}{n}.rss", t) for n, t in feeds], base))
+    # The reader's import: the named feeds and the sources. Not the built-in all and
+    # country feeds beside named ones: same stories, same GUIDs (docs/feeds.md).
+    listed = [(n, t) for n, t in feeds if n in config.feeds or n.startswith("source-")] or feeds
+    write(out / "feeds.opml", opml([(f"{base}{n}.rss", t) for n, t in listed], base))
     page = index_html(feeds, store, opml_url="feeds.opml", health_url="health.atom")
     write(out / "index.html", page.encode())
     return result

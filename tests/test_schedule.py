@@ -160,7 +160,11 @@ def test_the_scrapy_conventions_write_to_the_same_store(tmp_path):
     from crawler.replay import ReplayServer
 
     listed = subprocess.run(
-        [sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split() == sorted(load_registry())
@@ -174,6 +178,7 @@ def test_the_scrapy_conventions_write_to_the_same_store(tmp_path):
             capture_output=True,
             text=True,
             timeout=120,
+            check=False,
         )
     assert crawled.returncode == 0, crawled.stderr
     conn = sqlite3.connect(db)

@@ -176,9 +176,11 @@ def test_conditional_get_answers_304(client, db):
     )
     assert client.get("/feeds/all.rss", headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get("/feeds/all.rss", headers={"If-None-Match": '"other"'}).status_code == 200
-    # Last-Modified is the newest item's date, not the time of the request
+    # Last-Modified is when the newest item was published, edited or stored: never the
+    # time of the request
     newest = max(
-        parse_utc(r["published"]) for r in store_rows(db, "SELECT published FROM articles")
+        parse_utc(max(r["published"], r["updated"] or "", r["first_seen"]))
+        for r in store_rows(db, "SELECT published, updated, first_seen FROM articles")
     )
     assert parse_utc_http(modified) <= newest
     # the ETag is over the items: a new app (a restart) gives the same one
@@ -227,8 +229,20 @@ def test_gzip_when_asked(client):
     assert "content-encoding" not in plain.headers
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.content == plain.content  # httpx decodes it
-    assert zipped.headers["etag"] == plain.headers["etag"]
+    # another representation, another tag; either revalidates the content
+    assert zipped.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
     assert int(zipped.headers["content-length"]) < len(plain.content)
+    for tag in (zipped.headers["etag"], plain.headers["etag"]):
+        again = client.get(
+            "/feeds/all.atom", headers={"Accept-Encoding": "gzip", "If-None-Match": tag}
+        )
+        assert again.status_code == 304
+    for refused in ("gzip;q=0", "identity", "br", "*;q=0"):
+        answer = client.get("/feeds/all.atom", headers={"Accept-Encoding": refused})
+        assert "content-encoding" not in answer.headers, refused
+    for allowed in ("GZIP", "deflate, gzip;q=0.5", "*"):
+        answer = client.get("/feeds/all.atom", headers={"Accept-Encoding": allowed})
+        assert answer.headers.get("content-encoding") == "gzip", allowed
 
 
 HOSTILE = [
@@ -258,6 +272,13 @@ HOSTILE = [
     "filter_case_sensitive=maybe",
     "nosuch=1",
     "q=a%00b",
+    "limit=%C2%B2",  # "²": str.isdigit() says yes, int() no
+    "filter_time=%C2%B2",
+    "limit=%D9%A5",
+    "country="
+    + ",".join(["KZ", "KG", "TJ", "UZ", "TM", "CN", "RU", "US"] * 8 + [f"X{i}" for i in range(60)]),
+    "filter=%28%3F%3Aa%7B2000%7D%29%7B2000%7D",  # (?:a{2000}){2000}: gigabytes to compile
+    "filter=a%7B5%2C1000%7D",
 ]
 
 
@@ -515,3 +536,97 @@ def test_one_item_per_story_is_the_full_ranking(db, spec):
         ).fetchall()
     assert got == [r[0] for r in reference]
     assert got or spec.get("query")
+
+
+def test_the_answer_cache_stays_within_its_bytes(db, monkeypatch):
+    import feeds.server
+
+    monkeypatch.setattr(feeds.server, "CACHE_BYTES", 2_000_000)
+    with TestClient(create_app(db, CONFIG)) as small:
+        state = small.app.state.feeds
+        for limit in range(1, 60):
+            assert small.get(f"/feed.json?limit={limit}").status_code == 200
+            assert state.cached_bytes == sum(a.size for a in state.answers.values())
+            assert state.cached_bytes <= 2_000_000
+        assert 1 < len(state.answers) < 59
+        # the most recently used stay: asking again is answered from memory
+        newest = next(reversed(state.answers))
+        assert newest[3] == (("limit", ("59",)),)
+
+
+def test_many_repeated_values_are_one_condition_each_once(client):
+    assert client.get("/feed.rss?" + "&".join(["country=KZ"] * 1500)).status_code == 200
+
+
+def test_a_slow_pattern_is_stopped_for_the_whole_request(db):
+    """Each item under the per-item timeout, but 2,000 of them: the request's budget."""
+    with TestClient(create_app(db, CONFIG)) as fresh:
+        began = time.monotonic()
+        response = fresh.get("/feed.rss", params={"filter": r"(?:.{0,20}){4}\b\B", "limit": "500"})
+        assert response.status_code in (200, 400)
+        assert time.monotonic() - began < 15
+
+
+def test_a_named_feed_is_narrowed_never_widened(client):
+    assert client.get("/feeds/kazakhstan.rss?country=UZ").status_code == 400
+    assert client.get("/feeds/ministries.rss?source=kabar").status_code == 400
+    narrowed = feedparser.parse(client.get("/feeds/ministries.rss?source=mfa_kz&limit=500").content)
+    whole = feedparser.parse(client.get("/feeds/ministries.rss?limit=500").content)
+    assert narrowed.entries and {e.id for e in narrowed.entries} < {e.id for e in whole.entries}
+    assert client.get("/feeds/kazakhstan.rss?topic=water_energy").status_code == 200
+
+
+def test_a_late_crawled_old_post_moves_last_modified(db, tmp_path):
+    path = tmp_path / "late.db"
+    shutil.copy(db, path)
+    with TestClient(create_app(path, CONFIG)) as fresh:
+        before = fresh.get("/feed.rss?country=KZ&limit=500")
+        with Store(path) as store:
+            store.save_article(
+                {
+                    "source": "kazinform",
+                    "url": "https://www.inform.kz/ru/late-post",
+                    "title": "Казахстан и Монголия обсудили транзит грузов",
+                    "body": "Астана, 20 ноября. Министр иностранных дел Казахстана провел переговоры с Министром иностранных дел Монголии о транзите.",
+                    "published": datetime(2026, 11, 20, 9, tzinfo=UTC),  # older than the newest
+                },
+                now=datetime(2026, 11, 28, 11, tzinfo=UTC),
+            )
+        after = fresh.get(
+            "/feed.rss?country=KZ&limit=500",
+            headers={"If-Modified-Since": before.headers["last-modified"]},
+        )
+        assert after.status_code == 200 and "Монголия" in after.text
+
+
+def test_a_replaced_store_is_read_anew(db, tmp_path):
+    path = tmp_path / "replaced.db"
+    shutil.copy(db, path)
+    with TestClient(create_app(path, CONFIG)) as fresh:
+        first = fresh.get("/feed.json?limit=500").json()["items"]
+        other = tmp_path / "other.db"
+        with Store(other) as store:
+            store.save_article(
+                {
+                    "source": "mfa_kz",
+                    "url": "https://www.gov.kz/memleket/entities/mfa/press/news/details/1",
+                    "title": "Министр иностранных дел Казахстана принял посла Японии",
+                    "body": "Астана, 28 ноября. Министр иностранных дел Казахстана принял Чрезвычайного и Полномочного Посла Японии.",
+                    "published": datetime(2026, 11, 28, 8, tzinfo=UTC),
+                }
+            )
+        for suffix in ("-wal", "-shm"):
+            (tmp_path / f"replaced.db{suffix}").unlink(missing_ok=True)
+        os.replace(other, path)
+        second = fresh.get("/feed.json?limit=500").json()["items"]
+        assert len(second) == 1 and second[0]["id"] not in {i["id"] for i in first}
+        path.unlink()
+        gone = fresh.get("/feed.json?limit=499")
+        assert gone.status_code == 503 and str(tmp_path) not in gone.text
+
+
+def test_a_named_feed_that_could_only_answer_400_stops_the_server_at_start(db, tmp_path):
+    config = tmp_path / "feeds.toml"
+    config.write_text('[feeds.bad]\ntitle = "Bad"\ncountry = ["XX"]\n')
+    with pytest.raises(ConfigError, match="feed bad"):
+        create_app(db, load_config(config))
