@@ -32,6 +32,10 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
+# again, and pagination stops at a page holding only those (crawler/middlewares.py).
+SPIDER_MIDDLEWARES = {"crawler.middlewares.IncrementalCrawl": 950}
+DIPLOFEED_REVISIT_HOURS = float(os.environ.get("DIPLOFEED_REVISIT_HOURS") or 48)
 
 # The store: $DIPLOFEED_DB, else ./diplofeed.db (the CLI's --db overrides both).
 DIPLOFEED_DB = os.environ.get("DIPLOFEED_DB", "diplofeed.db")

@@ -31,8 +31,13 @@ class CrawlResult:
 
     @property
     def failed_sources(self) -> list[str]:
-        """Sources that recorded no figures (the spider died) or found no article."""
-        return [s for s in self.sources if not self.stats.get(s) or not self.stats[s]["articles"]]
+        """Sources that recorded no figures (the spider died) or found no article, new or
+        already stored."""
+        return [
+            s
+            for s in self.sources
+            if not self.stats.get(s) or not (self.stats[s]["articles"] or self.stats[s]["known"])
+        ]
 
 
 def crawl_settings(

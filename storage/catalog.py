@@ -153,6 +153,7 @@ TABLES: dict[str, TableDoc] = {
             "complete": "articles with title, date and body",
             "empty_body": "articles without a body",
             "selector_misses": "pages where the registry's selectors matched nothing",
+            "known": "links to articles stored before the revisit window, not fetched again",
             "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `blocked`",
             "status_reason": "why, in a few words",
         },

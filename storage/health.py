@@ -76,6 +76,12 @@ def classify(
             f"HTTP {first['status']}" if first.get("status") else str(first.get("message", ""))[:80]
         )
         return Health("blocked", f"{len(blocking)} request(s) refused ({code}), nothing read")
+    known = int(stats.get("known", 0))
+    if articles == 0 and known:
+        # the listing works and holds only articles stored before: nothing new, unless
+        # nothing has been new for too long
+        stale = _stale(recent_published, as_of)
+        return stale or Health("ok", f"nothing new; {known} known article(s) listed")
     if articles == 0:
         if pages == 0:
             return Health("broken", f"no page could be fetched ({failed} failure(s))")
@@ -90,15 +96,9 @@ def classify(
         )
     if int(stats.get("empty_body", 0)) >= articles:
         return Health("broken", f"every one of {articles} article(s) has an empty body")
-    newest = max(recent_published) if recent_published else None
-    gap = _typical_gap(recent_published)
-    if newest is not None:
-        allowed = min(MAX_STALE, max(MIN_STALE, STALE_GAPS * gap)) if gap else MAX_STALE
-        silent = as_of - newest
-        if silent > allowed:
-            return Health(
-                "stale", f"nothing new for {silent.days} day(s); usually every {_human(gap)}"
-            )
+    stale = _stale(recent_published, as_of)
+    if stale:
+        return stale
     coverage = int(stats.get("complete", articles)) / articles
     if failed or coverage < MIN_COVERAGE or misses:
         parts = []
@@ -110,6 +110,19 @@ def classify(
             parts.append(f"selectors missed on {misses} article(s)")
         return Health("degraded", "; ".join(parts))
     return Health("ok", f"{articles} article(s), {int(stats.get('new', 0))} new")
+
+
+def _stale(recent_published: Sequence[datetime], as_of: datetime) -> Health | None:
+    """``stale`` when the newest post is much older than the source's usual gap."""
+    newest = max(recent_published) if recent_published else None
+    gap = _typical_gap(recent_published)
+    if newest is None:
+        return None
+    allowed = min(MAX_STALE, max(MIN_STALE, STALE_GAPS * gap)) if gap else MAX_STALE
+    silent = as_of - newest
+    if silent > allowed:
+        return Health("stale", f"nothing new for {silent.days} day(s); usually every {_human(gap)}")
+    return None
 
 
 def _human(gap: timedelta | None) -> str:

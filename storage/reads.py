@@ -333,6 +333,21 @@ class Reads:
         limit = max(0, int(limit))
         return list(self.db.query(sql, [TITLE_WEIGHT, match, *params, limit, *marks, match]))
 
+    def first_seen(self, canonical_urls: Iterable[str]) -> dict[str, str]:
+        """When each of these pages (by canonical URL) was first stored; absent: never."""
+        urls = list(dict.fromkeys(canonical_urls))
+        found: dict[str, str] = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            found.update(
+                self.db.execute(
+                    f"SELECT canonical_url, first_seen FROM articles "  # noqa: S608 - placeholders
+                    f"WHERE canonical_url IN ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
     def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         """Return, for each story id, its articles' source, url, language and date."""
         ids = sorted(set(story_ids))

@@ -29,6 +29,7 @@ CRAWL_FIGURES = (
     "complete",
     "empty_body",
     "selector_misses",
+    "known",
 )
 
 

@@ -270,3 +270,11 @@ def m006_fts_uzbek_apostrophes(db: Database) -> None:
         ")"
     )
     db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
+
+@migrations()
+def m007_known_articles(db: Database) -> None:
+    # Incremental crawls (docs/deploy.md): links to articles stored before the revisit
+    # window are not fetched again; a source whose listing held only such links is
+    # working, not broken.
+    db.execute("ALTER TABLE crawl_source_stats ADD COLUMN known INTEGER NOT NULL DEFAULT 0")

@@ -81,7 +81,10 @@ class SourceSpider(scrapy.Spider):
         cb_kwargs: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         dont_filter: bool = False,
+        role: str | None = None,
     ) -> scrapy.Request:
+        """A request of this source; ``role`` (``article``, ``next_page``) tells the
+        incremental-crawl middleware what it is (crawler/middlewares.py)."""
         return scrapy.Request(
             url,
             callback=self.guarded(callback),
@@ -89,7 +92,13 @@ class SourceSpider(scrapy.Spider):
             cb_kwargs=cb_kwargs or {},
             headers={**dict(self.source.headers), **(headers or {})},
             dont_filter=dont_filter,
+            meta={"diplofeed_role": role} if role else None,
         )
+
+    def next_page(self, url: str, callback: Callback, **kwargs: Any) -> scrapy.Request:
+        """The next (older) page of a listing, feed or API: not followed when the page
+        held only articles already stored (crawler/middlewares.py)."""
+        return self.request(url, callback, role="next_page", **kwargs)
 
     def follow_article(self, link: Link, origin: str) -> scrapy.Request:
         """Request an article page, carrying what the listing/feed/sitemap said of it."""
@@ -102,6 +111,7 @@ class SourceSpider(scrapy.Spider):
                 "fallback_from": origin,
                 "fallback_language": link.language,
             },
+            role="article",
         )
 
     def parse_article_page(

@@ -55,7 +55,7 @@ class ListingSpider(SourceSpider):
         for link in page.links:
             yield self.follow_article(link, "listing")
         if page.next_url and depth < self.source.listing.max_pages:
-            yield self.request(page.next_url, self.parse_start, cb_kwargs={"depth": depth + 1})
+            yield self.next_page(page.next_url, self.parse_start, cb_kwargs={"depth": depth + 1})
 
 
 class ApiSpider(SourceSpider):
@@ -85,7 +85,7 @@ class ApiSpider(SourceSpider):
         page = parse_api(response.body, response.url, language, self.source)
         yield from self.emit(page.articles, response.url)
         if page.has_next and depth < self.source.max_pages:
-            yield self.request(
+            yield self.next_page(
                 page.next_url or next_page_url(response.url),
                 self.parse_start,
                 cb_kwargs={"depth": depth + 1, "language": language},
@@ -102,4 +102,4 @@ class TelegramSpider(SourceSpider):
         page = parse_telegram(self.page_text(response), response.url, self.source)
         yield from self.emit(page.articles, response.url)
         if page.older_url and depth < self.source.max_pages:
-            yield self.request(page.older_url, self.parse_start, cb_kwargs={"depth": depth + 1})
+            yield self.next_page(page.older_url, self.parse_start, cb_kwargs={"depth": depth + 1})

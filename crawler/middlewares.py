@@ -1,0 +1,99 @@
+"""Incremental crawls: a re-crawl with nothing new fetches listings, feeds and sitemaps,
+not the articles already stored (docs/deploy.md, "Incremental crawls").
+
+A spider middleware over each page's output (the spiders only navigate and mark their
+requests with a role):
+
+* an ``article`` request for a page stored before the revisit window
+  (``DIPLOFEED_REVISIT_HOURS``, 48 by default) is dropped and counted as ``known``;
+  one stored within the window is fetched again, to catch edits;
+* a ``next_page`` request is dropped when the page held articles and every one of them
+  was stored before the window: older pages hold older articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from scrapy import signals
+
+from crawler.extract import Article
+from diplofeed.errors import StorageError
+from storage import Store, canonical_url, parse_utc
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+__all__ = ["IncrementalCrawl"]
+
+
+class IncrementalCrawl:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db = str(crawler.settings.get("DIPLOFEED_DB"))
+        self.window = timedelta(hours=crawler.settings.getfloat("DIPLOFEED_REVISIT_HOURS", 48))
+        self._store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalCrawl:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def _first_seen(self, urls: list[str]) -> dict[str, str]:
+        if not urls:
+            return {}
+        if self._store is None:
+            if not Path(self.db).exists():
+                return {}
+            try:
+                self._store = Store(self.db, readonly=True)
+            except StorageError:  # a store being created or migrated: fetch everything
+                return {}
+        return self._store.first_seen(urls)
+
+    def _filter(self, output: list[Any], spider: Any) -> Iterator[Any]:
+        stats = self.crawler.stats
+        cutoff = spider.now - self.window
+        urls: dict[int, str] = {}
+        for i, entry in enumerate(output):
+            if (
+                isinstance(entry, scrapy.Request) and entry.meta.get("diplofeed_role") == "article"
+            ) or isinstance(entry, Article):
+                urls[i] = canonical_url(entry.url)
+        stored = self._first_seen(list(set(urls.values())))
+        old = {i for i, url in urls.items() if url in stored and parse_utc(stored[url]) < cutoff}
+        only_old = bool(urls) and len(old) == len(urls)
+        for i, entry in enumerate(output):
+            if isinstance(entry, scrapy.Request):
+                role = entry.meta.get("diplofeed_role")
+                if role == "article" and i in old:
+                    stats.inc_value("diplofeed/known")
+                    continue
+                if role == "next_page" and only_old:
+                    stats.inc_value("diplofeed/pages_not_followed")
+                    continue
+            elif i in old:
+                # an article read from the listing itself (API, Telegram): stored before
+                stats.inc_value("diplofeed/known")
+            yield entry
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        yield from self._filter(list(result), self.crawler.spider)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        output = [entry async for entry in result]
+        for entry in self._filter(output, self.crawler.spider):
+            yield entry
+
+    def spider_closed(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
