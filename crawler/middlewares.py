@@ -6,7 +6,8 @@ requests with a role):
 
 * an ``article`` request for a page stored before the revisit window
   (``DIPLOFEED_REVISIT_HOURS``, 48 by default) is dropped and counted as ``known``;
-  one stored within the window is fetched again, to catch edits;
+  one stored within the window is fetched again, to catch edits, conditionally
+  (``If-None-Match``, ``If-Modified-Since``) when the page was served with validators;
 * a ``next_page`` request is dropped when the page held articles and every one of them
   was stored before the window: older pages hold older articles.
 """
@@ -45,7 +46,7 @@ class IncrementalCrawl:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def _first_seen(self, urls: list[str]) -> dict[str, str]:
+    def _first_seen(self, urls: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
         if not urls:
             return {}
         if self._store is None:
@@ -67,7 +68,7 @@ class IncrementalCrawl:
             ) or isinstance(entry, Article):
                 urls[i] = canonical_url(entry.url)
         stored = self._first_seen(list(set(urls.values())))
-        old = {i for i, url in urls.items() if url in stored and parse_utc(stored[url]) < cutoff}
+        old = {i for i, url in urls.items() if url in stored and parse_utc(stored[url][0]) < cutoff}
         only_old = bool(urls) and len(old) == len(urls)
         for i, entry in enumerate(output):
             if isinstance(entry, scrapy.Request):
@@ -75,6 +76,8 @@ class IncrementalCrawl:
                 if role == "article" and i in old:
                     stats.inc_value("diplofeed/known")
                     continue
+                if role == "article" and urls[i] in stored:
+                    _conditional(entry, *stored[urls[i]][1:])
                 if role == "next_page" and only_old:
                     stats.inc_value("diplofeed/pages_not_followed")
                     continue
@@ -97,3 +100,15 @@ class IncrementalCrawl:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _conditional(request: scrapy.Request, etag: str | None, last_modified: str | None) -> None:
+    """Ask for a stored article again only if it changed: ``If-None-Match`` and
+    ``If-Modified-Since`` from what it was served with; its callback takes the 304."""
+    if not etag and not last_modified:
+        return
+    if etag:
+        request.headers["If-None-Match"] = etag
+    if last_modified:
+        request.headers["If-Modified-Since"] = last_modified
+    request.meta["handle_httpstatus_list"] = [304]

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from diplofeed.errors import StorageError
-from storage import CRAWL_FIGURES, Store, parse_utc
+from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
+from storage.times import utcnow
 
 from .extract.model import Article
 from .items import FetchFailure
@@ -69,6 +70,13 @@ class StorePipeline:
             self.store.record_failure(self.run_id, item.source, item.url, "store", str(exc))
             raise DropItem(f"{item.source}: not stored {item.url}: {exc}") from exc
         self.crawler.stats.inc_value(f"diplofeed/{outcome}")
+        if item.http_etag or item.http_last_modified:
+            self.store.remember_validators(
+                canonical_url(item.url),
+                item.http_etag,
+                item.http_last_modified,
+                format_utc(self._now or utcnow()),
+            )
         return item
 
     def close_spider(self) -> None:

@@ -36,7 +36,10 @@ class CrawlResult:
         return [
             s
             for s in self.sources
-            if not self.stats.get(s) or not (self.stats[s]["articles"] or self.stats[s]["known"])
+            if not self.stats.get(s)
+            or not (
+                self.stats[s]["articles"] or self.stats[s]["known"] or self.stats[s]["not_modified"]
+            )
         ]
 
 

@@ -154,8 +154,19 @@ TABLES: dict[str, TableDoc] = {
             "empty_body": "articles without a body",
             "selector_misses": "pages where the registry's selectors matched nothing",
             "known": "links to articles stored before the revisit window, not fetched again",
+            "not_modified": "articles fetched again that answered 304 Not Modified",
             "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `blocked`",
             "status_reason": "why, in a few words",
+        },
+    ),
+    "http_validators": TableDoc(
+        "what each article page was last served with, for conditional requests when it is "
+        "fetched again within the revisit window (docs/deploy.md)",
+        {
+            "canonical_url": "the article's page (`articles.canonical_url`)",
+            "etag": "its `ETag` header, if any",
+            "last_modified": "its `Last-Modified` header, if any",
+            "seen": "when it was served so",
         },
     ),
     "crawl_failures": TableDoc(

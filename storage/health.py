@@ -76,7 +76,7 @@ def classify(
             f"HTTP {first['status']}" if first.get("status") else str(first.get("message", ""))[:80]
         )
         return Health("blocked", f"{len(blocking)} request(s) refused ({code}), nothing read")
-    known = int(stats.get("known", 0))
+    known = int(stats.get("known", 0)) + int(stats.get("not_modified", 0))
     if articles == 0 and known:
         # the listing works and holds only articles stored before: nothing new, unless
         # nothing has been new for too long

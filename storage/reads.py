@@ -333,19 +333,22 @@ class Reads:
         limit = max(0, int(limit))
         return list(self.db.query(sql, [TITLE_WEIGHT, match, *params, limit, *marks, match]))
 
-    def first_seen(self, canonical_urls: Iterable[str]) -> dict[str, str]:
-        """When each of these pages (by canonical URL) was first stored; absent: never."""
+    def first_seen(
+        self, canonical_urls: Iterable[str]
+    ) -> dict[str, tuple[str, str | None, str | None]]:
+        """For each of these pages (by canonical URL) that is stored: when it was first
+        stored, and the ETag and Last-Modified it was last served with (or None)."""
         urls = list(dict.fromkeys(canonical_urls))
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, str | None, str | None]] = {}
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
-            found.update(
-                self.db.execute(
-                    f"SELECT canonical_url, first_seen FROM articles "  # noqa: S608 - placeholders
-                    f"WHERE canonical_url IN ({', '.join('?' for _ in chunk)})",
-                    chunk,
-                ).fetchall()
-            )
+            for url, first, etag, modified in self.db.execute(
+                f"SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified "  # noqa: S608
+                f"FROM articles a LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
+                f"WHERE a.canonical_url IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
+                found[url] = (first, etag, modified)
         return found
 
     def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

@@ -30,6 +30,7 @@ CRAWL_FIGURES = (
     "empty_body",
     "selector_misses",
     "known",
+    "not_modified",
 )
 
 
@@ -67,6 +68,21 @@ class Runs:
             self.db.execute(
                 "UPDATE crawl_runs SET finished = ?, status = ? WHERE id = ?",
                 [format_utc(utcnow()), status, run_id],
+            )
+
+    def remember_validators(
+        self, canonical_url: str, etag: str | None, last_modified: str | None, seen: str
+    ) -> None:
+        """The ETag and Last-Modified an article page was served with (for conditional
+        requests when it is fetched again); nothing when the server gave neither."""
+        if not etag and not last_modified:
+            return
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO http_validators (canonical_url, etag, last_modified, seen) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(canonical_url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, seen = excluded.seen",
+                [canonical_url, etag, last_modified, seen],
             )
 
     def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> Health:

@@ -278,3 +278,20 @@ def m007_known_articles(db: Database) -> None:
     # window are not fetched again; a source whose listing held only such links is
     # working, not broken.
     db.execute("ALTER TABLE crawl_source_stats ADD COLUMN known INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m008_http_validators(db: Database) -> None:
+    # Conditional requests for articles fetched again within the revisit window: the
+    # validators each article page was last served with (docs/deploy.md).
+    db.execute(
+        """
+        CREATE TABLE http_validators (
+            canonical_url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            seen TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("ALTER TABLE crawl_source_stats ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0")

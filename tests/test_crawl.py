@@ -287,6 +287,16 @@ def test_an_edited_article_is_updated_in_place_and_the_changes_feed_says_what_ch
     )
     assert edited != html
     page.write_text(edited, encoding="utf-8")
+    # and, as a web server does for a changed page, serves it with new validators (the
+    # crawl asks for it with the old ones: If-None-Match, If-Modified-Since)
+    responses = sites / "kt_kz" / "responses.toml"
+    recorded = responses.read_text(encoding="utf-8")
+    changed = recorded.replace(
+        """headers = { ETag = '"6b07dc56-505b"', "Last-Modified" = "Thu, 26 Nov 2026 07:14:30 GMT" }""",
+        """headers = { ETag = '"6b08a1f0-5104"', "Last-Modified" = "Sat, 28 Nov 2026 05:40:00 GMT" }""",
+    )
+    assert changed != recorded
+    responses.write_text(changed, encoding="utf-8")
     with ReplayServer(sites=[sites]) as replay:
         result = run_cli(
             "crawl",

@@ -31,6 +31,10 @@ class Article:
     # Fields whose registry selector matched nothing on this page: the site's layout
     # may have changed (counted into the source's health).
     missed_selectors: tuple[str, ...] = ()
+    # The page's HTTP validators (set by the spider, not by extraction): asked with when
+    # the page is fetched again within the revisit window.
+    http_etag: str | None = None
+    http_last_modified: str | None = None
 
 
 @dataclass(slots=True)

@@ -123,6 +123,8 @@ class SourceSpider(scrapy.Spider):
         fallback_language: str | None,
     ) -> Iterator[Any]:
         article = parse_article(self.page_text(response), response.url, self.source, now=self.now)
+        article.http_etag = _header(response, "ETag")
+        article.http_last_modified = _header(response, "Last-Modified")
         if article.published is None and fallback_date is not None:
             article.published, article.published_from = fallback_date, fallback_from
         if not article.language:
@@ -175,6 +177,9 @@ class SourceSpider(scrapy.Spider):
 
         def run(response: Response, **kwargs: Any) -> Iterator[Any]:
             self.crawler.stats.inc_value("diplofeed/pages")
+            if response.status == 304:  # asked conditionally (crawler/middlewares.py)
+                self.crawler.stats.inc_value("diplofeed/not_modified")
+                return
             try:
                 yield from callback(response, **kwargs)
             except ExtractionError as exc:
@@ -221,6 +226,11 @@ class SourceSpider(scrapy.Spider):
         return FetchFailure(
             source=self.source.id, url=url, kind=kind, message=message, status=status
         )
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _content_type(response: Response) -> str:
