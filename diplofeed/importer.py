@@ -173,13 +173,18 @@ def _save_chunk(store: Store, chunk: list[_Prepared], result: ImportResult) -> N
         for number, row, error in chunk:
             if row is None:
                 result.errors.append((number, str(error)))
-                continue
-            try:
-                outcome = store.save_prepared(row)
-            except StorageError as exc:
-                result.errors.append((number, str(exc)))
-                continue
-            result.outcomes[outcome] += 1
+            else:
+                _save(store.save_prepared, row, number, result)
+
+
+def _save(save: Any, row: dict[str, Any], number: int, result: ImportResult) -> None:
+    """Store one line's article; the store's refusal is the line's error."""
+    try:
+        outcome = save(row)
+    except StorageError as exc:
+        result.errors.append((number, str(exc)))
+        return
+    result.outcomes[outcome] += 1
 
 
 def _parse(raw: bytes | str) -> dict[str, object] | None:
@@ -203,11 +208,5 @@ def _import_one(store: Store, number: int, raw: bytes | str, result: ImportResul
     except ValueError as exc:  # the line's fault; a bug elsewhere must not hide here
         result.errors.append((number, str(exc)))
         return
-    if record is None:
-        return
-    try:
-        outcome = store.save_article(record)
-    except StorageError as exc:
-        result.errors.append((number, str(exc)))
-        return
-    result.outcomes[outcome] += 1
+    if record is not None:
+        _save(store.save_article, record, number, result)

@@ -101,3 +101,40 @@ def feed_files(folder, suffixes):
         for p in Path(folder).iterdir()
         if p.suffix in suffixes and p.stem not in ("health", "changes")
     )
+
+
+def newsboat_reload(newsboat: str, url: str, home: Path) -> list[tuple[str, str, str, int]]:
+    """Point newsboat at one feed URL with a cache of its own (it keys items by GUID
+    across all feeds of a cache), reload once, and return what it stored: (guid, title,
+    url, pubDate) of each item. Fails on any error newsboat logged."""
+    home.mkdir(parents=True)
+    (home / "urls").write_text(url + "\n")
+    (home / "config").write_text("auto-reload no\n")
+    subprocess.run(
+        [
+            newsboat,
+            "-u",
+            str(home / "urls"),
+            "-c",
+            str(home / "cache.db"),
+            "-C",
+            str(home / "config"),
+            "-x",
+            "reload",
+            "-l",
+            "3",
+            "-d",
+            str(home / "log"),
+        ],
+        env={**os.environ, "HOME": str(home)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
+    assert "USERERROR" not in log, f"{url}: {log[-2000:]}"
+    conn = sqlite3.connect(home / "cache.db")
+    try:
+        return conn.execute("SELECT guid, title, url, pubDate FROM rss_item").fetchall()
+    finally:
+        conn.close()

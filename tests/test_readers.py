@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import sqlite3
-import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,7 +19,7 @@ import pytest
 
 from storage import parse_utc
 
-from .conftest import feed_files, store_rows
+from .conftest import feed_files, newsboat_reload, store_rows
 
 pytestmark = pytest.mark.crawl
 
@@ -52,36 +50,9 @@ def test_newsboat_stores_every_item_once_with_title_link_and_date(demo, feed_ser
     }
     # newsboat 2.21 (Debian 12) reads RSS and Atom; JSON Feed came in a later version
     for path in feed_files(demo.out, (".rss", ".atom")):
-        home = tmp_path / path.stem / path.suffix[1:]
-        home.mkdir(parents=True)
-        (home / "urls").write_text(f"{feed_server}/{path.name}\n")
-        (home / "config").write_text("auto-reload no\n")
-        subprocess.run(
-            [
-                NEWSBOAT,
-                "-u",
-                str(home / "urls"),
-                "-c",
-                str(home / "cache.db"),
-                "-C",
-                str(home / "config"),
-                "-x",
-                "reload",
-                "-l",
-                "3",
-                "-d",
-                str(home / "log"),
-            ],
-            env={**os.environ, "HOME": str(home)},
-            capture_output=True,
-            timeout=120,
-            check=False,
+        items = newsboat_reload(
+            NEWSBOAT, f"{feed_server}/{path.name}", tmp_path / path.stem / path.suffix[1:]
         )
-        log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
-        assert "USERERROR" not in log, f"{path.name}: {log[-2000:]}"
-        conn = sqlite3.connect(home / "cache.db")
-        items = conn.execute("SELECT guid, title, url, pubDate FROM rss_item").fetchall()
-        conn.close()
         entries = feedparser.parse(path.read_bytes()).entries
         assert len(items) == len(entries) > 0, path.name
         assert len({guid for guid, *_ in items}) == len(items), f"{path.name}: an item stored twice"

@@ -10,8 +10,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
-import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -27,7 +25,7 @@ from feeds.query import BadQuery, Vocabulary, parse_query
 from feeds.server import create_app
 from storage import Store, parse_utc
 
-from .conftest import feed_files, store_rows
+from .conftest import feed_files, newsboat_reload, store_rows
 
 pytestmark = pytest.mark.crawl
 NEWSBOAT = shutil.which("newsboat")
@@ -372,37 +370,8 @@ def test_newsboat_reads_every_named_feed_from_the_server(live, db, tmp_path):
     titles = {r["url"]: r["title"] for r in store_rows(db, "SELECT url, title FROM articles")}
     for name in CONFIG.feeds:
         for fmt in ("rss", "atom"):
-            home = tmp_path / name / fmt
-            home.mkdir(parents=True)
             url = f"{live}/feeds/{name}.{fmt}"
-            (home / "urls").write_text(url + "\n")
-            (home / "config").write_text("auto-reload no\n")
-            subprocess.run(
-                [
-                    NEWSBOAT,
-                    "-u",
-                    str(home / "urls"),
-                    "-c",
-                    str(home / "cache.db"),
-                    "-C",
-                    str(home / "config"),
-                    "-x",
-                    "reload",
-                    "-l",
-                    "3",
-                    "-d",
-                    str(home / "log"),
-                ],
-                env={**os.environ, "HOME": str(home)},
-                capture_output=True,
-                timeout=120,
-                check=False,
-            )
-            log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
-            assert "USERERROR" not in log, f"{url}: {log[-1500:]}"
-            conn = sqlite3.connect(home / "cache.db")
-            items = conn.execute("SELECT guid, title, url, pubDate FROM rss_item").fetchall()
-            conn.close()
+            items = newsboat_reload(NEWSBOAT, url, tmp_path / name / fmt)
             served = feedparser.parse(f"{url}")
             assert len(items) == len(served.entries) > 0, url
             assert len({guid for guid, *_ in items}) == len(items), f"{url}: an item twice"
