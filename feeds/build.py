@@ -107,6 +107,12 @@ def _also_reported(row: Mapping[str, Any]) -> str:
 _SUMMARY = 300
 
 
+def _title(row: Mapping[str, Any]) -> str:
+    """The item's title; the store never keeps an empty one, but a caller's row may have
+    one that is empty once XML-illegal characters are gone (feedgen refuses the item)."""
+    return xml_text(row["title"]).strip() or "(no title)"
+
+
 def _summary(row: Mapping[str, Any]) -> str:
     """The plain-text summary: the page's own, else the body's opening, cut at a word
     under 300 characters (readers show it in their lists)."""
@@ -155,8 +161,11 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
     fg = FeedGenerator()
     fg.load_extension("media", atom=False, rss=True)
     fg.id(tag_uri(spec.store_info, "feed", spec.name))
-    fg.title(xml_text(spec.title))
-    fg.subtitle(xml_text(spec.description))
+    # feedgen refuses a feed without title or description: a named feed titled "" (or
+    # only control characters) gets the project's name rather than a 500
+    title = xml_text(spec.title).strip() or "diplofeed"
+    fg.title(title)
+    fg.subtitle(xml_text(spec.description).strip() or title)
     fg.generator("diplofeed", uri=PROJECT_URI)
     # feedgen's RSS <link> is the last link added: self first, the site last.
     fg.link(href=spec.self_url, rel="self")
@@ -172,7 +181,7 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         entry = fg.add_entry(order="append")
         entry.id(tag_uri(spec.store_info, kind, ident))
         entry.guid(tag_uri(spec.store_info, kind, ident), permalink=False)
-        entry.title(xml_text(row["title"]))
+        entry.title(_title(row))
         entry.link(href=row["url"], rel="alternate")
         entry.published(published)
         entry.updated(updated)
@@ -217,7 +226,7 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
         item: dict[str, Any] = {
             "id": tag_uri(spec.store_info, kind, ident),
             "url": row["url"],
-            "title": xml_text(row["title"]),
+            "title": _title(row),
             "content_html": content + _also_reported(row),
             "date_published": published.isoformat().replace("+00:00", "Z"),
             "date_modified": updated.isoformat().replace("+00:00", "Z"),
@@ -246,10 +255,10 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
         items.append(item)
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": xml_text(spec.title),
+        "title": xml_text(spec.title).strip() or "diplofeed",
         "home_page_url": spec.home_url,
         "feed_url": spec.self_url,
-        "description": xml_text(spec.description),
+        "description": xml_text(spec.description).strip() or xml_text(spec.title),
         "items": items,
     }
     if spec.language:

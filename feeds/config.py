@@ -75,7 +75,11 @@ def load_config(path: str | Path | None = None) -> FeedsConfig:
             raise ConfigError(
                 f"{source}: feed name {name!r} must be lower-case letters, digits, '-' or '_'"
             )
-        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("title"), str)
+            or not entry["title"].strip()
+        ):
             raise ConfigError(f"{source}: feed {name} needs a title")
         params: dict[str, list[str]] = {}
         for key, value in entry.items():

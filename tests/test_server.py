@@ -433,6 +433,9 @@ def test_feeds_config_errors_are_clear(tmp_path):
     bad.write_text('[feeds.x]\ntitle = "x"\ncolour = "red"\n')
     with pytest.raises(ConfigError, match="unknown key 'colour'"):
         load_config(bad)
+    bad.write_text('[feeds.x]\ntitle = "  "\n')
+    with pytest.raises(ConfigError, match="needs a title"):
+        load_config(bad)
     bad.write_text("[feeds.x\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(bad)
