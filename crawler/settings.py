@@ -35,6 +35,13 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
 # again, and pagination stops at a page holding only those (crawler/middlewares.py).
 SPIDER_MIDDLEWARES = {"crawler.middlewares.IncrementalCrawl": 950}
+# A redirect back to a URL on the chain is a failure, not a silent duplicate (runs before
+# Scrapy's RedirectMiddleware at 600).
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RedirectLoopGuard": 650,
+    # before RetryMiddleware (550) sees the response: wait as Retry-After asks
+    "crawler.middlewares.RetryAfter": 560,
+}
 DIPLOFEED_REVISIT_HOURS = float(os.environ.get("DIPLOFEED_REVISIT_HOURS") or 48)
 
 # The store: $DIPLOFEED_DB, else ./diplofeed.db (the CLI's --db overrides both).

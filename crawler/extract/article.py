@@ -35,6 +35,7 @@ __all__ = ["parse_article"]
 logger = logging.getLogger(__name__)
 
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenews", "blogposting", "analysisnewsarticle"}
+_MARKUP = re.compile(r"<[a-zA-Z/!]")
 _TITLE_SUFFIX = re.compile(r"\s+[|—–-]\s+[^|—–-]{2,40}$")
 
 
@@ -102,10 +103,15 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
         return h1  # og:title is the headline plus " | Site name"
     if og:
         return og
-    if h1:
-        return h1
     page_title = _first(sel, "title::text")
-    return _TITLE_SUFFIX.sub("", page_title) if page_title else None
+    if page_title and _MARKUP.search(page_title):
+        # an unclosed <title> holds the rest of the page as text (HTML parses it as RCDATA)
+        page_title = clean_text(_MARKUP.split(page_title, 1)[0])
+    if page_title:
+        page_title = _TITLE_SUFFIX.sub("", page_title)
+    if h1 and page_title and len(h1) > 2 * len(page_title) and h1.startswith(page_title):
+        return page_title  # an unclosed <h1> holds the date line and the body too
+    return h1 or page_title or None
 
 
 # Elements that print a publication date on news pages, whatever the CMS.

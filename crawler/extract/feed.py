@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import xml.sax
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -60,13 +61,17 @@ def _entry_html(entry: Any) -> str:
     return str(entry.get("summary", "") or entry.get("description", ""))
 
 
-def parse_feed(body: bytes, url: str, source: Source) -> tuple[list[Link], list[Article]]:
+def parse_feed(
+    body: bytes, url: str, source: Source, problems: list[str] | None = None
+) -> tuple[list[Link], list[Article]]:
     """Read an RSS or Atom document.
 
     Args:
         body: the raw bytes (feedparser honours the XML declaration's encoding).
         url: the feed's URL, to resolve relative links.
         source: the registry entry (time zone, languages, full-text flag, link pattern).
+        problems: if given, receives a note when the document is not well-formed XML
+            but was read leniently (entries found anyway): items may be missing or cut.
 
     Returns:
         ``(links, articles)``: a link per entry; with ``source.full_text``, also an
@@ -78,6 +83,8 @@ def parse_feed(body: bytes, url: str, source: Source) -> tuple[list[Link], list[
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         raise ExtractionError(f"{source.id}: not a readable feed at {url}: {parsed.bozo_exception}")
+    if problems is not None and isinstance(parsed.get("bozo_exception"), xml.sax.SAXException):
+        problems.append(f"feed is not well-formed XML (read leniently): {parsed.bozo_exception}")
     feed_language = parsed.feed.get("language")
     links: list[Link] = []
     articles: list[Article] = []

@@ -14,7 +14,7 @@ from w3lib.encoding import html_to_unicode
 
 from diplofeed.errors import ReplayError
 
-__all__ = ["DEFAULT_SITES", "RecordedResponse", "ReplayArchive", "url_key"]
+__all__ = ["DEFAULT_SITES", "FAULTS", "RecordedResponse", "ReplayArchive", "url_key"]
 
 DEFAULT_SITES = Path(__file__).with_name("sites")
 _KEYS = {
@@ -27,7 +27,11 @@ _KEYS = {
     "location",
     "delay",
     "match_headers",
+    "fault",
 }
+# Transport faults the server can play (docs/replay.md): ``reset`` closes the connection
+# without answering; ``truncate`` announces the whole body's length, sends half, closes.
+FAULTS = ("reset", "truncate")
 
 
 def url_key(url: str) -> str:
@@ -48,6 +52,7 @@ class RecordedResponse:
     delay: float = 0.0
     match_headers: dict[str, str] = field(default_factory=dict)
     origin: str = ""
+    fault: str = ""
 
     def matches(self, request_headers: dict[str, str]) -> bool:
         lowered = {k.lower(): v.strip().lower() for k, v in request_headers.items()}
@@ -100,6 +105,9 @@ def _entry(raw: dict[str, Any], folder: Path, manifest: Path) -> RecordedRespons
         body = str(raw["body"]).encode("utf-8")
     if raw.get("content_type"):
         headers["Content-Type"] = str(raw["content_type"])
+    fault = str(raw.get("fault", ""))
+    if fault and fault not in FAULTS:
+        raise ReplayError(f"{where}: fault must be one of {', '.join(FAULTS)}")
     if raw.get("location"):
         headers["Location"] = str(raw["location"])
     return RecordedResponse(
@@ -110,6 +118,7 @@ def _entry(raw: dict[str, Any], folder: Path, manifest: Path) -> RecordedRespons
         delay=float(raw.get("delay", 0)),
         match_headers={str(k): str(v) for k, v in (raw.get("match_headers") or {}).items()},
         origin=str(manifest),
+        fault=fault,
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import email.utils
 import logging
+import socket
+import struct
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,9 @@ def make_server(
                 return
             if entry.delay:
                 time.sleep(entry.delay)
+            if entry.fault:
+                self._play_fault(entry.fault, entry.status, entry.headers, entry.body)
+                return
             status, body = entry.status, entry.body
             if status == 200 and _not_modified(request_headers, entry.headers):
                 status, body = 304, b""
@@ -81,6 +86,23 @@ def make_server(
             self.end_headers()
             if not head_only:
                 self.wfile.write(body)
+
+        def _play_fault(
+            self, fault: str, status: int, headers: dict[str, str], body: bytes
+        ) -> None:
+            """Break the connection as a flaky server or network would."""
+            self.close_connection = True
+            if fault == "truncate":
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+            # "reset" (and the end of "truncate"): drop the socket, RST rather than FIN
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
         def do_GET(self) -> None:
             self._answer(head_only=False)

@@ -27,6 +27,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.extract import Article, Link, parse_article
 from crawler.extract.encoding import decode_page
 from crawler.items import FetchFailure
+from crawler.middlewares import RedirectLoop
 from diplofeed.errors import ExtractionError
 from storage import parse_utc
 from storage.normalize import clean_url
@@ -210,6 +211,8 @@ class SourceSpider(scrapy.Spider):
             kind, message = "network", "DNS lookup failed"
         elif isinstance(error, ResponseDataLossError):
             kind, message = "network", "response cut short"
+        elif isinstance(error, RedirectLoop):
+            kind, message = "redirect", str(error)
         elif isinstance(error, IgnoreRequest):
             kind, message = "ignored", str(error) or "request ignored (robots.txt?)"
         else:

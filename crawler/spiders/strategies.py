@@ -26,7 +26,10 @@ class RssSpider(SourceSpider):
     """RSS/Atom feeds: items become articles directly (``full_text``) or are followed."""
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
-        links, articles = parse_feed(response.body, response.url, self.source)
+        problems: list[str] = []
+        links, articles = parse_feed(response.body, response.url, self.source, problems)
+        for problem in problems:  # items may be lost: the source is degraded, not ok
+            yield self._failure(response.url, "parse", problem, response.status)
         if self.source.full_text:
             yield from self.emit(articles, response.url)
             return
