@@ -158,6 +158,40 @@ def demo(db: str, out: str) -> None:
         sys.exit(EXIT_SOURCES_FAILED)
 
 
+def _progress_printer(every: int | None) -> Any:
+    """A progress callback for ``import --progress N``: one stderr line each N lines."""
+    if not every:
+        return None
+    import time
+
+    started = time.perf_counter()
+    state = {"next": every}
+
+    def show(number: int, result: Any) -> None:
+        if number < state["next"]:
+            return
+        state["next"] = (number // every + 1) * every
+        seconds = time.perf_counter() - started
+        click.echo(
+            f"progress: {number} lines in {seconds:.1f} s ({number / seconds:.0f}/s), "
+            f"new={result.outcomes['new']}, rss={_rss_mb():.0f} MB",
+            err=True,
+        )
+
+    return show
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux), else its peak."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.File("rb"))
 @db_option
@@ -168,7 +202,13 @@ def demo(db: str, out: str) -> None:
     help="Worker processes that parse, clean, classify and fingerprint lines while this "
     "one writes the store [default: one per CPU; 0: none].",
 )
-def import_(file: Any, db: str, workers: int | None) -> None:
+@click.option(
+    "--progress",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Every N lines, print lines done, rate and memory to stderr.",
+)
+def import_(file: Any, db: str, workers: int | None, progress: int | None) -> None:
     """Import articles extracted elsewhere: JSON lines with url, title, body and optional
     published (ISO 8601 with offset), source, language. FILE may be - for stdin.
 
@@ -185,7 +225,9 @@ def import_(file: Any, db: str, workers: int | None) -> None:
         workers = os.cpu_count() or 1
     try:
         with Store(db) as store:
-            result = import_lines(store, file, workers=workers)
+            result = import_lines(
+                store, file, workers=workers, progress=_progress_printer(progress)
+            )
     except DiplofeedError as exc:
         raise fail(exc) from exc
     for number, message in result.errors:

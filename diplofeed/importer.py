@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import re
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,7 +88,12 @@ def _record(line: str) -> dict[str, object]:
 
 
 def import_lines(
-    store: Store, lines: Iterable[bytes | str], *, batch: int = 500, workers: int = 0
+    store: Store,
+    lines: Iterable[bytes | str],
+    *,
+    batch: int = 500,
+    workers: int = 0,
+    progress: Callable[[int, ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import JSON lines (``url``, ``title``, ``body``; optional ``published`` with an
     offset, ``source``, ``language``, ``summary``, ``author``, ``image``) and return what
@@ -97,8 +102,10 @@ def import_lines(
     Articles are committed ``batch`` at a time; each is all-or-nothing on its own. With
     ``workers``, that many worker processes parse, clean, classify and fingerprint
     the lines (:class:`storage.Preparer`) while this one writes, in the order of the
-    lines, so the stories come out as they would from one process.
+    lines, so the stories come out as they would from one process. ``progress`` is
+    called after each commit with the number of the last line committed.
     """
+    report = progress or (lambda number, result: None)
     result = ImportResult()
     numbered = enumerate(lines, 1)
     chunks = iter(lambda: list(itertools.islice(numbered, batch)), [])
@@ -110,6 +117,7 @@ def import_lines(
             with store.batch():
                 for number, raw in chunk:
                     _import_one(store, number, raw, result)
+            report(chunk[-1][0], result)
         return result
     Preparer.warm()  # once here, inherited by the workers
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -127,16 +135,22 @@ def import_lines(
     ) as pool:
         pending: deque[Future[list[_Prepared]]] = deque()
         ready: list[_Prepared] = []
+
+        def take() -> None:
+            nonlocal ready
+            ready += pending.popleft().result()
+            if len(ready) >= batch or not pending:
+                _save_chunk(store, ready, result)
+                if ready:
+                    report(ready[-1][0], result)
+                ready = []
+
         for lines_of_task in tasks:
             pending.append(pool.submit(_prepare_chunk, lines_of_task))
             if len(pending) > 4 * workers:
-                ready += pending.popleft().result()
-                if len(ready) >= batch:
-                    _save_chunk(store, ready, result)
-                    ready = []
+                take()
         while pending:
-            ready += pending.popleft().result()
-        _save_chunk(store, ready, result)
+            take()
     return result
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "numbers",
     "parties_clash",
     "same_story",
+    "shingle_hashes",
     "shingles",
     "signature",
     "signature_from_stored",
@@ -102,19 +103,29 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return mixed
 
 
-def signature(grams: Iterable[bytes]) -> np.ndarray:
-    """The 96 MinHash values (uint32) of the shingles: datasketch's ``MinHash`` with
-    ``seed=1``, ``scheme="affine32"`` and crc32 as the hash function, value for value
-    (tests/test_dedup.py compares them). Computed here because importing datasketch
-    imports scipy, half a second at the start of every process, and a ``MinHash`` object
-    per article costs more than the arithmetic."""
-    hashed = np.fromiter(map(_hash32, grams), dtype=np.uint32)
+def shingle_hashes(grams: Iterable[bytes]) -> np.ndarray:
+    """The shingles as their crc32 hashes, sorted and unique (uint32): what the MinHash
+    hashes anyway, cheap to send between processes and to compare (:func:`similarity`)."""
+    return np.unique(np.fromiter(map(_hash32, grams), dtype=np.uint32))
+
+
+def signature_of_hashes(hashed: np.ndarray) -> np.ndarray:
+    """:func:`signature` of shingles already hashed (:func:`shingle_hashes`)."""
     if not hashed.size:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     a, b = _permutations()
     # uint32 arithmetic wraps around: that is the mod 2**32 of the permutations
     values: np.ndarray = (_fmix32(hashed)[:, None] * a + b).min(axis=0)
     return values
+
+
+def signature(grams: Iterable[bytes]) -> np.ndarray:
+    """The 96 MinHash values (uint32) of the shingles: datasketch's ``MinHash`` with
+    ``seed=1``, ``scheme="affine32"`` and crc32 as the hash function, value for value
+    (tests/test_dedup.py compares them). Computed here because importing datasketch
+    imports scipy, half a second at the start of every process, and a ``MinHash`` object
+    per article costs more than the arithmetic."""
+    return signature_of_hashes(np.fromiter(map(_hash32, grams), dtype=np.uint32))
 
 
 def signature_bytes(values: np.ndarray) -> bytes:
@@ -310,12 +321,16 @@ def numbers(text: str) -> set[str]:
     return {n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)}
 
 
-def similarity(a: set[bytes], b: set[bytes]) -> tuple[float, float]:
-    """(containment of the smaller in the larger, Jaccard) of two shingle sets."""
-    if not a or not b:
+def similarity(a: Any, b: Any) -> tuple[float, float]:
+    """(containment of the smaller in the larger, Jaccard) of two shingle sets, given as
+    sets or as :func:`shingle_hashes` arrays."""
+    if not len(a) or not len(b):
         return 0.0, 0.0
-    common = len(a & b)
-    return common / min(len(a), len(b)), common / len(a | b)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        common = int(np.intersect1d(a, b, assume_unique=True).size)
+    else:
+        common = len(set(a) & set(b))
+    return common / min(len(a), len(b)), common / (len(a) + len(b) - common)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,7 @@ class BandIndex:
             into the sorted arrays.
     """
 
-    def __init__(self, bands: int, *, weeks: int = 16, merge_every: int = 1 << 15) -> None:
+    def __init__(self, bands: int, *, weeks: int = 6, merge_every: int = 1 << 15) -> None:
         self.bands = bands
         self.capacity = weeks
         self.merge_every = merge_every

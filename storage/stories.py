@@ -10,6 +10,7 @@ time (storage/lsh.py), for the few weeks in use, so memory does not grow with th
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +29,10 @@ from .dedup import (
     parse_when,
     parties_clash,
     same_story,
+    shingle_hashes,
     shingles,
-    signature,
     signature_bytes,
+    signature_of_hashes,
     unpack_numbers,
     week,
 )
@@ -51,6 +53,9 @@ __all__ = ["Stories"]
 # estimate) their texts. A copy keeping 30% of the words shares ~4 of 48 bands, two
 # texts of one template 1 or 2. At most _MAX_CANDIDATES possible translations.
 _LIKELY = 64
+# Shingle hashes kept for the articles stored last (about 1 KB each): candidates are at
+# most days older than the article compared.
+_RECENT_SHINGLES = 8_000
 _MAX_CANDIDATES = 200
 _COMPARED = 5
 # A shortened copy keeping 40% of a text has a Jaccard near 0.25: below this, skip.
@@ -66,7 +71,7 @@ class _Features(dict[str, Any]):
             raise KeyError(key)
         text = self["_text"]
         value = (
-            shingles(text)
+            shingle_hashes(shingles(text))
             if key == "shingles"
             else numbers(text)
             if key == "numbers"
@@ -119,8 +124,9 @@ def text_features(row: Mapping[str, Any], features: _Features | None = None) -> 
     numbers, names and week. Pure and the costly part, so it may run in another process
     (:class:`storage.Preparer`) and travel with the row as ``row["_prepared"]``."""
     features = features if features is not None else _features(row)
-    minhash = signature(features["shingles"])
+    minhash = signature_of_hashes(features["shingles"])
     return {
+        "shingles": features["shingles"],
         "minhash": minhash,
         "numbers": features["numbers"],
         "names": features["names"],
@@ -138,6 +144,7 @@ class Stories:
     # The in-memory band index and the last article_signatures row it has seen.
     _bands: BandIndex | None = None
     _bands_seen: int = 0
+    _shingles: OrderedDict[int, np.ndarray] | None = None
 
     def _select(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Rows as dicts, straight from the connection: sqlite-utils' ``query`` wraps
@@ -167,7 +174,11 @@ class Stories:
             if same:
                 return int(same[0]["story_id"]), "exact copy", features
         for candidate in self._candidates(features):
-            decision = same_story(features, _features(candidate, self._home(candidate["source"])))
+            other = _features(candidate, self._home(candidate["source"]))
+            known = self._recent_shingles().get(int(candidate["id"]))
+            if known is not None:  # not computed again from the text
+                other["shingles"] = known
+            decision = same_story(features, other)
             if decision.same and self._fits_story(features, candidate):
                 return int(candidate["story_id"]), decision.reason, features
         cursor = self.db.execute(
@@ -203,10 +214,19 @@ class Stories:
                 bands.load(at, (r[0] for r in loaded), b"".join(r[1] for r in loaded))
         return bands
 
+    def _recent_shingles(self) -> OrderedDict[int, np.ndarray]:
+        """The shingle hashes of the articles stored last (a reprint's original is among
+        them), so a comparison does not split the original's text again."""
+        if self._shingles is None:
+            self._shingles = OrderedDict()
+        return self._shingles
+
     def _forget_bands(self) -> None:
-        """Drop the in-memory band index (a rolled-back transaction may have taken away
-        rows it has seen); it is read again from the store when next needed."""
+        """Drop the in-memory band index and shingles (a rolled-back transaction may have
+        taken away rows they hold, and their ids are given again); read again from the
+        store when next needed."""
         self._bands = None
+        self._shingles = None
 
     def _fits_story(self, features: Mapping[str, Any], candidate: Mapping[str, Any]) -> bool:
         """A story must not chain: matching one member is not enough when another member
@@ -293,6 +313,11 @@ class Stories:
                 features["week"],
             ],
         )
+        if "shingles" in features:
+            recent = self._recent_shingles()
+            recent[article_id] = features["shingles"]
+            while len(recent) > _RECENT_SHINGLES:
+                recent.popitem(last=False)
         if self._bands is not None and article_id == self._bands_seen + 1:
             # the next row: no other process has written between (else the index reads
             # them all, this one included, from the store on its next use)

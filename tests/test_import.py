@@ -52,3 +52,15 @@ def test_importing_again_with_workers_adds_nothing(tmp_path):
         again = import_lines(store, data, batch=40, workers=2)
         assert again.outcomes == {"unchanged": 200}
         assert stories(store) == before
+
+
+def test_progress_lines_report_every_n_lines(tmp_path):
+    from .conftest import run_cli
+
+    path = tmp_path / "lines.jsonl"
+    generate(1200, path)
+    result = run_cli("import", str(path), "--db", str(tmp_path / "p.db"), "--progress", "500")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    assert [line.split()[1] for line in lines] == ["500", "1000"]
+    assert all("/s)" in line and "rss=" in line for line in lines)
