@@ -40,7 +40,9 @@ def _big_page(site: Path) -> None:
     )
 
 
-def _crawl(site: Path, db: Path) -> SimpleNamespace:
+def _crawl(
+    site: Path, db: Path, registry: Path | None = None, log_level: str = "WARNING"
+) -> SimpleNamespace:
     started = time.monotonic()
     with ReplayServer(sites=[site]) as replay:
         result = run_cli(
@@ -52,8 +54,8 @@ def _crawl(site: Path, db: Path) -> SimpleNamespace:
             "--as-of",
             AS_OF,
             "--log-level",
-            "WARNING",
-            env={"DIPLOFEED_REGISTRY": str(data_path("faults2", "sources.toml"))},
+            log_level,
+            env={"DIPLOFEED_REGISTRY": str(registry or data_path("faults2", "sources.toml"))},
             timeout=120,
         )
     elapsed = time.monotonic() - started
@@ -317,23 +319,8 @@ def test_retry_after_is_honoured_on_429_and_503(tmp_path):
     (site / "rss.xml").write_text(RETRY_FEED, encoding="utf-8")
     registry = tmp_path / "sources.toml"
     registry.write_text(RETRY_REGISTRY, encoding="utf-8")
-    db = tmp_path / "retry.db"
-    started = time.monotonic()
-    with ReplayServer(sites=[site]) as replay:
-        result = run_cli(
-            "crawl",
-            "--db",
-            str(db),
-            "--replay-url",
-            replay.url,
-            "--as-of",
-            AS_OF,
-            "--log-level",
-            "INFO",
-            env={"DIPLOFEED_REGISTRY": str(registry)},
-            timeout=120,
-        )
-    elapsed = time.monotonic() - started
+    crawl = _crawl(site, tmp_path / "retry.db", registry, log_level="INFO")
+    result, elapsed = crawl.result, crawl.elapsed
     # 429, Retry-After: 2: two retries, each two seconds after the answer before
     assert "Gave up retrying <GET https://busy.example.kg/news/1> (failed 3 times)" in result.stderr
     assert result.stderr.count("busy.example.kg/news/1: waiting 2.0 s as Retry-After asks") == 2
@@ -341,9 +328,7 @@ def test_retry_after_is_honoured_on_429_and_503(tmp_path):
     # 503, Retry-After: an hour: not retried in this crawl, said so
     assert "news/2 asks to retry in 3600 s (Retry-After): not in this crawl" in result.stderr
     assert "Gave up retrying <GET https://busy.example.kg/news/2>" not in result.stderr
-    failures = {
-        r["url"]: r["status"] for r in store_rows(db, "SELECT url, status FROM crawl_failures")
-    }
+    failures = {url: row["status"] for url, row in crawl.failures.items()}
     assert failures == {
         "https://busy.example.kg/news/1": 429,
         "https://busy.example.kg/news/2": 503,

@@ -18,7 +18,7 @@ from crawler.extract.dates import parse_date
 from crawler.registry import load_registry
 from diplofeed.errors import ExtractionError
 from feeds.build import FeedSpec, build_feed
-from feeds.query import BadQuery, Vocabulary, parse_query
+from feeds.query import PARAMETERS, BadQuery, Vocabulary, parse_query
 
 SOURCES = load_registry()
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -116,27 +116,7 @@ WORDS_KNOWN = Vocabulary(
     event_types=frozenset({"visit"}),
     languages=frozenset({"ru", "en"}),
 )
-NAMES = st.sampled_from(
-    [
-        "source",
-        "country",
-        "topic",
-        "event_type",
-        "lang",
-        "q",
-        "since",
-        "until",
-        "limit",
-        "unique",
-        "filter",
-        "filterout",
-        "filter_title",
-        "filter_time",
-        "filter_case_sensitive",
-        "x",
-        "",
-    ]
-)
+NAMES = st.sampled_from([*PARAMETERS, "x", ""])  # every parameter, and unknown ones
 
 
 @FAST
