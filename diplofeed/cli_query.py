@@ -145,6 +145,22 @@ def search(
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
+    from diplofeed.relevance import country_codes
+    from storage.stories import LANGUAGES
+
+    # a typo finds nothing, silently: say so instead (as the feed server does)
+    unknown = [c for c in countries if c.upper() not in country_codes()]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown country {unknown[0]!r} (ISO 3166 alpha-2, as KZ, CN, or EU)",
+            param_hint="--country",
+        )
+    strange = [lang for lang in languages if lang not in LANGUAGES]
+    if strange:
+        raise click.BadParameter(
+            f"unknown language {strange[0]!r} (one of {', '.join(LANGUAGES)})",
+            param_hint="--lang",
+        )
     filtered = bool(countries or topics or event_types or sources or relevant_only)
     spec = ArticleFilter(
         countries=list(countries),

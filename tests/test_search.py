@@ -253,3 +253,18 @@ def test_a_store_from_before_m006_is_reindexed(tmp_path):
         conn.execute("UPDATE articles SET title = 'Qozogʻiston delegatsiyasi' WHERE id = 1")
         hits = conn.execute(old, ['"qozog\'iston"']).fetchone()[0]
     assert hits == 1
+
+
+def test_an_unknown_country_or_language_is_a_usage_error(corpus_db):
+    from click.testing import CliRunner
+
+    from diplofeed.cli import cli
+
+    for option, value in (("--country", "ZZ"), ("--lang", "xx")):
+        result = CliRunner().invoke(
+            cli, ["search", "Kulubaev", "--db", str(corpus_db), option, value]
+        )
+        assert result.exit_code == 2, result.output
+        assert value in result.output
+    ok = CliRunner().invoke(cli, ["search", "Kulubaev", "--db", str(corpus_db), "--country", "kg"])
+    assert ok.exit_code == 0, ok.output
