@@ -34,9 +34,8 @@ def vocabulary(store: Store) -> Vocabulary:
     """The values list parameters may take: the sources of the registry and of the store
     (imported ones), the classifier's codes. A named feed of registry sources works on a
     store that has none of their articles yet (it is empty, not an error)."""
-    rows = store.db.execute("SELECT id FROM sources").fetchall()
     return Vocabulary(
-        sources=frozenset(r[0] for r in rows) | _registered(),
+        sources=frozenset(store.source_ids()) | _registered(),
         countries=relevance.country_codes(),
         topics=frozenset(relevance.TOPICS),
         event_types=frozenset(relevance.EVENT_TYPES),

@@ -44,6 +44,7 @@ from .query import BadQuery, FeedQuery, Vocabulary, parse_query
 __all__ = ["CONTENT_TYPES", "create_app", "opml"]
 
 log = logging.getLogger("diplofeed.serve")
+_BAD_NAME = "a feed name is lower-case letters, digits, '-' and '_'"
 
 CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -337,14 +338,14 @@ def create_app(
     def named_feed(request: Request) -> Response:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
         if not FEED_NAME.match(name):
-            return _bad("a feed name is lower-case letters, digits, '-' and '_'", request)
+            return _bad(_BAD_NAME, request)
         named = state.config.feeds.get(name)
         if named is None:
             return PlainTextResponse(f"no feed named {name}: see /opml\n", status_code=404)
         return feed_answer(request, fmt, f"named:{name}", named)
 
     def bad_name(request: Request) -> Response:
-        return _bad("a feed name is lower-case letters, digits, '-' and '_'", request)
+        return _bad(_BAD_NAME, request)
 
     def opml_page(request: Request) -> Response:
         if request.query_params:

@@ -1,5 +1,6 @@
 """What every table and column of the store means: the text of docs/schema.md's table
-sections (generated from here with cog) and of Datasette's metadata (``diplofeed browse``).
+sections (generated from here with cog) and of Datasette's metadata (``diplofeed browse``),
+and the canned queries Datasette offers on the store.
 
 A test fails when the store has a table or column this does not describe
 (tests/test_browse.py).
@@ -8,8 +9,9 @@ A test fails when the store has a table or column this does not describe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["TABLES", "TableDoc"]
+__all__ = ["CANNED_QUERIES", "TABLES", "TableDoc"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,4 +228,81 @@ TABLES: dict[str, TableDoc] = {
             "applied_at": "when it was applied",
         },
     ),
+}
+
+
+# Named queries on the database page. Parameters become form fields; Datasette passes ""
+# for one left empty, which the optional ones read as "no limit".
+CANNED_QUERIES: dict[str, dict[str, Any]] = {
+    "latest_by_country": {
+        "title": "Latest relevant posts by country",
+        "description": "The newest Central Asian diplomacy posts in which a state is a "
+        "party: country is an ISO 3166 alpha-2 code (KZ, KG, TJ, TM, UZ, CN, RU...) or EU. "
+        "Copies of one story each have a row; story_articles says how many there are.",
+        "sql": """
+SELECT a.published, a.source, s.name AS source_name, a.title, a.url, a.language,
+       a.event_type, a.countries, a.story_id, st.article_count AS story_articles
+FROM articles a
+JOIN sources s ON s.id = a.source
+JOIN stories st ON st.id = a.story_id
+WHERE a.relevant = 1
+  AND EXISTS (SELECT 1 FROM json_each(a.countries) WHERE value = upper(trim(:country)))
+ORDER BY a.published DESC, a.id DESC
+LIMIT 200
+""".strip(),
+    },
+    "stories_with_most_sources": {
+        "title": "Stories with the most sources",
+        "description": "Stories carried by more than one source, the most widely carried "
+        "first. since: a date (2026-11-01) to count only stories first published on or "
+        "after it; empty for all time.",
+        "sql": """
+SELECT st.id AS story_id, count(DISTINCT a.source) AS sources,
+       group_concat(DISTINCT a.source) AS source_ids, st.article_count AS articles,
+       st.first_published, r.title, r.url
+FROM stories st
+JOIN articles a ON a.story_id = st.id
+JOIN articles r ON r.id = st.representative_id
+WHERE trim(:since) = '' OR st.first_published >= trim(:since)
+GROUP BY st.id
+HAVING count(DISTINCT a.source) > 1
+ORDER BY sources DESC, st.first_published DESC
+LIMIT 200
+""".strip(),
+    },
+    "posts_by_event_type": {
+        "title": "Posts by event type",
+        "description": "The newest relevant posts of one kind of event: visit, meeting, "
+        "phone_call, consultations, statement, agreement, appointment, congratulation, "
+        "conference.",
+        "sql": """
+SELECT a.published, a.source, a.title, a.url, a.language, a.countries, a.topics,
+       a.story_id
+FROM articles a
+WHERE a.relevant = 1 AND a.event_type = lower(trim(:event_type))
+ORDER BY a.published DESC, a.id DESC
+LIMIT 200
+""".strip(),
+    },
+    "source_health": {
+        "title": "Source health",
+        "description": "Each registered source's status after its latest crawl (ok, "
+        "degraded, stale, broken, blocked; unknown: never crawled), since when, the "
+        "latest crawl's figures and its articles: the worst first.",
+        "sql": """
+SELECT s.id AS source, s.name, s.country, s.kind, coalesce(h.status, 'unknown') AS status,
+       h.reason, h.since, st.finished AS last_crawled, st.pages, st.new, st.failed,
+       (SELECT count(*) FROM articles a WHERE a.source = s.id) AS articles,
+       (SELECT max(published) FROM articles a WHERE a.source = s.id) AS newest_published
+FROM sources s
+LEFT JOIN source_health h
+  ON h.id = (SELECT max(id) FROM source_health WHERE source = s.id)
+LEFT JOIN crawl_source_stats st ON st.source = s.id
+  AND st.run_id = (SELECT max(run_id) FROM crawl_source_stats WHERE source = s.id)
+WHERE s.registered = 1
+ORDER BY CASE coalesce(h.status, 'unknown') WHEN 'broken' THEN 0 WHEN 'blocked' THEN 1
+  WHEN 'stale' THEN 2 WHEN 'degraded' THEN 3 WHEN 'unknown' THEN 4 ELSE 5 END,
+  s.country, s.id
+""".strip(),
+    },
 }

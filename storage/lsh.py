@@ -136,9 +136,6 @@ class BandIndex:
         if len(entry.recent) >= self.merge_every:
             entry.merge()
 
-    def forget(self) -> None:
-        self._weeks.clear()
-
     def estimates(self, ids: list[int], signature: np.ndarray) -> np.ndarray:
         """The Jaccard similarity ``signature`` and each article of ``ids`` (as found by
         :meth:`query`, so in a loaded week) estimate: their share of equal values."""

@@ -111,6 +111,10 @@ class Reads:
 
     db: sqlite_utils.Database
 
+    def source_ids(self) -> list[str]:
+        """Every source the store knows (registered or seen through an import)."""
+        return [r[0] for r in self.db.execute("SELECT id FROM sources ORDER BY id")]
+
     def sources(self) -> list[dict[str, Any]]:
         """Return every source with its article count and its latest crawl's figures."""
         rows = self.db.query(

@@ -32,8 +32,8 @@ from .dedup import (
     shingle_hashes,
     shingles,
     signature_bytes,
+    signature_from_stored,
     signature_of_hashes,
-    unpack_numbers,
     week,
 )
 from .lsh import BandIndex, band_keys
@@ -200,7 +200,7 @@ class Stories:
             "ORDER BY article_id",
             [self._bands_seen],
         ).fetchall():
-            values = np.frombuffer(minhash, "<u8")
+            values = signature_from_stored(minhash)
             bands.add(at, article_id, values, band_keys(values, BANDS))
             self._bands_seen = article_id
         for at in weeks:
@@ -371,6 +371,3 @@ class Stories:
             """,
             [best["id"], len(members), min(m["published"] for m in members), story_id],
         )
-
-
-_ = unpack_numbers  # read back by users of article_signatures.numbers (docs/dedup.md)

@@ -134,8 +134,9 @@ def test_signatures_and_band_keys_are_the_same_in_another_process():
 def test_signatures_are_datasketchs_minhash_value_for_value():
     """storage.dedup computes the MinHash itself (no scipy import per process): it must
     stay the very signature datasketch gives, or stored signatures stop matching."""
-    datasketch = pytest.importorskip("datasketch")
     import zlib
+
+    import datasketch  # the reference, a test dependency: missing, this fails
 
     texts = [RELEASE, "Short text.", "", "Қазақстан Республикасы Сыртқы істер министрі " * 20]
     for text in texts:
