@@ -27,6 +27,7 @@ from urllib.parse import urldefrag, urljoin
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.request import fingerprint
 
 from crawler.extract import Article
 from diplofeed.errors import StorageError
@@ -36,7 +37,13 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-__all__ = ["IncrementalCrawl", "RedirectLoop", "RedirectLoopGuard", "RetryAfter"]
+__all__ = [
+    "IncrementalCrawl",
+    "LanguageFingerprinter",
+    "RedirectLoop",
+    "RedirectLoopGuard",
+    "RetryAfter",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,12 @@ class IncrementalCrawl:
         self.db = str(crawler.settings.get("DIPLOFEED_DB"))
         self.window = timedelta(hours=crawler.settings.getfloat("DIPLOFEED_REVISIT_HOURS", 48))
         self._store: Store | None = None
+        # scale-out workers have no store: the writer mirrors what is stored to Redis
+        self._known: Any = None
+        if crawler.settings.get("DIPLOFEED_REDIS_URL"):
+            from .distributed import KnownPages, Worker
+
+            self._known = KnownPages(Worker.of(crawler.settings).client)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalCrawl:
@@ -57,6 +70,8 @@ class IncrementalCrawl:
     def _first_seen(self, urls: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
         if not urls:
             return {}
+        if self._known is not None:
+            return self._known.first_seen(urls)  # type: ignore[no-any-return]
         if self._store is None:
             if not Path(self.db).exists():
                 return {}
@@ -120,6 +135,25 @@ def _conditional(request: scrapy.Request, etag: str | None, last_modified: str |
     if last_modified:
         request.headers["If-Modified-Since"] = last_modified
     request.meta["handle_httpstatus_list"] = [304]
+
+
+class LanguageFingerprinter:
+    """Scrapy's request fingerprint with the ``Accept-Language`` header in it: one API
+    URL asked in two languages (the ApiSpider's ``api_languages``) is two requests,
+    which the duplicate filter, local or shared between scale-out workers, keeps apart.
+    Every other header is left out, as Scrapy does. ``REQUEST_FINGERPRINTER_CLASS``."""
+
+    HEADERS = ("Accept-Language",)
+
+    def __init__(self, crawler: Any = None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LanguageFingerprinter:
+        return cls(crawler)
+
+    def fingerprint(self, request: scrapy.Request) -> bytes:
+        return fingerprint(request, include_headers=self.HEADERS)
 
 
 class RedirectLoop(IgnoreRequest):

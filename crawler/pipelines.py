@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from diplofeed.errors import StorageError
 from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
+        if crawler.settings.get("DIPLOFEED_REDIS_URL"):
+            # a scale-out worker: crawler.distributed.QueuePipeline sends items to the writer
+            raise NotConfigured("scale-out worker: the writer stores the items")
         self.crawler = crawler
         self.db_path = crawler.settings.get("DIPLOFEED_DB")
         self.run_id: int | None = crawler.settings.getint("DIPLOFEED_RUN_ID") or None

@@ -31,13 +31,23 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# One of the two writes: the store, or (scale-out workers) the writer's Redis queue.
+# Request identity: URL, method, body, and Accept-Language (one API URL, two languages).
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.LanguageFingerprinter"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+    "crawler.distributed.QueuePipeline": 300,
+}
 # Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
 # again, and pagination stops at a page holding only those (crawler/middlewares.py).
 SPIDER_MIDDLEWARES = {"crawler.middlewares.IncrementalCrawl": 950}
 # A redirect back to a URL on the chain is a failure, not a silent duplicate (runs before
 # Scrapy's RedirectMiddleware at 600).
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's own, sharing each host's robots.txt between scale-out workers
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.distributed.SharedRobotsTxt": 100,
     "crawler.middlewares.RedirectLoopGuard": 650,
     # before RetryMiddleware (550) sees the response: wait as Retry-After asks
     "crawler.middlewares.RetryAfter": 560,
@@ -64,3 +74,13 @@ if DIPLOFEED_REPLAY_URL:
     }
     DOWNLOAD_DELAY = 0
     AUTOTHROTTLE_ENABLED = False
+
+# Scale-out (docs/scale-out.md): with a Redis URL, this process is one of several workers
+# sharing a crawl through Redis (scrapy-redis's scheduler and duplicate filter, switched
+# on by the add-on), and `diplofeed writer` writes the store. Workers whose heartbeat key
+# (refreshed every third of DIPLOFEED_REDIS_HEARTBEAT seconds) expires are counted out.
+ADDONS = {"crawler.distributed.ScaleOut": 0}
+DIPLOFEED_REDIS_URL = os.environ.get("DIPLOFEED_REDIS_URL") or None
+# A worker's spider holds at most this many requests taken from the shared queue.
+DIPLOFEED_WORKER_REQUESTS = 2
+DIPLOFEED_REDIS_HEARTBEAT = float(os.environ.get("DIPLOFEED_REDIS_HEARTBEAT") or 30)

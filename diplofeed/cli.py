@@ -2,7 +2,8 @@
 
 Exit status: 0 success; 1 an error (message on stderr); 2 a usage error; 3 a crawl in
 which some source yielded nothing; 4 input lines were rejected (``import``); 5 another
-crawl holds the store's lock (``crawl``: nothing was done).
+crawl holds the store's lock (``crawl``: nothing was done), or another writer holds it or
+the Redis (``writer``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ def cli() -> None:
 @click.option(
     "--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here instead of stderr."
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    envvar="DIPLOFEED_REDIS_URL",
+    help="Scale-out: crawl as one of several workers sharing the crawl through this Redis "
+    "($DIPLOFEED_REDIS_URL); `diplofeed writer` writes the store, --db is not opened.",
+)
 def crawl(
     db: str,
     sources: tuple[str, ...],
@@ -72,12 +81,16 @@ def crawl(
     as_of: datetime | None,
     log_level: str,
     log_file: str | None,
+    redis_url: str | None,
 ) -> None:
     """Crawl sources into the store; print one summary line per source.
 
     Each line gives the source's figures and its health (ok, degraded, stale, broken,
     blocked). Exits 3 when a source yielded no article (broken, blocked or unreachable),
     5 at once when another crawl is writing to the store (safe under cron).
+
+    With --redis, crawl as a scale-out worker (docs/scale-out.md): each line gives this
+    worker's share of the source's figures; the writer records the health.
 
     Example:
 
@@ -88,6 +101,9 @@ def crawl(
     from storage.lock import CrawlLocked
 
     options: dict[str, Any] = {"log_level": log_level, "log_file": log_file}
+    if redis_url:
+        _crawl_worker(redis_url, list(sources), replay, replay_url, as_of, options)
+        return
     try:
         if replay and not replay_url:
             when = as_of or ReplayArchive.load().recorded
@@ -104,6 +120,98 @@ def crawl(
         click.echo(_summary_line(source, result.stats.get(source)))
     if result.failed_sources:
         click.echo(f"sources that yielded nothing: {', '.join(result.failed_sources)}", err=True)
+        sys.exit(EXIT_SOURCES_FAILED)
+
+
+def _crawl_worker(
+    redis_url: str,
+    sources: list[str],
+    replay: bool,
+    replay_url: str | None,
+    as_of: datetime | None,
+    options: dict[str, Any],
+) -> None:
+    from crawler.replay import ReplayArchive, ReplayServer
+    from diplofeed.crawl import run_worker
+
+    try:
+        if replay and not replay_url:
+            when = as_of or ReplayArchive.load().recorded
+            with ReplayServer() as server:
+                result = run_worker(
+                    redis_url, sources, replay_url=server.url, as_of=when, **options
+                )
+        else:
+            result = run_worker(redis_url, sources, replay_url=replay_url, as_of=as_of, **options)
+    except DiplofeedError as exc:
+        raise fail(exc) from exc
+    click.echo(f"worker of round {result.round_id or '?'} (the writer records the run)")
+    for source in result.sources:
+        figures = result.stats.get(source)
+        if not figures:
+            click.echo(f"{source:<14} FAILED: the source did not finish (see the log)")
+            continue
+        click.echo(
+            f"{source:<14} pages={figures['pages']:<4} articles={figures['articles']:<4} "
+            f"known={figures['known']:<4} not_modified={figures['not_modified']:<3} "
+            f"failed={figures['failed']}"
+        )
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--redis",
+    "redis_url",
+    required=True,
+    metavar="URL",
+    envvar="DIPLOFEED_REDIS_URL",
+    help="The Redis the workers send to ($DIPLOFEED_REDIS_URL).",
+)
+@click.option(
+    "--drain",
+    is_flag=True,
+    help="Stop once nothing is waiting and no crawl round is open (cron, tests); "
+    "without it, run until SIGTERM or SIGINT.",
+)
+def writer(db: str, redis_url: str, drain: bool) -> None:
+    """Scale-out: write what the crawl workers send into the store (the one writer).
+
+    Records a crawl run per round, with each source's figures summed over the workers,
+    and prints its summary when the round ends. Exits 3 when a run written was partial
+    (a source yielded nothing) or interrupted (a worker died), 5 when a crawl or another
+    writer holds the store or the Redis.
+    See docs/scale-out.md.
+
+    Example:
+
+        diplofeed writer --db /var/lib/diplofeed/news.db --redis redis://queue.internal:6379/0
+    """
+    import signal
+    import threading
+
+    from diplofeed.writer import RunWritten, WriterBusy, run_writer
+    from storage.lock import CrawlLocked
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def report(run: RunWritten) -> None:
+        click.echo(f"run {run.run_id} (round {run.round_id}): {run.status}")
+        for source in sorted(run.stats):
+            click.echo(_summary_line(source, run.stats[source]))
+        if run.failed_sources:
+            click.echo(f"sources that yielded nothing: {', '.join(run.failed_sources)}", err=True)
+
+    try:
+        runs = run_writer(db, redis_url, drain=drain, stop=stop, on_run=report)
+    except (CrawlLocked, WriterBusy) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except DiplofeedError as exc:
+        raise fail(exc) from exc
+    if any(run.status != "finished" for run in runs):
         sys.exit(EXIT_SOURCES_FAILED)
 
 
@@ -372,6 +480,12 @@ def serve(db: str, host: str, port: int, feeds_config: str | None, cache_size: i
     "--log-file", type=click.Path(dir_okay=False), help="Each crawl's Scrapy log goes here."
 )
 @click.option("--runs", type=click.IntRange(min=1), help="Stop after this many crawls.")
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Each crawl is a scale-out worker sharing the crawl through this Redis.",
+)
 def schedule(
     db: str,
     every: str,
@@ -380,6 +494,7 @@ def schedule(
     replay: bool,
     log_file: str | None,
     runs: int | None,
+    redis_url: str | None,
 ) -> None:
     """Crawl on a schedule, in the foreground (for a systemd service or a container).
 
@@ -405,6 +520,8 @@ def schedule(
         command.append("--replay")
     if log_file:
         command += ["--log-file", log_file]
+    if redis_url:
+        command += ["--redis", redis_url]
     Schedule(command, period, spread).run(runs)
 
 
@@ -421,7 +538,18 @@ def replay() -> None:
     type=click.Path(exists=True, file_okay=False),
     help="Site folders (default: the bundled copies).",
 )
-def replay_serve(port: int, sites: tuple[str, ...]) -> None:
+@click.option(
+    "--access-log",
+    type=click.Path(dir_okay=False),
+    help="Append '<status> <URL>' to this file for every request answered.",
+)
+@click.option(
+    "--latency",
+    default=0.0,
+    type=click.FloatRange(0, 60),
+    help="Seconds every answer waits first, as a distant server would.",
+)
+def replay_serve(port: int, sites: tuple[str, ...], access_log: str | None, latency: float) -> None:
     """Serve the replay copies until interrupted (see docs/replay.md).
 
     Example:
@@ -433,6 +561,10 @@ def replay_serve(port: int, sites: tuple[str, ...]) -> None:
     args = ["--port", str(port)]
     for site in sites:
         args += ["--sites", site]
+    if access_log:
+        args += ["--access-log", access_log]
+    if latency:
+        args += ["--latency", str(latency)]
     sys.exit(serve(args))
 
 

@@ -18,7 +18,7 @@ from diplofeed.errors import SourceConfigError
 from storage import Store, format_utc
 from storage.lock import crawl_lock
 
-__all__ = ["CrawlResult", "crawl_settings", "run_crawl"]
+__all__ = ["CrawlResult", "WorkerResult", "crawl_settings", "run_crawl", "run_worker"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def crawl_settings(
     log_level: str = "INFO",
     log_file: str | Path | None = None,
     as_of: datetime | None = None,
+    redis_url: str | None = None,
 ) -> Any:
     """Scrapy settings for a diplofeed crawl (the project's settings plus these)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -67,6 +68,8 @@ def crawl_settings(
         settings.set("DIPLOFEED_AS_OF", format_utc(as_of), priority="cmdline")
     if log_file:
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    if redis_url:
+        settings.set("DIPLOFEED_REDIS_URL", redis_url, priority="cmdline")
     if replay_url:
         handler = "crawler.replay.handler.ReplayDownloadHandler"
         settings.set("DIPLOFEED_REPLAY_URL", replay_url, priority="cmdline")
@@ -161,4 +164,60 @@ def _crawl(
             if status == "finished" and result.failed_sources:
                 status = "partial"
             store.finish_run(run_id, status)
+    return result
+
+
+@dataclass(slots=True)
+class WorkerResult:
+    """What one scale-out worker did: its round and its own share of each source's
+    figures (the writer records the round's sums and health)."""
+
+    round_id: str | None
+    sources: list[str]
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def run_worker(
+    redis_url: str,
+    sources: list[str] | None = None,
+    *,
+    replay_url: str | None = None,
+    registry: str | Path | None = None,
+    log_level: str = "INFO",
+    log_file: str | Path | None = None,
+    as_of: datetime | None = None,
+) -> WorkerResult:
+    """Crawl ``sources`` (default: all) as one worker of a scale-out crawl: join the
+    round open in Redis at ``redis_url`` (or start one), share its queue with the other
+    workers, and send what is found to ``diplofeed writer`` (docs/scale-out.md). The
+    store is not opened.
+
+    Raises:
+        SourceConfigError: an unknown source id or a broken registry.
+        RedisUnavailable: Redis does not answer at ``redis_url``.
+    """
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from crawler.distributed import Worker, connect
+
+    chosen = _select(load_registry(registry), sources)
+    connect(redis_url).close()  # a clear error now rather than a failed crawl
+    settings = crawl_settings(
+        ":worker:",  # never opened: StorePipeline is off in worker mode
+        replay_url=replay_url,
+        registry=registry,
+        log_level=log_level,
+        log_file=log_file,
+        as_of=as_of,
+        redis_url=redis_url,
+    )
+    process = AsyncCrawlerProcess(settings)
+    for source_id in chosen:
+        process.crawl(source_id)
+    worker = Worker.of(settings)
+    try:
+        process.start()
+    finally:
+        result = WorkerResult(worker.last_round, chosen, dict(worker.figures))
+        Worker.forget()
     return result

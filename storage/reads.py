@@ -6,7 +6,7 @@ Every statement binds its values as parameters; clauses are fixed fragments.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -354,6 +354,14 @@ class Reads:
             ):
                 found[url] = (first, etag, modified)
         return found
+
+    def known_pages(self) -> Iterator[tuple[str, str, str | None, str | None]]:
+        """Every stored page: (canonical URL, first stored, ETag, Last-Modified), as
+        :meth:`first_seen` gives them (the scale-out writer mirrors them to Redis)."""
+        yield from self.db.execute(
+            "SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified FROM articles a "
+            "LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url"
+        )
 
     def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         """Return, for each story id, its articles' source, url, language and date."""

@@ -63,12 +63,19 @@ class Runs:
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str) -> None:
+    def finish_run(self, run_id: int, status: str, sources: Iterable[str] | None = None) -> None:
+        """Record the end of a crawl; ``sources``, when given, replaces the list of
+        sources it crawled (a scale-out round learns them as its workers join)."""
         with self.db.atomic():
             self.db.execute(
                 "UPDATE crawl_runs SET finished = ?, status = ? WHERE id = ?",
                 [format_utc(utcnow()), status, run_id],
             )
+            if sources is not None:
+                self.db.execute(
+                    "UPDATE crawl_runs SET sources = ? WHERE id = ?",
+                    [json.dumps(sorted(sources)), run_id],
+                )
 
     def remember_validators(
         self, canonical_url: str, etag: str | None, last_modified: str | None, seen: str

@@ -22,10 +22,20 @@ class ReplayServer:
     Args:
         sites: site folders to serve (default: the bundled replay copies).
         startup_timeout: seconds to wait for the server's address line.
+        access_log: a file to append ``<status> <URL>`` to for every request answered.
+        latency: seconds every answer waits first, as a distant server would.
     """
 
-    def __init__(self, sites: list[Path] | None = None, startup_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        sites: list[Path] | None = None,
+        startup_timeout: float = 30.0,
+        access_log: Path | None = None,
+        latency: float = 0.0,
+    ) -> None:
         self.sites = sites or []
+        self.access_log = access_log
+        self.latency = latency
         self.startup_timeout = startup_timeout
         self.url = ""
         self._proc: subprocess.Popen[str] | None = None
@@ -34,6 +44,10 @@ class ReplayServer:
         cmd = [sys.executable, "-m", "crawler.replay", "--port", "0"]
         for site in self.sites:
             cmd += ["--sites", str(site)]
+        if self.access_log:
+            cmd += ["--access-log", str(self.access_log)]
+        if self.latency:
+            cmd += ["--latency", str(self.latency)]
         root = str(Path(__file__).resolve().parents[2])
         env = {
             **os.environ,

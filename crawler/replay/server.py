@@ -13,9 +13,11 @@ import logging
 import socket
 import struct
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TextIO
 
 from .archive import ReplayArchive
 
@@ -42,9 +44,28 @@ def _not_modified(request_headers: dict[str, str], response_headers: dict[str, s
 
 
 def make_server(
-    archive: ReplayArchive, host: str = "127.0.0.1", port: int = 0
+    archive: ReplayArchive,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    access_log: TextIO | None = None,
+    latency: float = 0.0,
 ) -> ThreadingHTTPServer:
-    """Build (not start) a threaded server answering from ``archive``."""
+    """Build (not start) a threaded server answering from ``archive``.
+
+    ``access_log``: where to write a line per answered request, ``<status> <real URL>``,
+    plus ``[<Accept-Language>]`` when the request named one (copies can differ by it);
+    status 0 for a played fault. What a crawl fetched, for tests that count fetches.
+    ``latency``: seconds every answer waits first, as a distant server would.
+    """
+    log_lock = threading.Lock()
+
+    def record(status: int, url: str, request_headers: dict[str, str]) -> None:
+        if access_log is None:
+            return
+        language = request_headers.get("accept-language")
+        with log_lock:
+            access_log.write(f"{status} {url}{f' [{language}]' if language else ''}\n")
+            access_log.flush()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "diplofeed-replay/1"
@@ -58,10 +79,13 @@ def make_server(
                 self.path if self.path.startswith(("http://", "https://")) else ""
             )
             request_headers = {k.lower(): v for k, v in self.headers.items()}
+            if latency:
+                time.sleep(latency)
             entry = archive.lookup(url, request_headers) if url else None
             if entry is None:
                 message = f"not recorded: {url or self.path}\n".encode()
                 logger.info("404 %s", url or self.path)
+                record(404, url or self.path, request_headers)
                 self.send_response(404)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(message)))
@@ -72,11 +96,13 @@ def make_server(
             if entry.delay:
                 time.sleep(entry.delay)
             if entry.fault:
+                record(0, url, request_headers)
                 self._play_fault(entry.fault, entry.status, entry.headers, entry.body)
                 return
             status, body = entry.status, entry.body
             if status == 200 and _not_modified(request_headers, entry.headers):
                 status, body = 304, b""
+            record(status, url, request_headers)
             self.send_response(status)
             for name, value in entry.headers.items():
                 if status == 304 and name.lower() == "content-type":
@@ -126,11 +152,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sites", type=Path, action="append", help="site folders (default: bundled)"
     )
+    parser.add_argument(
+        "--access-log", type=Path, help="append '<status> <URL>' per request to this file"
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds every answer waits first"
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
     archive = ReplayArchive.load(args.sites)
-    server = make_server(archive, args.host, args.port)
+    access_log = args.access_log.open("a", encoding="utf-8") if args.access_log else None
+    server = make_server(archive, args.host, args.port, access_log, args.latency)
     host, port = str(server.server_address[0]), int(server.server_address[1])
     print(f"REPLAY http://{host}:{port} ({len(archive)} responses)", flush=True)
     try:
@@ -139,4 +172,6 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        if access_log is not None:
+            access_log.close()
     return 0

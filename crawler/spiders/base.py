@@ -86,14 +86,22 @@ class SourceSpider(scrapy.Spider):
     ) -> scrapy.Request:
         """A request of this source; ``role`` (``article``, ``next_page``) tells the
         incremental-crawl middleware what it is (crawler/middlewares.py)."""
+        name = getattr(callback, "__name__", "")
+        if getattr(self, name, None) != callback:
+            raise TypeError(f"{callback!r} is not a method of {type(self).__name__}")
+        meta = {"diplofeed_callback": name}
+        if role:
+            meta["diplofeed_role"] = role
+        # The callback is named, not wrapped, so a request can be serialised (a shared
+        # Redis queue in scale-out mode, crawler/distributed.py; Scrapy's JOBDIR).
         return scrapy.Request(
             url,
-            callback=self.guarded(callback),
+            callback=self.run_callback,
             errback=self.on_error,
             cb_kwargs=cb_kwargs or {},
             headers={**dict(self.source.headers), **(headers or {})},
             dont_filter=dont_filter,
-            meta={"diplofeed_role": role} if role else None,
+            meta=meta,
         )
 
     def next_page(self, url: str, callback: Callback, **kwargs: Any) -> scrapy.Request:
@@ -173,30 +181,27 @@ class SourceSpider(scrapy.Spider):
 
     # -- error handling -----------------------------------------------------------------
 
-    def guarded(self, callback: Callback) -> Callback:
-        """Wrap a callback so one bad page becomes a FetchFailure item, never a crash."""
-
-        def run(response: Response, **kwargs: Any) -> Iterator[Any]:
-            self.crawler.stats.inc_value("diplofeed/pages")
-            if response.status == 304:  # asked conditionally (crawler/middlewares.py)
-                self.crawler.stats.inc_value("diplofeed/not_modified")
-                return
-            try:
-                yield from callback(response, **kwargs)
-            except ExtractionError as exc:
-                yield self._failure(response.url, "parse", str(exc), response.status)
-            except Exception as exc:  # a parser bug must not end the crawl either
-                logger.exception("%s: error reading %s", self.source.id, response.url)
-                yield self._failure(
-                    response.url,
-                    "parse",
-                    f"{type(exc).__name__}: {exc}",
-                    response.status,
-                    logged=True,
-                )
-
-        run.__name__ = getattr(callback, "__name__", "callback")
-        return run
+    def run_callback(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Every request's callback: run the parser method the request names, so that one
+        bad page becomes a FetchFailure item, never a crash."""
+        self.crawler.stats.inc_value("diplofeed/pages")
+        if response.status == 304:  # asked conditionally (crawler/middlewares.py)
+            self.crawler.stats.inc_value("diplofeed/not_modified")
+            return
+        callback = getattr(self, response.meta["diplofeed_callback"])
+        try:
+            yield from callback(response, **kwargs)
+        except ExtractionError as exc:
+            yield self._failure(response.url, "parse", str(exc), response.status)
+        except Exception as exc:  # a parser bug must not end the crawl either
+            logger.exception("%s: error reading %s", self.source.id, response.url)
+            yield self._failure(
+                response.url,
+                "parse",
+                f"{type(exc).__name__}: {exc}",
+                response.status,
+                logged=True,
+            )
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         request = failure.request  # type: ignore[attr-defined]

@@ -79,9 +79,9 @@ class ApiSpider(SourceSpider):
                     url,
                     self.parse_start,
                     cb_kwargs={"depth": 1, "language": language},
+                    # one URL, one request per language: the fingerprint holds the
+                    # language (crawler/middlewares.py LanguageFingerprinter)
                     headers={"Accept-Language": language, "Accept": "application/json"},
-                    # one URL, one request per language: the dupe filter ignores headers
-                    dont_filter=True,
                 )
 
     def parse_start(self, response: Response, depth: int, language: str = "") -> Iterator[Any]:
@@ -93,7 +93,6 @@ class ApiSpider(SourceSpider):
                 self.parse_start,
                 cb_kwargs={"depth": depth + 1, "language": language},
                 headers={"Accept-Language": language, "Accept": "application/json"},
-                dont_filter=True,
             )
 
 

@@ -1,0 +1,556 @@
+"""Scale-out: several crawler processes, on one machine or many, share one crawl through
+Redis (scrapy-redis); one process writes the store (docs/scale-out.md).
+
+With ``DIPLOFEED_REDIS_URL`` set (``diplofeed crawl --redis URL``, or ``scrapy crawl <id>
+-s DIPLOFEED_REDIS_URL=URL``) a crawler process is a *worker*:
+
+* Workers started while a crawl *round* is open join it. A round's workers share one
+  request queue and one duplicate filter per source (scrapy-redis), so each page is
+  fetched once, by one of them. robots.txt is fetched once per round and host.
+* Workers do not open the store. Articles, failures and figures go to a Redis list, and
+  ``diplofeed writer`` is the one process that writes them to the SQLite store
+  (diplofeed/writer.py). The writer mirrors each stored page's first-seen time and HTTP
+  validators back to Redis, where the workers' incremental crawl reads them.
+* A round ends when its last worker leaves; its keys are deleted and the next crawl
+  starts a new round. Each worker keeps a heartbeat key alive; a worker whose heartbeat
+  expired (killed) is counted out, and a round left with no live worker is ended as
+  ``interrupted`` by the next process that looks.
+
+Everything here is a no-op without ``DIPLOFEED_REDIS_URL``: the Scrapy components raise
+NotConfigured or behave as Scrapy's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from scrapy import signals
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.http import Request
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet.defer import Deferred
+from twisted.internet.task import LoopingCall
+
+from diplofeed.errors import DiplofeedError
+from storage import CRAWL_FIGURES, format_utc
+from storage.times import utcnow
+
+from .extract.model import Article
+from .items import FetchFailure
+
+if TYPE_CHECKING:
+    import redis
+    from scrapy.crawler import Crawler
+    from scrapy.robotstxt import RobotParser
+    from scrapy.settings import BaseSettings
+
+__all__ = [
+    "EVENTS",
+    "KNOWN",
+    "ROUND",
+    "KnownPages",
+    "QueuePipeline",
+    "RedisUnavailable",
+    "RoundScheduler",
+    "ScaleOut",
+    "SharedRobotsTxt",
+    "Worker",
+    "as_text",
+    "connect",
+    "decode_article",
+    "encode_item",
+    "reap",
+    "run_key",
+]
+
+logger = logging.getLogger(__name__)
+
+# Every key diplofeed keeps in Redis (docs/scale-out.md lists them).
+ROUND = "diplofeed:round"  # the id of the open round
+EVENTS = "diplofeed:events"  # what workers send the writer, oldest first (JSON)
+PROCESSING = "diplofeed:events:processing"  # taken by the writer, not yet written
+KNOWN = "diplofeed:known"  # canonical URL -> [first_seen, etag, last_modified]
+KNOWN_STORE = "diplofeed:known:store"  # the store_key of the store KNOWN mirrors
+RUNS = "diplofeed:runs"  # round id -> the store's crawl_runs id (set by the writer)
+WRITER = "diplofeed:writer"  # held by the one writer
+
+
+def round_key(round_id: str, *parts: str) -> str:
+    """A key of one round's crawl state (queue, duplicate filter, robots.txt, workers):
+    deleted when the round ends."""
+    return ":".join(["diplofeed:round", round_id, *parts])
+
+
+def run_key(round_id: str, part: str) -> str:
+    """A key of what a round reports to the writer (figures, sources): deleted by the
+    writer once it has recorded the run."""
+    return f"diplofeed:run:{round_id}:{part}"
+
+
+def worker_key(worker_id: str) -> str:
+    return f"diplofeed:worker:{worker_id}"
+
+
+class RedisUnavailable(DiplofeedError):
+    """Redis cannot be reached at the URL given."""
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for ``url``, checked with a PING.
+
+    Raises:
+        RedisUnavailable: the server does not answer.
+    """
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
+        client.ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from exc
+    return client
+
+
+# Counting out workers whose heartbeat expired; ending a round left with none. KEYS[1] is
+# ROUND, KEYS[2] EVENTS. Returns {round id or '', ended round id or ''}. Run atomically,
+# so two workers starting together join the same round and only one ends a dead one.
+_PRUNE = """
+local function alive(round)
+  local members = redis.call('SMEMBERS', 'diplofeed:round:' .. round .. ':workers')
+  local n = 0
+  for _, w in ipairs(members) do
+    if redis.call('EXISTS', 'diplofeed:worker:' .. w) == 1 then
+      n = n + 1
+    else
+      redis.call('SREM', 'diplofeed:round:' .. round .. ':workers', w)
+      redis.call('SET', 'diplofeed:round:' .. round .. ':lost', '1')
+    end
+  end
+  return n
+end
+local function finish(round, status)
+  redis.call('DEL', KEYS[1])
+  redis.call('RPUSH', KEYS[2], '{"event": "end", "round": "' .. round ..
+    '", "status": "' .. status .. '"}')
+end
+"""
+
+# ARGV: worker id, a new round id, heartbeat seconds (0: only end a dead round).
+_JOIN = (
+    _PRUNE
+    + """
+local round = redis.call('GET', KEYS[1])
+local ended = ''
+if round and alive(round) == 0 then
+  finish(round, 'interrupted')
+  ended = round
+  round = false
+end
+if tonumber(ARGV[3]) == 0 then
+  return {round or '', ended}
+end
+if not round then
+  round = ARGV[2]
+  redis.call('SET', KEYS[1], round)
+end
+redis.call('SADD', 'diplofeed:round:' .. round .. ':workers', ARGV[1])
+redis.call('SET', 'diplofeed:worker:' .. ARGV[1], round, 'EX', ARGV[3])
+return {round, ended}
+"""
+)
+
+# ARGV: worker id, its round. Returns 1 when this worker was the round's last.
+_LEAVE = (
+    _PRUNE
+    + """
+redis.call('SREM', 'diplofeed:round:' .. ARGV[2] .. ':workers', ARGV[1])
+redis.call('DEL', 'diplofeed:worker:' .. ARGV[1])
+if alive(ARGV[2]) == 0 and redis.call('GET', KEYS[1]) == ARGV[2] then
+  local lost = redis.call('GET', 'diplofeed:round:' .. ARGV[2] .. ':lost')
+  finish(ARGV[2], lost and 'interrupted' or 'finished')
+  return 1
+end
+return 0
+"""
+)
+
+
+def _delete_round(client: redis.Redis, round_id: str) -> None:
+    keys = list(client.scan_iter(match=round_key(round_id, "*"), count=500))
+    if keys:
+        client.delete(*keys)
+
+
+def reap(client: redis.Redis) -> str | None:
+    """End the open round if none of its workers is alive (each was killed); return the
+    open round's id, or None when no round is open."""
+    current, ended = (as_text(v) for v in client.eval(_JOIN, 2, ROUND, EVENTS, "", "", 0))
+    if ended:
+        logger.warning("round %s ended: none of its workers is alive", ended)
+        _delete_round(client, ended)
+    return current or None
+
+
+def as_text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value or "")
+
+
+class Worker:
+    """This process's place in the open round: joined when its first spider opens, left
+    when its last spider closes (one per process and Redis URL)."""
+
+    _instances: ClassVar[dict[str, Worker]] = {}
+
+    def __init__(self, url: str, heartbeat: float, replay: bool, as_of: str | None) -> None:
+        self.url = url
+        self.client = connect(url)
+        self.heartbeat = max(1.0, heartbeat)
+        self.replay = replay
+        self.as_of = as_of
+        self.id = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.round: str | None = None
+        self.last_round: str | None = None  # kept after leaving, for the summary
+        self.spiders = 0
+        # each source's figures as this worker counted them (printed by `diplofeed crawl`)
+        self.figures: dict[str, dict[str, int]] = {}
+        self._beat: LoopingCall | None = None
+
+    @classmethod
+    def of(cls, settings: BaseSettings) -> Worker:
+        url = str(settings.get("DIPLOFEED_REDIS_URL"))
+        if url not in cls._instances:
+            cls._instances[url] = cls(
+                url,
+                settings.getfloat("DIPLOFEED_REDIS_HEARTBEAT", 30.0),
+                bool(settings.get("DIPLOFEED_REPLAY_URL")),
+                settings.get("DIPLOFEED_AS_OF"),
+            )
+        return cls._instances[url]
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop every worker of this process (after a crawl, or between tests)."""
+        cls._instances.clear()
+
+    def enter(self, source: str) -> str:
+        """A spider opens: join the open round (or start one) with the first."""
+        if self.spiders == 0:
+            self._join()
+        self.spiders += 1
+        assert self.round is not None
+        self.client.sadd(run_key(self.round, "sources"), source)
+        return self.round
+
+    def exit(self) -> None:
+        """A spider closed: leave the round with the last."""
+        self.spiders -= 1
+        if self.spiders == 0 and self.round is not None:
+            self._leave()
+
+    def _join(self) -> None:
+        new = f"{int(time.time())}-{secrets.token_hex(4)}"
+        current, ended = (
+            as_text(v)
+            for v in self.client.eval(_JOIN, 2, ROUND, EVENTS, self.id, new, int(self.heartbeat))
+        )
+        if ended:
+            logger.warning("round %s ended: none of its workers was alive", ended)
+            _delete_round(self.client, ended)
+        self.round = self.last_round = current
+        self.send({"event": "join", "replay": self.replay, "as_of": self.as_of})
+        logger.info(
+            "worker %s %s round %s", self.id, "started" if current == new else "joined", current
+        )
+        self._beat = LoopingCall(self._keep_alive)
+        self._beat.start(self.heartbeat / 3, now=False)
+
+    def _keep_alive(self) -> None:
+        try:
+            self.client.set(worker_key(self.id), self.round or "", ex=int(self.heartbeat))
+        except Exception:  # a Redis hiccup: the next beat tries again
+            logger.warning("worker %s: heartbeat to %s failed", self.id, self.url, exc_info=True)
+
+    def _leave(self) -> None:
+        assert self.round is not None
+        if self._beat is not None and self._beat.running:
+            self._beat.stop()
+        last = self.client.eval(_LEAVE, 2, ROUND, EVENTS, self.id, self.round)
+        if last:
+            _delete_round(self.client, self.round)
+            logger.info("worker %s ended round %s (its last worker)", self.id, self.round)
+        self.round = None
+
+    def alive(self, worker_ids: Iterable[str]) -> list[str]:
+        """Those of ``worker_ids`` whose heartbeat is live, this worker excluded."""
+        others = [w for w in worker_ids if w != self.id]
+        if not others:
+            return []
+        live = self.client.exists  # one call per worker: rounds have a handful
+        return [w for w in others if live(worker_key(w))]
+
+    def send(self, event: dict[str, Any]) -> None:
+        assert self.round is not None
+        event = {**event, "round": self.round, "worker": self.id}
+        self.client.rpush(EVENTS, json.dumps(event, ensure_ascii=False))
+
+
+class ScaleOut:
+    """Scrapy add-on (``ADDONS`` in crawler/settings.py): with ``DIPLOFEED_REDIS_URL`` set,
+    schedule through the round's shared queue and duplicate filter."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        url = settings.get("DIPLOFEED_REDIS_URL")
+        if not url:
+            return
+        settings.set("REDIS_URL", url, priority="addon")
+        settings.set("SCHEDULER", "crawler.distributed.RoundScheduler", priority="addon")
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
+        # A spider takes from the shared queue as many requests as its downloader may
+        # hold (CONCURRENT_REQUESTS), then fetches them one at a time per site: a worker
+        # holding few leaves the rest to the others. Above the project's setting, below
+        # the command line's.
+        settings.set(
+            "CONCURRENT_REQUESTS", settings.getint("DIPLOFEED_WORKER_REQUESTS", 2), "spider"
+        )
+
+
+class RoundScheduler(Scheduler):  # type: ignore[misc]
+    """scrapy-redis's scheduler, with the queue and duplicate filter of the open round.
+
+    A spider with nothing left to do stays open while the same spider in another live
+    worker is still busy (it may yet queue requests this one can take): the work is
+    shared to the end, not only at the start.
+    """
+
+    POLL_SECONDS = 0.5  # how often an idle spider looks for requests another worker queued
+
+    worker: Worker
+    crawler: Crawler
+    busy = False  # this worker holds requests of this spider (in the round's busy set)
+    busy_key = ""
+    debug = False
+    fingerprinter: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RoundScheduler:
+        worker = Worker.of(crawler.settings)
+        scheduler = cls(server=worker.client, persist=True, idle_before_close=0, serializer=None)
+        scheduler.stats = crawler.stats
+        scheduler.crawler = crawler
+        scheduler.worker = worker
+        scheduler.busy = False
+        scheduler.debug = crawler.settings.getbool("DUPEFILTER_DEBUG")
+        scheduler.fingerprinter = crawler.request_fingerprinter
+        crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        return scheduler
+
+    def open(self, spider: Any) -> None:
+        round_id = self.worker.enter(spider.name)
+        self.queue_key = round_key(round_id, "requests", "%(spider)s")
+        self.busy_key = round_key(round_id, "busy", spider.name)
+        self.df = RoundDupeFilter(
+            self.server,
+            key=round_key(round_id, "seen", spider.name),
+            debug=self.debug,
+            fingerprinter=self.fingerprinter,
+        )
+        super().open(spider)
+
+    def close(self, reason: str) -> None:
+        # persist=True: the queue and filter belong to the round, not to this worker
+        self._idle()
+        self.worker.exit()
+
+    def next_request(self) -> Any:
+        request = super().next_request()
+        if request is not None and not self.busy:
+            self.server.sadd(self.busy_key, self.worker.id)
+            self.busy = True
+        return request
+
+    def _idle(self) -> None:
+        if self.busy:
+            self.server.srem(self.busy_key, self.worker.id)
+            self.busy = False
+
+    def spider_idle(self, spider: Any) -> None:
+        self._idle()
+        members = [as_text(w) for w in self.server.smembers(self.busy_key)]
+        if self.worker.alive(members):
+            # Scrapy looks again at its next heartbeat (5 s); look sooner, so requests
+            # the other worker queues meanwhile are shared
+            slot = getattr(self.crawler.engine, "_slot", None)
+            nextcall = getattr(slot, "nextcall", None)
+            if nextcall is not None:
+                nextcall.schedule(self.POLL_SECONDS)
+            raise DontCloseSpider("another worker of this round is still crawling this source")
+
+
+class RoundDupeFilter(RFPDupeFilter):  # type: ignore[misc]
+    """scrapy-redis's shared duplicate filter, with the crawl's request fingerprints
+    (``REQUEST_FINGERPRINTER_CLASS``), so a shared crawl keeps apart what a local one
+    keeps apart."""
+
+    def __init__(self, server: Any, key: str, debug: bool, fingerprinter: Any) -> None:
+        super().__init__(server, key=key, debug=debug)
+        self.fingerprinter = fingerprinter
+
+    def request_fingerprint(self, request: Request) -> str:
+        return str(self.fingerprinter.fingerprint(request).hex())
+
+
+class SharedRobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware; with ``DIPLOFEED_REDIS_URL`` set, one worker of the
+    round fetches each host's robots.txt and the others read it from Redis."""
+
+    CLAIM_SECONDS = 120
+    WAIT_SECONDS = 60.0
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.worker = (
+            Worker.of(crawler.settings) if crawler.settings.get("DIPLOFEED_REDIS_URL") else None
+        )
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        if self.worker is None or self.worker.round is None:
+            return await super().robot_parser(request)
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            waiting: Deferred[RobotParser | None] = Deferred()
+            self._parsers[netloc] = waiting
+            body = await self._shared_body(f"{url.scheme}://{netloc}/robots.txt", netloc)
+            parser = (
+                None if body is None else build_from_crawler(self._parserimpl, self.crawler, body)
+            )
+            self._parsers[netloc] = parser
+            waiting.callback(parser)
+        cached = self._parsers[netloc]
+        if isinstance(cached, Deferred):
+            return await maybe_deferred_to_future(cached)
+        return cached
+
+    async def _shared_body(self, robots_url: str, netloc: str) -> bytes | None:
+        """The robots.txt body (None: could not be fetched, so nothing is forbidden)."""
+        assert self.worker is not None and self.worker.round is not None
+        client, key = self.worker.client, round_key(self.worker.round, "robots", netloc)
+        if not client.set(f"{key}:claim", self.worker.id, nx=True, ex=self.CLAIM_SECONDS):
+            deadline = time.monotonic() + self.WAIT_SECONDS
+            while time.monotonic() < deadline:
+                stored = client.get(key)
+                if stored is not None:
+                    self._stats.inc_value("diplofeed/robots_shared")
+                    data = stored if isinstance(stored, bytes) else str(stored).encode()
+                    return data[1:] if data[:1] == b"1" else None
+                await asyncio.sleep(0.2)
+            logger.warning("robots.txt of %s not shared in time: fetching it here", netloc)
+        body = await self._download(robots_url)
+        client.set(key, b"0" if body is None else b"1" + body)
+        return body
+
+    async def _download(self, robots_url: str) -> bytes | None:
+        assert self.crawler.engine is not None
+        request = Request(
+            robots_url,
+            priority=self.DOWNLOAD_PRIORITY,
+            meta={"dont_obey_robotstxt": True},
+            callback=NO_CALLBACK,
+        )
+        self._stats.inc_value("robotstxt/request_count")
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - as Scrapy's: no robots.txt, nothing forbidden
+            logger.warning("robots.txt %s not fetched: %s", robots_url, exc)
+            return None
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        return response.body
+
+
+def encode_item(item: Article | FetchFailure) -> dict[str, Any]:
+    """An item as JSON-ready data (dates as ISO 8601 text)."""
+    data = dataclasses.asdict(item)
+    for name, value in data.items():
+        if isinstance(value, datetime):
+            data[name] = value.isoformat()
+        elif isinstance(value, tuple):
+            data[name] = list(value)
+    return data
+
+
+def decode_article(data: dict[str, Any]) -> dict[str, Any]:
+    """What :meth:`storage.Store.save_article` takes, from :func:`encode_item`'s output
+    (it reads ISO 8601 dates itself)."""
+    return {k: v for k, v in data.items() if k != "missed_selectors"}
+
+
+class QueuePipeline:
+    """In scale-out mode, the item pipeline: each item goes to the writer through Redis;
+    each source's figures are added to the round's at close (crawler/settings.py enables
+    it beside StorePipeline; exactly one of the two is configured)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.get("DIPLOFEED_REDIS_URL"):
+            raise NotConfigured("no DIPLOFEED_REDIS_URL: the store pipeline writes")
+        self.crawler = crawler
+        self.worker = Worker.of(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> QueuePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        kind = "article" if isinstance(item, Article) else "failure"
+        if not isinstance(item, Article | FetchFailure):
+            return item
+        as_of = self.worker.as_of
+        self.worker.send(
+            {"event": kind, "seen": as_of or format_utc(utcnow()), "item": encode_item(item)}
+        )
+        return item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        assert spider is not None and self.worker.round is not None
+        stats = self.crawler.stats
+        figures = {n: int(stats.get_value(f"diplofeed/{n}", 0) or 0) for n in CRAWL_FIGURES}
+        self.worker.figures[spider.name] = figures
+        key = run_key(self.worker.round, "figures")
+        pipe = self.worker.client.pipeline()
+        for name, value in figures.items():
+            pipe.hincrby(key, f"{spider.name}:{name}", value)
+        pipe.execute()
+
+
+class KnownPages:
+    """The writer's mirror of the stored pages (``KNOWN``), for the incremental crawl of
+    workers that have no store to read."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    def first_seen(self, urls: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
+        if not urls:
+            return {}
+        values = self.client.hmget(KNOWN, urls)
+        return {
+            url: tuple(json.loads(value))
+            for url, value in zip(urls, values, strict=True)
+            if value is not None
+        }

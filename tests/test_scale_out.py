@@ -1,0 +1,282 @@
+"""Scale-out (issue #7, docs/scale-out.md): two crawler processes share one crawl through
+a real redis-server (scrapy-redis's queue and duplicate filter), and `diplofeed writer`
+is the one process writing the store. Real Scrapy engines fetch from one replay server,
+whose access log shows what was fetched, and by how many."""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from crawler.replay import ReplayArchive, ReplayServer
+
+from .conftest import ROOT, run_cli, store_rows
+
+pytestmark = pytest.mark.crawl
+
+REDIS_SERVER = shutil.which("redis-server")
+if REDIS_SERVER is None:
+    if os.environ.get("DIPLOFEED_REQUIRE_REDIS"):
+        pytest.fail("redis-server is required (DIPLOFEED_REQUIRE_REDIS is set)")
+    pytest.skip("redis-server not installed (.ci/run installs it)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    import redis
+
+    folder = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    proc = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory):
+    log = tmp_path_factory.mktemp("replay") / "access.log"
+    # 150 ms an answer, as a real server: a crawl lasts longer than the workers'
+    # start-up skew, so that there is work to share
+    with ReplayServer(access_log=log, latency=0.15) as server:
+        yield SimpleNamespace(url=server.url, log=log)
+
+
+RECORDED = ReplayArchive.load().recorded
+
+
+def worker(redis_url, replay, *extra, as_of=RECORDED, env=None):
+    """Start one `diplofeed crawl --redis` worker process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "diplofeed", "crawl", "--redis", redis_url,
+         "--replay-url", replay.url, "--as-of", as_of.isoformat(),
+         "--log-level", "WARNING", *extra],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
+def finish(proc, timeout=300):
+    out, err = proc.communicate(timeout=timeout)
+    return SimpleNamespace(returncode=proc.returncode, stdout=out, stderr=err)
+
+
+def pages_done(stdout: str) -> int:
+    return sum(int(n) for n in re.findall(r"pages=(\d+)", stdout))
+
+
+def fetches(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+def shared_crawl(redis_url, replay, as_of=RECORDED):
+    replay.log.write_text("")
+    procs = [worker(redis_url, replay, as_of=as_of) for _ in range(2)]
+    workers = [finish(p) for p in procs]
+    return workers, fetches(replay.log)
+
+
+def write(db, redis_url, *extra):
+    return run_cli("writer", "--drain", "--db", str(db), "--redis", redis_url, *extra)
+
+
+def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
+    demo, redis_client, redis_url, replay, tmp_path
+):
+    workers, fetched = shared_crawl(redis_url, replay)
+    for result in workers:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "worker of round" in result.stdout
+    # the work was shared: each worker fetched pages
+    shares = [pages_done(r.stdout) for r in workers]
+    assert all(share > 0.1 * sum(shares) for share in shares), shares
+
+    # no page fetched twice, robots.txt included (a copy is a URL and, for the
+    # Kazakh MFA's API, a language)
+    twice = [line for line, n in collections.Counter(fetched).items() if n > 1]
+    assert not twice, twice[:10]
+
+    db = tmp_path / "shared.db"
+    written = write(db, redis_url)
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert re.search(r"run 1 \(round \S+\): finished", written.stdout)
+
+    # the shared crawl stored what one process stores (the demo's crawl)
+    urls = {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
+    expected = {
+        r["canonical_url"] for r in store_rows(demo.db, "SELECT canonical_url FROM articles")
+    }
+    assert urls == expected
+    figures = (
+        "SELECT source, pages, articles, new, failed, status FROM crawl_source_stats "
+        "WHERE run_id = 1 ORDER BY source"  # the demo store's first run is the demo's crawl
+    )
+    assert store_rows(db, figures) == store_rows(demo.db, figures)
+    # the pages the replay server answered (robots.txt and redirects aside) are the
+    # pages the workers counted
+    answered = [f for f in fetched if not f.startswith("3") and "/robots.txt" not in f]
+    assert sum(shares) == len(answered)
+    run = store_rows(db, "SELECT status, sources, replay FROM crawl_runs")[0]
+    assert run["status"] == "finished" and run["replay"] == 1
+    assert run["sources"].count('"') == 2 * 23
+
+    # Redis keeps only the mirror of the stored pages for the next crawl
+    keys = sorted(k.decode() for k in redis_client.keys("*"))
+    assert keys == ["diplofeed:known", "diplofeed:known:store"], keys
+    assert redis_client.hlen("diplofeed:known") == len(urls)
+
+    # a re-crawl by the workers three days later, nothing new: listings only
+    workers, fetched = shared_crawl(redis_url, replay, as_of=RECORDED + timedelta(days=3))
+    assert all(r.returncode == 0 for r in workers), [r.stderr[-2000:] for r in workers]
+    assert not [line for line, n in collections.Counter(fetched).items() if n > 1]
+    written = write(db, redis_url)
+    assert written.returncode == 0, written.stdout + written.stderr
+    first, again = (
+        store_rows(
+            db,
+            "SELECT sum(pages) p, sum(known) k, sum(new) n FROM crawl_source_stats WHERE run_id = ?",
+            (run_id,),
+        )[0]
+        for run_id in (1, 2)
+    )
+    assert again["n"] == 0 and again["k"] > 0
+    local = store_rows(demo.db, "SELECT sum(pages) p FROM crawl_source_stats WHERE run_id = 1")[0]
+    assert first["p"] == local["p"]
+    assert again["p"] < 0.35 * first["p"]
+
+
+def test_a_killed_worker_is_counted_out_and_the_next_crawl_completes(
+    demo, redis_client, redis_url, replay, tmp_path
+):
+    replay.log.write_text("")
+    doomed = worker(redis_url, replay, env={"DIPLOFEED_REDIS_HEARTBEAT": "2"})
+    deadline = time.monotonic() + 60
+    while len(fetches(replay.log)) < 60 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    doomed.send_signal(signal.SIGKILL)
+    doomed.communicate()
+    assert redis_client.get("diplofeed:round") is not None  # left open by the dead worker
+    time.sleep(2.5)  # its heartbeat expires
+
+    result = finish(worker(redis_url, replay))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "none of its workers was alive" in result.stderr
+
+    db = tmp_path / "after-kill.db"
+    written = write(db, redis_url)
+    # the killed worker's round is a run whose sources yielded nothing: exit 3
+    assert written.returncode == 3, written.stdout + written.stderr
+    assert re.search(r"run 1 \(round \S+\): interrupted", written.stdout)
+    assert re.search(r"run 2 \(round \S+\): finished", written.stdout)
+    runs = store_rows(db, "SELECT id, status FROM crawl_runs ORDER BY id")
+    assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    assert store_rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+    urls = {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
+    expected = {
+        r["canonical_url"] for r in store_rows(demo.db, "SELECT canonical_url FROM articles")
+    }
+    assert urls == expected
+
+
+def test_one_writer_at_a_time_and_a_clear_error_without_redis(redis_client, redis_url, tmp_path):
+    db = tmp_path / "one.db"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "diplofeed", "writer", "--db", str(db), "--redis", redis_url],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while redis_client.get("diplofeed:writer") is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = write(tmp_path / "other.db", redis_url)
+        assert second.returncode == 5
+        assert "another writer" in second.stderr
+        # the writer holds the store's lock too: a local crawl into it exits 5 at once
+        local = run_cli("crawl", "--replay", "--source", "kabar", "--db", str(db))
+        assert local.returncode == 5, local.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        _, err = first.communicate(timeout=30)
+    assert first.returncode == 0, err
+    assert redis_client.get("diplofeed:writer") is None
+
+    port = free_port()  # nothing listens there
+    gone = run_cli("crawl", "--redis", f"redis://127.0.0.1:{port}/0", "--replay")
+    assert gone.returncode == 1
+    assert "cannot reach Redis" in gone.stderr and "Traceback" not in gone.stderr
+    gone = write(tmp_path / "x.db", f"redis://127.0.0.1:{port}/0")
+    assert gone.returncode == 1 and "cannot reach Redis" in gone.stderr
+
+
+def test_scrapy_crawl_joins_a_shared_crawl(redis_client, redis_url, replay, tmp_path):
+    """The Scrapy convention still works: `scrapy crawl <id>` with the Redis URL set is a
+    worker; the writer stores what it found."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "kabar", "-s", f"DIPLOFEED_REDIS_URL={redis_url}",
+         "-s", f"DIPLOFEED_REPLAY_URL={replay.url}", "-s", "LOG_LEVEL=WARNING",
+         "-s", f"DIPLOFEED_AS_OF={RECORDED.isoformat()}"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT),
+             "DIPLOFEED_REPLAY_URL": replay.url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = tmp_path / "scrapy.db"
+    written = write(db, redis_url)
+    assert written.returncode == 0, written.stdout + written.stderr
+    rows = store_rows(db, "SELECT source, articles, new, status FROM crawl_source_stats")
+    assert rows == [{"source": "kabar", "articles": 10, "new": 10, "status": "ok"}]
