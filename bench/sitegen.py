@@ -81,6 +81,7 @@ def build_site(folder: Path, articles: int, per_page: int = 20) -> tuple[Path, l
         page = re.sub(
             r"(</p>)(\s*</div>)", rf"\1<p>Дополнение номер {n} к материалу.</p>\2", page, count=1
         )
+        page = page.replace(url, new_url)  # its canonical link and og:url: its own
         name = f"a{n}.html"
         (site / name).write_text(page, encoding="utf-8")
         manifest.append(

@@ -203,7 +203,9 @@ class _Writer:
             )
         known = self.store.first_seen([url]).get(url)
         if known is not None:
-            self.client.hset(KNOWN, url, json.dumps(list(known)))
+            value = json.dumps(list(known))
+            aliases = [canonical_url(a) for a in item.get("aliases") or () if isinstance(a, str)]
+            self.client.hset(KNOWN, mapping=dict.fromkeys([url, *aliases], value))
 
     def end(self, event: dict[str, Any]) -> RunWritten:
         """The round's last worker left (or all died): record each source's figures and

@@ -161,6 +161,14 @@ TABLES: dict[str, TableDoc] = {
             "status_reason": "why, in a few words",
         },
     ),
+    "article_aliases": TableDoc(
+        "addresses that redirected to a stored article (a listing's `/node/123` path, an old "
+        "URL): a re-crawl knows them as the article and does not fetch them again",
+        {
+            "canonical_url": "the address, canonical form (as `articles.canonical_url`)",
+            "article_id": "the article it redirected to (`articles.id`)",
+        },
+    ),
     "http_validators": TableDoc(
         "what each article page was last served with, for conditional requests when it is "
         "fetched again within the revisit window (docs/deploy.md)",

@@ -353,13 +353,27 @@ class Reads:
                 chunk,
             ):
                 found[url] = (first, etag, modified)
+            # addresses that redirected to a stored article: known as the article
+            for url, first, etag, modified in self.db.execute(
+                f"SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified "  # noqa: S608
+                f"FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+                f"LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
+                f"WHERE al.canonical_url IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
+                found.setdefault(url, (first, etag, modified))
         return found
 
     def known_pages(self) -> Iterator[tuple[str, str, str | None, str | None]]:
-        """Every stored page: (canonical URL, first stored, ETag, Last-Modified), as
-        :meth:`first_seen` gives them (the scale-out writer mirrors them to Redis)."""
+        """Every stored page and alias: (canonical URL, first stored, ETag,
+        Last-Modified), as :meth:`first_seen` gives them (the scale-out writer mirrors
+        them to Redis)."""
         yield from self.db.execute(
             "SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified FROM articles a "
+            "LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
+            "UNION ALL "
+            "SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified "
+            "FROM article_aliases al JOIN articles a ON a.id = al.article_id "
             "LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url"
         )
 

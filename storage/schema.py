@@ -295,3 +295,18 @@ def m008_http_validators(db: Database) -> None:
         """
     )
     db.execute("ALTER TABLE crawl_source_stats ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m009_article_aliases(db: Database) -> None:
+    # Addresses that redirected to a stored article (listings link some pages by a
+    # path the site redirects): known, so a re-crawl does not fetch them again.
+    db.execute(
+        """
+        CREATE TABLE article_aliases (
+            canonical_url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX article_aliases_article ON article_aliases(article_id)")

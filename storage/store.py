@@ -111,7 +111,21 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "body_hash": body_fingerprint(body),
         "content_hash": hashlib.sha256(content).hexdigest(),
         "first_seen": format_utc(now),
+        "aliases": _aliases(article.get("aliases"), canonical_url(str(article["url"]))),
     }
+
+
+def _aliases(values: Any, own: str) -> list[str]:
+    """Canonical forms of the addresses that redirected to an article (not its own)."""
+    if not isinstance(values, list | tuple):
+        return []
+    found = []
+    for value in values:
+        if isinstance(value, str) and urlsplit(value).hostname:
+            alias = canonical_url(value)
+            if alias != own and alias not in found:
+                found.append(alias)
+    return found
 
 
 def tags_for(row: Mapping[str, Any], source_country: str | None) -> dict[str, Any]:
@@ -394,6 +408,8 @@ class Store(Reads, Runs, Stories):
                 "WHERE canonical_url = ?",
                 [row["canonical_url"]],
             )
+            if existing:
+                self._remember_aliases(existing[0]["id"], row.get("aliases"))
             if existing and existing[0]["content_hash"] == row["content_hash"]:
                 self.db.execute(  # seen again, unchanged: no need to classify it again
                     "UPDATE articles SET last_seen = ? WHERE id = ?",
@@ -422,6 +438,7 @@ class Store(Reads, Runs, Stories):
                 {**row, "story_id": story_id},
             )
             article_id = int(cursor.lastrowid or 0)
+            self._remember_aliases(article_id, row.get("aliases"))
             self._index_article(article_id, features)
             if reason == "first":  # its only article: first_published is already its date
                 self.db.execute(
@@ -431,6 +448,17 @@ class Store(Reads, Runs, Stories):
             else:
                 self._refresh_story(story_id)
         return "new"
+
+    def _remember_aliases(self, article_id: int, aliases: list[str] | None) -> None:
+        """Record addresses that redirected to the article (``article_aliases``); an
+        address that is itself a stored article's is left to that article."""
+        for alias in aliases or ():
+            self.db.execute(
+                "INSERT INTO article_aliases (canonical_url, article_id) "
+                "SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM articles WHERE canonical_url = ?) "
+                "ON CONFLICT(canonical_url) DO UPDATE SET article_id = excluded.article_id",
+                [alias, article_id, alias],
+            )
 
     def _update_article(self, old: dict[str, Any], row: dict[str, Any], now: datetime) -> str:
         stamp = format_utc(now)

@@ -298,3 +298,22 @@ def test_every_crawl_figure_has_its_column(tmp_path):
     with Store(tmp_path / "figures.db") as store:
         columns = set(store.db["crawl_source_stats"].columns_dict)
     assert set(CRAWL_FIGURES) <= columns
+
+
+def test_an_address_that_redirected_to_an_article_is_known_as_it(store):
+    """A listing linking /node/123, which the site redirects to the article's own URL:
+    the re-crawl must know the link as the stored article (article_aliases)."""
+    url = "https://unrcca.unmissions.org/press-release-srsg-visits-bishkek"
+    node = "https://unrcca.unmissions.org/node/100040792"
+    assert store.save_article(article(url=url, aliases=(node, url, "not a url")), now=NOW) == "new"
+    known = store.first_seen([node, url])
+    assert known[node] == known[url] and known[url][0] == "2026-11-28T08:00:00Z"
+    rows = list(store.db.query("SELECT canonical_url FROM article_aliases"))
+    assert rows == [{"canonical_url": node}]  # not its own URL, not garbage
+    # an alias that is itself another stored article's address stays that article's
+    other = "https://unrcca.unmissions.org/srsg-meets-foreign-minister"
+    store.save_article(article(url=other, title="Другая"), now=NOW)
+    store.save_article(article(url=url, aliases=(other,)), now=NOW)
+    assert store.first_seen([other])[other][0] == "2026-11-28T08:00:00Z"
+    assert next(iter(store.db.query("SELECT count(*) n FROM article_aliases")))["n"] == 1
+    assert {row[0] for row in store.known_pages()} == {url, node, other}

@@ -134,6 +134,9 @@ class SourceSpider(scrapy.Spider):
         article = parse_article(self.page_text(response), response.url, self.source, now=self.now)
         article.http_etag = _header(response, "ETag")
         article.http_last_modified = _header(response, "Last-Modified")
+        # the addresses this page was asked by (a redirect's start, a link other than the
+        # page's canonical URL): stored as aliases of the article, known to a re-crawl
+        article.aliases = (*response.meta.get("redirect_urls", ()), response.url)
         if article.published is None and fallback_date is not None:
             article.published, article.published_from = fallback_date, fallback_from
         if not article.language:
