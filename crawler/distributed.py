@@ -7,7 +7,7 @@ With ``DIPLOFEED_REDIS_URL`` set (``diplofeed crawl --redis URL``, or ``scrapy c
 * Workers started while a crawl *round* is open join it. A round's workers share one
   request queue and one duplicate filter per source (scrapy-redis), so each page is
   fetched once, by one of them. robots.txt is fetched once per round and host.
-* Workers do not open the store. Articles, failures and figures go to a Redis list, and
+* Workers do not open the store. Articles, failures, 304s and figures go to a Redis list, and
   ``diplofeed writer`` is the one process that writes them to the SQLite store
   (diplofeed/writer.py). The writer mirrors each stored page's first-seen time and HTTP
   validators back to Redis, where the workers' incremental crawl reads them.
@@ -49,10 +49,11 @@ from twisted.internet.task import LoopingCall
 
 from diplofeed.errors import DiplofeedError
 from storage import CRAWL_FIGURES, format_utc
+from storage.reads import KnownPage
 from storage.times import utcnow
 
 from .extract.model import Article
-from .items import FetchFailure
+from .items import FetchFailure, NotModified
 
 if TYPE_CHECKING:
     import redis
@@ -483,7 +484,7 @@ class SharedRobotsTxt(RobotsTxtMiddleware):
         return response.body
 
 
-def encode_item(item: Article | FetchFailure) -> dict[str, Any]:
+def encode_item(item: Article | FetchFailure | NotModified) -> dict[str, Any]:
     """An item as JSON-ready data (dates as ISO 8601 text)."""
     data = dataclasses.asdict(item)
     for name, value in data.items():
@@ -516,8 +517,9 @@ class QueuePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        kind = "article" if isinstance(item, Article) else "failure"
-        if not isinstance(item, Article | FetchFailure):
+        kinds = {Article: "article", FetchFailure: "failure", NotModified: "not_modified"}
+        kind = kinds.get(type(item))
+        if kind is None:
             return item
         as_of = self.worker.as_of
         self.worker.send(
@@ -545,12 +547,14 @@ class KnownPages:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
 
-    def first_seen(self, urls: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
+    def first_seen(self, urls: list[str]) -> dict[str, KnownPage]:
+        """As :meth:`storage.Store.first_seen`, from the mirror."""
         if not urls:
             return {}
         values = self.client.hmget(KNOWN, urls)
-        return {
-            url: tuple(json.loads(value))
-            for url, value in zip(urls, values, strict=True)
-            if value is not None
-        }
+        found: dict[str, KnownPage] = {}
+        for url, value in zip(urls, values, strict=True):
+            if value is not None:
+                first, etag, modified, seen = [*json.loads(value), None, None, None][:4]
+                found[url] = (str(first), etag, modified, seen)
+        return found

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .extract.model import Article
 
-__all__ = ["Article", "FetchFailure"]
+__all__ = ["Article", "FetchFailure", "NotModified"]
 
 
 @dataclass(slots=True)
@@ -19,3 +19,11 @@ class FetchFailure:
     kind: str
     message: str
     status: int | None = None
+
+
+@dataclass(slots=True)
+class NotModified:
+    """A stored article's page asked for conditionally answered 304: seen, unchanged."""
+
+    source: str
+    url: str

@@ -7,9 +7,13 @@ requests with a role):
 * an ``article`` request for a page stored before the revisit window
   (``DIPLOFEED_REVISIT_HOURS``, 48 by default) is dropped and counted as ``known``;
   one stored within the window is fetched again, to catch edits, conditionally
-  (``If-None-Match``, ``If-Modified-Since``) when the page was served with validators;
+  (``If-None-Match``, ``If-Modified-Since``) when the page was served with validators,
+  at most once every ``DIPLOFEED_REVISIT_EVERY_HOURS`` (6 by default): one seen more
+  recently is dropped and counted as ``known`` too;
 * a ``next_page`` request is dropped when the page held articles and every one of them
-  was stored before the window: older pages hold older articles.
+  was stored before the window: older pages hold older articles. (Articles within the
+  window do not stop pagination, even when left alone: a crawl killed or failing before
+  the next page may have missed older articles there.)
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import email.utils
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
@@ -32,6 +36,7 @@ from scrapy.utils.request import fingerprint
 from crawler.extract import Article
 from diplofeed.errors import StorageError
 from storage import Store, canonical_url, parse_utc
+from storage.reads import KnownPage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -53,6 +58,7 @@ class IncrementalCrawl:
         self.crawler = crawler
         self.db = str(crawler.settings.get("DIPLOFEED_DB"))
         self.window = timedelta(hours=crawler.settings.getfloat("DIPLOFEED_REVISIT_HOURS", 48))
+        self.every = timedelta(hours=crawler.settings.getfloat("DIPLOFEED_REVISIT_EVERY_HOURS", 6))
         self._store: Store | None = None
         # scale-out workers have no store: the writer mirrors what is stored to Redis
         self._known: Any = None
@@ -67,7 +73,7 @@ class IncrementalCrawl:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def _first_seen(self, urls: list[str]) -> dict[str, tuple[str, str | None, str | None]]:
+    def _first_seen(self, urls: list[str]) -> dict[str, KnownPage]:
         if not urls:
             return {}
         if self._known is not None:
@@ -91,8 +97,13 @@ class IncrementalCrawl:
             ) or isinstance(entry, Article):
                 urls[i] = canonical_url(entry.url)
         stored = self._first_seen(list(set(urls.values())))
+        checked = spider.now - self.every
+        # stored before the window: not fetched, and a page of only those ends pagination
         old = {i for i, url in urls.items() if url in stored and parse_utc(stored[url][0]) < cutoff}
         only_old = bool(urls) and len(old) == len(urls)
+        # within the window but seen since the last revisit: not fetched either, but the
+        # next page is (a crawl killed or failing before it may have missed older ones)
+        old |= {i for i, url in urls.items() if url in stored and _seen_since(stored[url], checked)}
         for i, entry in enumerate(output):
             if isinstance(entry, scrapy.Request):
                 role = entry.meta.get("diplofeed_role")
@@ -100,7 +111,7 @@ class IncrementalCrawl:
                     stats.inc_value("diplofeed/known")
                     continue
                 if role == "article" and urls[i] in stored:
-                    _conditional(entry, *stored[urls[i]][1:])
+                    _conditional(entry, stored[urls[i]][1], stored[urls[i]][2])
                 if role == "next_page" and only_old:
                     stats.inc_value("diplofeed/pages_not_followed")
                     continue
@@ -123,6 +134,11 @@ class IncrementalCrawl:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _seen_since(page: KnownPage, when: datetime) -> bool:
+    seen = page[3]
+    return seen is not None and parse_utc(seen) > when
 
 
 def _conditional(request: scrapy.Request, etag: str | None, last_modified: str | None) -> None:

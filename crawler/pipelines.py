@@ -17,7 +17,7 @@ from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
 from storage.times import utcnow
 
 from .extract.model import Article
-from .items import FetchFailure
+from .items import FetchFailure, NotModified
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -63,6 +63,9 @@ class StorePipeline:
             self.store.record_failure(
                 self.run_id, item.source, item.url, item.kind, item.message, item.status
             )
+            return item
+        if isinstance(item, NotModified):
+            self.store.seen_unchanged(item.url, now=self._now)
             return item
         if not isinstance(item, Article):
             raise DropItem(f"unexpected item type {type(item).__name__}")

@@ -53,6 +53,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfter": 560,
 }
 DIPLOFEED_REVISIT_HOURS = float(os.environ.get("DIPLOFEED_REVISIT_HOURS") or 48)
+# ...and within the window, each is asked again at most once this often (a crawl every
+# 30 minutes does not fetch the last two days' articles every time).
+DIPLOFEED_REVISIT_EVERY_HOURS = float(os.environ.get("DIPLOFEED_REVISIT_EVERY_HOURS") or 6)
 
 # The store: $DIPLOFEED_DB, else ./diplofeed.db (the CLI's --db overrides both).
 DIPLOFEED_DB = os.environ.get("DIPLOFEED_DB", "diplofeed.db")

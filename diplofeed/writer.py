@@ -137,8 +137,8 @@ class _Writer:
         self.client.delete(KNOWN)
         batch: dict[str, str] = {}
         count = 0
-        for url, first, etag, modified in self.store.known_pages():
-            batch[url] = json.dumps([first, etag, modified])
+        for url, *page in self.store.known_pages():
+            batch[url] = json.dumps(page)
             if len(batch) >= 1000:
                 self.client.hset(KNOWN, mapping=batch)  # type: ignore[arg-type]
                 count, batch = count + len(batch), {}
@@ -175,6 +175,11 @@ class _Writer:
         run_id = self.run_id(event)
         if kind == "article":
             self.article(run_id, event)
+        elif kind == "not_modified":
+            item = event["item"]
+            seen = parse_utc(event["seen"]) if event.get("seen") else None
+            if self.store.seen_unchanged(item["url"], now=seen):
+                self._mirror([canonical_url(item["url"])])
         elif kind == "failure":
             item = event["item"]
             self.store.record_failure(
@@ -201,11 +206,14 @@ class _Writer:
             self.store.remember_validators(
                 url, item.get("http_etag"), item.get("http_last_modified"), event.get("seen") or ""
             )
-        known = self.store.first_seen([url]).get(url)
-        if known is not None:
-            value = json.dumps(list(known))
-            aliases = [canonical_url(a) for a in item.get("aliases") or () if isinstance(a, str)]
-            self.client.hset(KNOWN, mapping=dict.fromkeys([url, *aliases], value))
+        aliases = [canonical_url(a) for a in item.get("aliases") or () if isinstance(a, str)]
+        self._mirror([url, *aliases])
+
+    def _mirror(self, urls: list[str]) -> None:
+        """Copy what the store now knows of these pages (or aliases) to ``KNOWN``."""
+        known = self.store.first_seen(urls)
+        if known:
+            self.client.hset(KNOWN, mapping={u: json.dumps(list(v)) for u, v in known.items()})
 
     def end(self, event: dict[str, Any]) -> RunWritten:
         """The round's last worker left (or all died): record each source's figures and

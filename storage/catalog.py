@@ -71,7 +71,7 @@ TABLES: dict[str, TableDoc] = {
             "`agreement`, `appointment`, `congratulation`, `conference`; NULL when not "
             "relevant",
             "first_seen": "when a crawl or import first saw it",
-            "last_seen": "when a crawl or import last saw it",
+            "last_seen": "when a crawl or import last saw it (stored it, or got a 304 for it)",
             "updated": "when its text last changed (NULL if never); feeds show it as the "
             "entry's updated date",
         },
@@ -155,7 +155,8 @@ TABLES: dict[str, TableDoc] = {
             "complete": "articles with title, date and body",
             "empty_body": "articles without a body",
             "selector_misses": "pages where the registry's selectors matched nothing",
-            "known": "links to articles stored before the revisit window, not fetched again",
+            "known": "links to stored articles not fetched again: stored before the revisit "
+            "window, or seen within the revisit interval (docs/deploy.md)",
             "not_modified": "articles fetched again that answered 304 Not Modified",
             "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `blocked`",
             "status_reason": "why, in a few words",

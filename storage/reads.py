@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .fts import fts_query
+
+# A stored page as a crawl needs it: first stored, ETag, Last-Modified, last seen.
+KnownPage = tuple[str, str | None, str | None, str | None]
 from .times import format_utc
 
 if TYPE_CHECKING:
@@ -337,42 +340,41 @@ class Reads:
         limit = max(0, int(limit))
         return list(self.db.query(sql, [TITLE_WEIGHT, match, *params, limit, *marks, match]))
 
-    def first_seen(
-        self, canonical_urls: Iterable[str]
-    ) -> dict[str, tuple[str, str | None, str | None]]:
-        """For each of these pages (by canonical URL) that is stored: when it was first
-        stored, and the ETag and Last-Modified it was last served with (or None)."""
+    def first_seen(self, canonical_urls: Iterable[str]) -> dict[str, KnownPage]:
+        """For each of these pages (by canonical URL, or an alias) that is stored: when
+        it was first stored, the ETag and Last-Modified it was last served with (or
+        None), and when a crawl last saw it."""
         urls = list(dict.fromkeys(canonical_urls))
-        found: dict[str, tuple[str, str | None, str | None]] = {}
+        found: dict[str, KnownPage] = {}
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
-            for url, first, etag, modified in self.db.execute(
-                f"SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified "  # noqa: S608
+            marks = ", ".join("?" for _ in chunk)
+            for url, first, etag, modified, seen in self.db.execute(
+                f"SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "  # noqa: S608
                 f"FROM articles a LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
-                f"WHERE a.canonical_url IN ({', '.join('?' for _ in chunk)})",
+                f"WHERE a.canonical_url IN ({marks})",
                 chunk,
             ):
-                found[url] = (first, etag, modified)
+                found[url] = (first, etag, modified, seen)
             # addresses that redirected to a stored article: known as the article
-            for url, first, etag, modified in self.db.execute(
-                f"SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified "  # noqa: S608
+            for url, first, etag, modified, seen in self.db.execute(
+                f"SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "  # noqa: S608
                 f"FROM article_aliases al JOIN articles a ON a.id = al.article_id "
                 f"LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
-                f"WHERE al.canonical_url IN ({', '.join('?' for _ in chunk)})",
+                f"WHERE al.canonical_url IN ({marks})",
                 chunk,
             ):
-                found.setdefault(url, (first, etag, modified))
+                found.setdefault(url, (first, etag, modified, seen))
         return found
 
-    def known_pages(self) -> Iterator[tuple[str, str, str | None, str | None]]:
-        """Every stored page and alias: (canonical URL, first stored, ETag,
-        Last-Modified), as :meth:`first_seen` gives them (the scale-out writer mirrors
-        them to Redis)."""
+    def known_pages(self) -> Iterator[tuple[str, str, str | None, str | None, str]]:
+        """Every stored page and alias: (canonical URL, *what :meth:`first_seen` gives)
+        (the scale-out writer mirrors them to Redis)."""
         yield from self.db.execute(
-            "SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified FROM articles a "
-            "LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
+            "SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "
+            "FROM articles a LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
             "UNION ALL "
-            "SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified "
+            "SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "
             "FROM article_aliases al JOIN articles a ON a.id = al.article_id "
             "LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url"
         )

@@ -449,6 +449,19 @@ class Store(Reads, Runs, Stories):
                 self._refresh_story(story_id)
         return "new"
 
+    def seen_unchanged(self, url: str, *, now: datetime | None = None) -> bool:
+        """A stored article's page answered 304 Not Modified: record that a crawl saw it
+        (``last_seen``), so it is not asked again before the revisit interval. ``url``
+        is its address or an alias. Returns whether the article is stored."""
+        url = canonical_url(url)
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE articles SET last_seen = ? WHERE canonical_url = ? OR id = "
+                "(SELECT article_id FROM article_aliases WHERE canonical_url = ?)",
+                [format_utc(now or utcnow()), url, url],
+            )
+        return bool(cursor.rowcount)
+
     def _remember_aliases(self, article_id: int, aliases: list[str] | None) -> None:
         """Record addresses that redirected to the article (``article_aliases``); an
         address that is itself a stored article's is left to that article."""

@@ -26,7 +26,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import Article, Link, parse_article
 from crawler.extract.encoding import decode_page
-from crawler.items import FetchFailure
+from crawler.items import FetchFailure, NotModified
 from crawler.middlewares import RedirectLoop
 from diplofeed.errors import ExtractionError
 from storage import parse_utc
@@ -190,6 +190,7 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value("diplofeed/pages")
         if response.status == 304:  # asked conditionally (crawler/middlewares.py)
             self.crawler.stats.inc_value("diplofeed/not_modified")
+            yield NotModified(source=self.source.id, url=response.url)
             return
         callback = getattr(self, response.meta["diplofeed_callback"])
         try:
