@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 __all__ = [
+    "DEAD",
+    "ENDED",
     "EVENTS",
     "KNOWN",
     "ROUND",
@@ -86,9 +88,11 @@ logger = logging.getLogger(__name__)
 ROUND = "diplofeed:round"  # the id of the open round
 EVENTS = "diplofeed:events"  # what workers send the writer, oldest first (JSON)
 PROCESSING = "diplofeed:events:processing"  # taken by the writer, not yet written
+DEAD = "diplofeed:events:dead"  # events the writer could not write (kept for a look)
 KNOWN = "diplofeed:known"  # canonical URL -> [first_seen, etag, last_modified]
 KNOWN_STORE = "diplofeed:known:store"  # the store_key of the store KNOWN mirrors
 RUNS = "diplofeed:runs"  # round id -> the store's crawl_runs id (set by the writer)
+ENDED = "diplofeed:ended:"  # + round id -> its crawl_runs id, for a week after it ended
 WRITER = "diplofeed:writer"  # held by the one writer
 
 
@@ -176,6 +180,17 @@ return {round, ended}
 """
 )
 
+# KEYS[1] is ROUND; ARGV: worker id, its round, heartbeat seconds. Renews the heartbeat of
+# a worker still in the open round; returns 0 for one counted out (or whose round ended).
+_BEAT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[2] or
+   redis.call('SISMEMBER', 'diplofeed:round:' .. ARGV[2] .. ':workers', ARGV[1]) == 0 then
+  return 0
+end
+redis.call('SET', 'diplofeed:worker:' .. ARGV[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+
 # ARGV: worker id, its round. Returns 1 when this worker was the round's last.
 _LEAVE = (
     _PRUNE
@@ -230,6 +245,7 @@ class Worker:
         self.spiders = 0
         # each source's figures as this worker counted them (printed by `diplofeed crawl`)
         self.figures: dict[str, dict[str, int]] = {}
+        self.counted_out = False  # set when the heartbeat finds this worker gone
         self._beat: LoopingCall | None = None
 
     @classmethod
@@ -282,10 +298,25 @@ class Worker:
         self._beat.start(self.heartbeat / 3, now=False)
 
     def _keep_alive(self) -> None:
+        if self.round is None or self.counted_out:
+            return
         try:
-            self.client.set(worker_key(self.id), self.round or "", ex=int(self.heartbeat))
-        except Exception:  # a Redis hiccup: the next beat tries again
+            alive = self.client.eval(_BEAT, 1, ROUND, self.id, self.round, int(self.heartbeat))
+        except Exception:
             logger.warning("worker %s: heartbeat to %s failed", self.id, self.url, exc_info=True)
+            return
+        if not alive:
+            # stalled longer than the heartbeat (stopped, swapped, cut off): the others
+            # counted this worker out, and may have ended the round. Take no more
+            # requests; what is in flight still goes to the writer.
+            self.counted_out = True
+            logger.error(
+                "worker %s was counted out of round %s (no heartbeat for %.0f s): "
+                "stopping; the next crawl fetches what it missed",
+                self.id,
+                self.round,
+                self.heartbeat,
+            )
 
     def _leave(self) -> None:
         assert self.round is not None
@@ -295,6 +326,10 @@ class Worker:
         if last:
             _delete_round(self.client, self.round)
             logger.info("worker %s ended round %s (its last worker)", self.id, self.round)
+        elif self.counted_out and as_text(self.client.get(ROUND)) != self.round:
+            # counted out of a round that has ended since: what it wrote there after
+            # the others cleared it goes too
+            _delete_round(self.client, self.round)
         self.round = None
 
     def alive(self, worker_ids: Iterable[str]) -> list[str]:
@@ -307,7 +342,7 @@ class Worker:
 
     def send(self, event: dict[str, Any]) -> None:
         assert self.round is not None
-        event = {**event, "round": self.round, "worker": self.id}
+        event = {**event, "round": self.round, "worker": self.id, "id": secrets.token_hex(8)}
         self.client.rpush(EVENTS, json.dumps(event, ensure_ascii=False))
 
 
@@ -378,7 +413,18 @@ class RoundScheduler(Scheduler):  # type: ignore[misc]
         self._idle()
         self.worker.exit()
 
+    def enqueue_request(self, request: Any) -> bool:
+        if self.worker.counted_out:  # the round goes on, or ended, without this worker
+            self.stats.inc_value("diplofeed/dropped_counted_out")
+            return False
+        return bool(super().enqueue_request(request))
+
+    def has_pending_requests(self) -> bool:
+        return not self.worker.counted_out and bool(super().has_pending_requests())
+
     def next_request(self) -> Any:
+        if self.worker.counted_out:
+            return None
         request = super().next_request()
         if request is not None and not self.busy:
             self.server.sadd(self.busy_key, self.worker.id)
@@ -392,6 +438,8 @@ class RoundScheduler(Scheduler):  # type: ignore[misc]
 
     def spider_idle(self, spider: Any) -> None:
         self._idle()
+        if self.worker.counted_out:
+            return
         members = [as_text(w) for w in self.server.smembers(self.busy_key)]
         if self.worker.alive(members):
             # Scrapy looks again at its next heartbeat (5 s); look sooner, so requests
@@ -420,8 +468,8 @@ class SharedRobotsTxt(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware; with ``DIPLOFEED_REDIS_URL`` set, one worker of the
     round fetches each host's robots.txt and the others read it from Redis."""
 
+    # longer than a fetch can take: DOWNLOAD_TIMEOUT 30 s, three tries
     CLAIM_SECONDS = 120
-    WAIT_SECONDS = 60.0
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -437,34 +485,48 @@ class SharedRobotsTxt(RobotsTxtMiddleware):
         if netloc not in self._parsers:
             waiting: Deferred[RobotParser | None] = Deferred()
             self._parsers[netloc] = waiting
-            body = await self._shared_body(f"{url.scheme}://{netloc}/robots.txt", netloc)
-            parser = (
-                None if body is None else build_from_crawler(self._parserimpl, self.crawler, body)
-            )
-            self._parsers[netloc] = parser
-            waiting.callback(parser)
+            robots_url = f"{url.scheme}://{netloc}/robots.txt"
+            parser: RobotParser | None = None
+            try:
+                try:
+                    body = await self._shared_body(robots_url, netloc)
+                except Exception as exc:  # noqa: BLE001 - Redis failing must not stop the crawl
+                    logger.warning(
+                        "robots.txt of %s not shared (%s): fetching it here", netloc, exc
+                    )
+                    body = await self._download(robots_url)
+                if body is not None:
+                    parser = build_from_crawler(self._parserimpl, self.crawler, body)
+            finally:  # whatever happened, requests waiting on this host go on
+                self._parsers[netloc] = parser
+                waiting.callback(parser)
         cached = self._parsers[netloc]
         if isinstance(cached, Deferred):
             return await maybe_deferred_to_future(cached)
         return cached
 
     async def _shared_body(self, robots_url: str, netloc: str) -> bytes | None:
-        """The robots.txt body (None: could not be fetched, so nothing is forbidden)."""
+        """The robots.txt body (None: could not be fetched, so nothing is forbidden).
+
+        One worker claims the fetch; the others wait for what it stores. A claim expires
+        (its holder was killed): then the next waiter claims it.
+        """
         assert self.worker is not None and self.worker.round is not None
         client, key = self.worker.client, round_key(self.worker.round, "robots", netloc)
-        if not client.set(f"{key}:claim", self.worker.id, nx=True, ex=self.CLAIM_SECONDS):
-            deadline = time.monotonic() + self.WAIT_SECONDS
-            while time.monotonic() < deadline:
-                stored = client.get(key)
-                if stored is not None:
-                    self._stats.inc_value("diplofeed/robots_shared")
-                    data = stored if isinstance(stored, bytes) else str(stored).encode()
-                    return data[1:] if data[:1] == b"1" else None
-                await asyncio.sleep(0.2)
-            logger.warning("robots.txt of %s not shared in time: fetching it here", netloc)
-        body = await self._download(robots_url)
-        client.set(key, b"0" if body is None else b"1" + body)
-        return body
+        deadline = time.monotonic() + 2 * self.CLAIM_SECONDS
+        while time.monotonic() < deadline:
+            stored = client.get(key)
+            if stored is not None:
+                self._stats.inc_value("diplofeed/robots_shared")
+                data = stored if isinstance(stored, bytes) else str(stored).encode()
+                return data[1:] if data[:1] == b"1" else None
+            if client.set(f"{key}:claim", self.worker.id, nx=True, ex=self.CLAIM_SECONDS):
+                body = await self._download(robots_url)
+                client.set(key, b"0" if body is None else b"1" + body)
+                return body
+            await asyncio.sleep(0.2)
+        logger.warning("robots.txt of %s not shared in time: fetching it here", netloc)
+        return await self._download(robots_url)
 
     async def _download(self, robots_url: str) -> bytes | None:
         assert self.crawler.engine is not None
@@ -533,6 +595,8 @@ class QueuePipeline:
         stats = self.crawler.stats
         figures = {n: int(stats.get_value(f"diplofeed/{n}", 0) or 0) for n in CRAWL_FIGURES}
         self.worker.figures[spider.name] = figures
+        if self.worker.counted_out:
+            return  # the round went on (or ended) without this worker's figures
         key = run_key(self.worker.round, "figures")
         pipe = self.worker.client.pipeline()
         for name, value in figures.items():

@@ -83,7 +83,10 @@ if DIPLOFEED_REPLAY_URL:
 # on by the add-on), and `diplofeed writer` writes the store. Workers whose heartbeat key
 # (refreshed every third of DIPLOFEED_REDIS_HEARTBEAT seconds) expires are counted out.
 ADDONS = {"crawler.distributed.ScaleOut": 0}
-DIPLOFEED_REDIS_URL = os.environ.get("DIPLOFEED_REDIS_URL") or None
+# Set by `diplofeed crawl --redis URL`, or `scrapy crawl <id> -s DIPLOFEED_REDIS_URL=URL`
+# (not read from the environment: a variable meant for the writer must not turn local
+# crawls into workers).
+DIPLOFEED_REDIS_URL = None
 # A worker's spider holds at most this many requests taken from the shared queue.
 DIPLOFEED_WORKER_REQUESTS = 2
 DIPLOFEED_REDIS_HEARTBEAT = float(os.environ.get("DIPLOFEED_REDIS_HEARTBEAT") or 30)

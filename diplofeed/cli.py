@@ -69,9 +69,8 @@ def cli() -> None:
     "--redis",
     "redis_url",
     metavar="URL",
-    envvar="DIPLOFEED_REDIS_URL",
-    help="Scale-out: crawl as one of several workers sharing the crawl through this Redis "
-    "($DIPLOFEED_REDIS_URL); `diplofeed writer` writes the store, --db is not opened.",
+    help="Scale-out: crawl as one of several workers sharing the crawl through this Redis; "
+    "`diplofeed writer` writes the store, --db is not opened.",
 )
 def crawl(
     db: str,

@@ -68,8 +68,8 @@ def crawl_settings(
         settings.set("DIPLOFEED_AS_OF", format_utc(as_of), priority="cmdline")
     if log_file:
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
-    if redis_url:
-        settings.set("DIPLOFEED_REDIS_URL", redis_url, priority="cmdline")
+    # a worker only when asked (`--redis`), whatever the settings say
+    settings.set("DIPLOFEED_REDIS_URL", redis_url or None, priority="cmdline")
     if replay_url:
         handler = "crawler.replay.handler.ReplayDownloadHandler"
         settings.set("DIPLOFEED_REPLAY_URL", replay_url, priority="cmdline")

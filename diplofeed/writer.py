@@ -8,7 +8,11 @@ summed over the round's workers and its health decided once, when the round ends
 
 Events are moved to a processing list before they are written and dropped from it after:
 a writer killed in between finds them there at its next start and writes them then
-(writing an article twice stores it once).
+(writing an article twice stores it once; its outcome may be counted twice in the
+round's figures). An event that cannot be written is logged and kept in a dead-letter
+list; the writer goes on. A round's end is written once: an ended round leaves a marker
+for a week, and events a counted-out worker sends it afterwards are written (articles
+are stored) without touching its recorded figures.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.distributed import (
+    DEAD,
+    ENDED,
     EVENTS,
     KNOWN,
     KNOWN_STORE,
@@ -97,56 +103,129 @@ def run_writer(
         holder = client.get(WRITER)
         raise WriterBusy(f"another writer ({as_text(holder) or '?'}) is writing from {redis_url}")
     written: list[RunWritten] = []
+
+    def keep_lock() -> None:
+        if client.eval(_RENEW, 1, WRITER, me, LOCK_SECONDS) != 1:
+            raise WriterBusy(
+                f"the writer lock on {redis_url} was lost (stalled > {LOCK_SECONDS} s)"
+            )
+
+    writer: _Writer | None = None
     try:
         with crawl_lock(db_path), Store(db_path) as store:
             store.sync_sources((s.as_row() for s in load_registry().values()), complete=True)
-            writer = _Writer(store, client)
+            writer = _Writer(store, client, keep_lock)
             writer.mirror_known()
             # events taken by a writer that died before writing them: first
             while client.lmove(PROCESSING, EVENTS, "RIGHT", "LEFT") is not None:
                 pass
             while not (stop is not None and stop.is_set()):
-                client.set(WRITER, me, xx=True, ex=LOCK_SECONDS)
+                keep_lock()
                 raw = client.blmove(EVENTS, PROCESSING, 1, "LEFT", "RIGHT")
                 if raw is None:
-                    if drain and reap(client) is None and not client.llen(EVENTS):
+                    # a round whose workers all died is ended here too
+                    if reap(client) is None and drain and not client.llen(EVENTS):
                         break
                     continue
-                run = writer.handle(bytes(raw) if not isinstance(raw, str) else raw.encode())
+                data = raw.encode() if isinstance(raw, str) else bytes(raw)
+                run = writer.handle(data)
                 client.lrem(PROCESSING, 1, raw)  # type: ignore[arg-type]
                 if run is not None:
                     written.append(run)
                     if on_run is not None:
                         on_run(run)
+            writer.close_mirror()
     finally:
-        if client.get(WRITER) == me.encode():
+        if as_text(client.get(WRITER)) == me:
             client.delete(WRITER)
     return written
 
 
+# Renew the writer's lock only if this writer still holds it. KEYS[1] WRITER; ARGV: me, s.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) and 1
+end
+return 0
+"""
+
+
 class _Writer:
-    def __init__(self, store: Store, client: redis.Redis) -> None:
+    def __init__(self, store: Store, client: redis.Redis, keep_lock: Callable[[], None]) -> None:
         self.store = store
         self.client = client
+        self.keep_lock = keep_lock
+
+    def _mark(self) -> str:
+        """What ``KNOWN_STORE`` holds when the mirror matches the store: its key and its
+        newest article (a store restored from a backup, or written while no writer ran,
+        does not match, and the mirror is rebuilt)."""
+        return f"{self.store.info().get('store_key', '')}:{self.store.last_article_id()}"
 
     def mirror_known(self) -> None:
-        """Fill ``KNOWN`` from the store unless it already mirrors this store."""
-        store_key = self.store.info().get("store_key", "")
-        if as_text(self.client.get(KNOWN_STORE)) == store_key:
-            return
-        self.client.delete(KNOWN)
-        batch: dict[str, str] = {}
-        count = 0
-        for url, *page in self.store.known_pages():
-            batch[url] = json.dumps(page)
-            if len(batch) >= 1000:
+        """Fill ``KNOWN`` from the store unless it mirrors this store as it is now."""
+        if as_text(self.client.get(KNOWN_STORE)) != self._mark():
+            self.client.delete(KNOWN)
+            batch: dict[str, str] = {}
+            count = 0
+            for url, *page in self.store.known_pages():
+                batch[url] = json.dumps(page)
+                if len(batch) >= 1000:
+                    self.client.hset(KNOWN, mapping=batch)  # type: ignore[arg-type]
+                    count, batch = count + len(batch), {}
+                    self.keep_lock()
+            if batch:
                 self.client.hset(KNOWN, mapping=batch)  # type: ignore[arg-type]
-                count, batch = count + len(batch), {}
-        if batch:
-            self.client.hset(KNOWN, mapping=batch)  # type: ignore[arg-type]
-            count += len(batch)
-        self.client.set(KNOWN_STORE, store_key)
-        logger.info("mirrored %d stored pages to Redis for the workers", count)
+                count += len(batch)
+            logger.info("mirrored %d stored pages to Redis for the workers", count)
+        # while this writer runs, the mirror is its to keep; a writer killed leaves this
+        # mark, and the next one rebuilds the mirror
+        self.client.set(KNOWN_STORE, "writing")
+
+    def close_mirror(self) -> None:
+        self.client.set(KNOWN_STORE, self._mark())
+
+    def handle(self, raw: bytes) -> RunWritten | None:
+        """Write one event; one that cannot be written goes to ``DEAD``, logged, and the
+        writer goes on (a bad event must not stop every later one)."""
+        try:
+            event = json.loads(raw)
+            kind, round_id = event["event"], event["round"]
+            if not isinstance(round_id, str) or not isinstance(event, dict):
+                raise TypeError("round is not text")
+            return self._handle(kind, event)
+        except Exception as exc:
+            logger.exception("event not written, kept in %s: %.300r", DEAD, raw)
+            self.client.rpush(
+                DEAD, json.dumps({"error": repr(exc), "event": raw.decode(errors="replace")})
+            )
+            return None
+
+    def _handle(self, kind: str, event: dict[str, Any]) -> RunWritten | None:
+        if kind == "end":
+            return self.end(event)
+        ended = self._ended(event["round"])
+        run_id = ended if ended is not None else self.run_id(event)
+        if kind == "article":
+            self.article(run_id, event, count=ended is None)
+        elif kind == "not_modified":
+            item = event["item"]
+            seen = parse_utc(event["seen"]) if event.get("seen") else None
+            if self.store.seen_unchanged(item["url"], now=seen):
+                self._mirror([canonical_url(item["url"])])
+        elif kind == "failure":
+            item = event["item"]
+            self.store.record_failure(
+                run_id, item["source"], item["url"], item["kind"], item["message"], item["status"]
+            )
+        elif kind != "join":
+            raise ValueError(f"unknown event {kind!r}")
+        return None
+
+    def _ended(self, round_id: str) -> int | None:
+        """The run of a round that already ended (a worker counted out sends late)."""
+        value = self.client.get(ENDED + round_id)
+        return int(value) if value is not None else None
 
     def run_id(self, event: dict[str, Any]) -> int:
         """The crawl run of the event's round, started with the round's first event."""
@@ -161,36 +240,10 @@ class _Writer:
         self.client.hset(RUNS, round_id, run_id)
         return run_id
 
-    def handle(self, raw: bytes) -> RunWritten | None:
-        try:
-            event = json.loads(raw)
-            kind, round_id = event["event"], event["round"]
-            if not isinstance(round_id, str):
-                raise TypeError("round is not text")
-        except (ValueError, KeyError, TypeError) as exc:
-            logger.error("unreadable event dropped (%s): %.200r", exc, raw)
-            return None
-        if kind == "end":
-            return self.end(event)
-        run_id = self.run_id(event)
-        if kind == "article":
-            self.article(run_id, event)
-        elif kind == "not_modified":
-            item = event["item"]
-            seen = parse_utc(event["seen"]) if event.get("seen") else None
-            if self.store.seen_unchanged(item["url"], now=seen):
-                self._mirror([canonical_url(item["url"])])
-        elif kind == "failure":
-            item = event["item"]
-            self.store.record_failure(
-                run_id, item["source"], item["url"], item["kind"], item["message"], item["status"]
-            )
-        return None
-
     def _count(self, event: dict[str, Any], source: str, figure: str) -> None:
         self.client.hincrby(run_key(event["round"], "figures"), f"{source}:{figure}", 1)
 
-    def article(self, run_id: int, event: dict[str, Any]) -> None:
+    def article(self, run_id: int, event: dict[str, Any], *, count: bool = True) -> None:
         item = event["item"]
         seen = parse_utc(event["seen"]) if event.get("seen") else None
         try:
@@ -198,9 +251,11 @@ class _Writer:
         except StorageError as exc:
             logger.warning("%s: not stored %s: %s", item.get("source"), item.get("url"), exc)
             self.store.record_failure(run_id, item["source"], item["url"], "store", str(exc))
-            self._count(event, item["source"], "failed")
+            if count:
+                self._count(event, item["source"], "failed")
             return
-        self._count(event, item["source"], outcome)
+        if count:  # not into the figures of a round already recorded
+            self._count(event, item["source"], outcome)
         url = canonical_url(item["url"])
         if item.get("http_etag") or item.get("http_last_modified"):
             self.store.remember_validators(
@@ -215,10 +270,12 @@ class _Writer:
         if known:
             self.client.hset(KNOWN, mapping={u: json.dumps(list(v)) for u, v in known.items()})
 
-    def end(self, event: dict[str, Any]) -> RunWritten:
+    def end(self, event: dict[str, Any]) -> RunWritten | None:
         """The round's last worker left (or all died): record each source's figures and
         health, and finish the run."""
         round_id = event["round"]
+        if self._ended(round_id) is not None:
+            return None  # written already (a writer killed before dropping the event)
         run_id = self.run_id(event)
         raw_figures = self.client.hgetall(run_key(round_id, "figures"))
         sources = sorted(as_text(v) for v in self.client.smembers(run_key(round_id, "sources")))
@@ -240,6 +297,7 @@ class _Writer:
         if status == "finished" and failed:
             status = "partial"
         self.store.finish_run(run_id, status, sources)
+        self.client.set(ENDED + round_id, run_id, ex=7 * 86400)
         self.client.delete(run_key(round_id, "figures"), run_key(round_id, "sources"))
         self.client.hdel(RUNS, round_id)
         logger.info("round %s written as run %d (%s)", round_id, run_id, status)

@@ -367,6 +367,11 @@ class Reads:
                 found.setdefault(url, (first, etag, modified, seen))
         return found
 
+    def last_article_id(self) -> int:
+        """The id of the newest stored article (0 for an empty store)."""
+        row = self.db.execute("SELECT max(id) FROM articles").fetchone()
+        return int(row[0] or 0)
+
     def known_pages(self) -> Iterator[tuple[str, str, str | None, str | None, str]]:
         """Every stored page and alias: (canonical URL, *what :meth:`first_seen` gives)
         (the scale-out writer mirrors them to Redis)."""

@@ -6,6 +6,7 @@ whose access log shows what was fetched, and by how many."""
 from __future__ import annotations
 
 import collections
+import json
 import os
 import re
 import shutil
@@ -116,6 +117,13 @@ def fetches(log: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
+def fetched_twice(fetched: list[str]) -> list[str]:
+    """Copies (URL, and language when asked) requested more than once, whatever the
+    answers (a 200 then a 304 is two fetches)."""
+    copies = collections.Counter(line.split(" ", 1)[1] for line in fetched)
+    return [copy for copy, n in copies.items() if n > 1]
+
+
 def shared_crawl(redis_url, replay, as_of=RECORDED):
     replay.log.write_text("")
     procs = [worker(redis_url, replay, as_of=as_of) for _ in range(2)]
@@ -134,14 +142,14 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
     for result in workers:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "worker of round" in result.stdout
-    # the work was shared: each worker fetched pages
+    # the work was shared: each worker fetched a part of the pages (how much depends on
+    # how far apart the two processes started on a loaded machine)
     shares = [pages_done(r.stdout) for r in workers]
-    assert all(share > 0.1 * sum(shares) for share in shares), shares
+    assert all(share > 0.05 * sum(shares) for share in shares), shares
 
     # no page fetched twice, robots.txt included (a copy is a URL and, for the
     # Kazakh MFA's API, a language)
-    twice = [line for line, n in collections.Counter(fetched).items() if n > 1]
-    assert not twice, twice[:10]
+    assert not fetched_twice(fetched)
 
     db = tmp_path / "shared.db"
     written = write(db, redis_url)
@@ -168,9 +176,11 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
     assert run["status"] == "finished" and run["replay"] == 1
     assert run["sources"].count('"') == 2 * 23
 
-    # Redis keeps only the mirror of the stored pages for the next crawl
+    # Redis keeps the mirror of the stored pages for the next crawl, and a week's
+    # marker of the ended round (its end is written once); no crawl state
     keys = sorted(k.decode() for k in redis_client.keys("*"))
-    assert keys == ["diplofeed:known", "diplofeed:known:store"], keys
+    assert keys[1:] == ["diplofeed:known", "diplofeed:known:store"], keys
+    assert keys[0].startswith("diplofeed:ended:") and redis_client.ttl(keys[0]) > 6 * 86400
     aliases = store_rows(db, "SELECT count(*) n FROM article_aliases")[0]["n"]
     assert aliases > 0  # UNRCCA's /node/ link redirected to its post
     assert redis_client.hlen("diplofeed:known") == len(urls) + aliases
@@ -178,7 +188,7 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
     # a re-crawl by the workers three days later, nothing new: listings only
     workers, fetched = shared_crawl(redis_url, replay, as_of=RECORDED + timedelta(days=3))
     assert all(r.returncode == 0 for r in workers), [r.stderr[-2000:] for r in workers]
-    assert not [line for line, n in collections.Counter(fetched).items() if n > 1]
+    assert not fetched_twice(fetched)
     written = write(db, redis_url)
     assert written.returncode == 0, written.stdout + written.stderr
     first, again = (
@@ -283,3 +293,77 @@ def test_scrapy_crawl_joins_a_shared_crawl(redis_client, redis_url, replay, tmp_
     assert written.returncode == 0, written.stdout + written.stderr
     rows = store_rows(db, "SELECT source, articles, new, status FROM crawl_source_stats")
     assert rows == [{"source": "kabar", "articles": 10, "new": 10, "status": "ok"}]
+
+
+def test_a_stalled_worker_counted_out_stops_and_what_it_sent_is_kept(
+    demo, redis_client, redis_url, replay, tmp_path
+):
+    """A worker stopped (SIGSTOP) for longer than its heartbeat is counted out: the next
+    worker ends its round and crawls in a new one. Resumed, the stalled worker finds it
+    was counted out and stops; the articles it still sends are stored, its figures do
+    not touch the recorded run, and no key of either round is left behind."""
+    replay.log.write_text("")
+    stalled = worker(redis_url, replay, env={"DIPLOFEED_REDIS_HEARTBEAT": "2"})
+    deadline = time.monotonic() + 60
+    while len(fetches(replay.log)) < 40 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stalled.send_signal(signal.SIGSTOP)
+    first_round = redis_client.get("diplofeed:round")
+    time.sleep(2.5)
+    other = worker(redis_url, replay)
+    while redis_client.get("diplofeed:round") in (first_round, None):
+        assert time.monotonic() < deadline + 60, "the new worker did not start a round"
+        time.sleep(0.05)
+    stalled.send_signal(signal.SIGCONT)
+    late, on_time = finish(stalled), finish(other)
+    assert on_time.returncode == 0, on_time.stderr[-3000:]
+    assert late.returncode == 0, late.stderr[-3000:]
+    assert "was counted out" in late.stderr
+
+    db = tmp_path / "stalled.db"
+    written = write(db, redis_url)
+    assert written.returncode == 3, written.stdout + written.stderr  # one run interrupted
+    runs = store_rows(db, "SELECT status FROM crawl_runs ORDER BY id")
+    assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    urls = {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
+    expected = {
+        r["canonical_url"] for r in store_rows(demo.db, "SELECT canonical_url FROM articles")
+    }
+    assert urls == expected
+    left = sorted(k.decode() for k in redis_client.keys("*"))
+    assert [k for k in left if k.startswith(("diplofeed:round", "diplofeed:run:"))] == []
+    assert redis_client.hlen("diplofeed:runs") == 0
+
+
+def test_a_bad_event_is_set_aside_and_a_replayed_end_is_written_once(
+    redis_client, redis_url, tmp_path
+):
+    events = [
+        {"event": "join", "round": "r1", "worker": "w", "replay": True, "as_of": None},
+        {"event": "article", "round": "r1", "worker": "w", "item": {"source": "kabar"}},
+        {"event": "end", "round": "r1", "status": "finished"},
+    ]
+    redis_client.rpush("diplofeed:events", *[json.dumps(e) for e in events[:2]])
+    redis_client.rpush("diplofeed:events", b"\xff not json", json.dumps(events[2]))
+    db = tmp_path / "bad.db"
+    written = write(db, redis_url)
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert "run 1 (round r1): finished" in written.stdout
+    dead = [json.loads(d) for d in redis_client.lrange("diplofeed:events:dead", 0, -1)]
+    assert len(dead) == 2 and all(d["error"] for d in dead)
+    # the end event again (a writer killed before dropping it): no second run
+    redis_client.rpush("diplofeed:events", json.dumps(events[2]))
+    again = write(db, redis_url)
+    assert again.returncode == 0, again.stderr
+    assert [r["id"] for r in store_rows(db, "SELECT id FROM crawl_runs")] == [1]
+
+
+def test_a_redis_url_in_the_environment_does_not_make_a_local_crawl_a_worker(tmp_path):
+    db = tmp_path / "local.db"
+    port = free_port()  # nothing listens there: a worker would fail
+    result = run_cli(
+        "crawl", "--replay", "--source", "kabar", "--db", str(db),
+        env={"DIPLOFEED_REDIS_URL": f"redis://127.0.0.1:{port}/0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert store_rows(db, "SELECT count(*) n FROM articles")[0]["n"] == 10
