@@ -362,7 +362,7 @@ class ScaleOut:
         # holding few leaves the rest to the others. Above the project's setting, below
         # the command line's.
         settings.set(
-            "CONCURRENT_REQUESTS", settings.getint("DIPLOFEED_WORKER_REQUESTS", 2), "spider"
+            "CONCURRENT_REQUESTS", settings.getint("DIPLOFEED_WORKER_REQUESTS", 4), "spider"
         )
 
 

@@ -88,5 +88,5 @@ ADDONS = {"crawler.distributed.ScaleOut": 0}
 # crawls into workers).
 DIPLOFEED_REDIS_URL = None
 # A worker's spider holds at most this many requests taken from the shared queue.
-DIPLOFEED_WORKER_REQUESTS = 2
+DIPLOFEED_WORKER_REQUESTS = int(os.environ.get("DIPLOFEED_WORKER_REQUESTS") or 4)
 DIPLOFEED_REDIS_HEARTBEAT = float(os.environ.get("DIPLOFEED_REDIS_HEARTBEAT") or 30)

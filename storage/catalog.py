@@ -163,8 +163,9 @@ TABLES: dict[str, TableDoc] = {
         },
     ),
     "article_aliases": TableDoc(
-        "addresses that redirected to a stored article (a listing's `/node/123` path, an old "
-        "URL): a re-crawl knows them as the article and does not fetch them again",
+        "addresses that redirected permanently (301, 308) to a stored article (a listing's "
+        "`/node/123` path, an old URL): a re-crawl knows them as the article and does not "
+        "fetch them again",
         {
             "canonical_url": "the address, canonical form (as `articles.canonical_url`)",
             "article_id": "the article it redirected to (`articles.id`)",

@@ -356,15 +356,15 @@ class Reads:
                 chunk,
             ):
                 found[url] = (first, etag, modified, seen)
-            # addresses that redirected to a stored article: known as the article
-            for url, first, etag, modified, seen in self.db.execute(
-                f"SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "  # noqa: S608
+            # addresses that redirected to a stored article: known as the article, but
+            # without its validators (they belong to the article's own address)
+            for url, first, seen in self.db.execute(
+                f"SELECT al.canonical_url, a.first_seen, a.last_seen "  # noqa: S608
                 f"FROM article_aliases al JOIN articles a ON a.id = al.article_id "
-                f"LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
                 f"WHERE al.canonical_url IN ({marks})",
                 chunk,
             ):
-                found.setdefault(url, (first, etag, modified, seen))
+                found.setdefault(url, (first, None, None, seen))
         return found
 
     def last_article_id(self) -> int:
@@ -379,9 +379,9 @@ class Reads:
             "SELECT a.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "
             "FROM articles a LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url "
             "UNION ALL "
-            "SELECT al.canonical_url, a.first_seen, v.etag, v.last_modified, a.last_seen "
+            "SELECT al.canonical_url, a.first_seen, NULL, NULL, a.last_seen "
             "FROM article_aliases al JOIN articles a ON a.id = al.article_id "
-            "LEFT JOIN http_validators v ON v.canonical_url = a.canonical_url"
+            "WHERE al.canonical_url NOT IN (SELECT canonical_url FROM articles)"
         )
 
     def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

@@ -438,6 +438,10 @@ class Store(Reads, Runs, Stories):
                 {**row, "story_id": story_id},
             )
             article_id = int(cursor.lastrowid or 0)
+            # an address that redirected elsewhere before is now an article of its own
+            self.db.execute(
+                "DELETE FROM article_aliases WHERE canonical_url = ?", [row["canonical_url"]]
+            )
             self._remember_aliases(article_id, row.get("aliases"))
             self._index_article(article_id, features)
             if reason == "first":  # its only article: first_published is already its date

@@ -88,6 +88,24 @@ def test_a_link_that_redirects_to_a_stored_article_is_not_fetched_again(demo, tm
     assert again["pages"] == 2 and again["new"] == 0 and again["known"] > 0
 
 
+def test_only_a_permanent_redirect_makes_an_alias():
+    """A 301 or 308 on the way to an article makes the first address an alias of it; a
+    302 (an unpublished translation sent to the original for now) does not: that address
+    may be a page of its own tomorrow."""
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.spiders.base import _moved_permanently
+
+    chain = {
+        "redirect_urls": ["https://x.kz/node/1", "https://x.kz/kk/press/2", "https://x.kz/old"],
+        "redirect_reasons": [301, 302, 308],
+    }
+    final = "https://x.kz/ru/press/1"
+    response = HtmlResponse(final, request=Request(final, meta=chain))
+    assert _moved_permanently(response) == ("https://x.kz/node/1", "https://x.kz/old")
+    assert _moved_permanently(HtmlResponse(final, request=Request(final))) == ()
+
+
 def test_within_the_revisit_window_stored_articles_are_asked_for_conditionally(demo, tmp_path):
     """Every article is recent (within the 48 h window). A crawl on the same clock as the
     demo's leaves them alone (seen less than DIPLOFEED_REVISIT_EVERY_HOURS, 6, ago);

@@ -136,7 +136,7 @@ def write(db, redis_url, *extra):
 
 
 def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
-    demo, redis_client, redis_url, replay, tmp_path
+    demo, redis_client, redis_url, replay, tmp_path, capsys
 ):
     workers, fetched = shared_crawl(redis_url, replay)
     for result in workers:
@@ -145,6 +145,8 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
     # the work was shared: each worker fetched a part of the pages (how much depends on
     # how far apart the two processes started on a loaded machine)
     shares = [pages_done(r.stdout) for r in workers]
+    with capsys.disabled():
+        print(f"\nshared crawl: the two workers fetched {shares[0]} and {shares[1]} pages")
     assert all(share > 0.05 * sum(shares) for share in shares), shares
 
     # no page fetched twice, robots.txt included (a copy is a URL and, for the

@@ -317,3 +317,19 @@ def test_an_address_that_redirected_to_an_article_is_known_as_it(store):
     assert store.first_seen([other])[other][0] == "2026-11-28T08:00:00Z"
     assert next(iter(store.db.query("SELECT count(*) n FROM article_aliases")))["n"] == 1
     assert {row[0] for row in store.known_pages()} == {url, node, other}
+
+
+def test_an_alias_gives_no_validators_and_yields_to_an_article_of_its_own(store):
+    """An alias is asked for without the article's ETag (they are another address's),
+    and an address that redirected before but is now a page of its own is that page."""
+    url = "https://unrcca.unmissions.org/press-release-srsg-visits-bishkek"
+    node = "https://unrcca.unmissions.org/node/100040792"
+    store.save_article(article(url=url, aliases=(node,)), now=NOW)
+    store.remember_validators(url, '"v1"', None, "2026-11-28T08:00:00Z")
+    assert store.first_seen([url])[url][1] == '"v1"'
+    assert store.first_seen([node])[node][1:3] == (None, None)
+    later = NOW + timedelta(hours=7)
+    store.save_article(article(url=node, title="Своя страница", body=BODY + " Иное."), now=later)
+    assert store.first_seen([node])[node][0] == "2026-11-28T15:00:00Z"
+    assert list(store.db.query("SELECT * FROM article_aliases")) == []
+    assert sorted(row[0] for row in store.known_pages()) == sorted([url, node])

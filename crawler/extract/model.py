@@ -35,8 +35,8 @@ class Article:
     # the page is fetched again within the revisit window.
     http_etag: str | None = None
     http_last_modified: str | None = None
-    # Addresses that redirected to this page (a /node/123 path, an old URL): stored as
-    # aliases, so a listing linking them does not get the page fetched again.
+    # Addresses that redirected permanently to this page (a /node/123 path, an old URL):
+    # stored as aliases, so a listing linking them does not get the page fetched again.
     aliases: tuple[str, ...] = ()
 
 

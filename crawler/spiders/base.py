@@ -134,9 +134,7 @@ class SourceSpider(scrapy.Spider):
         article = parse_article(self.page_text(response), response.url, self.source, now=self.now)
         article.http_etag = _header(response, "ETag")
         article.http_last_modified = _header(response, "Last-Modified")
-        # the addresses this page was asked by (a redirect's start, a link other than the
-        # page's canonical URL): stored as aliases of the article, known to a re-crawl
-        article.aliases = (*response.meta.get("redirect_urls", ()), response.url)
+        article.aliases = _moved_permanently(response)
         if article.published is None and fallback_date is not None:
             article.published, article.published_from = fallback_date, fallback_from
         if not article.language:
@@ -238,6 +236,15 @@ class SourceSpider(scrapy.Spider):
         return FetchFailure(
             source=self.source.id, url=url, kind=kind, message=message, status=status
         )
+
+
+def _moved_permanently(response: Response) -> tuple[str, ...]:
+    """The addresses that redirected permanently (301, 308) on the way to this page:
+    stored as aliases of the article, so a listing linking them is known to a re-crawl.
+    A temporary redirect (302, 303, 307) may point elsewhere tomorrow: not an alias."""
+    urls = response.meta.get("redirect_urls", ())
+    reasons = response.meta.get("redirect_reasons", ())
+    return tuple(u for u, why in zip(urls, reasons, strict=False) if why in (301, 308))
 
 
 def _header(response: Response, name: str) -> str | None:
