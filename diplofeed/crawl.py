@@ -80,6 +80,16 @@ def crawl_settings(
     return settings
 
 
+def _process(settings: Any, sources: list[str]) -> Any:
+    """A crawler process (the real Scrapy engine) with one spider per source."""
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    process = AsyncCrawlerProcess(settings)
+    for source_id in sources:
+        process.crawl(source_id)
+    return process
+
+
 def _select(registry: dict[str, Source], wanted: list[str] | None) -> list[str]:
     if not wanted:
         return list(registry)
@@ -134,8 +144,6 @@ def _crawl(
     log_file: str | Path | None,
     as_of: datetime | None,
 ) -> CrawlResult:
-    from scrapy.crawler import AsyncCrawlerProcess
-
     with Store(db_path) as store:
         store.sync_sources((s.as_row() for s in entries.values()), complete=True)
         run_id = store.start_run(chosen, replay=bool(replay_url), as_of=as_of)
@@ -148,9 +156,7 @@ def _crawl(
         log_file=log_file,
         as_of=as_of,
     )
-    process = AsyncCrawlerProcess(settings)
-    for source_id in chosen:
-        process.crawl(source_id)
+    process = _process(settings, chosen)
     status = "finished"
     try:
         process.start()
@@ -196,8 +202,6 @@ def run_worker(
         SourceConfigError: an unknown source id or a broken registry.
         RedisUnavailable: Redis does not answer at ``redis_url``.
     """
-    from scrapy.crawler import AsyncCrawlerProcess
-
     from crawler.distributed import Worker, connect
 
     chosen = _select(load_registry(registry), sources)
@@ -211,9 +215,7 @@ def run_worker(
         as_of=as_of,
         redis_url=redis_url,
     )
-    process = AsyncCrawlerProcess(settings)
-    for source_id in chosen:
-        process.crawl(source_id)
+    process = _process(settings, chosen)
     worker = Worker.of(settings)
     try:
         process.start()

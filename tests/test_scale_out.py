@@ -117,6 +117,10 @@ def fetches(log: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
+def stored_urls(db) -> set[str]:
+    return {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
+
+
 def fetched_twice(fetched: list[str]) -> list[str]:
     """Copies (URL, and language when asked) requested more than once, whatever the
     answers (a 200 then a 304 is two fetches)."""
@@ -159,11 +163,8 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
     assert re.search(r"run 1 \(round \S+\): finished", written.stdout)
 
     # the shared crawl stored what one process stores (the demo's crawl)
-    urls = {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
-    expected = {
-        r["canonical_url"] for r in store_rows(demo.db, "SELECT canonical_url FROM articles")
-    }
-    assert urls == expected
+    urls = stored_urls(db)
+    assert urls == stored_urls(demo.db)
     figures = (
         "SELECT source, pages, articles, new, failed, status FROM crawl_source_stats "
         "WHERE run_id = 1 ORDER BY source"  # the demo store's first run is the demo's crawl
@@ -233,11 +234,8 @@ def test_a_killed_worker_is_counted_out_and_the_next_crawl_completes(
     runs = store_rows(db, "SELECT id, status FROM crawl_runs ORDER BY id")
     assert [r["status"] for r in runs] == ["interrupted", "finished"]
     assert store_rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
-    urls = {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
-    expected = {
-        r["canonical_url"] for r in store_rows(demo.db, "SELECT canonical_url FROM articles")
-    }
-    assert urls == expected
+    urls = stored_urls(db)
+    assert urls == stored_urls(demo.db)
 
 
 def test_one_writer_at_a_time_and_a_clear_error_without_redis(redis_client, redis_url, tmp_path):
@@ -327,11 +325,8 @@ def test_a_stalled_worker_counted_out_stops_and_what_it_sent_is_kept(
     assert written.returncode == 3, written.stdout + written.stderr  # one run interrupted
     runs = store_rows(db, "SELECT status FROM crawl_runs ORDER BY id")
     assert [r["status"] for r in runs] == ["interrupted", "finished"]
-    urls = {r["canonical_url"] for r in store_rows(db, "SELECT canonical_url FROM articles")}
-    expected = {
-        r["canonical_url"] for r in store_rows(demo.db, "SELECT canonical_url FROM articles")
-    }
-    assert urls == expected
+    urls = stored_urls(db)
+    assert urls == stored_urls(demo.db)
     left = sorted(k.decode() for k in redis_client.keys("*"))
     assert [k for k in left if k.startswith(("diplofeed:round", "diplofeed:run:"))] == []
     assert redis_client.hlen("diplofeed:runs") == 0
