@@ -6,7 +6,8 @@ With ``DIPLOFEED_REDIS_URL`` set (``diplofeed crawl --redis URL``, or ``scrapy c
 
 * Workers started while a crawl *round* is open join it. A round's workers share one
   request queue and one duplicate filter per source (scrapy-redis), so each page is
-  fetched once, by one of them. robots.txt is fetched once per round and host.
+  fetched once, by one of them. robots.txt is fetched by one worker and kept in Redis
+  for 24 hours (crawler/robots.py).
 * Workers do not open the store. Articles, failures, 304s and figures go to a Redis list, and
   ``diplofeed writer`` is the one process that writes them to the SQLite store
   (diplofeed/writer.py). The writer mirrors each stored page's first-seen time and HTTP
@@ -22,7 +23,6 @@ NotConfigured or behave as Scrapy's own.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import logging
@@ -35,16 +35,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import signals
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
-from scrapy.http.request import NO_CALLBACK
-from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.httpobj import urlparse_cached
-from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
-from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
 from diplofeed.errors import DiplofeedError
@@ -58,7 +52,6 @@ from .items import FetchFailure, NotModified
 if TYPE_CHECKING:
     import redis
     from scrapy.crawler import Crawler
-    from scrapy.robotstxt import RobotParser
     from scrapy.settings import BaseSettings
 
 __all__ = [
@@ -72,7 +65,6 @@ __all__ = [
     "RedisUnavailable",
     "RoundScheduler",
     "ScaleOut",
-    "SharedRobotsTxt",
     "Worker",
     "as_text",
     "connect",
@@ -462,88 +454,6 @@ class RoundDupeFilter(RFPDupeFilter):  # type: ignore[misc]
 
     def request_fingerprint(self, request: Request) -> str:
         return str(self.fingerprinter.fingerprint(request).hex())
-
-
-class SharedRobotsTxt(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware; with ``DIPLOFEED_REDIS_URL`` set, one worker of the
-    round fetches each host's robots.txt and the others read it from Redis."""
-
-    # longer than a fetch can take: DOWNLOAD_TIMEOUT 30 s, three tries
-    CLAIM_SECONDS = 120
-
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        self.worker = (
-            Worker.of(crawler.settings) if crawler.settings.get("DIPLOFEED_REDIS_URL") else None
-        )
-
-    async def robot_parser(self, request: Request) -> RobotParser | None:
-        if self.worker is None or self.worker.round is None:
-            return await super().robot_parser(request)
-        url = urlparse_cached(request)
-        netloc = url.netloc
-        if netloc not in self._parsers:
-            waiting: Deferred[RobotParser | None] = Deferred()
-            self._parsers[netloc] = waiting
-            robots_url = f"{url.scheme}://{netloc}/robots.txt"
-            parser: RobotParser | None = None
-            try:
-                try:
-                    body = await self._shared_body(robots_url, netloc)
-                except Exception as exc:  # noqa: BLE001 - Redis failing must not stop the crawl
-                    logger.warning(
-                        "robots.txt of %s not shared (%s): fetching it here", netloc, exc
-                    )
-                    body = await self._download(robots_url)
-                if body is not None:
-                    parser = build_from_crawler(self._parserimpl, self.crawler, body)
-            finally:  # whatever happened, requests waiting on this host go on
-                self._parsers[netloc] = parser
-                waiting.callback(parser)
-        cached = self._parsers[netloc]
-        if isinstance(cached, Deferred):
-            return await maybe_deferred_to_future(cached)
-        return cached
-
-    async def _shared_body(self, robots_url: str, netloc: str) -> bytes | None:
-        """The robots.txt body (None: could not be fetched, so nothing is forbidden).
-
-        One worker claims the fetch; the others wait for what it stores. A claim expires
-        (its holder was killed): then the next waiter claims it.
-        """
-        assert self.worker is not None and self.worker.round is not None
-        client, key = self.worker.client, round_key(self.worker.round, "robots", netloc)
-        deadline = time.monotonic() + 2 * self.CLAIM_SECONDS
-        while time.monotonic() < deadline:
-            stored = client.get(key)
-            if stored is not None:
-                self._stats.inc_value("diplofeed/robots_shared")
-                data = stored if isinstance(stored, bytes) else str(stored).encode()
-                return data[1:] if data[:1] == b"1" else None
-            if client.set(f"{key}:claim", self.worker.id, nx=True, ex=self.CLAIM_SECONDS):
-                body = await self._download(robots_url)
-                client.set(key, b"0" if body is None else b"1" + body)
-                return body
-            await asyncio.sleep(0.2)
-        logger.warning("robots.txt of %s not shared in time: fetching it here", netloc)
-        return await self._download(robots_url)
-
-    async def _download(self, robots_url: str) -> bytes | None:
-        assert self.crawler.engine is not None
-        request = Request(
-            robots_url,
-            priority=self.DOWNLOAD_PRIORITY,
-            meta={"dont_obey_robotstxt": True},
-            callback=NO_CALLBACK,
-        )
-        self._stats.inc_value("robotstxt/request_count")
-        try:
-            response = await self.crawler.engine.download_async(request)
-        except Exception as exc:  # noqa: BLE001 - as Scrapy's: no robots.txt, nothing forbidden
-            logger.warning("robots.txt %s not fetched: %s", robots_url, exc)
-            return None
-        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
-        return response.body
 
 
 def encode_item(item: Article | FetchFailure | NotModified) -> dict[str, Any]:

@@ -45,9 +45,10 @@ SPIDER_MIDDLEWARES = {"crawler.middlewares.IncrementalCrawl": 950}
 # A redirect back to a URL on the chain is a failure, not a silent duplicate (runs before
 # Scrapy's RedirectMiddleware at 600).
 DOWNLOADER_MIDDLEWARES = {
-    # Scrapy's own, sharing each host's robots.txt between scale-out workers
+    # Scrapy's own, asking each host for robots.txt at most once a day (RFC 9309), the
+    # file kept in the store, or shared in Redis between scale-out workers
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.distributed.SharedRobotsTxt": 100,
+    "crawler.robots.RobotsTxtCache": 100,
     "crawler.middlewares.RedirectLoopGuard": 650,
     # before RetryMiddleware (550) sees the response: wait as Retry-After asks
     "crawler.middlewares.RetryAfter": 560,

@@ -171,6 +171,16 @@ TABLES: dict[str, TableDoc] = {
             "article_id": "the article it redirected to (`articles.id`)",
         },
     ),
+    "robots_txt": TableDoc(
+        "each host's robots.txt as last fetched: crawls use it for 24 hours (RFC 9309) "
+        "instead of fetching it every time",
+        {
+            "host": "`scheme://host`",
+            "status": "the HTTP status it was served with (a 4xx allows everything)",
+            "body": "the file as served",
+            "fetched": "when, by the crawl clock",
+        },
+    ),
     "http_validators": TableDoc(
         "what each article page was last served with, for conditional requests when it is "
         "fetched again within the revisit window (docs/deploy.md)",

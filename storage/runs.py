@@ -92,6 +92,22 @@ class Runs:
                 [canonical_url, etag, last_modified, seen],
             )
 
+    def robots_txt(self, host: str) -> tuple[int, bytes, str] | None:
+        """A host's robots.txt as last fetched (``scheme://host``): status, body, when."""
+        rows = self.db.execute(
+            "SELECT status, body, fetched FROM robots_txt WHERE host = ?", [host]
+        ).fetchall()
+        return (int(rows[0][0]), bytes(rows[0][1]), str(rows[0][2])) if rows else None
+
+    def remember_robots_txt(self, host: str, status: int, body: bytes, fetched: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO robots_txt (host, status, body, fetched) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(host) DO UPDATE SET status = excluded.status, "
+                "body = excluded.body, fetched = excluded.fetched",
+                [host, status, body, fetched],
+            )
+
     def record_source_stats(self, run_id: int, source: str, stats: Mapping[str, int]) -> Health:
         """Store one source's figures for a run and decide its health.
 

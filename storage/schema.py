@@ -310,3 +310,19 @@ def m009_article_aliases(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX article_aliases_article ON article_aliases(article_id)")
+
+
+@migrations()
+def m010_robots_txt(db: Database) -> None:
+    # Each host's robots.txt as last fetched: a crawl uses it for 24 hours (RFC 9309
+    # section 2.4) instead of fetching it again every crawl (docs/deploy.md).
+    db.execute(
+        """
+        CREATE TABLE robots_txt (
+            host TEXT PRIMARY KEY,
+            status INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            fetched TEXT NOT NULL
+        )
+        """
+    )

@@ -115,3 +115,44 @@ def test_server_subprocess_starts_and_stops():
         assert replay.url.startswith("http://127.0.0.1:")
         host, port = replay.url.removeprefix("http://").split(":")
         assert get((host, int(port)), {REPLAY_HEADER: "https://kabar.kg/robots.txt"})[0] == 200
+
+
+def test_the_replay_server_stops_when_the_process_that_started_it_is_killed():
+    """`diplofeed crawl --replay` starts a replay server beside it: a crawl killed with
+    SIGKILL (a cron timeout, the OOM killer) must not leave that server running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from .conftest import ROOT
+
+    script = (
+        "import time\nfrom crawler.replay import ReplayServer\nserver = ReplayServer()\n"
+        "server.start()\nprint(server._proc.pid, flush=True)\ntime.sleep(120)\n"
+    )
+    starter = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert starter.stdout is not None
+    child = int(starter.stdout.readline())
+    os.kill(child, 0)  # running
+    starter.send_signal(signal.SIGKILL)
+    starter.wait()
+    deadline = time.monotonic() + 10
+    stat = Path(f"/proc/{child}/stat")
+    while time.monotonic() < deadline:
+        try:
+            if stat.read_text().split(") ", 1)[1].startswith("Z"):
+                return  # exited, not yet reaped
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the replay server outlived the process that started it")

@@ -179,9 +179,14 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
     assert run["status"] == "finished" and run["replay"] == 1
     assert run["sources"].count('"') == 2 * 23
 
-    # Redis keeps the mirror of the stored pages for the next crawl, and a week's
-    # marker of the ended round (its end is written once); no crawl state
+    # Redis keeps the mirror of the stored pages for the next crawl, a week's marker of
+    # the ended round (its end is written once) and each host's robots.txt for a day;
+    # no crawl state
     keys = sorted(k.decode() for k in redis_client.keys("*"))
+    robots = [k for k in keys if k.startswith("diplofeed:robots:")]
+    assert robots and all(0 < redis_client.ttl(k) <= 86400 for k in robots)
+    assert not [k for k in robots if k.endswith(":claim")]
+    keys = [k for k in keys if k not in robots]
     assert keys[1:] == ["diplofeed:known", "diplofeed:known:store"], keys
     assert keys[0].startswith("diplofeed:ended:") and redis_client.ttl(keys[0]) > 6 * 86400
     aliases = store_rows(db, "SELECT count(*) n FROM article_aliases")[0]["n"]

@@ -41,7 +41,7 @@ class ReplayServer:
         self._proc: subprocess.Popen[str] | None = None
 
     def start(self) -> str:
-        cmd = [sys.executable, "-m", "crawler.replay", "--port", "0"]
+        cmd = [sys.executable, "-m", "crawler.replay", "--port", "0", "--exit-with-parent"]
         for site in self.sites:
             cmd += ["--sites", str(site)]
         if self.access_log:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import email.utils
 import logging
+import os
 import socket
 import struct
 import sys
@@ -141,6 +142,19 @@ def make_server(
     return server
 
 
+def _exit_with_parent() -> None:
+    """Stop this process once its parent is gone: a crawl killed by SIGKILL (cron's
+    timeout, the OOM killer) must not leave its replay server running."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m crawler.replay [--port N] [--sites DIR ...]``: serve until killed.
 
@@ -158,8 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds every answer waits first"
     )
+    parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when the process that started this one ends (even when it is killed)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        _exit_with_parent()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
     archive = ReplayArchive.load(args.sites)
     access_log = args.access_log.open("a", encoding="utf-8") if args.access_log else None
