@@ -104,6 +104,17 @@ def worker(redis_url, replay, *extra, as_of=RECORDED, env=None):
     )  # fmt: skip
 
 
+def worker_midway(redis_url, replay, fetched):
+    """A worker with a 2 s heartbeat, once the replay server has answered ``fetched``
+    requests (mid-crawl)."""
+    replay.log.write_text("")
+    proc = worker(redis_url, replay, env={"DIPLOFEED_REDIS_HEARTBEAT": "2"})
+    deadline = time.monotonic() + 60
+    while len(fetches(replay.log)) < fetched and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc
+
+
 def finish(proc, timeout=300):
     out, err = proc.communicate(timeout=timeout)
     return SimpleNamespace(returncode=proc.returncode, stdout=out, stderr=err)
@@ -216,11 +227,7 @@ def test_two_workers_share_a_crawl_fetch_no_page_twice_and_one_writer_stores_it(
 def test_a_killed_worker_is_counted_out_and_the_next_crawl_completes(
     demo, redis_client, redis_url, replay, tmp_path
 ):
-    replay.log.write_text("")
-    doomed = worker(redis_url, replay, env={"DIPLOFEED_REDIS_HEARTBEAT": "2"})
-    deadline = time.monotonic() + 60
-    while len(fetches(replay.log)) < 60 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    doomed = worker_midway(redis_url, replay, fetched=60)
     doomed.send_signal(signal.SIGKILL)
     doomed.communicate()
     assert redis_client.get("diplofeed:round") is not None  # left open by the dead worker
@@ -307,11 +314,8 @@ def test_a_stalled_worker_counted_out_stops_and_what_it_sent_is_kept(
     worker ends its round and crawls in a new one. Resumed, the stalled worker finds it
     was counted out and stops; the articles it still sends are stored, its figures do
     not touch the recorded run, and no key of either round is left behind."""
-    replay.log.write_text("")
-    stalled = worker(redis_url, replay, env={"DIPLOFEED_REDIS_HEARTBEAT": "2"})
+    stalled = worker_midway(redis_url, replay, fetched=40)
     deadline = time.monotonic() + 60
-    while len(fetches(replay.log)) < 40 and time.monotonic() < deadline:
-        time.sleep(0.05)
     stalled.send_signal(signal.SIGSTOP)
     first_round = redis_client.get("diplofeed:round")
     time.sleep(2.5)
