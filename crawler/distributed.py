@@ -72,6 +72,7 @@ __all__ = [
     "encode_item",
     "reap",
     "run_key",
+    "worker_key",
 ]
 
 logger = logging.getLogger(__name__)

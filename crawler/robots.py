@@ -34,6 +34,8 @@ from twisted.internet.defer import Deferred
 from diplofeed.errors import StorageError
 from storage import Store, format_utc, parse_utc
 
+from .distributed import Worker, as_text, worker_key
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.robotstxt import RobotParser
@@ -62,8 +64,6 @@ class RobotsTxtCache(RobotsTxtMiddleware):
         settings = crawler.settings
         self.worker: Any = None
         if settings.get("DIPLOFEED_REDIS_URL"):
-            from .distributed import Worker
-
             self.worker = Worker.of(settings)
         self.db = str(settings.get("DIPLOFEED_DB") or "")
         self._store: Store | None = None
@@ -123,8 +123,9 @@ class RobotsTxtCache(RobotsTxtMiddleware):
         return self._store
 
     async def _from_redis(self, host: str) -> bytes | None:
-        """One worker claims the fetch; the others wait for what it keeps. A claim
-        expires (its holder was killed): then the next waiter claims it."""
+        """One worker claims the fetch; the others wait for what it keeps. The claim of
+        a worker whose heartbeat is gone (killed) is taken over at once; any claim
+        expires after CLAIM_SECONDS."""
         client, key = self.worker.client, redis_key(host)
         deadline = time.monotonic() + 2 * CLAIM_SECONDS
         while time.monotonic() < deadline:
@@ -133,6 +134,10 @@ class RobotsTxtCache(RobotsTxtMiddleware):
                 self._stats.inc_value("diplofeed/robots_kept")
                 data = kept if isinstance(kept, bytes) else str(kept).encode()
                 return data[1:] if data[:1] == b"1" else None
+            holder = client.get(f"{key}:claim")
+            if holder is not None and not client.exists(worker_key(as_text(holder))):
+                # its holder is gone (killed): no need to wait for the claim to expire
+                client.delete(f"{key}:claim")
             if client.set(f"{key}:claim", self.worker.id, nx=True, ex=CLAIM_SECONDS):
                 status, body = await self._download(host)
                 if status is not None and body is not None and status < 500:

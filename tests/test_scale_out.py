@@ -236,6 +236,8 @@ def test_a_killed_worker_is_counted_out_and_the_next_crawl_completes(
     result = finish(worker(redis_url, replay))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "none of its workers was alive" in result.stderr
+    # the dead worker's claims on robots.txt fetches were taken over, not waited out
+    assert not redis_client.keys("diplofeed:robots:*:claim")
 
     db = tmp_path / "after-kill.db"
     written = write(db, redis_url)
