@@ -198,7 +198,8 @@ TABLES: dict[str, TableDoc] = {
             "run_id": "the run (`crawl_runs.id`); NULL outside a crawl",
             "source": "the source id",
             "url": "the page",
-            "kind": "`http`, `timeout`, `network`, `parse`, `ignored`, `store`",
+            "kind": "`http`, `timeout`, `network`, `parse`, `redirect`, `ignored`, `store`; "
+            "`robots`: a link robots.txt forbids, not fetched (not counted as failed)",
             "status": "the HTTP status, when there was one",
             "message": "what went wrong",
             "at": "when",

@@ -92,13 +92,16 @@ def test_robots_txt_is_obeyed_and_asked_for_once_a_day(tmp_path):
             asked.append([line.split()[1] for line in log.read_text().splitlines()])
     first, half_hour, next_day = asked
     robots = "https://mfa.example.kz/robots.txt"
-    # obeyed: the disallowed page is never requested, and its link is a recorded failure
+    # obeyed: the disallowed page is never requested, and its link is recorded
     assert all("https://mfa.example.kz/ru/closed/2" not in urls for urls in asked)
     failures = store_rows(db, "SELECT url, kind, message FROM crawl_failures")
     assert {(f["url"], f["kind"]) for f in failures} == {
-        ("https://mfa.example.kz/ru/closed/2", "ignored")
+        ("https://mfa.example.kz/ru/closed/2", "robots")
     }
     assert "robots.txt" in failures[0]["message"]
+    # obeying is not failing: the source is healthy
+    figures = store_rows(db, "SELECT failed, status FROM crawl_source_stats")
+    assert figures and all(f["failed"] == 0 and f["status"] == "ok" for f in figures)
     # asked for once a day: by the first crawl, not half an hour later, again next day
     assert first.count(robots) == 1 and robots not in half_hour and next_day.count(robots) == 1
     kept = store_rows(db, "SELECT host, status, fetched FROM robots_txt")

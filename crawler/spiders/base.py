@@ -220,8 +220,12 @@ class SourceSpider(scrapy.Spider):
             kind, message = "network", "response cut short"
         elif isinstance(error, RedirectLoop):
             kind, message = "redirect", str(error)
+        elif isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
+            # obeyed, not failed: recorded (a source's links may need narrowing), but
+            # not counted against the source's health
+            kind, message = "robots", "forbidden by robots.txt"
         elif isinstance(error, IgnoreRequest):
-            kind, message = "ignored", str(error) or "request ignored (robots.txt?)"
+            kind, message = "ignored", str(error) or "request ignored"
         else:
             kind, message = "network", f"{type(error).__name__}: {error}"
         yield self._failure(request.url, kind, message, status)
@@ -229,7 +233,8 @@ class SourceSpider(scrapy.Spider):
     def _failure(
         self, url: str, kind: str, message: str, status: int | None = None, logged: bool = False
     ) -> FetchFailure:
-        self.crawler.stats.inc_value("diplofeed/failed")
+        if kind != "robots":
+            self.crawler.stats.inc_value("diplofeed/failed")
         self.crawler.stats.inc_value(f"diplofeed/failed/{kind}")
         if not logged:
             logger.warning("%s: %s failure on %s: %s", self.source.id, kind, url, message)
