@@ -7,6 +7,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,6 +71,41 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def crawl_replay(
+    replay_url: str,
+    db: Path,
+    *args: str,
+    as_of: str | None = None,
+    registry: Path | None = None,
+    log_level: str = "WARNING",
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``diplofeed crawl`` of the replay server at ``replay_url`` into ``db``; ``args``
+    adds options (``--source ID``), ``registry`` another registry file."""
+    options = ["--as-of", as_of] if as_of else []
+    return run_cli(
+        "crawl", "--db", str(db), "--replay-url", replay_url, "--log-level", log_level,
+        *options, *args,
+        env={"DIPLOFEED_REGISTRY": str(registry)} if registry else None,
+        timeout=timeout,
+    )  # fmt: skip
+
+
+@contextmanager
+def serving(archive: ReplayArchive) -> Iterator[tuple[str, int]]:
+    """The replay server answering from ``archive`` in a thread; yields its address."""
+    from crawler.replay.server import make_server
+
+    srv = make_server(archive)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield srv.server_address[0], int(srv.server_address[1])
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 def load_json(path: Path):

@@ -21,7 +21,7 @@ from crawler.registry import load_registry
 from crawler.replay import DEFAULT_SITES, ReplayServer
 from storage import Store, parse_utc
 
-from .conftest import ROOT, data_path, feed_files, run_cli, store_rows
+from .conftest import ROOT, crawl_replay, data_path, feed_files, run_cli, store_rows
 
 pytestmark = pytest.mark.crawl
 
@@ -133,16 +133,7 @@ def test_bad_pages_are_logged_counted_and_harmless(tmp_path):
     db = tmp_path / "faults.db"
     registry = data_path("faults", "sources.toml")
     with ReplayServer(sites=[data_path("faults", "site")]) as replay:
-        result = run_cli(
-            "crawl",
-            "--db",
-            str(db),
-            "--replay-url",
-            replay.url,
-            "--log-level",
-            "WARNING",
-            env={"DIPLOFEED_REGISTRY": str(registry)},
-        )
+        result = crawl_replay(replay.url, db, registry=registry)
     assert result.returncode == 3, result.stdout + result.stderr  # "gone" yielded nothing
     assert "gone" in result.stderr
     failures = {
@@ -229,17 +220,7 @@ def test_a_changed_layout_makes_that_source_broken_and_the_health_feed_says_so(d
             encoding="utf-8",
         )
     with ReplayServer(sites=[sites]) as replay:
-        result = run_cli(
-            "crawl",
-            "--db",
-            str(db),
-            "--replay-url",
-            replay.url,
-            "--as-of",
-            "2026-11-28T00:00:00+00:00",
-            "--log-level",
-            "WARNING",
-        )
+        result = crawl_replay(replay.url, db, as_of="2026-11-28T00:00:00+00:00")
     assert result.returncode == 3, result.stdout + result.stderr
     statuses = {
         s["id"]: s["status"]
@@ -298,18 +279,8 @@ def test_an_edited_article_is_updated_in_place_and_the_changes_feed_says_what_ch
     assert changed != recorded
     responses.write_text(changed, encoding="utf-8")
     with ReplayServer(sites=[sites]) as replay:
-        result = run_cli(
-            "crawl",
-            "--db",
-            str(db),
-            "--replay-url",
-            replay.url,
-            "--source",
-            "kt_kz",
-            "--as-of",
-            "2026-11-28T06:00:00+00:00",
-            "--log-level",
-            "WARNING",
+        result = crawl_replay(
+            replay.url, db, "--source", "kt_kz", as_of="2026-11-28T06:00:00+00:00"
         )
     assert result.returncode == 0, result.stderr
     assert "updated=1 " in result.stdout

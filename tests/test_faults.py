@@ -21,7 +21,7 @@ import pytest
 
 from crawler.replay import ReplayServer
 
-from .conftest import data_path, run_cli, store_rows
+from .conftest import crawl_replay, data_path, store_rows
 
 pytestmark = pytest.mark.crawl
 
@@ -50,17 +50,12 @@ def _crawl(
 ) -> SimpleNamespace:
     started = time.monotonic()
     with ReplayServer(sites=[site]) as replay:
-        result = run_cli(
-            "crawl",
-            "--db",
-            str(db),
-            "--replay-url",
+        result = crawl_replay(
             replay.url,
-            "--as-of",
-            as_of,
-            "--log-level",
-            log_level,
-            env={"DIPLOFEED_REGISTRY": str(registry or data_path("faults2", "sources.toml"))},
+            db,
+            as_of=as_of,
+            registry=registry or data_path("faults2", "sources.toml"),
+            log_level=log_level,
             timeout=120,
         )
     elapsed = time.monotonic() - started

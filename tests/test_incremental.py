@@ -12,7 +12,7 @@ import pytest
 from crawler.replay import ReplayArchive, ReplayServer
 from storage.health import classify
 
-from .conftest import run_cli, store_rows
+from .conftest import crawl_replay, run_cli, store_rows
 
 pytestmark = pytest.mark.crawl
 
@@ -55,14 +55,12 @@ def test_a_recrawl_of_a_source_at_archive_depth_fetches_one_listing_page(tmp_pat
 
     registry, _ = build_site(tmp_path / "deep", 60)
     db = tmp_path / "deep.db"
-    env = {"DIPLOFEED_REGISTRY": str(registry)}
     recorded = ReplayArchive.load().recorded
     with ReplayServer(sites=[tmp_path / "deep" / "site"]) as replay:
         for as_of in (recorded, recorded + timedelta(days=3)):
-            result = run_cli(
-                "crawl", "--db", str(db), "--replay-url", replay.url, "--source", "bench_kt",
-                "--as-of", as_of.isoformat(), "--log-level", "WARNING", env=env,
-            )  # fmt: skip
+            result = crawl_replay(
+                replay.url, db, "--source", "bench_kt", as_of=as_of.isoformat(), registry=registry
+            )
             assert result.returncode == 0, result.stderr[-2000:]
     first, again = store_rows(
         db, "SELECT pages, new, known FROM crawl_source_stats ORDER BY run_id"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import http.client
-import threading
 
 import pytest
 
 from crawler.replay import ReplayArchive, ReplayServer
 from crawler.replay.archive import RecordedResponse
-from crawler.replay.server import REPLAY_HEADER, make_server
+from crawler.replay.server import REPLAY_HEADER
 from diplofeed.errors import ReplayError
+
+from .conftest import serving
 
 
 def test_bundled_archive_loads_and_covers_every_source(archive, registry):
@@ -73,12 +74,8 @@ def server():
             ),
         ]
     )
-    srv = make_server(archive)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv.server_address
-    srv.shutdown()
-    srv.server_close()
+    with serving(archive) as address:
+        yield address
 
 
 def get(address, headers=None, path="/replay"):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import http.client
-import threading
 
 import pytest
 
 from crawler.replay import ReplayArchive
 from crawler.replay.archive import RecordedResponse
-from crawler.replay.server import REPLAY_HEADER, make_server
+from crawler.replay.server import REPLAY_HEADER
 from diplofeed.errors import ReplayError
+
+from .conftest import serving
 
 PAGE = "<html><body><p>Министр иностранных дел провел встречу с послом.</p></body></html>"
 
@@ -29,12 +30,8 @@ def server():
             RecordedResponse(url="https://mfa.example.kz/ok", body=PAGE.encode()),
         ]
     )
-    srv = make_server(archive)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv.server_address
-    srv.shutdown()
-    srv.server_close()
+    with serving(archive) as address:
+        yield address
 
 
 def request(address, url):

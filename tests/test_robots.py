@@ -11,7 +11,7 @@ import pytest
 
 from crawler.replay import ReplayServer
 
-from .conftest import data_path, run_cli, store_rows
+from .conftest import crawl_replay, data_path, store_rows
 
 pytestmark = pytest.mark.crawl
 
@@ -83,11 +83,8 @@ def test_robots_txt_is_obeyed_and_asked_for_once_a_day(tmp_path):
     with ReplayServer(sites=[site], access_log=log) as replay:
         for hours in (0, 0.5, 25):
             log.write_text("")
-            result = run_cli(
-                "crawl", "--db", str(db), "--replay-url", replay.url, "--log-level", "WARNING",
-                "--as-of", (RECORDED + timedelta(hours=hours)).isoformat(),
-                env={"DIPLOFEED_REGISTRY": str(registry)},
-            )  # fmt: skip
+            as_of = (RECORDED + timedelta(hours=hours)).isoformat()
+            result = crawl_replay(replay.url, db, as_of=as_of, registry=registry)
             assert result.returncode == 0, result.stdout + result.stderr
             asked.append([line.split()[1] for line in log.read_text().splitlines()])
     first, half_hour, next_day = asked
