@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from diplofeed.errors import StorageError
+from diplofeed.errors import StorageError, StoreUnavailable
 from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
 from storage.times import utcnow
 
@@ -59,25 +59,42 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.store is not None
+        try:
+            return self._store_item(self.store, item)
+        except StoreUnavailable as exc:
+            # the store's fault, not the page's: counted (the source turns degraded and
+            # the crawl exits 6), logged with the source and URL, never an "ok"
+            source, url = getattr(item, "source", "?"), getattr(item, "url", "?")
+            self.crawler.stats.inc_value("diplofeed/unstored")
+            logger.error("%s: not stored %s: %s", source, url, exc)
+            try:
+                self.store.record_failure(self.run_id, source, url, "store", str(exc))
+            except StoreUnavailable:
+                pass  # counted above; the figures carry it
+            raise DropItem(f"{source}: not stored {url}: {exc}") from exc
+
+    def _store_item(self, store: Store, item: Any) -> Any:
         if isinstance(item, FetchFailure):
-            self.store.record_failure(
+            store.record_failure(
                 self.run_id, item.source, item.url, item.kind, item.message, item.status
             )
             return item
         if isinstance(item, NotModified):
-            self.store.seen_unchanged(item.url, now=self._now)
+            store.seen_unchanged(item.url, now=self._now)
             return item
         if not isinstance(item, Article):
             raise DropItem(f"unexpected item type {type(item).__name__}")
         try:
-            outcome = self.store.save_article(dataclasses.asdict(item), now=self._now)
+            outcome = store.save_article(dataclasses.asdict(item), now=self._now)
+        except StoreUnavailable:
+            raise
         except StorageError as exc:
             self.crawler.stats.inc_value("diplofeed/failed")
-            self.store.record_failure(self.run_id, item.source, item.url, "store", str(exc))
+            store.record_failure(self.run_id, item.source, item.url, "store", str(exc))
             raise DropItem(f"{item.source}: not stored {item.url}: {exc}") from exc
         self.crawler.stats.inc_value(f"diplofeed/{outcome}")
         if item.http_etag or item.http_last_modified:
-            self.store.remember_validators(
+            store.remember_validators(
                 canonical_url(item.url),
                 item.http_etag,
                 item.http_last_modified,
@@ -93,7 +110,12 @@ class StorePipeline:
             name: int(stats.get_value(f"diplofeed/{name}", 0) or 0) for name in CRAWL_FIGURES
         }
         assert self.run_id is not None
-        self.store.record_source_stats(self.run_id, self._source.id, figures)
-        if self._own_run:
-            self.store.finish_run(self.run_id, "finished")
-        self.store.close()
+        try:
+            self.store.record_source_stats(self.run_id, self._source.id, figures)
+            if self._own_run:
+                self.store.finish_run(self.run_id, "finished")
+        except StoreUnavailable as exc:
+            # the source's line then says it did not finish, and the crawl exits non-zero
+            logger.error("%s: the crawl's figures could not be stored: %s", self._source.id, exc)
+        finally:
+            self.store.close()

@@ -13,6 +13,7 @@ from typing import Any
 from diplofeed.errors import DiplofeedError
 from storage import Store
 from storage.catalog import CANNED_QUERIES, TABLES
+from storage.store import on_readonly_mount
 
 __all__ = ["CANNED_QUERIES", "INSTALL_HINT", "MissingExtra", "metadata", "serve"]
 
@@ -92,7 +93,11 @@ def serve(store_path: str | Path, *, host: str, port: int) -> None:
     except ImportError as exc:
         raise MissingExtra(INSTALL_HINT) from exc
     path = str(store_path)
-    with Store(path, create=False):
+    with Store.for_reading(path):
         pass
-    app = Datasette([path], metadata=metadata(path)).app()
+    if on_readonly_mount(Path(path)):
+        # SQLite cannot keep a WAL index there; nothing can change the file either
+        app = Datasette(immutables=[path], metadata=metadata(path)).app()
+    else:
+        app = Datasette([path], metadata=metadata(path)).app()
     uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")

@@ -8,20 +8,28 @@ from typing import Any, TypeVar
 
 import click
 
-from diplofeed.errors import DiplofeedError
+from diplofeed.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_LOCKED,
+    EXIT_OUTPUT,
+    EXIT_SOURCES_FAILED,
+    EXIT_STORE,
+    DiplofeedError,
+    OutputError,
+)
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_LOCKED", "EXIT_SOURCES_FAILED", "db_option", "fail"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_LOCKED",
+    "EXIT_OUTPUT",
+    "EXIT_SOURCES_FAILED",
+    "EXIT_STORE",
+    "db_option",
+    "fail",
+    "output_failure",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-EXIT_SOURCES_FAILED = 3
-
-
-EXIT_BAD_INPUT = 4
-
-
-EXIT_LOCKED = 5
 
 
 def _default_db() -> str:
@@ -40,4 +48,28 @@ def db_option(func: F) -> F:
 
 
 def fail(exc: DiplofeedError) -> click.ClickException:
-    return click.ClickException(str(exc))
+    """The one-line ``Error: ...`` click prints, with the exit code the error carries."""
+    return _Failure(str(exc), exc.exit_code)
+
+
+def output_failure(exc: OSError, what: str, where: str) -> click.ClickException:
+    """The one-line error for an output that cannot be written (exit 7): ``what`` to
+    ``where``, with the file that failed when it is another."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        reason = "the disk is full"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        reason = "not writable here"
+    else:
+        reason = exc.strerror or str(exc)
+    name = f" ({exc.filename})" if exc.filename and str(exc.filename) != where else ""
+    return fail(OutputError(f"cannot write {what} to {where}{name}: {reason}"))
+
+
+class _Failure(click.ClickException):
+    """A click error that exits with the code of the diplofeed error behind it."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click's is a class default

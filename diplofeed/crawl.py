@@ -30,6 +30,11 @@ class CrawlResult:
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
+    def unstored(self) -> int:
+        """Articles fetched but not stored: the store could not be written."""
+        return sum(int(s.get("unstored") or 0) for s in self.stats.values() if s)
+
+    @property
     def failed_sources(self) -> list[str]:
         """Sources that recorded no figures (the spider died) or found no article, new or
         already stored."""

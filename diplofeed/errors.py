@@ -1,10 +1,36 @@
-"""The project's exception families (see docs/cli.md for how the CLI reports them)."""
+"""The project's exception families, each carrying the exit code the command line gives
+it (docs/cli.md, "Exit status"), as Datasette's errors carry their HTTP status."""
 
 from __future__ import annotations
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_ERROR",
+    "EXIT_LOCKED",
+    "EXIT_OUTPUT",
+    "EXIT_SOURCES_FAILED",
+    "EXIT_STORE",
+    "DiplofeedError",
+    "ExtractionError",
+    "OutputError",
+    "ReplayError",
+    "SourceConfigError",
+    "StorageError",
+    "StoreUnavailable",
+]
+
+EXIT_ERROR = 1
+EXIT_SOURCES_FAILED = 3
+EXIT_BAD_INPUT = 4
+EXIT_LOCKED = 5
+EXIT_STORE = 6
+EXIT_OUTPUT = 7
 
 
 class DiplofeedError(Exception):
     """Base class of every error diplofeed raises on purpose."""
+
+    exit_code = EXIT_ERROR
 
 
 class SourceConfigError(DiplofeedError):
@@ -16,7 +42,22 @@ class ExtractionError(DiplofeedError):
 
 
 class StorageError(DiplofeedError):
-    """The SQLite store could not be opened, migrated or written."""
+    """The SQLite store could not be opened, migrated or written, or refused an article."""
+
+
+class StoreUnavailable(StorageError):
+    """The store itself cannot be used: the disk is full, the file or its folder is
+    read-only, the file is corrupted, or another writer kept the write lock past the
+    write bound. Unlike a refused article, this is never the input's fault."""
+
+    exit_code = EXIT_STORE
+
+
+class OutputError(DiplofeedError):
+    """An output cannot be written or opened: an unwritable or full ``--out`` folder,
+    or a port already in use."""
+
+    exit_code = EXIT_OUTPUT
 
 
 class ReplayError(DiplofeedError):

@@ -44,7 +44,7 @@ from crawler.distributed import (
     run_key,
 )
 from crawler.registry import load_registry
-from diplofeed.errors import DiplofeedError, StorageError
+from diplofeed.errors import DiplofeedError, StorageError, StoreUnavailable
 from storage import CRAWL_FIGURES, Store, canonical_url, parse_utc
 from storage.lock import crawl_lock
 
@@ -194,6 +194,10 @@ class _Writer:
             if not isinstance(round_id, str) or not isinstance(event, dict):
                 raise TypeError("round is not text")
             return self._handle(kind, event)
+        except StoreUnavailable:
+            # the store's fault, not the event's: it stays in PROCESSING, and the next
+            # writer's start puts it back in the queue
+            raise
         except Exception as exc:
             logger.exception("event not written, kept in %s: %.300r", DEAD, raw)
             self.client.rpush(
@@ -248,6 +252,8 @@ class _Writer:
         seen = parse_utc(event["seen"]) if event.get("seen") else None
         try:
             outcome = self.store.save_article(decode_article(item), now=seen)
+        except StoreUnavailable:
+            raise
         except StorageError as exc:
             logger.warning("%s: not stored %s: %s", item.get("source"), item.get("url"), exc)
             self.store.record_failure(run_id, item["source"], item["url"], "store", str(exc))

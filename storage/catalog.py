@@ -158,6 +158,9 @@ TABLES: dict[str, TableDoc] = {
             "known": "links to stored articles not fetched again: stored before the revisit "
             "window, or seen within the revisit interval (docs/deploy.md)",
             "not_modified": "articles fetched again that answered 304 Not Modified",
+            "unstored": "articles fetched but not stored because the store could not be "
+            "written (locked by another writer past the write bound, disk full, read-only); "
+            "each also has a `store` row in `crawl_failures` when that could be written",
             "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `blocked`",
             "status_reason": "why, in a few words",
         },

@@ -58,8 +58,9 @@ def classify(
         ``blocked`` (403/429/TLS errors and nothing read), ``broken`` (nothing extracted,
         every body empty, or the registry's selectors matched nothing: the layout
         changed), ``stale`` (nothing new for much longer than the source's usual gap
-        between posts), ``degraded`` (some pages failed, or under 80% of articles have
-        title, date and body), else ``ok``; with a one-line reason.
+        between posts), ``degraded`` (some pages failed, articles could not be stored,
+        or under 80% of articles have title, date and body), else ``ok``; with a
+        one-line reason.
     """
     articles = int(stats.get("articles", 0))
     pages = int(stats.get("pages", 0))
@@ -96,12 +97,15 @@ def classify(
         )
     if int(stats.get("empty_body", 0)) >= articles:
         return Health("broken", f"every one of {articles} article(s) has an empty body")
+    unstored = int(stats.get("unstored", 0))
     stale = _stale(recent_published, as_of)
-    if stale:
+    if stale and not unstored:  # articles lost to the store matter more than silence
         return stale
     coverage = int(stats.get("complete", articles)) / articles
-    if failed or coverage < MIN_COVERAGE or misses:
+    if failed or coverage < MIN_COVERAGE or misses or unstored:
         parts = []
+        if unstored:
+            parts.append(f"{unstored} article(s) could not be stored (see the crawl's errors)")
         if failed:
             parts.append(f"{failed} page(s) failed")
         if coverage < MIN_COVERAGE:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from diplofeed.errors import DiplofeedError
 
+from .writing import unavailable
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no flock, no lock
@@ -23,6 +25,14 @@ __all__ = ["CrawlLocked", "crawl_lock"]
 
 class CrawlLocked(DiplofeedError):
     """Another crawl is writing to this store."""
+
+    exit_code = 5
+
+
+def _unavailable(exc: OSError, db_path: str) -> DiplofeedError:
+    error = unavailable(exc, db_path)
+    assert error is not None  # an OSError always maps
+    return error
 
 
 @contextmanager
@@ -36,7 +46,10 @@ def crawl_lock(db_path: str | Path) -> Iterator[Path]:
     if str(db_path) == ":memory:" or fcntl is None:
         yield path
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only folder, a full disk (no inode left)
+        raise _unavailable(exc, str(db_path)) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -46,8 +59,11 @@ def crawl_lock(db_path: str | Path) -> Iterator[Path]:
                 f"another crawl (process {holder}) is writing to {db_path}; "
                 f"this one does nothing (lock: {path})"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as exc:  # the disk is full: the store could not be written either
+            raise _unavailable(exc, str(db_path)) from exc
         yield path
     finally:
         os.close(fd)  # closing releases the lock

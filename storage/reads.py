@@ -6,6 +6,7 @@ Every statement binds its values as parameters; clauses are fixed fragments.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -179,6 +180,23 @@ class Reads:
                 "SELECT * FROM article_versions WHERE article_id = ? ORDER BY id", [article_id]
             )
         )
+
+    def check(self) -> list[str]:
+        """The store's own check (``PRAGMA quick_check``, then the full-text index's
+        integrity check): an empty list when whole, else the problems found, one line
+        each. Reads only."""
+        problems = [
+            str(r[0]) for r in self.db.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"
+        ]
+        if not problems:
+            try:
+                self.db.execute(
+                    "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+                )
+            except sqlite3.DatabaseError as exc:
+                if "readonly" not in str(exc).lower():
+                    problems.append(f"full-text index: {exc}")
+        return problems
 
     def counts(self) -> dict[str, int]:
         """Return row counts of the main tables (for summaries and tests)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ CRAWL_FIGURES = (
     "selector_misses",
     "known",
     "not_modified",
+    "unstored",
 )
 
 
@@ -42,6 +44,9 @@ class Runs:
     def _ensure_source(self, source_id: str) -> tuple[str, str | None]:
         raise NotImplementedError
 
+    def write(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
     def start_run(
         self, sources: Iterable[str], *, replay: bool = False, as_of: datetime | None = None
     ) -> int:
@@ -51,7 +56,7 @@ class Runs:
         the wall clock by default.
         """
         started = utcnow()
-        with self.db.atomic():
+        with self.write():
             cursor = self.db.execute(
                 "INSERT INTO crawl_runs (started, replay, sources, as_of) VALUES (?, ?, ?, ?)",
                 [
@@ -66,7 +71,7 @@ class Runs:
     def finish_run(self, run_id: int, status: str, sources: Iterable[str] | None = None) -> None:
         """Record the end of a crawl; ``sources``, when given, replaces the list of
         sources it crawled (a scale-out round learns them as its workers join)."""
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "UPDATE crawl_runs SET finished = ?, status = ? WHERE id = ?",
                 [format_utc(utcnow()), status, run_id],
@@ -84,7 +89,7 @@ class Runs:
         requests when it is fetched again); nothing when the server gave neither."""
         if not etag and not last_modified:
             return
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT INTO http_validators (canonical_url, etag, last_modified, seen) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT(canonical_url) DO UPDATE SET "
@@ -100,7 +105,7 @@ class Runs:
         return (int(rows[0][0]), bytes(rows[0][1]), str(rows[0][2])) if rows else None
 
     def remember_robots_txt(self, host: str, status: int, body: bytes, fetched: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT INTO robots_txt (host, status, body, fetched) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(host) DO UPDATE SET status = excluded.status, "
@@ -138,7 +143,7 @@ class Runs:
             )
         )
         health = classify(stats, failures, recent, as_of)
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT OR REPLACE INTO crawl_source_stats (run_id, source, "  # noqa: S608
                 f"{', '.join(CRAWL_FIGURES)}, newest_published, finished, status, "
@@ -177,7 +182,7 @@ class Runs:
         status: int | None = None,
     ) -> None:
         """Record one failed fetch or parse, as data users can query (``crawl_failures``)."""
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 """
                 INSERT INTO crawl_failures (run_id, source, url, kind, status, message, at)

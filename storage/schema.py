@@ -326,3 +326,11 @@ def m010_robots_txt(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m011_unstored(db: Database) -> None:
+    # Articles a crawl fetched but could not store (the store stayed locked by another
+    # writer past the write bound, the disk was full): counted, so the source is
+    # `degraded` and the crawl exits non-zero instead of reporting "ok" (issue #12).
+    db.execute("ALTER TABLE crawl_source_stats ADD COLUMN unstored INTEGER NOT NULL DEFAULT 0")

@@ -1,16 +1,19 @@
 """The SQLite store: the only module that runs SQL (schema in docs/schema.md).
 
-Every write goes through :class:`Store`, inside ``db.atomic()``, so a crash or a kill
-leaves either the whole article or nothing.
+Every write goes through :class:`Store`, inside :meth:`Store.write`, so a crash or a kill
+leaves either the whole article or nothing, and several writing processes interleave
+without losing a write (storage/writing.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -27,8 +30,19 @@ from .runs import Runs
 from .schema import migrations
 from .stories import Stories, text_features
 from .times import format_utc, parse_utc, utcnow
+from .writing import BUSY_SLICE_MS, unavailable, write_timeout, write_transaction
 
-__all__ = ["ArticleFilter", "Preparer", "Store", "article_row", "format_utc", "parse_utc"]
+__all__ = [
+    "ArticleFilter",
+    "Preparer",
+    "Store",
+    "StoreOutdated",
+    "article_row",
+    "format_utc",
+    "on_readonly_mount",
+    "parse_utc",
+    "writable",
+]
 
 # A claimed date this far ahead of the crawl clock is not trusted (a zone read wrongly
 # puts a date at most 6 hours ahead here; a CMS default or a typo puts it years ahead).
@@ -48,6 +62,57 @@ def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
         raise StorageError(
             f"{path} is a SQLite database but not a diplofeed store (tables: {shown})"
         )
+
+
+class StoreOutdated(StorageError):
+    """The store needs migrating, and this connection only reads."""
+
+
+def writable(path: str | Path) -> bool:
+    """Whether this process can write the store at ``path`` (its file and its folder,
+    where SQLite keeps the journal) and the file system is not mounted read-only."""
+    where = Path(path)
+    folder = where.parent if str(where.parent) else Path(".")
+    if on_readonly_mount(where):
+        return False
+    return os.access(folder, os.W_OK) and (not where.exists() or os.access(where, os.W_OK))
+
+
+def _write_timeout() -> float:
+    return write_timeout()
+
+
+def _store_error(exc: sqlite3.Error, path: str) -> StorageError:
+    """A one-line error for a store that cannot be opened or used."""
+    return unavailable(exc, path) or StorageError(f"cannot open store {path}: {exc}")
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A store in WAL mode that no writer has open has no WAL
+    index (``-shm``) beside it, and SQLite cannot create one where this process may not
+    write (a read-only mount, another user's folder): there the store is opened
+    ``immutable``, which is true while no writer has it open (a writer would have
+    created the index, and the first try would have worked)."""
+    uri = path.as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_SLICE_MS / 1000, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if writable(path):
+            raise
+        del exc
+    uri = path.as_uri() + "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def on_readonly_mount(path: Path) -> bool:
+    """Whether the file system holding ``path`` is mounted read-only."""
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -209,8 +274,16 @@ class Store(Reads, Runs, Stories):
             migrated.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        write_timeout: float | None = None,
+    ) -> None:
         self.path = str(path)
+        self.write_timeout = write_timeout if write_timeout is not None else _write_timeout()
         self._source_cache: dict[str, tuple[str, str | None]] = {}
         if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():
             raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
@@ -218,7 +291,10 @@ class Store(Reads, Runs, Stories):
             self._open_readonly()
             return
         try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=BUSY_SLICE_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        try:
             _refuse_foreign(conn, self.path)
             self.db = sqlite_utils.Database(conn)
             # WAL: readers (the feed server, sqlite3) never see "database is locked" while
@@ -226,36 +302,85 @@ class Store(Reads, Runs, Stories):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=30000")
+            busy_ms = int(min(BUSY_SLICE_MS, self.write_timeout * 1000))
+            self.db.execute(f"PRAGMA busy_timeout={busy_ms}")
             pending = {m.name for m in migrations.pending(self.db)}
-            migrations.apply(self.db)
+            if pending:
+                # under the write lock: two processes opening a new store do not both
+                # migrate it; all pending migrations are one transaction
+                with self.write():
+                    pending = {m.name for m in migrations.pending(self.db)}
+                    migrations.apply(self.db)
             self._ensure_store_info()
             self.tag_untagged()
             if "m004_near_duplicates" in pending:
                 # articles from before near-duplicate search; every later article is
                 # signed as it is saved (the scan is not worth paying on every open)
                 self.index_unsigned()
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot open store {self.path}: {exc}") from exc
+        except StorageError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _store_error(exc, self.path) from exc
 
     def _open_readonly(self) -> None:
-        """For readers (the feed server): no migration, no write, and an error when the
-        store is older than this code (a writing command migrates it)."""
-        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        """For readers (the feed server, ``search``, ``feeds build``): no migration, no
+        write, and an error when the store is older than this code (a writing command
+        migrates it). Works on a store the user cannot write, and on a read-only mount
+        (opened ``immutable``: nothing can change it there)."""
+        resolved = Path(self.path).resolve()
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+            conn = _connect_readonly(resolved)
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        try:
             _refuse_foreign(conn, self.path)
             self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA busy_timeout=30000")
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_SLICE_MS * 15}")
             pending = migrations.pending(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot open store {self.path}: {exc}") from exc
+        except StorageError:
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _store_error(exc, self.path) from exc
         if pending:
             conn.close()
-            raise StorageError(
+            raise StoreOutdated(
                 f"the store {self.path} predates this diplofeed: run a crawl or an import "
                 "once to migrate it"
             )
+
+    @classmethod
+    def for_reading(cls, path: str | Path) -> Store:
+        """Open an existing store for a command that only reads (``search``, ``feeds
+        build``, ``sources``, ``browse``): read only, so it works on a store the user
+        cannot write and on a read-only mount. A store older than this code is
+        migrated first when it can be written, as every command used to.
+
+        Raises:
+            StorageError: no store at ``path``, not a store, or too old to read here.
+        """
+        try:
+            return cls(path, readonly=True)
+        except StoreOutdated:
+            if not writable(path):
+                raise
+        cls(path, create=False).close()
+        return cls(path, readonly=True)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction, holding the store's write lock from its start
+        (storage/writing.py): nested calls are savepoints. Waits up to
+        ``write_timeout`` seconds for another writer.
+
+        Raises:
+            StoreUnavailable: the lock stayed taken, the disk is full, the store is
+                read-only or damaged (nothing of the block was written).
+        """
+        with write_transaction(self.db.conn, self.path, self.write_timeout):
+            yield
 
     def close(self) -> None:
         self.db.close()
@@ -269,7 +394,12 @@ class Store(Reads, Runs, Stories):
     # -- store identity ---------------------------------------------------------------
 
     def _ensure_store_info(self) -> None:
-        with self.db.atomic():
+        known = self.db.execute(
+            "SELECT count(*) FROM store_info WHERE key IN ('store_key', 'created')"
+        ).fetchone()[0]
+        if known == 2:
+            return  # opening a store writes nothing when there is nothing to write
+        with self.write():
             self.db.execute(
                 "INSERT OR IGNORE INTO store_info(key, value) VALUES ('store_key', ?)",
                 [secrets.token_hex(4)],
@@ -292,7 +422,7 @@ class Store(Reads, Runs, Stories):
         marked ``registered = 0``: their articles stay, their feeds are not built.
         """
         self._source_cache.clear()
-        with self.db.atomic():
+        with self.write():
             if complete:
                 self.db.execute("UPDATE sources SET registered = 0")
             for src in sources:
@@ -340,28 +470,39 @@ class Store(Reads, Runs, Stories):
     def batch(self) -> Any:
         """One transaction around many writes (``with store.batch(): ...``): each article
         stays all-or-nothing (a savepoint), the commit is paid once."""
-        return self.db.atomic()
+        return self.write()
 
-    def tag_untagged(self, *, everything: bool = False) -> int:
+    def tag_untagged(self, *, everything: bool = False, chunk: int = 500) -> int:
         """Classify stored articles that have no verdict yet (or all of them, after the
-        classifier's data changed); return how many were tagged."""
+        classifier's data changed); return how many were tagged.
+
+        Committed ``chunk`` articles at a time, so another writer (a crawl, an import)
+        waits for the write lock a fraction of a second, not the whole retag.
+        """
         condition = "" if everything else "WHERE a.relevant IS NULL"
-        rows = list(
-            self.db.query(
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT a.id FROM articles a {condition} ORDER BY a.id"  # noqa: S608
+            ).fetchall()
+        ]
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            rows = self._select(
                 "SELECT a.id, a.title, a.body, a.language, s.country FROM articles a "  # noqa: S608
-                f"JOIN sources s ON s.id = a.source {condition}"
+                "JOIN sources s ON s.id = a.source "
+                f"WHERE a.id IN ({', '.join('?' for _ in part)})",
+                part,
             )
-        )
-        with self.db.atomic():
-            for row in rows:
-                tags = tags_for(row, row["country"])
-                self.db.execute(
+            tagged = [{**tags_for(row, row["country"]), "id": row["id"]} for row in rows]
+            with self.write():
+                self.db.conn.executemany(
                     "UPDATE articles SET relevant = :relevant, relevance = :relevance, "
                     "countries = :countries, topics = :topics, event_type = :event_type "
                     "WHERE id = :id",
-                    {**tags, "id": row["id"]},
+                    tagged,
                 )
-        return len(rows)
+        return len(ids)
 
     # -- crawl runs -------------------------------------------------------------------
 
@@ -401,7 +542,7 @@ class Store(Reads, Runs, Stories):
             raise
 
     def _save_row(self, row: dict[str, Any], now: datetime) -> str:
-        with self.db.atomic():
+        with self.write():
             _, country = self._ensure_source(row["source"])
             existing = self._select(
                 "SELECT id, title, body, content_hash, story_id FROM articles "
@@ -458,7 +599,7 @@ class Store(Reads, Runs, Stories):
         (``last_seen``), so it is not asked again before the revisit interval. ``url``
         is its address or an alias. Returns whether the article is stored."""
         url = canonical_url(url)
-        with self.db.atomic():
+        with self.write():
             cursor = self.db.execute(
                 "UPDATE articles SET last_seen = ? WHERE canonical_url = ? OR id = "
                 "(SELECT article_id FROM article_aliases WHERE canonical_url = ?)",

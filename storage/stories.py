@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -145,6 +146,9 @@ class Stories:
     _bands: BandIndex | None = None
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
+
+    def write(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
 
     def _select(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Rows as dicts, straight from the connection: sqlite-utils' ``query`` wraps
@@ -348,7 +352,7 @@ class Stories:
                 "WHERE g.article_id IS NULL"
             )
         )
-        with self.db.atomic():
+        with self.write():
             for row in rows:
                 self._reindex(int(row["id"]), row)
         return len(rows)
