@@ -90,9 +90,9 @@ def _store_error(exc: sqlite3.Error, path: str) -> StorageError:
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection. A store in WAL mode that no writer has open has no WAL
     index (``-shm``) beside it, and SQLite cannot create one where this process may not
-    write (a read-only mount, another user's folder): there the store is opened
-    ``immutable``, which is true while no writer has it open (a writer would have
-    created the index, and the first try would have worked)."""
+    write (a read-only mount, another user's folder, a full disk): there the store is
+    opened ``immutable``, which is true while no writer has it open (a writer would
+    have made the index, and the first try would have worked)."""
     uri = path.as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_SLICE_MS / 1000, check_same_thread=False)
     try:
@@ -100,11 +100,16 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
-        if writable(path):
-            raise
-        del exc
-    uri = path.as_uri() + "?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        if Path(f"{path}-shm").exists() and Path(f"{path}-wal").exists():
+            raise  # a writer has it open: immutable would read a stale store
+        first = exc
+    try:
+        conn = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False)  # fmt: skip
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        raise first from None
+    return conn
 
 
 def on_readonly_mount(path: Path) -> bool:

@@ -76,6 +76,8 @@ def unavailable(
     if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
         return None
     name = _errorname(exc)
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path):
+        name = "SQLITE_FULL"  # SQLite could not grow its WAL index: the same cause
     if name.startswith("SQLITE_FULL"):
         message = f"the disk holding the store {path} is full; nothing more was written"
     elif name.startswith(("SQLITE_READONLY", "SQLITE_PERM")):
@@ -95,6 +97,14 @@ def unavailable(
     else:
         return None
     return StoreUnavailable(message)
+
+
+def _disk_full(path: str) -> bool:
+    try:
+        stats = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return stats.f_bavail == 0
 
 
 def _os_unavailable(exc: OSError, path: str) -> StoreUnavailable:

@@ -185,3 +185,12 @@ def test_reading_commands_refuse_a_missing_or_foreign_store(tmp_path):
     sqlite3.connect(other).execute("CREATE TABLE notes(x)").connection.commit()
     foreign = CliRunner().invoke(cli, ["sources", "--db", str(other)])
     assert foreign.exit_code == 1 and "not a diplofeed store" in foreign.output
+
+
+def test_every_exit_code_is_in_the_documented_table():
+    from diplofeed import errors
+
+    table = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    codes = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
+    for code in codes | {0, 2}:
+        assert f"\n| {code} | " in table, f"exit {code} is not in docs/cli.md's table"
