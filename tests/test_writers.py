@@ -40,7 +40,7 @@ def test_a_lock_held_past_the_bound_is_a_store_failure_not_a_lost_write(db_path)
     try:
         with (
             Store(db_path, write_timeout=0.3) as store,
-            pytest.raises(StoreUnavailable, match="kept the store .* locked"),
+            pytest.raises(StoreUnavailable, match=r"kept the store .* locked"),
         ):
             store.save_article(
                 {"source": "x", "url": "https://a.example/1", "title": "T", "body": "b"}
