@@ -1,7 +1,9 @@
-"""Normalisation that decides identity: canonical URLs, clean text, content fingerprints.
+"""Normalisation that decides identity: canonical URLs, clean text, content fingerprints,
+and which URLs may be kept at all (links and images readers will follow).
 
 The store calls these on every article, crawled or imported, so one page is one row
-whatever URL reached it (docs/schema.md, "Identity").
+whatever URL reached it (docs/schema.md, "Identity"), and no stored text carries a
+character that breaks a feed, drives a terminal or reorders what a reader sees.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from w3lib.url import safe_url_string
 
 __all__ = [
+    "MAX_URL_LENGTH",
     "TRACKING_PARAMS",
     "body_fingerprint",
     "canonical_url",
+    "clean_image_url",
     "clean_text",
     "clean_url",
+    "web_url",
 ]
 
 # Query parameters that never select content: analytics tags and the "where was this link
@@ -48,8 +53,28 @@ _TRACKING_PREFIXES = ("utm_", "hmsr", "at_")
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=\.html?$)")
 
-# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates, U+FFFE/U+FFFF.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Removed from every text: what XML 1.0 forbids (C0 controls other than tab, newline and
+# CR; lone surrogates; U+FFFE/U+FFFF), the C1 controls U+0080-U+009F (never text: U+009B
+# is a terminal's CSI, so a title holding one drives the terminal `diplofeed search`
+# prints to), and the bidirectional embeddings, overrides and isolates U+202A-U+202E and
+# U+2066-U+2069: they reorder everything after them up to the end of the paragraph
+# ("Trojan Source", CVE-2021-42574), so a title could show a reader other words than it
+# holds, and an unclosed one spills into the reader's next line. The marks U+200E,
+# U+200F and U+061C stay: they only give a direction to the neutral characters beside
+# them, reorder nothing else, and mixed Latin/Arabic-script text needs them to show right.
+_STRIPPED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+# A URL holding any of these is refused, not repaired: no site means one (a tab or a
+# line break inside a URL is a broken attribute; browsers would silently drop it, lxml
+# refuses it in a feed), and a direction mark or override would disguise the address.
+_URL_REFUSED = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+# Longer URLs are refused: the sitemap protocol's limit, and more than any lead image
+# needs; a longer "URL" is a data blob that would be repeated in every feed carrying it.
+MAX_URL_LENGTH = 2048
+_WEB_SCHEMES = ("http", "https")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _WORD = re.compile(r"\w+")
@@ -71,6 +96,51 @@ def clean_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+
+
+def web_url(value: object) -> str | None:
+    """Return ``value`` stripped when it is an absolute http(s) URL with a host, else None.
+
+    None for anything else a reader must not be sent to or fed: ``javascript:``,
+    ``data:``, ``file:`` and other schemes, relative and protocol-relative addresses, a
+    URL holding a control, bidirectional or surrogate character (see ``_URL_REFUSED``),
+    one longer than :data:`MAX_URL_LENGTH`, one that cannot be parsed (``http://[::1``).
+    The URL itself is not changed (the feeds call this on stored values, whose bytes
+    must stay the same from build to build).
+    """
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or len(url) > MAX_URL_LENGTH or _URL_REFUSED.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _WEB_SCHEMES or not host:
+        return None
+    return url
+
+
+def clean_image_url(value: object) -> str | None:
+    """Return the URL to store for an article's lead image, or None to store none.
+
+    Accepts only what :func:`web_url` accepts, then cleans it as :func:`clean_url` cleans
+    an article's link (spaces and non-ASCII characters percent-encoded, the host in
+    IDNA, the fragment dropped) but keeps the whole query: on an image it often picks
+    the picture or its size (``?id=``, ``?ref=``, ``?from=``), which for a page are
+    tracking parameters.
+    """
+    url = web_url(value)
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(safe_url_string(url))
+    except ValueError:  # UnicodeError included: a host IDNA cannot encode
+        return None
+    return web_url(urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")))
 
 
 def canonical_url(url: str) -> str:
@@ -104,14 +174,16 @@ def canonical_url(url: str) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """Return ``text`` with XML-illegal characters removed and white space folded.
+    """Return ``text`` with XML-illegal characters, C1 controls and bidirectional
+    embeddings, overrides and isolates removed, and white space folded.
 
-    Paragraphs (blank-line separated) are kept; runs of spaces and non-breaking spaces
-    inside a line become one space. ``None`` becomes ``""``.
+    Paragraphs (blank-line separated) are kept; runs of spaces, tabs and non-breaking
+    spaces inside a line become one space. The direction marks U+200E, U+200F and U+061C
+    are kept (see ``_STRIPPED``). ``None`` becomes ``""``.
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", text))
+    text = unicodedata.normalize("NFC", _STRIPPED.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # one substitution over the text (the spaces never include a line break), then a strip
     # of each line: the same as substituting line by line, a third of the time
