@@ -1,7 +1,10 @@
 """Feeds from query results: ``build_feed(spec, rows)`` wraps feedgen (docs/feeds.md).
 
 Dates come from the store, never from the clock, so the same rows give the same bytes;
-GUIDs are ``tag:`` URIs from internal ids, never from URLs.
+GUIDs are ``tag:`` URIs from internal ids, never from URLs. Every URL of a row (the
+article's link, its image, the publisher's homepage, the story's other versions) is
+published only when it is an http(s) URL without control characters (sanitize.safe_url):
+a row stored before the store checked them loses the link, not the feed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from lxml import etree
 
 from storage.times import parse_utc
 
-from .sanitize import plain_to_html, sanitize_html, xml_text
+from .sanitize import plain_to_html, safe_url, sanitize_html, xml_text
 
 __all__ = ["FeedSpec", "build_feed", "service_feed", "service_feed_bytes", "tag_uri"]
 
@@ -90,18 +93,35 @@ def _entry_dates(row: Mapping[str, Any]) -> tuple[datetime, datetime]:
     return published, max(published, updated)
 
 
+def _others(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """For one item per story: the story's other source and language versions."""
+    return [a for a in row.get("story_articles") or () if a.get("url") != row.get("url")]
+
+
 def _also_reported(row: Mapping[str, Any]) -> str:
-    """For one item per story: every other source and language version, as links."""
-    others = [a for a in row.get("story_articles") or () if a.get("url") != row.get("url")]
+    """For one item per story: every other source and language version, as links (a
+    version whose URL is not a web link is named without one)."""
+    others = _others(row)
     if not others:
         return ""
     links = []
     for other in others:
-        label = html.escape(str(other["source_name"]))
+        label = html.escape(xml_text(other["source_name"]))
         if other.get("language"):
-            label += f" ({html.escape(str(other['language']))})"
-        links.append(f'<a href="{html.escape(str(other["url"]))}">{label}</a>')
+            label += f" ({html.escape(xml_text(other['language']))})"
+        url = safe_url(other.get("url"))
+        links.append(f'<a href="{html.escape(url)}">{label}</a>' if url else label)
     return f"<p>Also reported by: {', '.join(links)}</p>"
+
+
+def _image(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The lead image as (URL, MIME type), or None when the row has no image a reader
+    may fetch (none, or a ``javascript:``/``data:`` URL or a control character in a row
+    stored before the store checked images)."""
+    url = safe_url(row.get("image"))
+    if url is None:
+        return None
+    return url, mimetypes.guess_type(url.split("?")[0])[0] or "image/jpeg"
 
 
 _SUMMARY = 300
@@ -182,7 +202,9 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         entry.id(tag_uri(spec.store_info, kind, ident))
         entry.guid(tag_uri(spec.store_info, kind, ident), permalink=False)
         entry.title(_title(row))
-        entry.link(href=row["url"], rel="alternate")
+        link = safe_url(row["url"])
+        if link:
+            entry.link(href=link, rel="alternate")
         entry.published(published)
         entry.updated(updated)
         summary = _summary(row)
@@ -195,19 +217,19 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         if content:
             entry.content(content, type="CDATA" if fmt == "rss" else "html")
         if row.get("source_name"):
+            homepage = safe_url(row.get("source_homepage"))
             if fmt == "atom":
                 entry.author(name=xml_text(row["source_name"]))
-            elif row.get("source_homepage"):
+            elif homepage:
                 # RSS <source> names the publisher and where it publishes.
-                entry.source(url=row["source_homepage"], title=xml_text(row["source_name"]))
+                entry.source(url=homepage, title=xml_text(row["source_name"]))
         for term in _categories(row):
             entry.category(term=xml_text(term))
-        if row.get("image"):
-            mime = mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg"
+        if image := _image(row):
             if fmt == "rss":
-                entry.enclosure(str(row["image"]), "0", mime)
+                entry.enclosure(image[0], "0", image[1])
             else:
-                entry.link(href=str(row["image"]), rel="enclosure", type=mime)
+                entry.link(href=image[0], rel="enclosure", type=image[1])
     fg.updated(newest)
     fg.lastBuildDate(newest)
     if fmt == "rss":
@@ -223,9 +245,10 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
         published, updated = _entry_dates(row)
         kind, ident = ("story", row["story_id"]) if spec.one_per_story else ("article", row["id"])
         content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
-        item: dict[str, Any] = {
-            "id": tag_uri(spec.store_info, kind, ident),
-            "url": row["url"],
+        item: dict[str, Any] = {"id": tag_uri(spec.store_info, kind, ident)}
+        if link := safe_url(row["url"]):
+            item["url"] = link
+        item |= {
             "title": _title(row),
             "content_html": content + _also_reported(row),
             "date_published": published.isoformat().replace("+00:00", "Z"),
@@ -235,23 +258,17 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
         if summary := _summary(row):
             item["summary"] = summary
         if row.get("language"):
-            item["language"] = row["language"]
-        if row.get("image"):
-            item["image"] = str(row["image"])
+            item["language"] = xml_text(row["language"])
+        if image := _image(row):
+            item["image"] = image[0]
         if row.get("source_name"):
             author = {"name": xml_text(row["source_name"])}
-            if row.get("source_homepage"):
-                author["url"] = str(row["source_homepage"])
+            if homepage := safe_url(row.get("source_homepage")):
+                author["url"] = homepage
             item["authors"] = [author]
-        others = [a for a in row.get("story_articles") or () if a.get("url") != row.get("url")]
-        if others:
+        if others := _others(row):
             # JSON Feed extensions start with an underscore
-            item["_diplofeed"] = {
-                "also_reported_by": [
-                    {"source": o["source_name"], "url": o["url"], "language": o.get("language")}
-                    for o in others
-                ]
-            }
+            item["_diplofeed"] = {"also_reported_by": [_version(o) for o in others]}
         items.append(item)
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -266,6 +283,17 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
     return json.dumps(feed, ensure_ascii=False, indent=1).encode() + b"\n"
 
 
+def _version(other: Mapping[str, Any]) -> dict[str, Any]:
+    """One of a story's other versions in JSON Feed's ``_diplofeed.also_reported_by``;
+    without ``url`` when its URL is not a web link."""
+    version: dict[str, Any] = {"source": xml_text(other["source_name"])}
+    if url := safe_url(other.get("url")):
+        version["url"] = url
+    language = other.get("language")
+    version["language"] = xml_text(language) if language else language
+    return version
+
+
 def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> bytes:
     """Write the ``rel`` (and ``type``) of Atom entry links.
 
@@ -276,12 +304,11 @@ def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> byt
     root = etree.fromstring(data)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     for entry, row in zip(root.findall("a:entry", ns), rows, strict=True):
+        image, url = _image(row), safe_url(row["url"])
         for link in entry.findall("a:link", ns):
-            if row.get("image") and link.get("href") == str(row["image"]) != row["url"]:
+            if image and link.get("href") == image[0] != url:
                 link.set("rel", "enclosure")
-                link.set(
-                    "type", mimetypes.guess_type(str(row["image"]).split("?")[0])[0] or "image/jpeg"
-                )
+                link.set("type", image[1])
             else:
                 link.set("rel", "alternate")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

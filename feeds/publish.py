@@ -95,8 +95,15 @@ def index_html(
     query_base: str | None = None,
 ) -> str:
     """The front page: the feeds (``(path without extension, title)``), every source's
-    health, and with ``query_base`` (the server) the query parameters."""
-    esc = html.escape
+    health, and with ``query_base`` (the server) the query parameters.
+
+    Text from the store and the configuration is shown without control or
+    bidirectional characters (a source's reason for its health is a site's error text).
+    """
+
+    def esc(value: object) -> str:
+        return html.escape(xml_text(value))
+
     rows = []
     for path, title in feeds:
         links = " ".join(

@@ -19,6 +19,7 @@ from .build import FeedSpec, build_feed
 from .config import ConfigError, FeedsConfig, load_config
 from .publish import feed_rows, index_html, opml, vocabulary
 from .query import BadQuery, parse_query
+from .sanitize import safe_url
 
 # The states whose diplomacy diplofeed follows: one feed each, of the posts in which the
 # state is a party (the classifier's countries), whoever published them.
@@ -109,7 +110,8 @@ def _plans(store: Store, config: FeedsConfig) -> list[_Plan]:
                     f"diplofeed: {src['name']}",
                     f"Every article from {src['name']}",
                     {"source": [src["id"]]},
-                    src["homepage"],
+                    # the feed's site link; a homepage that is not a web URL gets the index
+                    safe_url(src["homepage"]),
                     languages[0] if len(languages) == 1 else None,
                 )
             )
