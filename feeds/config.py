@@ -19,7 +19,8 @@ __all__ = ["DEFAULT_CONFIG", "FEED_NAME", "FeedsConfig", "NamedFeed", "load_conf
 
 DEFAULT_CONFIG = Path(__file__).with_name("feeds.toml")
 # A feed's name is a path segment and a file name: nothing that could leave a folder.
-FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# \Z, not $: $ also matches before a final newline, so "all\n" would pass .match().
+FEED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
 
 
 class ConfigError(DiplofeedError):
@@ -71,7 +72,7 @@ def load_config(path: str | Path | None = None) -> FeedsConfig:
         raise ConfigError(f"{source}: server.ttl_minutes must be 1 to 1440")
     config = FeedsConfig(ttl_minutes=ttl, path=source)
     for name, entry in (data.get("feeds") or {}).items():
-        if not FEED_NAME.match(name):
+        if not FEED_NAME.fullmatch(name):
             raise ConfigError(
                 f"{source}: feed name {name!r} must be lower-case letters, digits, '-' or '_'"
             )
