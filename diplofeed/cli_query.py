@@ -62,7 +62,23 @@ SEARCH_COLUMNS = (
 _BOLD = ("\x1b[1m", "\x1b[22m")
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR,
+# skips to one): Excel and LibreOffice would run `=HYPERLINK(...)` or `=cmd|...` from a
+# site's title. OWASP's rule (CSV injection): such a text cell is written after a single
+# quote, which the spreadsheet shows as text. Numbers (a negative score) are left alone.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: object) -> object:
+    """``value`` as a CSV cell a spreadsheet will not run: text starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a line break gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _print_csv(rows: list[dict[str, Any]]) -> None:
+    """Write search results as CSV, every text cell escaped by :func:`csv_cell`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SEARCH_COLUMNS)
@@ -73,7 +89,7 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
             "topics": ",".join(json.loads(row["topics"] or "[]")),
             "relevant": int(bool(row["relevant"])),
         }
-        writer.writerow(values[c] for c in SEARCH_COLUMNS)
+        writer.writerow(csv_cell(values[c]) for c in SEARCH_COLUMNS)
     click.echo(out.getvalue(), nl=False)
 
 
