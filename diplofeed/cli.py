@@ -281,7 +281,7 @@ def _progress_printer(every: int | None) -> Any:
         seconds = time.perf_counter() - started
         click.echo(
             f"progress: {number} lines in {seconds:.1f} s ({number / seconds:.0f}/s), "
-            f"new={result.outcomes['new']}, rss={_rss_mb():.0f} MB",
+            f"new={result.outcomes['new']}, rejected={result.rejected}, rss={_rss_mb():.0f} MB",
             err=True,
         )
 
@@ -319,31 +319,51 @@ def import_(file: Any, db: str, workers: int | None, progress: int | None) -> No
     """Import articles extracted elsewhere: JSON lines with url, title, body and optional
     published (ISO 8601 with offset), source, language. FILE may be - for stdin.
 
-    Bad lines are reported with their number and skipped; the exit status is then 4.
+    Bad lines are reported with their number and skipped; the exit status is then 4. A
+    line is bad when it is not UTF-8 or JSON, nests arrays and objects deeper than 32
+    levels, is longer than 4 MiB (skipped unread), or is not an article (a field of the
+    wrong type, a URL with a bad port...). After 64 MiB without a line break the input
+    is not JSON lines (/dev/zero): reading stops there, with an error and the status 4.
+
+    When the store fails (disk full, read-only, corrupted, locked too long) the import
+    stops with an error saying how many lines were imported, and the status 6; importing
+    the file again resumes it (lines already stored come back unchanged).
 
     Example:
 
         diplofeed import articles.jsonl --db news.db
     """
-    from diplofeed.importer import import_lines
+    from diplofeed.importer import ImportStopped, import_lines
     from storage import Store
 
     if workers is None:
         workers = os.cpu_count() or 1
+
+    def reject(number: int, message: str) -> None:
+        click.echo(f"line {number}: {message}", err=True)
+
+    stopped: ImportStopped | None = None
     try:
         with Store(db) as store:
-            result = import_lines(
-                store, file, workers=workers, progress=_progress_printer(progress)
-            )
+            try:
+                result = import_lines(
+                    store,
+                    file,
+                    workers=workers,
+                    progress=_progress_printer(progress),
+                    reject=reject,
+                )
+            except ImportStopped as exc:  # what was committed before stays: say what
+                stopped, result = exc, exc.result
     except DiplofeedError as exc:
         raise fail(exc) from exc
-    for number, message in result.errors:
-        click.echo(f"line {number}: {message}", err=True)
     o = result.outcomes
     click.echo(
-        f"new={o['new']} updated={o['updated']} unchanged={o['unchanged']} rejected={len(result.errors)}"
+        f"new={o['new']} updated={o['updated']} unchanged={o['unchanged']} rejected={result.rejected}"
     )
-    if result.errors:
+    if stopped is not None:
+        raise fail(stopped) from stopped
+    if result.rejected:
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -225,29 +225,31 @@ def classify(file: Any, explain: bool) -> None:
     event_type. FILE defaults to standard input.
 
     A line that is not a JSON object with string title and body is reported on stderr
-    with its number; the others are classified; the exit status is then 4.
+    with its number; the others are classified; the exit status is then 4. So is a line
+    longer than 4 MiB or nested deeper than 32 levels, as in import; after 64 MiB
+    without a line break, reading stops with an error and the status 4.
 
     Example:
 
         echo '{"title": "Токаев провел переговоры с Мирзиёевым", "body": "..."}' | diplofeed classify --explain
     """
+    from diplofeed.importer import LineReader, json_object
     from diplofeed.relevance import default_classifier
 
     classifier = default_classifier()
     bad = 0
-    for number, raw in enumerate(file, 1):
-        if not raw.strip():
-            continue
+    reader = LineReader(file)  # bounded lines, as import reads them
+    for number, raw in enumerate(reader, 1):
         try:
-            post = json.loads(raw.decode("utf-8"))
-            if not isinstance(post, dict) or not all(
-                isinstance(post.get(k), str) for k in ("title", "body")
-            ):
+            post = json_object(raw)
+            if post is None:
+                continue
+            if not all(isinstance(post.get(k), str) for k in ("title", "body")):
                 raise ValueError("needs a JSON object with string 'title' and 'body'")
             for key in ("language", "source_country"):
                 if post.get(key) is not None and not isinstance(post[key], str):
                     raise ValueError(f"'{key}' must be a string")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except ValueError as exc:
             click.echo(f"line {number}: {exc}", err=True)
             bad += 1
             continue
@@ -258,6 +260,8 @@ def classify(file: Any, explain: bool) -> None:
             source_country=post.get("source_country"),
         )
         click.echo(json.dumps(tags.as_dict(explain=explain), ensure_ascii=False))
+    if reader.stopped:
+        raise fail(reader.stopped)
     if bad:
         sys.exit(EXIT_BAD_INPUT)
 
