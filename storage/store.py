@@ -24,7 +24,14 @@ import sqlite_utils
 from diplofeed import relevance
 from diplofeed.errors import StorageError
 
-from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
+from .normalize import (
+    body_fingerprint,
+    canonical_url,
+    clean_image_url,
+    clean_text,
+    clean_url,
+    web_url,
+)
 from .reads import ArticleFilter, Reads
 from .runs import Runs
 from .schema import migrations
@@ -134,8 +141,8 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     for key in ("body", "body_html", "summary", "language", "author", "image"):
         if article.get(key) is not None and not isinstance(article[key], str):
             raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
-    if not urlsplit(str(article["url"])).hostname:
-        raise StorageError(f"article URL has no host: {article['url']!r}")
+    if web_url(article["url"]) is None:
+        raise StorageError(f"article URL is not an absolute http(s) URL: {article['url']!r}")
     published = article.get("published")
     published_from = article.get("published_from") or "page"
     if isinstance(published, str) and published.strip():
@@ -177,7 +184,7 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "date_flag": date_flag,
         "claimed_published": claimed,
         "author": clean_text(article.get("author")) or None,
-        "image": article.get("image") or None,
+        "image": clean_image_url(article.get("image")),
         "body_hash": body_fingerprint(body),
         "content_hash": hashlib.sha256(content).hexdigest(),
         "first_seen": format_utc(now),
@@ -198,10 +205,16 @@ def _aliases(values: Any, own: str) -> list[str]:
     return found
 
 
-def tags_for(row: Mapping[str, Any], source_country: str | None) -> dict[str, Any]:
+def tags_for(
+    row: Mapping[str, Any], source_country: str | None, source_kind: str | None = None
+) -> dict[str, Any]:
     """The classifier's verdict on an article, as column values."""
     tags = relevance.classify(
-        row["title"], row["body"], row.get("language"), source_country=source_country
+        row["title"],
+        row["body"],
+        row.get("language"),
+        source_country=source_country,
+        source_kind=source_kind,
     )
     return {
         "relevant": int(tags.relevant),
@@ -224,10 +237,12 @@ class Preparer:
     def __init__(self, path: str | Path) -> None:
         self._conn: sqlite3.Connection | None = None
         self._countries: dict[str, str | None] = {}
+        self._kinds: dict[str, str | None] = {}
         if str(path) != ":memory:" and Path(path).exists():
             uri = Path(path).resolve().as_uri() + "?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
             self._countries = dict(self._conn.execute("SELECT id, country FROM sources"))
+            self._kinds = dict(self._conn.execute("SELECT id, kind FROM sources"))
 
     def close(self) -> None:
         if self._conn is not None:
@@ -258,7 +273,9 @@ class Preparer:
             ).fetchone()
         ):
             return row  # stored unchanged: the store only notes it was seen again
-        row.update(tags_for(row, self._countries.get(row["source"])))
+        row.update(
+            tags_for(row, self._countries.get(row["source"]), self._kinds.get(row["source"]))
+        )
         row["_prepared"] = text_features(row)
         return row
 
@@ -494,12 +511,14 @@ class Store(Reads, Runs, Stories):
         for start in range(0, len(ids), chunk):
             part = ids[start : start + chunk]
             rows = self._select(
-                "SELECT a.id, a.title, a.body, a.language, s.country FROM articles a "  # noqa: S608
+                "SELECT a.id, a.title, a.body, a.language, s.country, s.kind FROM articles a "  # noqa: S608
                 "JOIN sources s ON s.id = a.source "
                 f"WHERE a.id IN ({', '.join('?' for _ in part)})",
                 part,
             )
-            tagged = [{**tags_for(row, row["country"]), "id": row["id"]} for row in rows]
+            tagged = [
+                {**tags_for(row, row["country"], row["kind"]), "id": row["id"]} for row in rows
+            ]
             with self.write():
                 self.db.conn.executemany(
                     "UPDATE articles SET relevant = :relevant, relevance = :relevance, "
@@ -548,7 +567,7 @@ class Store(Reads, Runs, Stories):
 
     def _save_row(self, row: dict[str, Any], now: datetime) -> str:
         with self.write():
-            _, country = self._ensure_source(row["source"])
+            kind, country = self._ensure_source(row["source"])
             existing = self._select(
                 "SELECT id, title, body, content_hash, story_id FROM articles "
                 "WHERE canonical_url = ?",
@@ -563,7 +582,7 @@ class Store(Reads, Runs, Stories):
                 )
                 return "unchanged"
             if "relevant" not in row:  # else classified beforehand (Preparer)
-                row.update(tags_for(row, country))
+                row.update(tags_for(row, country, kind))
             if existing:
                 return self._update_article(existing[0], row, now)
             story_id, reason, features = self._story_for(row)

@@ -171,9 +171,6 @@ def test_store_strips_c1_controls_and_bidi_overrides_but_keeps_direction_marks(t
         assert FORBIDDEN.search(value or "") is None
 
 
-@pytest.mark.xfail(
-    strict=True, reason="storage/store.py article_row does not call clean_image_url yet"
-)
 @pytest.mark.parametrize("image", HOSTILE_IMAGES)
 def test_store_refuses_a_hostile_image(tmp_path, image):
     with Store(tmp_path / "s.db") as store:
@@ -182,9 +179,6 @@ def test_store_refuses_a_hostile_image(tmp_path, image):
     assert stored is None
 
 
-@pytest.mark.xfail(
-    strict=True, reason="storage/store.py article_row does not refuse non-http(s) URLs yet"
-)
 def test_store_refuses_a_javascript_article_url(tmp_path):
     from diplofeed.errors import StorageError
 
