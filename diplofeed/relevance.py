@@ -52,6 +52,9 @@ EVENT_TYPES = (
     "congratulation",
     "conference",
 )
+# Sources that speak for their own state: a ministry, the president's or a ministry's
+# channel (the registry's kinds).
+OFFICIAL_KINDS = frozenset({"mfa", "telegram"})
 _APOSTROPHES = {c: "'" for c in "ʻʼ’‘`´"} | {"ё": "е", "ӗ": "е"}
 _GAP = r"[\s\-‐–—]*"
 
@@ -223,6 +226,10 @@ class Classifier:
         )
         for iso, names in data.get("capitals", {}).items():
             self._lexicons.add("capital", iso, names)
+        for name, patterns in data.get("organisations", {}).items():
+            self._lexicons.add("organisation", name, patterns)
+        self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
+        self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
             self._format_members[name] = tuple(entry.get("members", []))
@@ -247,6 +254,7 @@ class Classifier:
         language: str | None = None,
         *,
         source_country: str | None = None,
+        source_kind: str | None = None,
     ) -> Tags:
         """Tag one post.
 
@@ -257,6 +265,14 @@ class Classifier:
                 is not needed to match).
             source_country: the publisher's country; a ministry's release that names no
                 state ("the Minister received the Ambassador of Japan") has it as a party.
+            source_kind: the publisher's kind (``mfa``, ``telegram``, ``intl``, ...). A
+                ministry or an official channel speaks for its state, which is a party of
+                the diplomacy it reports; a UN office speaks for the UN.
+
+        A post is diplomacy only between two: a Central Asian state and a counterpart,
+        another state or an international organisation, acting in the title or the
+        lead. A ministry's own news with no counterpart (its staff's sports day, advice
+        to its citizens) and a statistic that names one state's exports are not.
 
         Returns:
             Relevance, a score in 0..1, parties (ISO 3166 alpha-2, ``EU``), topics and
@@ -265,7 +281,8 @@ class Classifier:
         title_n, body_n = normalise(title), normalise(body)
         title_hits = self._drop_routes(self._lexicons.scan(title_n), title_n)
         body_hits = self._drop_routes(self._lexicons.scan(body_n), body_n)
-        parties, party_words = self._parties(title_hits, body_hits, self._lead_end(body_n))
+        lead_end = self._lead_end(body_n)
+        parties, party_words = self._parties(title_hits, body_hits, lead_end)
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
         total = self.bias
@@ -293,8 +310,30 @@ class Classifier:
             bonus = 1.2 + (0.6 if len(parties) > len(ca) else 0.0) + (0.4 if len(ca) > 1 else 0.0)
             total += bonus
             parts[f"central asian party {bonus:+.2f}"] = ca
+        official = source_kind in OFFICIAL_KINDS and source_country in self.central_asia
+        if official and ca and diplomatic and source_country not in parties:
+            # "Глава государства провел телефонный разговор с Президентом Узбекистана"
+            parties.append(str(source_country))
+            parts["official source's state"] = [str(source_country)]
+        organisations = self._organisations(title_hits, body_hits, lead_end, source_kind)
+        acting = (
+            "acts" in title_signals
+            or "acts" in body_signals
+            or bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end))
+        )
+        envoy = bool(
+            _group(title_hits, "envoy") or _group(body_hits, "envoy", before=self.party_window)
+        )
+        # the counterpart: another state; an organisation the state deals with (a
+        # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
+        # received (credentials name a state the data may not know); or "the sides"
+        counterpart = len(parties) >= 2 or bool(ca and ((organisations and acting) or envoy))
+        if organisations:
+            parts["organisations"] = organisations
+        if ca and not counterpart:
+            parts["no counterpart"] = ["one state alone"]
         score = 1 / (1 + math.exp(-total))
-        relevant = bool(ca) and score >= self.threshold
+        relevant = bool(ca) and counterpart and score >= self.threshold
         evidence = {
             "parties": [f"{k}: {', '.join(v[:4])}" for k, v in party_words.items()],
             **parts,
@@ -318,8 +357,11 @@ class Classifier:
         formats = {**_group(title_hits, "format"), **_group(body_hits, "format", before=lead_end)}
         order = list(found)
         for name in formats:
-            order += [m for m in self._format_members.get(name, ()) if m not in order]
-            order += [m for m in self.central_asia if m not in order]
+            members = self._format_members.get(name, ())
+            order += [m for m in members if m not in order]
+            if not any(m in self.central_asia for m in members):
+                # "Central Asia + Japan": the five and the partner
+                order += [m for m in self.central_asia if m not in order]
         if not any(p in self.central_asia for p in order):
             opening = _group(body_hits, "country", before=self.party_window)
             for key in self.central_asia:
@@ -335,6 +377,17 @@ class Classifier:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
         return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
+
+    @staticmethod
+    def _organisations(
+        title_hits: list[Any], body_hits: list[Any], lead_end: int, source_kind: str | None
+    ) -> list[str]:
+        """International organisations acting in the post: named in the title or the
+        lead (``[organisations]`` of the data), or the publisher itself (a UN office)."""
+        found = [*_group(title_hits, "organisation"), *_group(body_hits, "organisation", lead_end)]
+        if source_kind == "intl":
+            found.append("UN")
+        return list(dict.fromkeys(found))
 
     def _drop_routes(self, hits: list[Any], text: str) -> list[Any]:
         """Drop state names used as a route ("через Иран", "Eýranyň üsti bilen")."""
@@ -409,7 +462,14 @@ def default_classifier() -> Classifier:
 
 
 def classify(
-    title: str, body: str, language: str | None = None, *, source_country: str | None = None
+    title: str,
+    body: str,
+    language: str | None = None,
+    *,
+    source_country: str | None = None,
+    source_kind: str | None = None,
 ) -> Tags:
     """Tag one post with the bundled classifier (see :meth:`Classifier.classify`)."""
-    return default_classifier().classify(title, body, language, source_country=source_country)
+    return default_classifier().classify(
+        title, body, language, source_country=source_country, source_kind=source_kind
+    )

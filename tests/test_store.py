@@ -97,7 +97,7 @@ def test_exact_copy_joins_story_and_ministry_is_representative(store):
         article(
             source="kabar",
             url="https://kabar.kg/eng/news/other/",
-            body="Completely different text about another event in Bishkek " * 5,
+            body="Completely different text about another Kyrgyz-Uzbek event in Bishkek " * 5,
         )
     )
     rows = store.db.query("SELECT id, story_id FROM articles ORDER BY id")
