@@ -235,14 +235,17 @@ class Preparer:
     """
 
     def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
         self._conn: sqlite3.Connection | None = None
         self._countries: dict[str, str | None] = {}
         self._kinds: dict[str, str | None] = {}
         if str(path) != ":memory:" and Path(path).exists():
-            uri = Path(path).resolve().as_uri() + "?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
-            self._countries = dict(self._conn.execute("SELECT id, country FROM sources"))
-            self._kinds = dict(self._conn.execute("SELECT id, kind FROM sources"))
+            try:
+                self._conn = _connect_readonly(Path(path).resolve())
+                self._countries = dict(self._conn.execute("SELECT id, country FROM sources"))
+                self._kinds = dict(self._conn.execute("SELECT id, kind FROM sources"))
+            except sqlite3.Error as exc:
+                raise _store_error(exc, self._path) from exc
 
     def close(self) -> None:
         if self._conn is not None:
@@ -265,13 +268,14 @@ class Preparer:
             StorageError: as :func:`article_row`.
         """
         row = article_row(article, now)
-        if (
-            self._conn is not None
-            and self._conn.execute(
+        try:
+            stored = self._conn is not None and self._conn.execute(
                 "SELECT 1 FROM articles WHERE canonical_url = ? AND content_hash = ?",
                 [row["canonical_url"], row["content_hash"]],
             ).fetchone()
-        ):
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self._path) from exc
+        if stored:
             return row  # stored unchanged: the store only notes it was seen again
         row.update(
             tags_for(row, self._countries.get(row["source"]), self._kinds.get(row["source"]))
@@ -401,8 +405,15 @@ class Store(Reads, Runs, Stories):
             StoreUnavailable: the lock stayed taken, the disk is full, the store is
                 read-only or damaged (nothing of the block was written).
         """
-        with write_transaction(self.db.conn, self.path, self.write_timeout):
-            yield
+        outermost = not self.db.conn.in_transaction
+        try:
+            with write_transaction(self.db.conn, self.path, self.write_timeout):
+                yield
+        except BaseException:
+            if outermost:
+                # rows of the rolled-back transaction may be in the in-memory index
+                self._forget_bands()
+            raise
 
     def close(self) -> None:
         self.db.close()
