@@ -26,7 +26,7 @@ __all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registr
 
 KINDS = ("mfa", "agency", "outlet", "intl", "telegram")
 STRATEGIES = ("rss", "sitemap", "listing", "api", "telegram")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(r"[a-z][a-z0-9_]*")
 _CSS = HTMLTranslator()
 # The language codes diplofeed identifies (crawler/extract/language.py), plus uz-Cyrl.
 LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
@@ -220,7 +220,7 @@ def _build(entry: dict[str, Any], position: int) -> Source:
         source = Source(**data, listing=listing_rules, extract=extract_rules)
     except TypeError as exc:
         raise SourceConfigError(f"{where}: {exc}") from exc
-    if not _ID.match(source.id):
+    if not _ID.fullmatch(source.id):
         raise SourceConfigError(f"{where}: id must be lower-case letters, digits and _")
     if source.kind not in KINDS:
         raise SourceConfigError(f"{where}: kind {source.kind!r} is not one of {KINDS}")

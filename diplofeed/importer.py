@@ -77,8 +77,8 @@ _BATCH_BYTES = 16 * MiB
 _TASK_BYTES = 4 * MiB
 _SKIP_PIECE = MiB
 
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_SOURCE_NAME = re.compile(r"^[\w.-]{1,64}$")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _STRING = re.compile(r'"[^"]*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -299,7 +299,7 @@ def _record(data: dict[str, Any]) -> dict[str, object]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("'url' must be an absolute http(s) URL")
     language = data.get("language")
-    if language is not None and not _LANGUAGE_TAG.match(language):
+    if language is not None and not _LANGUAGE_TAG.fullmatch(language):
         raise ValueError(f"'language' is not a language code: {language[:40]!r}")
     published = data.get("published")
     if published is not None:
@@ -315,7 +315,7 @@ def _record(data: dict[str, Any]) -> dict[str, object]:
             raise ValueError(f"'published' is out of range: {published[:60]!r}") from exc
         data["published"] = moment
     source = (data.get("source") or "import").strip()
-    if not _SOURCE_NAME.match(source):
+    if not _SOURCE_NAME.fullmatch(source):
         raise ValueError(f"'source' must be 1-64 letters, digits, '_', '-' or '.': {source[:40]!r}")
     return {
         "source": source,
