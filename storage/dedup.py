@@ -34,6 +34,7 @@ __all__ = [
     "TRANSLATION_WINDOW",
     "Decision",
     "acronyms",
+    "head_of_state",
     "names",
     "numbers",
     "parties_clash",
@@ -61,6 +62,9 @@ MIN_SHINGLES = 12
 # Copies appear within days; a text repeated a year later is a new event.
 COPY_WINDOW = timedelta(days=4)
 TRANSLATION_WINDOW = timedelta(hours=30)
+# Reports of one multilateral gathering (the same three or more parties) come within hours
+# of each other; the minister's departure for it the day before is another item.
+GATHERING_WINDOW = timedelta(hours=12)
 CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
 _WORD = re.compile(r"\w+")
 # Not a number that is part of a name: ГЭС-1, Kambarata-1, COP-29.
@@ -295,6 +299,26 @@ _GENERIC = [
     "Ассамблея",
     "Cabinet",
     "Кабинет",
+    # documents and offices named in capitals mid-sentence in every release
+    "Договор",
+    "Соглашение",
+    "Протокол",
+    "План",
+    "Меморандум",
+    "Agreement",
+    "Treaty",
+    "Protocol",
+    "Plan",
+    "Memorandum",
+    "Сыртқы",
+    "Тышкы",
+    "Tashqi",
+    "Daşary",
+    "Корҳои",
+    "Вазири",
+    "Министрі",
+    "Министри",
+    "Вазирлиги",
 ]
 
 
@@ -318,7 +342,26 @@ def acronyms(title: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """The numbers a text states ("2027-2028", "3 млрд", "13 March"): they survive
     translation when nothing else does."""
-    return {n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)}
+    found = {n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text)}
+    # "16 тысяч" in one language is "16,000" in another: a round figure also counts as
+    # its thousands
+    return found | {n[:-3] for n in found if len(n) > 3 and n.endswith("000")}
+
+
+# A head of state in a headline: the president receiving a visiting minister is another
+# event than the ministers' own talks that day.
+_HEAD_OF_STATE = re.compile(
+    r"(?i)\b(?:глава государства|президент|president|prezident|мемлекет басшысы|"
+    r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
+    r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|"
+    r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
+    r"бердымухамедов|berdimuhamedow|berdimuhamedov)"
+)
+
+
+def head_of_state(title: str) -> bool:
+    """Whether a headline has a head of state acting."""
+    return bool(_HEAD_OF_STATE.search(title))
 
 
 def similarity(a: Any, b: Any) -> tuple[float, float]:
@@ -337,6 +380,16 @@ def similarity(a: Any, b: Any) -> tuple[float, float]:
 class Decision:
     same: bool
     reason: str
+    # how sure a link is: stories are grouped strongest links first (storage/stories.py)
+    strength: float = 0.0
+
+
+# Link strengths, strongest first.
+COPY, VERSIONS, EVIDENCE, GATHERING = 3.0, 2.5, 2.0, 1.5
+# One source's language versions of one release: published within minutes (the Kazakh
+# MFA's kk/ru/en versions carry the same second); later ones need the parties to agree.
+SAME_RELEASE = timedelta(minutes=15)
+VERSIONS_WINDOW = timedelta(hours=3)
 
 
 def parties_clash(a: Iterable[str], b: Iterable[str]) -> bool:
@@ -348,40 +401,51 @@ def parties_clash(a: Iterable[str], b: Iterable[str]) -> bool:
 
 
 def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
-    """Decide whether two articles report the same story.
+    """Decide whether two articles report the same event. Symmetric, and a function of
+    the two articles alone, so the stories of a set of articles do not depend on the
+    order they arrive in (storage/stories.py groups the links).
 
     Args:
-        a, b: ``published`` (aware datetime), ``language``, ``countries`` (parties),
-            ``event_type``, ``shingles`` (of title and body) and ``numbers``.
+        a, b: ``published`` (aware datetime), ``language``, ``source``, ``countries``
+            (parties), ``acronyms``, ``shingles`` (of title and body), ``numbers`` and
+            ``names``.
 
     Returns:
-        The decision and a one-line reason (kept for ``--explain``-style debugging).
+        The decision, a one-line reason (``story_reason``) and the link's strength.
     """
     gap = abs(a["published"] - b["published"])
-    if parties_clash(a.get("countries") or (), b.get("countries") or ()):
+    parties_a, parties_b = set(a.get("countries") or ()), set(b.get("countries") or ())
+    if parties_clash(parties_a, parties_b):
         return Decision(False, "different foreign parties")
-    if a.get("language") == b.get("language") and parties_clash(a["acronyms"], b["acronyms"]):
+    one_language = (
+        a.get("language") == b.get("language") or not a.get("language") or not b.get("language")
+    )
+    if one_language and parties_clash(a["acronyms"], b["acronyms"]):
         return Decision(False, "different organisations in the titles")
-    if a.get("language") == b.get("language") or not a.get("language") or not b.get("language"):
+    if one_language:
         if gap > COPY_WINDOW:
             return Decision(False, f"{gap.days} days apart")
-        if min(len(a["shingles"]), len(b["shingles"])) < MIN_SHINGLES:
-            return Decision(False, "too short to compare")
-        containment, jaccard = similarity(a["shingles"], b["shingles"])
-        if containment >= CONTAINMENT:
-            return Decision(True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}")
-        return Decision(False, f"different text: containment {containment:.2f}")
-    # different languages: a translation or not
+        if min(len(a["shingles"]), len(b["shingles"])) >= MIN_SHINGLES:
+            containment, jaccard = similarity(a["shingles"], b["shingles"])
+            if containment >= CONTAINMENT:
+                return Decision(
+                    True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}", COPY
+                )
+        # not a copy: an agency's own rewrite of the event is judged as a translation
     if gap > TRANSLATION_WINDOW:
-        return Decision(False, "translations are published within hours")
-    parties_a, parties_b = set(a.get("countries") or ()), set(b.get("countries") or ())
-    if not parties_a or not parties_b or not (parties_a <= parties_b or parties_b <= parties_a):
+        return Decision(False, "reports of one event are published within hours")
+    versions = a.get("source") == b.get("source") and not one_language
+    subset = parties_a <= parties_b or parties_b <= parties_a
+    if versions and gap <= SAME_RELEASE and subset:
+        return Decision(True, "one source's language versions, minutes apart", VERSIONS)
+    if not parties_a or not parties_b or not subset:
         return Decision(False, "different parties")
     if len(parties_a ^ parties_b) > 1:
         return Decision(False, "a regional text and a bilateral one")
     noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
-    nums_a = {n for n in a["numbers"] if n not in noise}
-    nums_b = {n for n in b["numbers"] if n not in noise}
+    # one-digit numbers ("3 billion", "2 days") are in every text on a relationship
+    nums_a = {n for n in a["numbers"] if n not in noise and len(n) > 1}
+    nums_b = {n for n in b["numbers"] if n not in noise and len(n) > 1}
     shared = nums_a & nums_b
     people = a["names"] & b["names"]
     # Not the event type: the classifier's can differ between languages of one text.
@@ -389,15 +453,39 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     overlap = len(shared) / min(len(nums_a), len(nums_b)) if nums_a and nums_b else 1.0
     # two facts, one of them a name: two stock figures ("10 billion by 2030") alone are
     # repeated by every text on a relationship
-    if evidence >= 2 and (people or len(shared) >= 3) and overlap >= 0.5:
+    if not versions and a.get("head") is not None and a.get("head") != b.get("head"):
+        return Decision(False, "a head of state in one headline only")
+    if _distinct_acts(a.get("event_type"), b.get("event_type")):
+        # a phone call and a meeting of the same two states the same day are two events
+        return Decision(False, f"a {a.get('event_type')} and a {b.get('event_type')}")
+    # a report naming one state alone matches every event of that state: it needs more
+    needed = 2 if min(len(parties_a), len(parties_b)) >= 2 else 3
+    if evidence >= needed and (people or len(shared) >= 3) and overlap >= 0.5:
+        kind = "rewrite" if one_language else "translation"
         return Decision(
-            True, f"translation: parties, {len(shared)} numbers and {len(people)} names shared"
+            True,
+            f"{kind}: parties, {len(shared)} numbers and {len(people)} names shared",
+            EVIDENCE,
+        )
+    if versions and gap <= VERSIONS_WINDOW and overlap >= 0.5:
+        return Decision(True, "one source's language versions, same parties", VERSIONS)
+    if len(parties_a) >= 3 and parties_a == parties_b and gap <= GATHERING_WINDOW:
+        # a ministerial of the five with a partner, reported by every state's agencies
+        return Decision(
+            True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
         )
     if nums_a or nums_b or people:
-        return Decision(False, f"translation? {len(shared)} numbers, {len(people)} names shared")
-    if gap <= timedelta(hours=3) and a.get("source") == b.get("source"):
-        return Decision(True, "translation: one source's versions within hours")
-    return Decision(False, "different languages, nothing to confirm")
+        return Decision(False, f"{len(shared)} numbers, {len(people)} names shared: too few")
+    return Decision(False, "nothing to confirm one event")
+
+
+# Event types the classifier tells apart reliably in every language: one of these and
+# another type are two events.
+_DISTINCT_ACTS = frozenset({"phone_call", "appointment"})
+
+
+def _distinct_acts(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a != b and (a in _DISTINCT_ACTS or b in _DISTINCT_ACTS))
 
 
 def _date_numbers(moment: datetime) -> set[str]:

@@ -334,3 +334,52 @@ def m011_unstored(db: Database) -> None:
     # writer past the write bound, the disk was full): counted, so the source is
     # `degraded` and the crawl exits non-zero instead of reporting "ok" (issue #12).
     db.execute("ALTER TABLE crawl_source_stats ADD COLUMN unstored INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m012_story_links(db: Database) -> None:
+    # Stories as the groups of a graph (issue #13): each pair of articles found to report
+    # one event is a link, kept here; an article's arrival groups its whole linked
+    # neighbourhood again, so the stories of a set of articles do not depend on the order
+    # they arrived in. A story merged into an older one keeps its row, marked, and the
+    # merge is recorded with its reason. Articles grouped before links were kept are
+    # linked to their story's first article, so regrouping keeps their stories whole.
+    db.execute(
+        """
+        CREATE TABLE story_links (
+            a INTEGER NOT NULL REFERENCES articles(id),
+            b INTEGER NOT NULL REFERENCES articles(id),
+            strength REAL NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX story_links_b ON story_links(b)")
+    db.execute(
+        """
+        CREATE TABLE story_merges (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            into_story_id INTEGER NOT NULL REFERENCES stories(id),
+            at TEXT NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX story_merges_story ON story_merges(story_id)")
+    db.execute("ALTER TABLE stories ADD COLUMN merged_into INTEGER REFERENCES stories(id)")
+    db.execute("ALTER TABLE stories ADD COLUMN event_type TEXT")
+    # the classifier's own verdict; `event_type` becomes the story's, one per story
+    db.execute("ALTER TABLE articles ADD COLUMN tagged_event_type TEXT")
+    db.execute("UPDATE articles SET tagged_event_type = event_type")
+    db.execute(
+        """
+        INSERT OR IGNORE INTO story_links (a, b, strength, reason)
+        SELECT f.first, a.id, 1.0, 'grouped before links were kept'
+        FROM articles a
+        JOIN (SELECT story_id, min(id) AS first FROM articles GROUP BY story_id) f
+          ON f.story_id = a.story_id
+        WHERE a.id > f.first
+        """
+    )

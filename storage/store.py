@@ -269,10 +269,13 @@ class Preparer:
         """
         row = article_row(article, now)
         try:
-            stored = self._conn is not None and self._conn.execute(
-                "SELECT 1 FROM articles WHERE canonical_url = ? AND content_hash = ?",
-                [row["canonical_url"], row["content_hash"]],
-            ).fetchone()
+            stored = (
+                self._conn is not None
+                and self._conn.execute(
+                    "SELECT 1 FROM articles WHERE canonical_url = ? AND content_hash = ?",
+                    [row["canonical_url"], row["content_hash"]],
+                ).fetchone()
+            )
         except sqlite3.Error as exc:
             raise _store_error(exc, self._path) from exc
         if stored:
@@ -533,10 +536,20 @@ class Store(Reads, Runs, Stories):
             with self.write():
                 self.db.conn.executemany(
                     "UPDATE articles SET relevant = :relevant, relevance = :relevance, "
-                    "countries = :countries, topics = :topics, event_type = :event_type "
-                    "WHERE id = :id",
+                    "countries = :countries, topics = :topics, event_type = :event_type, "
+                    "tagged_event_type = :event_type WHERE id = :id",
                     tagged,
                 )
+                stories = {
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT DISTINCT story_id FROM articles WHERE id IN "  # noqa: S608
+                        f"({', '.join('?' for _ in part)})",
+                        part,
+                    ).fetchall()
+                }
+                for story in sorted(stories):
+                    self._refresh_story(story)
         return len(ids)
 
     # -- crawl runs -------------------------------------------------------------------
@@ -604,12 +617,12 @@ class Store(Reads, Runs, Stories):
                     summary, language, published, published_from, date_flag,
                     claimed_published, author, image, body_hash, content_hash, story_id,
                     first_seen, last_seen, relevant, relevance, countries, topics, event_type,
-                    story_reason)
+                    tagged_event_type, story_reason)
                 VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
                     :language, :published, :published_from, :date_flag, :claimed_published,
                     :author, :image, :body_hash, :content_hash, :story_id, :first_seen,
                     :first_seen, :relevant, :relevance, :countries, :topics, :event_type,
-                    :story_reason)
+                    :event_type, :story_reason)
                 """,
                 {**row, "story_id": story_id},
             )
@@ -622,11 +635,13 @@ class Store(Reads, Runs, Stories):
             self._index_article(article_id, features)
             if reason == "first":  # its only article: first_published is already its date
                 self.db.execute(
-                    "UPDATE stories SET representative_id = ?, article_count = 1 WHERE id = ?",
-                    [article_id, story_id],
+                    "UPDATE stories SET representative_id = ?, article_count = 1, "
+                    "event_type = ? WHERE id = ?",
+                    [article_id, row.get("event_type"), story_id],
                 )
             else:
                 self._refresh_story(story_id)
+                self._regroup(article_id, row["first_seen"])
         return "new"
 
     def seen_unchanged(self, url: str, *, now: datetime | None = None) -> bool:
@@ -667,10 +682,11 @@ class Store(Reads, Runs, Stories):
                 summary = :summary, author = :author, image = :image, body_hash = :body_hash,
                 content_hash = :content_hash, last_seen = :stamp, updated = :stamp,
                 relevant = :relevant, relevance = :relevance, countries = :countries,
-                topics = :topics, event_type = :event_type
+                topics = :topics, event_type = :event_type, tagged_event_type = :event_type
             WHERE id = :id
             """,
             {**row, "stamp": stamp, "id": old["id"]},
         )
         self._reindex(int(old["id"]), row)
+        self._refresh_story(int(old["story_id"]))
         return "updated"

@@ -22,8 +22,10 @@ from .dedup import (
     CENTRAL_ASIA,
     COPY_WINDOW,
     MIN_BANDS,
+    SAME_RELEASE,
     TRANSLATION_WINDOW,
     acronyms,
+    head_of_state,
     names,
     numbers,
     pack_numbers,
@@ -57,10 +59,15 @@ _LIKELY = 64
 # Shingle hashes kept for the articles stored last (about 1 KB each): candidates are at
 # most days older than the article compared.
 _RECENT_SHINGLES = 8_000
-_MAX_CANDIDATES = 200
-_COMPARED = 5
+_MAX_CANDIDATES = 60
+_COMPARED = 12
 # A shortened copy keeping 40% of a text has a Jaccard near 0.25: below this, skip.
 MIN_ESTIMATE = 0.15
+# An exact copy (the same body fingerprint) links strongest.
+EXACT = 4.0
+# How many linked articles one regrouping takes in: events are reported tens of times,
+# not hundreds; a bound keeps one article's cost bounded whatever the links.
+_MAX_NEIGHBOURHOOD = 400
 
 
 class _Features(dict[str, Any]):
@@ -116,6 +123,7 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         countries=countries,
         event_type=row.get("event_type"),
         acronyms=acronyms(row["title"]),
+        head=head_of_state(row["title"]),
         _text=f"{row['title']}\n{row['body']}",
     )
 
@@ -146,6 +154,7 @@ class Stories:
     _bands: BandIndex | None = None
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
+    _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
 
     def write(self) -> AbstractContextManager[None]:
         raise NotImplementedError
@@ -164,32 +173,155 @@ class Stories:
         return country if kind in OFFICIAL_KINDS else None
 
     def _story_for(self, row: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
-        """The story a new article joins (or a new one), why, and its index features."""
+        """The story a new article joins for now (the oldest story it links to, or a new
+        one), why, and its index features; the links found wait in ``_pending_links``
+        for :meth:`_regroup`, once the article has its id."""
         features = _features(row, self._home(row["source"]))
         # computed beforehand, maybe in another process (Preparer), else now
         features.update(row.get("_prepared") or text_features(row, features))
+        links: list[tuple[int, int, float, str]] = []  # (article, its story, strength, why)
         if row["body_hash"]:
-            same = list(
-                self._select(
-                    "SELECT story_id FROM articles WHERE body_hash = ? ORDER BY id LIMIT 1",
-                    [row["body_hash"]],
-                )
-            )
-            if same:
-                return int(same[0]["story_id"]), "exact copy", features
+            for same in self._select(
+                "SELECT id, story_id FROM articles WHERE body_hash = ? ORDER BY id LIMIT 20",
+                [row["body_hash"]],
+            ):
+                links.append((int(same["id"]), int(same["story_id"]), EXACT, "exact copy"))
+        copies = {link[0] for link in links}
         for candidate in self._candidates(features):
+            if int(candidate["id"]) in copies:
+                continue
             other = _features(candidate, self._home(candidate["source"]))
             known = self._recent_shingles().get(int(candidate["id"]))
             if known is not None:  # not computed again from the text
                 other["shingles"] = known
             decision = same_story(features, other)
-            if decision.same and self._fits_story(features, candidate):
-                return int(candidate["story_id"]), decision.reason, features
+            if decision.same:
+                links.append(
+                    (int(candidate["id"]), int(candidate["story_id"]), decision.strength,
+                     decision.reason)
+                )  # fmt: skip
+        self._pending_links = links
+        if links:
+            best = max(links, key=lambda link: (link[2], -link[1]))
+            return min(link[1] for link in links), best[3], features
         cursor = self.db.execute(
             "INSERT INTO stories (created, first_published) VALUES (?, ?)",
             [row["first_seen"], row["published"]],
         )
         return int(cursor.lastrowid or 0), "first", features
+
+    def _regroup(self, article_id: int, at: str) -> None:
+        """Record the new article's links and group its linked neighbourhood again.
+
+        The groups are made from the links alone, strongest first, ties broken by the
+        articles' canonical URLs: the same articles give the same stories whatever
+        order they arrived in. Two groups are not joined when a member of one names
+        other parties than a member of the other (an Uzbek-Kyrgyz call does not join a
+        Kazakh-Uzbek one through a report that names Uzbekistan alone). A group keeps
+        the oldest story among its members; a story whose members all moved is merged
+        into it, and the merge is recorded (``story_merges``).
+        """
+        links = getattr(self, "_pending_links", [])
+        self._pending_links = []
+        if not links:
+            return
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO story_links (a, b, strength, reason) VALUES (?, ?, ?, ?)",
+            [(min(o, article_id), max(o, article_id), w, why) for o, _, w, why in links],
+        )
+        nodes, edges = self._neighbourhood(article_id)
+        groups = _group_links(nodes, edges)
+        self._assign(groups, nodes, at)
+
+    def _neighbourhood(
+        self, article_id: int
+    ) -> tuple[dict[int, dict[str, Any]], list[tuple[float, int, int, str]]]:
+        """The articles linked to ``article_id`` however indirectly (at most
+        _MAX_NEIGHBOURHOOD), and their links."""
+        seen = {article_id}
+        frontier = [article_id]
+        edges: dict[tuple[int, int], tuple[float, str]] = {}
+        while frontier and len(seen) < _MAX_NEIGHBOURHOOD:
+            marks = ", ".join("?" for _ in frontier)
+            found = self.db.conn.execute(
+                f"SELECT a, b, strength, reason FROM story_links WHERE a IN ({marks}) "  # noqa: S608
+                f"UNION SELECT a, b, strength, reason FROM story_links WHERE b IN ({marks})",
+                [*frontier, *frontier],
+            ).fetchall()
+            frontier = []
+            for a, b, strength, reason in found:
+                edges[(a, b)] = (strength, reason)
+                for node in (a, b):
+                    if node not in seen and len(seen) < _MAX_NEIGHBOURHOOD:
+                        seen.add(node)
+                        frontier.append(node)
+        marks = ", ".join("?" for _ in seen)
+        nodes = {
+            int(r["id"]): r
+            for r in self._select(
+                "SELECT a.id, a.story_id, a.canonical_url, a.countries, a.source, a.published "  # noqa: S608
+                f"FROM articles a WHERE a.id IN ({marks})",
+                list(seen),
+            )
+        }
+        for node in nodes.values():
+            node["parties"] = frozenset(
+                _with_home(_countries(node["countries"]), self._home(node["source"]))
+            )
+        kept = [
+            (strength, a, b, reason)
+            for (a, b), (strength, reason) in edges.items()
+            if a in nodes and b in nodes
+        ]
+        return nodes, kept
+
+    def _assign(self, groups: list[set[int]], nodes: dict[int, dict[str, Any]], at: str) -> None:
+        """Give each group a story: the oldest its members are in (a story split between
+        groups stays with the group holding most of it), else a new one."""
+        claims: dict[int, list[tuple[int, int]]] = {}
+        for index, group in enumerate(groups):
+            counts: dict[int, int] = {}
+            for member in group:
+                story = int(nodes[member]["story_id"])
+                counts[story] = counts.get(story, 0) + 1
+            for story, count in counts.items():
+                claims.setdefault(story, []).append((count, index))
+        owner: dict[int, int] = {}  # story -> group index keeping it
+        for story, wanting in claims.items():
+            owner[story] = max(wanting, key=lambda c: (c[0], -c[1]))[1]
+        touched: set[int] = set()
+        for index, group in enumerate(groups):
+            mine = sorted(story for story, keeper in owner.items() if keeper == index)
+            if mine:
+                target = mine[0]  # the oldest story keeps its identity (and its GUID)
+            else:
+                first = min(group, key=lambda m: str(nodes[m]["published"]))
+                cursor = self.db.execute(
+                    "INSERT INTO stories (created, first_published) VALUES (?, ?)",
+                    [at, nodes[first]["published"]],
+                )
+                target = int(cursor.lastrowid or 0)
+            moving = [m for m in group if int(nodes[m]["story_id"]) != target]
+            if not moving:
+                touched.add(target)
+                continue
+            self.db.conn.executemany(
+                "UPDATE articles SET story_id = ? WHERE id = ?", [(target, m) for m in moving]
+            )
+            touched.add(target)
+            for story in mine[1:]:
+                self.db.execute(
+                    "INSERT INTO story_merges (story_id, into_story_id, at, reason) "
+                    "VALUES (?, ?, ?, ?)",
+                    [story, target, at, "later reports linked the two to one event"],
+                )
+                self.db.execute(
+                    "UPDATE stories SET merged_into = ?, article_count = 0 WHERE id = ?",
+                    [target, story],
+                )
+            touched.update(int(nodes[m]["story_id"]) for m in moving)
+        for story in touched:
+            self._refresh_story(story)
 
     def _band_index(self, weeks: list[int]) -> BandIndex:
         """The band index, holding ``weeks`` and every signature stored so far (by this
@@ -261,7 +393,10 @@ class Stories:
         # below MIN_ESTIMATE the signatures already say the texts share too little
         estimates = {a: e for e, a in ranked[:_COMPARED] if e >= MIN_ESTIMATE}
         ids = list(estimates)
-        columns = "id, story_id, source, published, language, countries, event_type, title, body"
+        columns = (
+            "id, story_id, source, published, language, countries, "
+            "tagged_event_type AS event_type, title, body"
+        )
         near = (
             self._select(
                 f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' for _ in ids)})",  # noqa: S608
@@ -274,36 +409,49 @@ class Stories:
         near.sort(key=lambda r: order[r["id"]])
         for row in near:
             row["estimate"] = estimates[row["id"]]
-        translations: list[dict[str, Any]] = []
-        if features["language"] and features["countries"]:
-            when = features["published"]
+        events: list[dict[str, Any]] = []
+        when = features["published"]
+        if features["countries"]:
             parties = set(features["countries"])
-            # a translation names at least one of this article's Central Asian parties
+            # a report of the event names at least one of its Central Asian parties
             anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
             # statement again for every new pattern (its LIKE optimisation), 40 us a time
             likes = " OR ".join("instr(countries, ?) > 0" for _ in anchors)
-            others = [code for code in LANGUAGES if code != features["language"]]
-            # "+relevant": without statistics SQLite would walk every relevant article of
-            # the window instead of seeking the other languages' few (0.3 ms an article)
-            translations = [
+            events = [
                 r
                 for r in self._select(
-                    f"SELECT {columns} FROM articles WHERE language IN ({', '.join('?' for _ in others)}) "  # noqa: S608
-                    f"AND published BETWEEN ? AND ? AND +relevant = 1 AND ({likes}) "
-                    f"LIMIT {_MAX_CANDIDATES}",
+                    f"SELECT {columns} FROM articles INDEXED BY articles_relevant_published "  # noqa: S608
+                    f"WHERE relevant = 1 AND published BETWEEN ? AND ? AND ({likes}) "
+                    f"ORDER BY abs(julianday(published) - julianday(?)) LIMIT {_MAX_CANDIDATES}",
                     [
-                        *others,
                         format_utc(when - TRANSLATION_WINDOW),
                         format_utc(when + TRANSLATION_WINDOW),
                         *(f'"{a}"' for a in anchors),
+                        format_utc(when),
                     ],
                 )
                 if (found := set(_countries(r["countries"])))
                 and (found <= parties or parties <= found)
             ]
+        # one source's language versions of one release, whatever they are about
+        versions = self._select(
+            f"SELECT {columns} FROM articles WHERE source = ? AND published BETWEEN ? AND ? "  # noqa: S608
+            "AND language IS NOT ? LIMIT 20",
+            [
+                features["source"],
+                format_utc(when - SAME_RELEASE),
+                format_utc(when + SAME_RELEASE),
+                features["language"],
+            ],
+        )
         seen = {r["id"] for r in near}
-        return near + [r for r in translations if r["id"] not in seen]
+        found_all = []
+        for r in [*events, *versions]:
+            if r["id"] not in seen:
+                seen.add(r["id"])
+                found_all.append(r)
+        return near + found_all
 
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature, and index its band keys."""
@@ -358,20 +506,82 @@ class Stories:
         return len(rows)
 
     def _refresh_story(self, story_id: int) -> None:
+        """Recompute a story from its members: representative (a ministry's own post
+        first), count, first date, and its one event type, which every member shows
+        (the most common of the members' own, ties to the representative's)."""
         members = list(
             self._select(
                 """
-                SELECT a.id, a.published, s.kind FROM articles a
+                SELECT a.id, a.published, a.tagged_event_type, s.kind FROM articles a
                 JOIN sources s ON s.id = a.source WHERE a.story_id = ?
                 """,
                 [story_id],
             )
         )
+        if not members:
+            self.db.execute("UPDATE stories SET article_count = 0 WHERE id = ?", [story_id])
+            return
         best = min(members, key=lambda m: (_KIND_RANK.get(m["kind"], 9), m["published"], m["id"]))
+        votes: dict[str, int] = {}
+        for member in members:
+            if member["tagged_event_type"]:
+                votes[member["tagged_event_type"]] = votes.get(member["tagged_event_type"], 0) + 1
+        event_type = (
+            max(sorted(votes), key=lambda t: (votes[t], t == best["tagged_event_type"]))
+            if votes
+            else None
+        )
         self.db.execute(
             """
             UPDATE stories SET representative_id = ?, article_count = ?,
-                first_published = ? WHERE id = ?
+                first_published = ?, event_type = ?, merged_into = NULL WHERE id = ?
             """,
-            [best["id"], len(members), min(m["published"] for m in members), story_id],
+            [
+                best["id"],
+                len(members),
+                min(m["published"] for m in members),
+                event_type,
+                story_id,
+            ],
         )
+        self.db.execute(
+            "UPDATE articles SET event_type = ? WHERE story_id = ? AND relevant = 1 "
+            "AND event_type IS NOT ?",
+            [event_type, story_id, event_type],
+        )
+
+
+def _group_links(
+    nodes: Mapping[int, Mapping[str, Any]], edges: list[tuple[float, int, int, str]]
+) -> list[set[int]]:
+    """Groups of linked articles: links taken strongest first (ties by the articles'
+    URLs, never by arrival), two groups joined unless their members' parties clash."""
+    parent = {node: node for node in nodes}
+    members: dict[int, list[frozenset[str]]] = {
+        node: [nodes[node]["parties"]] if nodes[node]["parties"] else [] for node in nodes
+    }
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def key(edge: tuple[float, int, int, str]) -> tuple[float, str, str]:
+        urls = sorted((str(nodes[edge[1]]["canonical_url"]), str(nodes[edge[2]]["canonical_url"])))
+        return (-edge[0], urls[0], urls[1])
+
+    for _, a, b, _ in sorted(edges, key=key):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        if any(parties_clash(x, y) for x in members[ra] for y in members[rb]):
+            continue
+        # the smaller URL's root leads, so the result is the same in any order
+        keep, drop = sorted((ra, rb), key=lambda n: str(nodes[n]["canonical_url"]))
+        parent[drop] = keep
+        members[keep] = list({*members[keep], *members[drop]})
+    groups: dict[int, set[int]] = {}
+    for node in nodes:
+        groups.setdefault(root(node), set()).add(node)
+    return sorted(groups.values(), key=lambda g: min(str(nodes[n]["canonical_url"]) for n in g))
