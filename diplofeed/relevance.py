@@ -354,7 +354,13 @@ class Classifier:
         found = _group(title_hits, "country")
         for key, words in _group(body_hits, "country", before=lead_end).items():
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
-        formats = {**_group(title_hits, "format"), **_group(body_hits, "format", before=lead_end)}
+        titled = _group(title_hits, "country")
+        # a headline naming two states is about them: a summit its lead mentions ("met on
+        # the sidelines of the Consultative Meeting") adds no parties
+        formats = {
+            **_group(title_hits, "format"),
+            **({} if len(titled) >= 2 else _group(body_hits, "format", before=lead_end)),
+        }
         order = list(found)
         for name in formats:
             members = self._format_members.get(name, ())
@@ -368,12 +374,18 @@ class Classifier:
                 if key in opening:
                     order.append(key)
                     found[key] = opening[key]
+        places = {
+            **_group(title_hits, "capital"),
+            **_group(body_hits, "capital", before=lead_end),
+        }
+        if len(order) == 1 and order[0] in self.central_asia:
+            # one state, and another's capital where it acts ("Рахмон прибыл в Бишкек")
+            for key, words in places.items():
+                if key not in order:
+                    order.append(key)
+                    found[f"capital:{key}"] = words
         if not order:
             # last resort: the capital where it happened ("В Ашхабаде состоялись ...")
-            places = {
-                **_group(title_hits, "capital"),
-                **_group(body_hits, "capital", before=lead_end),
-            }
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
         return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}

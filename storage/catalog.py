@@ -59,17 +59,26 @@ TABLES: dict[str, TableDoc] = {
             "content_hash": "SHA-256 of title and body as stored; a change means the "
             "article was edited",
             "story_id": "the story it belongs to (`stories.id`)",
-            "story_reason": "how it joined its story: `first`, `exact copy`, "
-            "`copy: containment …`, `translation: …` (docs/dedup.md)",
+            "story_reason": "why it joined its story when it arrived: `first`, `exact "
+            "copy`, `copy: containment …`, `translation: …`, `rewrite: …`, `one source's "
+            "language versions …`, `one gathering …` (docs/dedup.md); its story may have been "
+            "merged since (`story_merges`)",
+            "published_precision": "`minute` when the source gave a time, `day` when it "
+            "gave a date only: `published` is then 09:00 UTC of that day, so readers from "
+            "UTC-9 to UTC+14 show the stated day",
+            "published_day": "the day it was published where the source is "
+            "(`YYYY-MM-DD`, the source's time zone): group by it for the local day",
+            "tagged_event_type": "the classifier's own event type for this article; "
+            "`event_type` is its story's (one per story)",
             "relevant": "1 when the classifier judges it Central Asian diplomacy, else 0 "
             "(docs/relevance.md)",
             "relevance": "the classifier's score, 0..1",
             "countries": "JSON list of the states that are parties (ISO 3166 alpha-2, "
             '`EU`), e.g. `["KZ", "CN"]`',
             "topics": "JSON list of topics (`bilateral`, `water_energy`, ...)",
-            "event_type": "`visit`, `meeting`, `phone_call`, `consultations`, `statement`, "
-            "`agreement`, `appointment`, `congratulation`, `conference`; NULL when not "
-            "relevant",
+            "event_type": "its story's event type, one per story: `visit`, `meeting`, "
+            "`phone_call`, `consultations`, `statement`, `agreement`, `appointment`, "
+            "`congratulation`, `conference`; NULL when not relevant",
             "first_seen": "when a crawl or import first saw it",
             "last_seen": "when a crawl or import last saw it (stored it, or got a 304 for it)",
             "updated": "when its text last changed (NULL if never); feeds show it as the "
@@ -83,8 +92,36 @@ TABLES: dict[str, TableDoc] = {
             "representative_id": "the article shown for the story (`articles.id`): the "
             "ministry's own post where there is one, else the earliest",
             "first_published": "the earliest `published` of its articles",
-            "article_count": "how many articles it groups",
+            "article_count": "how many articles it groups (0 once merged into another)",
             "created": "when it was created",
+            "merged_into": "the older story it was merged into when later reports showed "
+            "one event (`story_merges` says when and why); NULL for a live story",
+            "event_type": "the story's event type: the most common of its members' own "
+            "(`articles.tagged_event_type`), ties to the representative's",
+        },
+    ),
+    "story_links": TableDoc(
+        "pairs of articles found to report one event; stories are their groups",
+        {
+            "a": "the article with the smaller id (`articles.id`)",
+            "b": "the other article (`articles.id`)",
+            "strength": "how sure the link is: 4 exact copy, 3 copy, 2.5 one source's "
+            "language versions, 2 translation or rewrite with shared facts, 1.5 one "
+            "gathering or call; 1 for articles grouped before links were kept",
+            "reason": "why, as `articles.story_reason` says it",
+        },
+        "Each arrival groups its linked neighbourhood again, strongest links first, so "
+        "the stories of a set of articles do not depend on the order they arrived in "
+        "(docs/dedup.md).",
+    ),
+    "story_merges": TableDoc(
+        "stories merged into older ones, when later reports showed one event",
+        {
+            "id": "internal id",
+            "story_id": "the story merged away (`stories.id`); its GUID no longer appears",
+            "into_story_id": "the older story that kept its identity (`stories.id`)",
+            "at": "when (the first-seen time of the article that showed it)",
+            "reason": "why",
         },
     ),
     "article_versions": TableDoc(

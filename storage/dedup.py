@@ -447,7 +447,8 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     nums_a = {n for n in a["numbers"] if n not in noise and len(n) > 1}
     nums_b = {n for n in b["numbers"] if n not in noise and len(n) > 1}
     shared = nums_a & nums_b
-    people = a["names"] & b["names"]
+    # a case ending adds a consonant (Фидан-ом, Кулубаев-ым): stems of three consonants
+    people = {n[:3] for n in a["names"]} & {n[:3] for n in b["names"]}
     # Not the event type: the classifier's can differ between languages of one text.
     evidence = len(shared) + len(people)
     overlap = len(shared) / min(len(nums_a), len(nums_b)) if nums_a and nums_b else 1.0
@@ -469,7 +470,14 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
         )
     if versions and gap <= VERSIONS_WINDOW and overlap >= 0.5:
         return Decision(True, "one source's language versions, same parties", VERSIONS)
-    if len(parties_a) >= 3 and parties_a == parties_b and gap <= GATHERING_WINDOW:
+    act = a.get("event_type")
+    same_act = act in _DISTINCT_ACTS and act == b.get("event_type")
+    if same_act and parties_a == parties_b and gap <= GATHERING_WINDOW:
+        # two calls (or two letters of congratulation) between the same two within hours
+        # are one: the repeat comes days later
+        return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
+    guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
+    if min(len(parties_a), len(parties_b)) >= 3 and guest and gap <= GATHERING_WINDOW:
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
@@ -481,7 +489,7 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
 
 # Event types the classifier tells apart reliably in every language: one of these and
 # another type are two events.
-_DISTINCT_ACTS = frozenset({"phone_call", "appointment"})
+_DISTINCT_ACTS = frozenset({"phone_call", "appointment", "congratulation"})
 
 
 def _distinct_acts(a: str | None, b: str | None) -> bool:

@@ -383,3 +383,36 @@ def m012_story_links(db: Database) -> None:
         WHERE a.id > f.first
         """
     )
+
+
+@migrations()
+def m013_date_precision(db: Database) -> None:
+    # Whether `published` is to the minute or to the day, and the day it fell on where
+    # the source is (issue #13). A date-only page was stored at local midnight, which
+    # readers west of the source showed on the previous day: such dates move to 09:00
+    # UTC of their day (storage/times.py).
+    from .times import day_precision, format_utc, local_day, parse_utc
+
+    db.execute(
+        "ALTER TABLE articles ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'minute'"
+    )
+    db.execute("ALTER TABLE articles ADD COLUMN published_day TEXT")
+    zones = dict(db.execute("SELECT id, timezone FROM sources").fetchall())
+    rows = db.execute(
+        "SELECT id, source, published, published_from FROM articles"
+    ).fetchall()
+    for article_id, source, published, published_from in rows:
+        moment = parse_utc(published)
+        zone = zones.get(source)
+        day = day_precision(moment, zone) if published_from != "first_seen" else None
+        db.execute(
+            "UPDATE articles SET published = ?, published_precision = ?, published_day = ? "
+            "WHERE id = ?",
+            [
+                format_utc(day or moment),
+                "day" if day else "minute",
+                local_day(moment, zone),
+                article_id,
+            ],
+        )
+    db.execute("CREATE INDEX articles_published_day ON articles(published_day)")

@@ -36,7 +36,7 @@ from .reads import ArticleFilter, Reads
 from .runs import Runs
 from .schema import migrations
 from .stories import Stories, text_features
-from .times import format_utc, parse_utc, utcnow
+from .times import day_precision, format_utc, local_day, parse_utc, utcnow
 from .writing import BUSY_SLICE_MS, unavailable, write_timeout, write_transaction
 
 __all__ = [
@@ -314,6 +314,7 @@ class Store(Reads, Runs, Stories):
         self.path = str(path)
         self.write_timeout = write_timeout if write_timeout is not None else _write_timeout()
         self._source_cache: dict[str, tuple[str, str | None]] = {}
+        self._zones: dict[str, str | None] = {}
         if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():
             raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
         if readonly:
@@ -491,7 +492,9 @@ class Store(Reads, Runs, Stories):
         ``external``."""
         if source_id in self._source_cache:
             return self._source_cache[source_id]
-        rows = list(self.db.query("SELECT kind, country FROM sources WHERE id = ?", [source_id]))
+        rows = list(
+            self.db.query("SELECT kind, country, timezone FROM sources WHERE id = ?", [source_id])
+        )
         if not rows:
             # not cached: a savepoint rolled back later could take this row away again
             self.db.execute(
@@ -501,7 +504,19 @@ class Store(Reads, Runs, Stories):
             return "external", None
         found: tuple[str, str | None] = (str(rows[0]["kind"]), rows[0]["country"])
         self._source_cache[source_id] = found
+        self._zones[source_id] = rows[0]["timezone"]
         return found
+
+    def _date_precision(self, row: dict[str, Any]) -> None:
+        """Set ``published_precision`` and ``published_day``: a page's date at local
+        midnight where the source is was given to the day (storage/times.py)."""
+        zone = self._zones.get(row["source"])
+        moment = parse_utc(row["published"])
+        day = day_precision(moment, zone) if row["published_from"] != "first_seen" else None
+        if day is not None:
+            row["published"] = format_utc(day)
+        row["published_precision"] = "day" if day else "minute"
+        row["published_day"] = local_day(moment, zone)
 
     def batch(self) -> Any:
         """One transaction around many writes (``with store.batch(): ...``): each article
@@ -609,6 +624,7 @@ class Store(Reads, Runs, Stories):
                 row.update(tags_for(row, country, kind))
             if existing:
                 return self._update_article(existing[0], row, now)
+            self._date_precision(row)
             story_id, reason, features = self._story_for(row)
             row["story_reason"] = reason
             cursor = self.db.execute(
@@ -617,12 +633,12 @@ class Store(Reads, Runs, Stories):
                     summary, language, published, published_from, date_flag,
                     claimed_published, author, image, body_hash, content_hash, story_id,
                     first_seen, last_seen, relevant, relevance, countries, topics, event_type,
-                    tagged_event_type, story_reason)
+                    tagged_event_type, story_reason, published_precision, published_day)
                 VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
                     :language, :published, :published_from, :date_flag, :claimed_published,
                     :author, :image, :body_hash, :content_hash, :story_id, :first_seen,
                     :first_seen, :relevant, :relevance, :countries, :topics, :event_type,
-                    :event_type, :story_reason)
+                    :event_type, :story_reason, :published_precision, :published_day)
                 """,
                 {**row, "story_id": story_id},
             )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["format_utc", "parse_utc", "utcnow"]
+__all__ = ["DAY_HOUR_UTC", "day_precision", "format_utc", "local_day", "parse_utc", "utcnow"]
+
+# A date given to the day only ("23 ноября 2026") is stored at this hour UTC of that day:
+# a reader anywhere from UTC-9 to UTC+14 shows it on the stated day (at local midnight,
+# 19:00 UTC the day before, readers west of the source showed the previous day).
+DAY_HOUR_UTC = 9
 
 
 def format_utc(moment: datetime) -> str:
@@ -25,3 +32,33 @@ def parse_utc(text: str) -> datetime:
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+@cache
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_day(moment: datetime, zone: str | None) -> str:
+    """The calendar day of ``moment`` where the source is (``zone``, an IANA name), else
+    in UTC: ``YYYY-MM-DD``."""
+    tz = _zone(zone)
+    return (moment.astimezone(tz) if tz else moment.astimezone(UTC)).date().isoformat()
+
+
+def day_precision(moment: datetime, zone: str | None) -> datetime | None:
+    """For a date that is local midnight where the source is, the stored time of that
+    day (DAY_HOUR_UTC on it), else None: the page gave a day, not a time."""
+    tz = _zone(zone)
+    if tz is None:
+        return None
+    local = moment.astimezone(tz)
+    if local.timetz().replace(tzinfo=None) != time(0, 0):
+        return None
+    day: date = local.date()
+    return datetime.combine(day, time(DAY_HOUR_UTC), tzinfo=UTC)
