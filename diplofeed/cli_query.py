@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from diplofeed.errors import DiplofeedError
+from diplofeed.errors import DiplofeedError, StoreUnavailable
 from diplofeed.relevance import EVENT_TYPES, TOPICS
 
 from .cli_base import EXIT_BAD_INPUT, db_option, fail
@@ -191,7 +191,7 @@ def search(
     table = not (as_json or as_csv)
     marks = _BOLD if table and sys.stdout.isatty() else ("[", "]")
     try:
-        with Store(db, create=False) as store:
+        with Store.for_reading(db) as store:
             rows = store.search(query, limit=limit, spec=spec, marks=marks)
     except DiplofeedError as exc:
         raise fail(exc) from exc
@@ -288,7 +288,13 @@ def retag(db: str) -> None:
 @click.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def sources(db: str, as_json: bool) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Check the store file itself (SQLite's quick_check and the full-text index): "
+    "prints 'ok' or each problem; exits 6 when the store is damaged.",
+)
+def sources(db: str, as_json: bool, check: bool) -> None:
     """List the sources: country, kind, languages, articles, newest article and health.
 
     Health after the latest crawl: ok; degraded (some pages failed, or fields missing);
@@ -301,11 +307,19 @@ def sources(db: str, as_json: bool) -> None:
     """
     from crawler.registry import load_registry
     from storage import Store
+    from storage.store import writable
 
+    if check:
+        _check_store(db)
+        return
     try:
-        with Store(db) as store:
-            store.sync_sources((s.as_row() for s in load_registry().values()), complete=True)
-            rows = store.sources()
+        if writable(db):
+            with Store(db) as store:
+                store.sync_sources((s.as_row() for s in load_registry().values()), complete=True)
+                rows = store.sources()
+        else:  # read only: the sources as the last crawl registered them
+            with Store.for_reading(db) as store:
+                rows = store.sources()
     except DiplofeedError as exc:
         raise fail(exc) from exc
     if as_json:
@@ -321,6 +335,26 @@ def sources(db: str, as_json: bool) -> None:
             f"{','.join(r['languages']):<16}{r['article_count']:>8}  "
             f"{r['newest_published'] or '-':<21}{r['status'] or 'unknown':<9}{r['status_reason'] or ''}"
         )
+
+
+def _check_store(db: str) -> None:
+    from storage import Store
+
+    try:
+        with Store.for_reading(db) as store:
+            problems = store.check()
+    except DiplofeedError as exc:
+        raise fail(exc) from exc
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise fail(
+            StoreUnavailable(
+                f"the store {db} is damaged ({len(problems)} problem(s)); "
+                "docs/reliability.md says how to recover"
+            )
+        )
+    click.echo(f"ok: {db} passed SQLite's quick_check and the full-text index's check")
 
 
 @click.command()
