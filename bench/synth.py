@@ -1,9 +1,11 @@
-"""Synthetic articles for the import benchmark: realistic lengths, 20% near-duplicates.
+"""Synthetic articles for the import benchmark: realistic lengths, 20% near-duplicates,
+15% translations.
 
-Bodies are drawn from sentences in the voice of the region's ministries (Russian and
-English, parties from the five states and their partners); a near-duplicate is an earlier
-article reprinted hours later by another source with a dateline, a new lead and a
-dropped paragraph, as agencies do.
+Bodies are drawn from sentences in the voice of the region's ministries (parties from the
+five states and their partners); a near-duplicate is an earlier article reprinted hours
+later by another source with a dateline, a new lead and a dropped paragraph, as agencies
+do; a translation is an earlier article's English version an hour or a few later, with
+the same figures, as the ministries and agencies publish them.
 """
 
 from __future__ import annotations
@@ -132,14 +134,67 @@ _TAILS = [
 ]
 
 
-def _body(rng: random.Random, state: str, partner: str, n: int) -> list[str]:
-    lead = rng.choice(_LEADS).format(s=state, p=partner)
-    sentences = [lead]
+STATES_EN = ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"]
+PARTNERS_EN = ["China", "Russia", "Türkiye", "Japan", "the Republic of Korea", "India", "Iran",
+               "Germany", "the United States", "the EU"]  # fmt: skip
+_LEADS_EN = [
+    "The Minister of Foreign Affairs of {s} held talks with the Minister of Foreign Affairs of {p}.",
+    "The foreign ministers of {s} and {p} held a telephone conversation.",
+    "The Deputy Foreign Minister of {s} received a delegation of {p} led by its ambassador.",
+    "Regular political consultations between the foreign ministries of {s} and {p} were held.",
+    "The Foreign Minister of {s} met the Ambassador Extraordinary and Plenipotentiary of {p}.",
+    "A delegation of {s} took part in the intergovernmental commission with {p}.",
+]
+_SUBJECTS_EN = ["The sides", "The interlocutors", "The ministers", "The delegations",
+                "Experts of both countries", "The heads of the agencies", "The participants",
+                "Ministry representatives", "The deputy ministers", "The ambassadors"]  # fmt: skip
+_VERBS_EN = ["discussed", "considered", "stressed the importance of", "noted progress on",
+             "agreed to speed up work on", "exchanged views on", "praised the results of",
+             "outlined steps on", "agreed approaches to", "expressed interest in developing"]  # fmt: skip
+_OBJECTS_EN = ["grain supplies", "road construction", "modernising border crossings",
+               "joint ventures", "electricity exports", "training diplomats", "tourist exchanges",
+               "digital customs", "cargo transit across the Caspian", "protecting glaciers",
+               "livestock vaccination", "launching direct flights", "rare-earth mining",
+               "cotton processing", "building hydropower plants", "fertiliser supplies",
+               "opening a consulate", "student exchanges", "railway links",
+               "fighting drug trafficking"]  # fmt: skip
+_TAILS_EN = ["until {y}", "with investments of {n} million dollars", "in the border areas",
+             "with the private sector", "with the support of international partners",
+             "within {n} months", "in line with the agreements of {y}", "under the road map",
+             "on the basis of a pilot project", "with {n} specialists"]  # fmt: skip
+
+
+def _body(
+    rng: random.Random, state: int, partner: int, n: int, english: bool = False
+) -> tuple[list[str], list[tuple[int, ...]]]:
+    """Paragraphs of a body and the choices it was made of (to render them again in
+    another language)."""
+    choices: list[tuple[int, ...]] = [(rng.randrange(len(_LEADS)),)]
     for _ in range(n):
-        tail = rng.choice(_TAILS).format(y=rng.randint(2019, 2028), n=rng.randint(3, 990))
-        sentences.append(
-            f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {tail}."
+        choices.append(
+            (
+                rng.randrange(len(_SUBJECTS)),
+                rng.randrange(len(_VERBS)),
+                rng.randrange(len(_OBJECTS)),
+                rng.randrange(len(_TAILS)),
+                rng.randint(2019, 2028),
+                rng.randint(3, 990),
+            )
         )
+    return _render(choices, state, partner, english), choices
+
+
+def _render(choices: list[tuple[int, ...]], state: int, partner: int, english: bool) -> list[str]:
+    leads, subjects, verbs, objects, tails = (
+        (_LEADS_EN, _SUBJECTS_EN, _VERBS_EN, _OBJECTS_EN, _TAILS_EN)
+        if english
+        else (_LEADS, _SUBJECTS, _VERBS, _OBJECTS, _TAILS)
+    )
+    names = (STATES_EN, PARTNERS_EN) if english else (STATES_RU, PARTNERS_RU)
+    sentences = [leads[choices[0][0]].format(s=names[0][state], p=names[1][partner])]
+    for subject, verb, obj, tail, year, number in choices[1:]:
+        ending = tails[tail].format(y=year, n=number)
+        sentences.append(f"{subjects[subject]} {verbs[verb]} {objects[obj]} {ending}.")
     return [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
 
 
@@ -151,7 +206,8 @@ def generate(count: int, path: Path, seed: int = 7) -> None:
     with path.open("w", encoding="utf-8") as out:
         for i in range(count):
             when = start + timedelta(minutes=5 * i)
-            if originals and rng.random() < 0.2:
+            draw = rng.random()
+            if originals and draw < 0.2:
                 base = rng.choice(originals[-200:])
                 paragraphs = list(base["_paragraphs"])  # type: ignore[arg-type]
                 if len(paragraphs) > 3:
@@ -168,16 +224,40 @@ def generate(count: int, path: Path, seed: int = 7) -> None:
                     "source": rng.choice(SOURCES),
                     "language": "ru",
                 }
+            elif originals and draw < 0.35:
+                base = rng.choice(originals[-200:])
+                state, partner = base["_parties"]  # type: ignore[misc]
+                paragraphs = _render(base["_choices"], state, partner, True)  # type: ignore[arg-type]
+                record = {
+                    "url": f"https://{base['source']}.example/en/news/{i}",
+                    "title": f"Foreign ministers of {STATES_EN[state]} and {PARTNERS_EN[partner]} "
+                    f"meet (#{i})",
+                    "body": "\n\n".join(paragraphs),
+                    "published": (
+                        datetime.fromisoformat(str(base["published"]))
+                        + timedelta(minutes=rng.randint(0, 300))
+                    ).isoformat(),
+                    "source": base["source"],
+                    "language": "en",
+                }
             else:
-                state, partner = rng.choice(STATES_RU), rng.choice(PARTNERS_RU)
-                paragraphs = _body(rng, state, partner, rng.randint(8, 16))
+                state, partner = rng.randrange(len(STATES_RU)), rng.randrange(len(PARTNERS_RU))
+                paragraphs, choices = _body(rng, state, partner, rng.randint(8, 16))
                 record = {
                     "url": f"https://{rng.choice(SOURCES)}.example/news/{i}",
-                    "title": f"Главы МИД {state} и {partner} обсудили вопросы {rng.choice(TOPICS_RU)} (#{i})",
+                    "title": f"Главы МИД {STATES_RU[state]} и {PARTNERS_RU[partner]} обсудили "
+                    f"вопросы {rng.choice(TOPICS_RU)} (#{i})",
                     "body": "\n\n".join(paragraphs),
                     "published": when.isoformat(),
                     "source": rng.choice(SOURCES),
                     "language": "ru",
                 }
-                originals.append({**record, "_paragraphs": paragraphs})
+                originals.append(
+                    {
+                        **record,
+                        "_paragraphs": paragraphs,
+                        "_choices": choices,
+                        "_parties": (state, partner),
+                    }
+                )
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

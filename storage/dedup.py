@@ -44,6 +44,7 @@ __all__ = [
     "signature",
     "signature_from_stored",
     "similarity",
+    "unpack_numbers",
     "week",
 ]
 

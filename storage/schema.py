@@ -393,14 +393,10 @@ def m013_date_precision(db: Database) -> None:
     # UTC of their day (storage/times.py).
     from .times import day_precision, format_utc, local_day, parse_utc
 
-    db.execute(
-        "ALTER TABLE articles ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'minute'"
-    )
+    db.execute("ALTER TABLE articles ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'minute'")
     db.execute("ALTER TABLE articles ADD COLUMN published_day TEXT")
     zones = dict(db.execute("SELECT id, timezone FROM sources").fetchall())
-    rows = db.execute(
-        "SELECT id, source, published, published_from FROM articles"
-    ).fetchall()
+    rows = db.execute("SELECT id, source, published, published_from FROM articles").fetchall()
     for article_id, source, published, published_from in rows:
         moment = parse_utc(published)
         zone = zones.get(source)
@@ -416,3 +412,12 @@ def m013_date_precision(db: Database) -> None:
             ],
         )
     db.execute("CREATE INDEX articles_published_day ON articles(published_day)")
+
+
+@migrations()
+def m014_signature_names(db: Database) -> None:
+    # The names an article's text states (consonant skeletons, storage/dedup.py), kept
+    # beside its numbers: comparing a new article with the reports of the same days no
+    # longer reads and splits their texts again. NULL for articles signed before: their
+    # names are read from the text when needed.
+    db.execute("ALTER TABLE article_signatures ADD COLUMN names TEXT")

@@ -656,7 +656,6 @@ class Store(Reads, Runs, Stories):
                     [article_id, row.get("event_type"), story_id],
                 )
             else:
-                self._refresh_story(story_id)
                 self._regroup(article_id, row["first_seen"])
         return "new"
 

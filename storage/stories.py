@@ -13,6 +13,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,7 @@ from .dedup import (
     signature_bytes,
     signature_from_stored,
     signature_of_hashes,
+    unpack_numbers,
     week,
 )
 from .lsh import BandIndex, band_keys
@@ -59,7 +61,7 @@ _LIKELY = 64
 # Shingle hashes kept for the articles stored last (about 1 KB each): candidates are at
 # most days older than the article compared.
 _RECENT_SHINGLES = 8_000
-_MAX_CANDIDATES = 60
+_MAX_CANDIDATES = 40
 _COMPARED = 12
 # A shortened copy keeping 40% of a text has a Jaccard near 0.25: below this, skip.
 MIN_ESTIMATE = 0.15
@@ -68,6 +70,7 @@ EXACT = 4.0
 # How many linked articles one regrouping takes in: events are reported tens of times,
 # not hundreds; a bound keeps one article's cost bounded whatever the links.
 _MAX_NEIGHBOURHOOD = 400
+_NO_SHINGLES = np.zeros(0, dtype=np.uint32)
 
 
 class _Features(dict[str, Any]):
@@ -76,6 +79,8 @@ class _Features(dict[str, Any]):
 
     def __missing__(self, key: str) -> Any:
         if key not in ("shingles", "numbers", "names"):
+            raise KeyError(key)
+        if "_text" not in self:
             raise KeyError(key)
         text = self["_text"]
         value = (
@@ -93,11 +98,16 @@ def _countries(stored: Any) -> list[str]:
     """The ``countries`` column as a list; a malformed value (edited by hand) is none."""
     if not isinstance(stored, str):
         return [c for c in stored or [] if isinstance(c, str)]
+    return list(_parsed_countries(stored))
+
+
+@lru_cache(maxsize=4096)  # a few hundred distinct party lists cover a store
+def _parsed_countries(stored: str) -> tuple[str, ...]:
     try:
         value = json.loads(stored)
     except ValueError:
-        return []
-    return [c for c in value if isinstance(c, str)] if isinstance(value, list) else []
+        return ()
+    return tuple(c for c in value if isinstance(c, str)) if isinstance(value, list) else ()
 
 
 # Sources that speak for their own state (a ministry, the president's or a ministry's
@@ -124,7 +134,7 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         event_type=row.get("event_type"),
         acronyms=acronyms(row["title"]),
         head=head_of_state(row["title"]),
-        _text=f"{row['title']}\n{row['body']}",
+        _text=f"{row['title']}\n{row.get('body') or ''}",
     )
 
 
@@ -194,6 +204,14 @@ class Stories:
             known = self._recent_shingles().get(int(candidate["id"]))
             if known is not None:  # not computed again from the text
                 other["shingles"] = known
+            elif "body" not in candidate:
+                # a report of the same days, not a near copy by its signature: judged by
+                # its facts, not its words
+                other["shingles"] = _NO_SHINGLES
+            if candidate.get("sig_numbers") is not None:
+                other["numbers"] = unpack_numbers(candidate["sig_numbers"])
+            if candidate.get("sig_names") is not None:
+                other["names"] = set(candidate["sig_names"].split())
             decision = same_story(features, other)
             if decision.same:
                 links.append(
@@ -417,20 +435,34 @@ class Stories:
             anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
             # statement again for every new pattern (its LIKE optimisation), 40 us a time
-            likes = " OR ".join("instr(countries, ?) > 0" for _ in anchors)
+            likes = " OR ".join("instr(a.countries, ?) > 0" for _ in anchors)
+            quoted = [f'"{a}"' for a in anchors]
+            light = (
+                "a.id, a.story_id, a.source, a.published, a.language, a.countries, "
+                "a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
+                "g.names AS sig_names"
+            )
+            # the reports nearest in time, after and before: two index walks that stop
+            # at the limit, not a sort of the whole window
+            query = (
+                f"SELECT {light} FROM articles a INDEXED BY articles_relevant_published "  # noqa: S608
+                "LEFT JOIN article_signatures g ON g.article_id = a.id "
+                f"WHERE a.relevant = 1 AND a.published {{}} ? AND a.published {{}} ? "
+                f"AND ({likes}) ORDER BY a.published {{}} LIMIT {_MAX_CANDIDATES // 2}"
+            )
+            nearest = [
+                *self._select(
+                    query.format(">=", "<=", "ASC"),
+                    [format_utc(when), format_utc(when + TRANSLATION_WINDOW), *quoted],
+                ),
+                *self._select(
+                    query.format("<", ">=", "DESC"),
+                    [format_utc(when), format_utc(when - TRANSLATION_WINDOW), *quoted],
+                ),
+            ]
             events = [
                 r
-                for r in self._select(
-                    f"SELECT {columns} FROM articles INDEXED BY articles_relevant_published "  # noqa: S608
-                    f"WHERE relevant = 1 AND published BETWEEN ? AND ? AND ({likes}) "
-                    f"ORDER BY abs(julianday(published) - julianday(?)) LIMIT {_MAX_CANDIDATES}",
-                    [
-                        format_utc(when - TRANSLATION_WINDOW),
-                        format_utc(when + TRANSLATION_WINDOW),
-                        *(f'"{a}"' for a in anchors),
-                        format_utc(when),
-                    ],
-                )
+                for r in nearest
                 if (found := set(_countries(r["countries"])))
                 and (found <= parties or parties <= found)
             ]
@@ -456,13 +488,14 @@ class Stories:
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature, and index its band keys."""
         self.db.execute(
-            "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers, week) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers, week, "
+            "names) VALUES (?, ?, ?, ?, ?)",
             [
                 article_id,
                 signature_bytes(features["minhash"]),
                 pack_numbers(features["numbers"]),
                 features["week"],
+                " ".join(sorted(features["names"])),
             ],
         )
         if "shingles" in features:
