@@ -4,6 +4,14 @@ diplomacy, whatever order the articles arrive in. Floors and digests: tests/stor
 
 from __future__ import annotations
 
+import functools
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from storage import Store
@@ -125,43 +133,138 @@ def test_one_event_type_per_story(demo):
     assert all(len(t) == 1 for t in types.values())
 
 
-def test_a_merge_keeps_the_older_story_and_is_recorded(tmp_path):
-    """Two versions that do not link to each other form two stories; a third report
-    linking both merges them into the older one, and the merge is recorded."""
-    base = {"source": "kazinform", "language": "ru", "published": "2026-11-26T07:00:00+00:00"}
-    body = (
-        "Министры иностранных дел Казахстана и Кыргызстана Ермек Кошербаев и Жээнбек Кулубаев "
-        "обсудили в Астане вододеление в бассейнах Чу и Таласа на 2027 год и подписали План "
-        "консультаций на 2027-2028 годы. Товарооборот должен достичь 3 миллиардов долларов."
+_RU = (
+    "Казахстан и Кыргызстан подписали План консультаций между министерствами иностранных дел "
+    "на 2027-2028 годы. Стороны также договорились о вододелении в приграничных бассейнах на "
+    "вегетационный период 2027 года и о совместной работе комиссии по водным вопросам."
+)
+# A Russian report with figures and no names, an English one with names and no figures:
+# nothing links them, until an agency's copy of the first adds the names.
+_FIRST = {
+    "source": "kazinform",
+    "language": "ru",
+    "published": "2026-11-26T07:00:00+00:00",
+    "url": "https://a.example/1",
+    "title": "Казахстан и Кыргызстан подписали план консультаций",
+    "body": _RU,
+}
+_SECOND = {
+    "source": "timesca",
+    "language": "en",
+    "published": "2026-11-26T10:00:00+00:00",
+    "url": "https://b.example/2",
+    "title": "Kazakhstan and Kyrgyzstan foreign ministers meet in Astana",
+    "body": "Foreign ministers Yermek Kosherbayev of Kazakhstan and Zheenbek Kulubaev of "
+    "Kyrgyzstan met in Astana, where the Talas and Chu basins and the work of the Chu-Talas "
+    "water commission were discussed.",
+}
+_BRIDGE = {
+    "source": "kt_kz",
+    "language": "ru",
+    "published": "2026-11-26T08:00:00+00:00",
+    "url": "https://c.example/3",
+    "title": "Главы МИД Казахстана и Кыргызстана встретились в Астане",
+    "body": "АСТАНА. KAZAKHSTAN TODAY - " + _RU + " Переговоры провели Ермек Кошербаев и "
+    "Жээнбек Кулубаев, обсудив бассейны рек Чу и Талас и работу Чу-Таласской "
+    "водохозяйственной комиссии.",
+}
+
+
+def _merge_store(path):
+    store = Store(path)
+    store.sync_sources(
+        [
+            {"id": s, "name": s, "country": "KZ", "kind": k}
+            for s, k in (("kazinform", "agency"), ("timesca", "outlet"), ("kt_kz", "agency"))
+        ]
     )
-    first = {**base, "url": "https://a.example/1", "title": "Вододеление", "body": body[:160]}
-    second = {
-        **base,
-        "source": "timesca",
-        "language": "en",
-        "url": "https://b.example/2",
-        "title": "Consultations",
-        "body": "Kazakhstan and Kyrgyzstan signed a Plan of Consultations for 2027-2028 in "
-        "Astana; Kosherbayev and Zheenbek Kulubaev discussed the Chu and Talas basins.",
-    }
-    bridge = {**base, "url": "https://c.example/3", "title": "Переговоры", "body": body}
-    with Store(tmp_path / "s.db") as store:
-        store.sync_sources(
-            [
-                {"id": "kazinform", "name": "Kazinform", "country": "KZ", "kind": "agency"},
-                {"id": "timesca", "name": "TCA", "country": "KZ", "kind": "outlet"},
-            ]
-        )
-        for article in (first, second, bridge):
-            store.save_article(article, now=AS_OF)
+    return store
+
+
+def test_a_merge_keeps_the_older_story_and_is_recorded(tmp_path):
+    with _merge_store(tmp_path / "s.db") as store:
+        store.save_article(_FIRST, now=AS_OF)
+        store.save_article(_SECOND, now=AS_OF)
+        apart = {r["story_id"] for r in store.db.query("SELECT story_id FROM articles")}
+        store.save_article(_BRIDGE, now=AS_OF)
         rows = list(store.db.query("SELECT url, story_id FROM articles ORDER BY id"))
         merges = list(store.db.query("SELECT * FROM story_merges"))
-        live = list(store.db.query("SELECT id FROM stories WHERE article_count > 0"))
-    stories = {r["story_id"] for r in rows}
-    assert len(stories) == 1 and len(live) == 1
-    if merges:  # the two were apart before the bridge came
-        assert merges[0]["into_story_id"] == min(stories | {merges[0]["story_id"]})
-        assert merges[0]["reason"]
+        merged = next(iter(store.db.query("SELECT * FROM stories WHERE id = ?", [max(apart)])))
+    assert len(apart) == 2
+    assert {r["story_id"] for r in rows} == {min(apart)}  # the older story's identity
+    assert merges == [
+        {
+            "id": 1,
+            "story_id": max(apart),
+            "into_story_id": min(apart),
+            "at": merges[0]["at"],
+            "reason": merges[0]["reason"],
+        }
+    ]
+    assert merged["merged_into"] == min(apart) and merged["article_count"] == 0
+
+
+def test_a_reader_who_read_all_before_a_merge_sees_nothing_new_after_it(tmp_path):
+    newsboat = shutil.which("newsboat")
+    if newsboat is None:
+        if os.environ.get("DIPLOFEED_REQUIRE_NEWSBOAT") == "1":
+            raise RuntimeError("newsboat is required here (apt-get install newsboat)")
+        pytest.skip("newsboat is not installed")
+    from feeds import build_static_feeds
+
+    out = tmp_path / "feeds"
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/all.rss"
+    home = tmp_path / "reader"
+    home.mkdir()
+    try:
+        with _merge_store(tmp_path / "s.db") as store:
+            store.save_article(_FIRST, now=AS_OF)
+            store.save_article(_SECOND, now=AS_OF)
+            build_static_feeds(store, out)
+            before = _reload(newsboat, url, home)
+            assert len(before) == 2  # one event, two items: the reader reads both
+            _mark_read(home)
+            store.save_article(_BRIDGE, now=AS_OF)
+            build_static_feeds(store, out)
+            after = _reload(newsboat, url, home)
+    finally:
+        server.shutdown()
+    # no new item: the merged story keeps the older item's GUID, already read
+    assert {row[0] for row in after} == {row[0] for row in before}
+    unread = [row for row in after if row[4]]
+    assert unread == [], unread
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def _reload(newsboat, url, home):
+    (home / "urls").write_text(url + "\n")
+    (home / "config").write_text("auto-reload no\n")
+    subprocess.run(
+        [newsboat, "-u", str(home / "urls"), "-c", str(home / "cache.db"),
+         "-C", str(home / "config"), "-x", "reload"],
+        env={**os.environ, "HOME": str(home)}, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    conn = sqlite3.connect(home / "cache.db")
+    try:
+        return conn.execute("SELECT guid, title, url, pubDate, unread FROM rss_item").fetchall()
+    finally:
+        conn.close()
+
+
+def _mark_read(home):
+    conn = sqlite3.connect(home / "cache.db")
+    try:
+        conn.execute("UPDATE rss_item SET unread = 0")
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def test_labelled_streams_cover_every_language_and_hard_distractors():
