@@ -1,32 +1,56 @@
 """A feed's query string, checked: parameters in, an ``ArticleFilter`` and the RSSHub
 text filters out, or a one-line reason to answer 400 (docs/feeds.md, "Feed server").
 
+It also owns what an RSSHub filter pattern may cost: its size once compiled (counted
+repetitions multiplied out, nesting bounded), the compiled patterns kept for reuse, and
+the CPU time matching it may take.
+
 Pure: the caller passes what the store knows (its sources, the classifier's codes), so
 every value is checked against a list, never put into SQL or a path.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 import time as clock
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 import regex
 
 from storage import ArticleFilter, fts_query
 
-__all__ = ["MAX_LIMIT", "BadQuery", "FeedQuery", "Vocabulary", "parse_query"]
+__all__ = [
+    "MAX_LIMIT",
+    "MAX_NESTING",
+    "MAX_PATTERN_COST",
+    "BadQuery",
+    "FeedQuery",
+    "FilterBusy",
+    "Vocabulary",
+    "parse_query",
+    "pattern_cost",
+]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # An RSSHub filter is a regular expression from a URL: bounded in length, and its match
-# stops after this long (a pattern like (a+)+$ must not hold a worker).
+# on one item stops after this much CPU time of the thread running it (a pattern like
+# (a+)+$ must not hold a worker).
 MAX_PATTERN = 200
 MATCH_TIMEOUT = 0.05
+# The regex module's own timeout does not count this thread's CPU time: it counted
+# wall-clock time, which also runs while the thread waits for a CPU (a busy server, an
+# import beside it), and regex 2026.12 counts the whole process's CPU time, which also
+# runs with every other thread's work (other requests' queries). A match that times out
+# before it had MATCH_TIMEOUT of its thread's CPU is run again with twice the timeout,
+# up to this much; past it the server is too busy to judge the pattern: 503, not 400.
+MATCH_RETRY_LIMIT = 1.6
 MAX_QUERY = 300
 
 # parameter -> (ArticleFilter field or None, takes several values)
@@ -56,16 +80,34 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DIGITS = re.compile(r"[0-9]{1,9}")
 # A list parameter takes at most this many values (each is one SQL condition).
 MAX_VALUES = 50
-# Counted repetition in a pattern: {n} and {n,m} above this are refused. Nested counts
-# multiply (``(?:a{2000}){2000}`` compiled to 1.3 GB); 100 is plenty for a news filter.
+# Counted repetition in a pattern: {n} and {n,m} above this are refused; 100 is plenty
+# for a news filter.
 MAX_REPEAT = 100
 _REPEAT = re.compile(r"\{\s*(\d+)\s*(?:,\s*(\d*)\s*)?\}")
+# The regex module compiles a counted repetition into that many copies of what it
+# repeats, and nested counts multiply: (?:(?:a{100}){100}){100} is a million copies,
+# 150 MB, and one level more 3 GB. A pattern's cost is the size of its program with
+# every repetition unrolled to its upper count (a set counts its members); at the 150 to
+# 550 bytes a step measured, MAX_PATTERN_COST keeps a compiled pattern near 1 MB at most.
+# MAX_NESTING bounds groups, lookarounds and repetitions inside one another.
+MAX_PATTERN_COST = 2000
+MAX_NESTING = 10
+# Compiled patterns kept for reuse: at most this many, and this much cost in all (about
+# 11 MB at 550 bytes a step), whatever clients ask for.
+PATTERN_CACHE_SIZE = 256
+PATTERN_CACHE_COST = 20_000
 # All the text filters of one request may use this much CPU time, items together.
 FILTER_BUDGET = 1.0
 
 
 class BadQuery(ValueError):
     """A query string the server answers with 400; the message is one line."""
+
+
+class FilterBusy(RuntimeError):
+    """A filter pattern could not get MATCH_TIMEOUT of its thread's CPU time within a
+    timeout of MATCH_RETRY_LIMIT by regex's clock: the server is too busy to judge it
+    (503; not the pattern's fault)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +147,9 @@ class FeedQuery:
         and ``filter_description``.
 
         Raises:
-            BadQuery: a pattern took longer than MATCH_TIMEOUT on this item, or the
+            BadQuery: a pattern used MATCH_TIMEOUT of CPU time on this item, or the
                 patterns of this query have used FILTER_BUDGET of CPU time in all.
+            FilterBusy: a match could not get its CPU time (the server is too busy).
         """
         began = clock.thread_time()
         try:
@@ -121,26 +164,51 @@ class FeedQuery:
         description = f"{row.get('summary') or ''}\n{row.get('body') or ''}"
         try:
             if self.include is not None and not (
-                self.include.search(title, timeout=MATCH_TIMEOUT)
-                or self.include.search(description, timeout=MATCH_TIMEOUT)
+                _search(self.include, title) or _search(self.include, description)
             ):
                 return False
-            if self.include_title is not None and not self.include_title.search(
-                title, timeout=MATCH_TIMEOUT
-            ):
+            if self.include_title is not None and not _search(self.include_title, title):
                 return False
-            if self.include_description is not None and not self.include_description.search(
-                description, timeout=MATCH_TIMEOUT
+            if self.include_description is not None and not _search(
+                self.include_description, description
             ):
                 return False
             if self.exclude is not None and (
-                self.exclude.search(title, timeout=MATCH_TIMEOUT)
-                or self.exclude.search(description, timeout=MATCH_TIMEOUT)
+                _search(self.exclude, title) or _search(self.exclude, description)
             ):
                 return False
         except TimeoutError as exc:
             raise BadQuery("a filter pattern took too long to match; simplify it") from exc
         return True
+
+
+def _search(pattern: Any, text: str) -> bool:
+    """Whether ``pattern`` occurs in ``text``, the match given MATCH_TIMEOUT of this
+    thread's CPU time (regex's timeout counts other time too: see MATCH_RETRY_LIMIT).
+
+    Raises:
+        TimeoutError: the match used MATCH_TIMEOUT of this thread's CPU time.
+        FilterBusy: it did not get that much before regex's timeout MATCH_RETRY_LIMIT.
+    """
+    timeout = MATCH_TIMEOUT
+    while True:
+        began = clock.thread_time()
+        try:
+            # The GIL is kept while matching (a match is at most MATCH_TIMEOUT). Letting
+            # it go, regex's default for a str, makes the match take it back for every
+            # allocation: with 30 threads filtering, that tripled the CPU time and ran
+            # out the timeout 15,000 times in 90 requests of a valid pattern.
+            return pattern.search(text, timeout=timeout, concurrent=False) is not None
+        except TimeoutError:
+            used = clock.thread_time() - began
+            # regex looks at its clock now and then: within a tenth of it is the budget
+            if used >= MATCH_TIMEOUT * 0.9:
+                raise
+            if timeout >= MATCH_RETRY_LIMIT:
+                raise FilterBusy(
+                    "the server is too busy to run this filter now; try again later"
+                ) from None
+            timeout = min(timeout * 2, MATCH_RETRY_LIMIT)
 
 
 def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
@@ -186,6 +254,13 @@ def _when(name: str, text: str, *, end: bool) -> datetime:
 
 
 def _pattern(name: str, text: str | None, case_sensitive: bool) -> Any:
+    """A filter parameter's pattern, compiled, or None when it is not given.
+
+    Raises:
+        BadQuery: it is empty or too long, not a regular expression, or would cost too
+            much to compile (a count above MAX_REPEAT, nesting deeper than MAX_NESTING,
+            a size above MAX_PATTERN_COST once its repetitions are unrolled).
+    """
     if text is None:
         return None
     if not text or len(text) > MAX_PATTERN:
@@ -193,15 +268,158 @@ def _pattern(name: str, text: str | None, case_sensitive: bool) -> Any:
     for low, high in _REPEAT.findall(text):
         if int(low) > MAX_REPEAT or (high and int(high) > MAX_REPEAT):
             raise BadQuery(f"{name}: a counted repetition above {{{MAX_REPEAT}}} is not allowed")
+    flags = 0 if case_sensitive else regex.IGNORECASE
+    compiled = _PATTERNS.get(text, flags)
+    if compiled is not None:
+        return compiled
+    # ValueError: flags regex finds incompatible, such as (?a)(?u) (it was a 500)
+    invalid = (regex.error, ValueError, OverflowError, RecursionError, MemoryError)
     try:
-        return _compiled(text, case_sensitive)
-    except (regex.error, OverflowError, RecursionError, MemoryError) as exc:
+        cost, depth = pattern_cost(text, flags)
+    except invalid as exc:
+        raise BadQuery(f"{name} is not a valid regular expression: {exc}") from None
+    if depth > MAX_NESTING:
+        raise BadQuery(
+            f"{name} nests groups and repetitions more than {MAX_NESTING} deep; simplify it"
+        )
+    if cost > MAX_PATTERN_COST:
+        raise BadQuery(
+            f"{name} is too large once its repetitions are multiplied out "
+            f"({min(cost, 10**9):,} steps, at most {MAX_PATTERN_COST:,}); "
+            "use smaller counts or fewer nested ones"
+        )
+    try:
+        return _PATTERNS.compile(text, flags, cost)
+    except invalid as exc:
         raise BadQuery(f"{name} is not a valid regular expression: {exc}") from None
 
 
-@lru_cache(maxsize=256)
-def _compiled(text: str, case_sensitive: bool) -> Any:
-    return regex.compile(text, 0 if case_sensitive else regex.IGNORECASE)
+def pattern_cost(text: str, flags: int = 0) -> tuple[int, int]:
+    """What compiling ``text`` would cost, from the regex module's own parse of it: the
+    size of the program with every repetition unrolled to its upper count (an unbounded
+    one counts its lower count, at least once; a set counts its members), and how deep
+    groups, lookarounds and repetitions nest. Calls of groups (``(?1)``, ``(?R)``) may
+    compile a group again, so they count the pattern four times.
+
+    Raises:
+        regex.error: ``text`` is not a regular expression.
+    """
+    walk = _CostWalk()
+    try:
+        cost = walk.measure(_parse(text, flags), 0)
+    except (AttributeError, TypeError, NameError):  # the parser is not a public API
+        return _rough_cost(text)
+    if walk.calls:
+        cost *= 4
+    return cost, walk.depth
+
+
+def _parse(text: str, flags: int) -> Any:
+    """The regex module's parse tree of ``text``, as ``regex.compile`` makes it (an
+    inline global flag such as ``(?i)`` in the middle restarts the parse with it)."""
+    core: Any = getattr(regex, "_regex_core")  # noqa: B009  # not in the stubs
+    global_flags = flags
+    while True:
+        source = core.Source(text)
+        info = core.Info(global_flags, source.char_type, {})
+        info.guess_encoding = core.UNICODE
+        source.ignore_space = bool(info.flags & core.VERBOSE)
+        source.use_unicode_space(bool(info.flags & core.VERSION1))
+        try:
+            parsed = core._parse_pattern(source, info)
+        except core._UnscopedFlagSet:
+            global_flags = info.global_flags
+            continue
+        if not source.at_end():
+            raise regex.error("unbalanced parenthesis", text, source.pos)
+        return parsed
+
+
+class _CostWalk:
+    """A walk over a regex parse tree summing its unrolled size; it stops going down
+    past MAX_NESTING, so a deep pattern costs no deep recursion."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.calls = False
+        self.core: Any = getattr(regex, "_regex_core", None)
+
+    def measure(self, node: Any, depth: int) -> int:
+        """The unrolled size of ``node``, found ``depth`` containers deep."""
+        core = self.core
+        self.depth = max(self.depth, depth)
+        if depth > MAX_NESTING:
+            return 1
+        if isinstance(node, core.Sequence):
+            return sum(self.measure(item, depth) for item in node.items)
+        if isinstance(node, core.Branch):
+            return 1 + sum(self.measure(branch, depth) for branch in node.branches)
+        if isinstance(node, core.SetBase):
+            return 1 + sum(self.measure(item, depth) for item in node.items)
+        if isinstance(node, core.GreedyRepeat):  # LazyRepeat, PossessiveRepeat too
+            upper = int(node.max_count if node.max_count is not None else max(node.min_count, 1))
+            return 1 + upper * self.measure(node.subpattern, depth + 1)
+        if isinstance(node, core.String):
+            return max(1, len(node.characters))
+        if isinstance(node, core.CallGroup | core.CallRef):
+            self.calls = True
+            return 1
+        parts = [
+            getattr(node, name)
+            for name in ("subpattern", "yes_item", "no_item")
+            if getattr(node, name, None) is not None
+        ]
+        if parts:  # a group, lookaround, atomic group, conditional, fuzzy section
+            return 1 + sum(self.measure(part, depth + 1) for part in parts)
+        return 1
+
+
+def _rough_cost(text: str) -> tuple[int, int]:
+    """A cost at least the real one, from the text alone, should the regex module's
+    parser ever change: every count as if nested in every other, over the whole text."""
+    counts = [max(int(low), int(high or 0), 1) for low, high in _REPEAT.findall(text)]
+    return len(text) * math.prod(counts), text.count("(")
+
+
+class _PatternCache:
+    """Compiled patterns kept for reuse, the least recently used going first: at most
+    PATTERN_CACHE_SIZE of them and PATTERN_CACHE_COST of cost in all, so what clients
+    ask for cannot grow it. The regex module's own cache is not used: it keeps 500
+    patterns of any size."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.kept: OrderedDict[tuple[str, int], tuple[Any, int]] = OrderedDict()
+        self.cost = 0
+
+    def get(self, text: str, flags: int) -> Any:
+        """The compiled pattern, if kept."""
+        with self.lock:
+            found = self.kept.get((text, flags))
+            if found is None:
+                return None
+            self.kept.move_to_end((text, flags))
+            return found[0]
+
+    def compile(self, text: str, flags: int, cost: int) -> Any:
+        """Compile ``text`` (its cost already checked) and keep it."""
+        compiled = regex.compile(text, flags, cache_pattern=False)
+        # regex remembers every pattern it has seen (whether it is locale-sensitive) in a
+        # dict it trims only with its own cache: forget this one, or it grows forever
+        sensitive = getattr(getattr(regex, "_main", None), "_locale_sensitive", None)
+        if isinstance(sensitive, dict):
+            sensitive.pop((str, text), None)
+        with self.lock:
+            if (text, flags) not in self.kept:
+                self.kept[(text, flags)] = (compiled, cost)
+                self.cost += cost
+            while len(self.kept) > PATTERN_CACHE_SIZE or self.cost > PATTERN_CACHE_COST:
+                _, (_, dropped) = self.kept.popitem(last=False)
+                self.cost -= dropped
+        return compiled
+
+
+_PATTERNS = _PatternCache()
 
 
 def _checked(name: str, values: Iterable[str], allowed: frozenset[str]) -> list[str]:

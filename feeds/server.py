@@ -39,7 +39,7 @@ from .build import FeedSpec, build_feed
 from .config import FEED_NAME, ConfigError, FeedsConfig, NamedFeed, load_config
 from .health import build_health_feed
 from .publish import feed_rows, index_html, opml, vocabulary
-from .query import BadQuery, FeedQuery, Vocabulary, parse_query
+from .query import BadQuery, FeedQuery, FilterBusy, Vocabulary, parse_query
 
 __all__ = ["CONTENT_TYPES", "create_app", "opml"]
 
@@ -290,6 +290,9 @@ def create_app(
                 rows = feed_rows(store, query)
             except BadQuery as exc:
                 return _bad(str(exc), request)
+            except FilterBusy as exc:  # not the pattern's fault: ask again later
+                log.warning("503 for a filter: the server is too busy to give it CPU time")
+                return PlainTextResponse(f"{exc}\n", 503, headers={"Retry-After": "10"})
             info = store.info()
             title = named.title if named else f"diplofeed: {_describe(query)}"
             spec = FeedSpec(
