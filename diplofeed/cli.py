@@ -456,26 +456,57 @@ def feeds_build(
     type=click.IntRange(0, 100_000),
     help="Feed answers kept in memory until the store changes (0: build every answer).",
 )
-def serve(db: str, host: str, port: int, feeds_config: str | None, cache_size: int) -> None:
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="Open connections at most, lowered to fit the open-file limit (ulimit -n); "
+    "past it the longest idle one is closed.",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a client has to send a complete request head.",
+)
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    feeds_config: str | None,
+    cache_size: int,
+    max_connections: int,
+    header_timeout: float,
+) -> None:
     """Serve the feeds over HTTP until interrupted: / (index), /opml, /feed.rss|atom|json
-    with filters, /feeds/<name>.rss|atom|json, /health.atom (docs/feeds.md).
+    with filters, /feeds/<name>.rss|atom|json, /health.atom (docs/feeds.md). A port in
+    use is an error (exit status 7).
 
     Example:
 
         diplofeed serve --db news.db --port 8080 &
         curl 'http://127.0.0.1:8080/feed.atom?country=KZ&topic=water_energy&unique=story'
     """
-    import uvicorn
-
     from feeds.config import load_config
-    from feeds.server import create_app
+    from feeds.server import Limits, create_app, listen, run
 
+    limits = Limits(max_connections=max_connections, header_timeout=header_timeout).fitted()
     try:
         app = create_app(db, load_config(feeds_config), cache_size=cache_size)
+        sock = listen(host, port, limits.backlog)
     except DiplofeedError as exc:
         raise fail(exc) from exc
-    click.echo(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    bound = sock.getsockname()[1]  # --port 0: the port the system chose
+    click.echo(f"serving {db} on http://{host}:{bound}/ (Ctrl-C stops)", err=True)
+    if limits.max_connections < max_connections:
+        click.echo(
+            f"at most {limits.max_connections} connections: the open-file limit "
+            "(ulimit -n) leaves room for no more",
+            err=True,
+        )
+    run(app, sock, limits)
 
 
 @cli.command()

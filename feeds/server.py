@@ -10,29 +10,41 @@ and a ``Last-Modified`` from its newest item, so a reader polling an unchanged f
 ``304 Not Modified``. Answers are kept, per query, until the store file changes (a crawl
 commits), so a poll that finds nothing new reads no row. Bad input gets a 400 with one
 line of text, never a 500.
+
+It also owns how the server meets its clients (docs/feeds.md, "Limits"): the listening
+socket (a port in use is an OutputError), a bound on open connections below the process's
+open-file limit (the longest idle goes first), the time a client has to send a request's
+head and to read an answer, and a log that says each of these at most once a minute.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import gzip
 import hashlib
 import logging
 import os
+import resource
+import socket
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from diplofeed.errors import StorageError
+from diplofeed.errors import OutputError, StorageError
 from storage import Store
 
 from .build import FeedSpec, build_feed
@@ -41,7 +53,16 @@ from .health import build_health_feed
 from .publish import feed_rows, index_html, opml, vocabulary
 from .query import BadQuery, FeedQuery, FilterBusy, Vocabulary, parse_query
 
-__all__ = ["CONTENT_TYPES", "create_app", "opml"]
+__all__ = [
+    "CONTENT_TYPES",
+    "LOG_INTERVAL",
+    "Limits",
+    "create_app",
+    "listen",
+    "make_server",
+    "opml",
+    "run",
+]
 
 log = logging.getLogger("diplofeed.serve")
 _BAD_NAME = "a feed name is lower-case letters, digits, '-' and '_'"
@@ -398,3 +419,298 @@ def create_app(
     app = Starlette(routes=routes, exception_handlers={StorageError: storage_error})
     app.state.feeds = state  # for tests and debugging: the cache and the config
     return app
+
+
+# How the server meets its clients: the socket, the connections, the log.
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How ``diplofeed serve`` bounds its clients (docs/feeds.md, "Limits").
+
+    Attributes:
+        max_connections: open connections at most (:meth:`fitted` lowers it to the
+            open-file limit); past it the longest idle connection is closed for a new one.
+        header_timeout: seconds a connection has, from its opening or from its last
+            answer, to send a complete request head (bytes trickling in do not extend it).
+        keep_alive: seconds an idle connection is kept after an answer (uvicorn's own
+            timeout; a byte received restarts it).
+        send_timeout: seconds a client may leave an answer unread with the server's
+            buffer for it full.
+        backlog: connections the kernel queues before the server accepts them (asyncio
+            accepts as many in one go).
+    """
+
+    max_connections: int = 1000
+    header_timeout: float = 10.0
+    keep_alive: int = 5
+    send_timeout: float = 30.0
+    backlog: int = 256
+
+    def fitted(self) -> Limits:
+        """These limits within the process's open-file limit (``ulimit -n``), past which
+        no connection is accepted and no store file opens: the soft limit is raised
+        towards the hard one as far as the connections need, and if that is not enough
+        there are fewer connections and a shorter backlog."""
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = self.max_connections + 3 * self.backlog + _RESERVED_FILES
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            raised = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+                soft = raised
+            except (ValueError, OSError):
+                pass
+        if soft == resource.RLIM_INFINITY or soft >= wanted:
+            return self
+        backlog = max(16, min(self.backlog, soft // 16))
+        # asyncio accepts up to a backlog of connections at a time, and may do so again
+        # before the first of them can close an idle one: room for three such bursts
+        room = max(8, soft - 3 * backlog - _RESERVED_FILES)
+        return replace(self, max_connections=min(self.max_connections, room), backlog=backlog)
+
+
+# Open files the server needs besides its connections: three for each worker thread's
+# store connection (the file, its WAL and its shared memory; 40 threads), and some for the
+# listening socket, the event loop, logs and imports.
+_RESERVED_FILES = 40 * 3 + 64
+# Trouble with clients is logged once per kind per this many seconds, with a count.
+LOG_INTERVAL = 60.0
+
+
+def listen(host: str, port: int, backlog: int) -> socket.socket:
+    """A listening TCP socket on ``host`` and ``port`` (0: a free port).
+
+    Raises:
+        OutputError: the port is in use, or the address cannot be listened on.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise OutputError(f"cannot listen on {host}: {exc}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # a restarted server takes its port back from connections still in TIME_WAIT;
+        # a socket listening on it still makes bind fail (Linux)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise OutputError(f"port {port} on {host} is already in use") from None
+        raise OutputError(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+    return sock
+
+
+def run(app: Starlette, sock: socket.socket, limits: Limits, *, log_level: str = "info") -> None:
+    """Serve ``app`` on ``sock`` (from :func:`listen`) with uvicorn until interrupted,
+    within ``limits`` (use :meth:`Limits.fitted`), logging each kind of trouble with
+    clients once per LOG_INTERVAL at most."""
+    server = make_server(app, limits, log_level=log_level)
+    throttle = _Throttle(LOG_INTERVAL)
+    loggers = [logging.getLogger(name) for name in ("diplofeed.serve", "uvicorn.error", "asyncio")]
+    for logger in loggers:
+        logger.addFilter(throttle)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for logger in loggers:
+            logger.removeFilter(throttle)
+
+
+def make_server(app: Starlette, limits: Limits, *, log_level: str = "info") -> uvicorn.Server:
+    """uvicorn's server of ``app`` within ``limits``, on HTTP/1.1 (h11); start it with
+    ``.run(sockets=[listen(...)])``."""
+    guard = _Guard(limits)
+
+    class Protocol(_GuardedH11):
+        pass
+
+    Protocol.guard = guard
+    config = uvicorn.Config(
+        app,
+        http=Protocol,
+        ws="none",
+        log_level=log_level,
+        proxy_headers=False,
+        timeout_keep_alive=limits.keep_alive,
+        backlog=limits.backlog,
+    )
+    return _Server(config)
+
+
+class _Throttle(logging.Filter):
+    """Lets one record of each kind (logger, message, arguments) through per interval,
+    for warnings and errors: 1,100 idle clients or a flood of bad requests make one line
+    a minute, not one each. The next line let through says how many were held back."""
+
+    def __init__(self, interval: float) -> None:
+        super().__init__()
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.kinds: OrderedDict[tuple[str, str, str], tuple[float, int]] = OrderedDict()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether to log ``record``; when earlier ones were held back, it says so."""
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, str(record.msg), repr(record.args)[:200])
+        now = time.monotonic()
+        with self.lock:
+            last, held = self.kinds.get(key, (-self.interval, 0))
+            if now - last < self.interval:
+                self.kinds[key] = (last, held + 1)
+                return False
+            self.kinds[key] = (now, 0)
+            self.kinds.move_to_end(key)
+            while len(self.kinds) > 256:  # kinds are few; odd arguments must not pile up
+                self.kinds.popitem(last=False)
+        if held:
+            record.msg = f"{record.msg} (and {held} more since this was last logged)"
+        return True
+
+
+def _loop_trouble(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The event loop's errors: a system resource running out (``accept`` failing with
+    too many open files, retried every second) is one line, not a traceback each time."""
+    exc = context.get("exception")
+    if isinstance(exc, OSError):
+        log.error("%s: %s", context.get("message", "event loop"), exc)
+    else:
+        loop.default_exception_handler(context)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, its event loop's errors logged by :func:`_loop_trouble`."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Set the event loop's error handler, then start as uvicorn does."""
+        asyncio.get_running_loop().set_exception_handler(_loop_trouble)
+        await super().startup(sockets)
+
+
+class _Guard:
+    """The open connections of one server (used in the event loop's thread only): all
+    of them, and the idle ones (no request being answered) in the order they went idle."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.open: set[_GuardedH11] = set()
+        self.idle: OrderedDict[_GuardedH11, None] = OrderedDict()
+
+    def admit(self, new: _GuardedH11) -> None:
+        """Make room for ``new``: past max_connections, close the connection idle the
+        longest (a reader polling gets in while idle clients hold every slot), or
+        ``new`` itself when every other one is being answered."""
+        while len(self.open) > self.limits.max_connections:
+            victim = next((c for c in self.idle if c is not new), None)
+            if victim is None:
+                log.warning(
+                    "closed a new connection: all %d connections are being answered "
+                    "(--max-connections)",
+                    self.limits.max_connections,
+                )
+                new.drop()
+                return
+            log.warning(
+                "closed the longest idle connection to stay within %d connections "
+                "(--max-connections)",
+                self.limits.max_connections,
+            )
+            victim.drop()
+
+
+class _GuardedH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol within the limits of its server's ``_Guard``: a
+    request head must come within header_timeout of the connection's opening or of its
+    last answer, an answer must not stay unread for send_timeout, and the connection
+    counts against max_connections."""
+
+    guard: ClassVar[_Guard]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.head_timer: asyncio.TimerHandle | None = None
+        self.send_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Count the connection, wait for its request, make room for it."""
+        super().connection_made(transport)
+        self.guard.open.add(self)
+        self._await_request()
+        self.guard.admit(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Forget the connection."""
+        self._forget()
+        super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        """Read what came; once a request's head is in, the connection is no longer idle."""
+        cycle = self.cycle
+        super().handle_events()
+        if self.cycle is not cycle and self in self.guard.open:
+            self.guard.idle.pop(self, None)
+            self._stop(self.head_timer)
+            self.head_timer = None
+
+    def on_response_complete(self) -> None:
+        """An answer went out: wait for the next request (before uvicorn reads on, as it
+        may find a pipelined request at once)."""
+        if not self.transport.is_closing() and self in self.guard.open:
+            self._await_request()
+        super().on_response_complete()
+
+    def pause_writing(self) -> None:
+        """The client does not read its answer fast enough: give it send_timeout."""
+        super().pause_writing()
+        if self.send_timer is None:
+            self.send_timer = self.loop.call_later(self.guard.limits.send_timeout, self._unread)
+
+    def resume_writing(self) -> None:
+        """The client reads again."""
+        super().resume_writing()
+        self._stop(self.send_timer)
+        self.send_timer = None
+
+    def drop(self) -> None:
+        """Close the connection now, whatever it has not sent (its file is freed at once)."""
+        self._forget()
+        self.transport.abort()
+
+    def _await_request(self) -> None:
+        self.guard.idle[self] = None
+        self.guard.idle.move_to_end(self)
+        self._stop(self.head_timer)
+        self.head_timer = self.loop.call_later(self.guard.limits.header_timeout, self._no_request)
+
+    def _no_request(self) -> None:
+        self.head_timer = None
+        log.warning(
+            "closed a connection that sent no complete request within %g s (--header-timeout)",
+            self.guard.limits.header_timeout,
+        )
+        self.drop()
+
+    def _unread(self) -> None:
+        self.send_timer = None
+        log.warning(
+            "closed a connection that left its answer unread for %g s",
+            self.guard.limits.send_timeout,
+        )
+        self.drop()
+
+    def _forget(self) -> None:
+        self.guard.open.discard(self)
+        self.guard.idle.pop(self, None)
+        self._stop(self.head_timer)
+        self._stop(self.send_timer)
+        self.head_timer = self.send_timer = None
+
+    @staticmethod
+    def _stop(timer: asyncio.TimerHandle | None) -> None:
+        if timer is not None:
+            timer.cancel()
