@@ -13,7 +13,7 @@ from typing import Any
 from diplofeed.errors import DiplofeedError
 from storage import Store
 from storage.catalog import CANNED_QUERIES, TABLES
-from storage.store import on_readonly_mount
+from storage.store import writable
 
 __all__ = ["CANNED_QUERIES", "INSTALL_HINT", "MissingExtra", "metadata", "serve"]
 
@@ -95,8 +95,9 @@ def serve(store_path: str | Path, *, host: str, port: int) -> None:
     path = str(store_path)
     with Store.for_reading(path):
         pass
-    if on_readonly_mount(Path(path)):
-        # SQLite cannot keep a WAL index there; nothing can change the file either
+    if not writable(path) and not Path(f"{path}-shm").exists():
+        # SQLite cannot make a WAL index where it may not write (a read-only mount,
+        # another user's folder), and no writer has the store open: read it as it is
         app = Datasette(immutables=[path], metadata=metadata(path)).app()
     else:
         app = Datasette([path], metadata=metadata(path)).app()

@@ -3,7 +3,10 @@
 Exit status: 0 success; 1 an error (message on stderr); 2 a usage error; 3 a crawl in
 which some source yielded nothing; 4 input lines were rejected (``import``); 5 another
 crawl holds the store's lock (``crawl``: nothing was done), or another writer holds it or
-the Redis (``writer``).
+the Redis (``writer``); 6 the store cannot be used (full disk, read-only, damaged, locked
+past the write bound; ``crawl``: articles not stored); 7 an output cannot be written or
+opened (``--out``, a port in use). The codes live on the error classes
+(diplofeed/errors.py).
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ import click
 
 from diplofeed.errors import DiplofeedError
 
-from .cli_base import EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_SOURCES_FAILED, db_option, fail
+from .cli_base import (
+    EXIT_BAD_INPUT,
+    EXIT_LOCKED,
+    EXIT_OUTPUT,
+    EXIT_SOURCES_FAILED,
+    EXIT_STORE,
+    db_option,
+    fail,
+    output_failure,
+)
 from .cli_query import QUERY_COMMANDS
 
 
@@ -30,6 +42,7 @@ def _summary_line(source: str, stats: dict[str, Any] | None) -> str:
         f"pages={stats['pages']:<4} articles={stats['articles']:<4} "
         f"new={stats['new']:<4} updated={stats['updated']:<3} unchanged={stats['unchanged']:<4} "
         f"failed={stats['failed']:<3} undated={stats['undated']}"
+        + (f" unstored={stats['unstored']}" if stats.get("unstored") else "")
     )
 
 
@@ -117,8 +130,23 @@ def crawl(
         raise fail(exc) from exc
     for source in result.sources:
         click.echo(_summary_line(source, result.stats.get(source)))
+    _crawl_exit(result)
+
+
+def _crawl_exit(result: Any) -> None:
+    """Exit as docs/cli.md says: 6 when articles could not be stored, 3 when a source
+    yielded nothing, else 0."""
+    if result.unstored:
+        click.echo(
+            f"Error: {result.unstored} article(s) could not be stored (see the log); "
+            "the next crawl fetches them again",
+            err=True,
+        )
     if result.failed_sources:
         click.echo(f"sources that yielded nothing: {', '.join(result.failed_sources)}", err=True)
+    if result.unstored:
+        sys.exit(EXIT_STORE)
+    if result.failed_sources:
         sys.exit(EXIT_SOURCES_FAILED)
 
 
@@ -426,7 +454,7 @@ def feeds_build(
 
     try:
         config = load_config(feeds_config)
-        with Store(db, create=False) as store:
+        with Store.for_reading(db) as store:
             build = build_static_feeds(
                 store,
                 out,
@@ -437,6 +465,8 @@ def feeds_build(
             )
     except DiplofeedError as exc:
         raise fail(exc) from exc
+    except OSError as exc:  # the files written so far are whole (atomic renames)
+        raise output_failure(exc, "the feeds", out) from exc
     click.echo(f"{len(build.written)} written, {len(build.unchanged)} unchanged in {out}")
 
 
@@ -623,5 +653,25 @@ for _command in QUERY_COMMANDS:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="diplofeed")
+    """Console-script entry point.
+
+    A failure of the store or of the disk that a command did not turn into its own
+    one-line error still ends as one line with its exit code (docs/cli.md), not a
+    traceback: 6 for the store, 7 for another file.
+    """
+    import sqlite3
+
+    from storage.writing import unavailable
+
+    try:
+        cli(prog_name="diplofeed")
+    except (sqlite3.Error, OSError) as exc:
+        store_error = unavailable(exc, "the store") if isinstance(exc, sqlite3.Error) else None
+        if store_error is not None:
+            click.echo(f"Error: {store_error}", err=True)
+            sys.exit(store_error.exit_code)
+        if isinstance(exc, OSError):
+            where = f" {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: cannot write or read{where}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_OUTPUT)
+        raise

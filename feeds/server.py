@@ -27,6 +27,7 @@ import logging
 import os
 import resource
 import socket
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -46,6 +47,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from diplofeed.errors import OutputError, StorageError
 from storage import Store
+from storage.writing import unavailable
 
 from .build import FeedSpec, build_feed
 from .config import FEED_NAME, ConfigError, FeedsConfig, NamedFeed, load_config
@@ -411,12 +413,21 @@ def create_app(
     ]
 
     async def storage_error(request: Request, exc: Exception) -> Response:
-        log.error("store unavailable for %s: %s", request.url.path, exc)
+        # a damaged page, a vanished file: the reader is told to come back, the operator
+        # finds the reason (and `diplofeed sources --check`) in the log
+        log.error(
+            "store unavailable for %s: %s", request.url.path, unavailable(exc, str(db)) or exc
+        )
         return PlainTextResponse(
-            "the store is unavailable; the server's log says why\n", status_code=503
+            "the store is unavailable; the server's log says why\n",
+            status_code=503,
+            headers={"Retry-After": "300"},
         )
 
-    app = Starlette(routes=routes, exception_handlers={StorageError: storage_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={StorageError: storage_error, sqlite3.DatabaseError: storage_error},
+    )
     app.state.feeds = state  # for tests and debugging: the cache and the config
     return app
 

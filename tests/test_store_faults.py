@@ -205,12 +205,19 @@ def damaged_store(tmp_path, demo):
     db = _clean_copy(demo.db, tmp_path / "damaged")
     conn = sqlite3.connect(db)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    # a page of the articles table's text, from the middle of the file
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    # leaf pages of the articles table (their text)
+    leaves = [
+        r[0]
+        for r in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'articles' AND pagetype = 'leaf' "
+            "ORDER BY pageno"
+        )
+    ]
     conn.close()
     with open(db, "r+b") as fh:
-        fh.seek((pages // 2) * page_size + 8)
-        fh.write(b"\xff" * (page_size - 16))
+        for page in leaves[1::4]:  # every fourth: the newest articles' too
+            fh.seek((page - 1) * page_size + 8)
+            fh.write(b"\xff" * (page_size - 16))
     return db
 
 
@@ -220,7 +227,7 @@ def test_a_damaged_store_is_found_by_sources_check_and_is_one_line_everywhere(
     checked = run_cli("sources", "--check", "--db", str(damaged_store))
     assert checked.returncode == EXIT_STORE, checked.stdout + checked.stderr
     assert "Traceback" not in checked.stderr
-    assert checked.stdout.strip()  # the problems, one a line
+    # the problems one a line, or, when the damage stops the store opening, that line
     assert "damaged" in checked.stderr
     lines = tmp_path / "lines.jsonl"
     lines.write_text(
@@ -238,3 +245,17 @@ def test_a_damaged_store_is_found_by_sources_check_and_is_one_line_everywhere(
         assert "Traceback" not in result.stderr, (args, result.stderr)
         if result.returncode != 0:  # the damaged page may not be on this command's path
             _one_line_error(result, EXIT_STORE, "damaged")
+
+
+def test_the_feed_server_answers_503_not_500_on_a_damaged_store(damaged_store):
+    from starlette.testclient import TestClient
+
+    from feeds.server import create_app
+
+    with TestClient(create_app(damaged_store), raise_server_exceptions=False) as client:
+        statuses = {
+            path: client.get(path).status_code
+            for path in ("/feed.rss", "/feed.atom", "/feeds/all.rss", "/feed.json?q=Kazakhstan")
+        }
+    assert set(statuses.values()) <= {200, 503}, statuses
+    assert 503 in statuses.values()  # the damaged page is on the feeds' path
