@@ -229,6 +229,7 @@ class Classifier:
         for name, patterns in data.get("organisations", {}).items():
             self._lexicons.add("organisation", name, patterns)
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
+        self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
@@ -355,6 +356,12 @@ class Classifier:
         for key, words in _group(body_hits, "country", before=lead_end).items():
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
         titled = _group(title_hits, "country")
+        for where, hits in (("title", title_hits), ("lead", body_hits)):
+            partner = self._format_partner(hits, lead_end if where == "lead" else None)
+            if partner and len(titled) < 2:
+                # "Central Asia – Korea", "Markaziy Osiyo + Koreya": the five and the partner
+                for key in (partner, *self.central_asia):
+                    found.setdefault(key, [f"format: central asia + {partner}"])
         # a headline naming two states is about them: a summit its lead mentions ("met on
         # the sidelines of the Consultative Meeting") adds no parties
         formats = {
@@ -389,6 +396,21 @@ class Classifier:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
         return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
+
+    def _format_partner(self, hits: list[Any], before: int | None) -> str | None:
+        """The partner of a "Central Asia + X" format named in these hits: a state named
+        right after the words for Central Asia (within 40 characters)."""
+        regions = [h for h in hits if h[0] == "region" and (before is None or h[3] < before)]
+        if not regions:
+            return None
+        for lexicon, key, _words, offset in hits:
+            if lexicon != "country" or key in self.central_asia:
+                continue
+            for _, _, region_words, start in regions:
+                gap = offset - (start + len(region_words))
+                if 0 <= gap <= 40:
+                    return str(key)
+        return None
 
     @staticmethod
     def _organisations(

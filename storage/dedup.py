@@ -352,7 +352,9 @@ def numbers(text: str) -> set[str]:
 # A head of state in a headline: the president receiving a visiting minister is another
 # event than the ministers' own talks that day.
 _HEAD_OF_STATE = re.compile(
-    r"(?i)\b(?:глава государства|президент|president|prezident|мемлекет басшысы|"
+    r"(?i)\b(?:глава государства|главы государств|глав государств|heads? of state|"
+    r"leaders? of|лидер|yetakchi|на высшем уровне|мемлекет басшылары|davlat rahbarlari|"
+    r"президент|president|prezident|мемлекет басшысы|"
     r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
     r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|"
     r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
@@ -455,7 +457,11 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     overlap = len(shared) / min(len(nums_a), len(nums_b)) if nums_a and nums_b else 1.0
     # two facts, one of them a name: two stock figures ("10 billion by 2030") alone are
     # repeated by every text on a relationship
-    if not versions and a.get("head") is not None and a.get("head") != b.get("head"):
+    gathering = min(len(parties_a), len(parties_b)) >= 3
+    release = versions and gap <= SAME_RELEASE
+    if not (release or gathering) and a.get("head") is not None and a.get("head") != b.get("head"):
+        # the president receiving a visiting minister is another event than the
+        # ministers' talks that day (not so at a summit, or in one release's versions)
         return Decision(False, "a head of state in one headline only")
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         # a phone call and a meeting of the same two states the same day are two events
@@ -477,6 +483,10 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
         # two calls (or two letters of congratulation) between the same two within hours
         # are one: the repeat comes days later
         return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
+    if a.get("head") and b.get("head") and len(parties_a) == 2 and parties_a == parties_b:
+        # two heads of state of the same two states within hours: one visit or summit
+        # (arrival, talks, signing), not two
+        return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
     guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
     if min(len(parties_a), len(parties_b)) >= 3 and guest and gap <= GATHERING_WINDOW:
         # a ministerial of the five with a partner, reported by every state's agencies
