@@ -141,6 +141,9 @@ TABLES: dict[str, TableDoc] = {
             "article_id": "the article (`articles.id`)",
             "minhash": "the text's 96-value MinHash, little endian uint64 BLOB",
             "numbers": "the numbers its text states, space separated",
+            "names": "the names its text states, as consonant stems that survive "
+            "transliteration (`krlb` for Кулубаев and Kulubaev), space separated; NULL for "
+            "articles signed before migration m014",
             "week": "the week it was published in: whole weeks since 1970-01-01 UTC "
             "(`published` // 604800 s)",
         },

@@ -174,7 +174,8 @@ def test_a_store_from_before_near_duplicate_search_is_signed_when_opened(tmp_pat
     conn.execute("DROP INDEX articles_language_published")
     conn.execute("ALTER TABLE articles DROP COLUMN story_reason")
     conn.execute(
-        "DELETE FROM _sqlite_migrations WHERE name IN ('m004_near_duplicates', 'm005_band_index_in_memory')"
+        "DELETE FROM _sqlite_migrations WHERE name IN ('m004_near_duplicates', "
+        "'m005_band_index_in_memory', 'm014_signature_names')"
     )
     conn.commit()
     conn.close()
