@@ -334,10 +334,11 @@ def _not_names() -> frozenset[str]:
 _ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,6}(?!\w)")
 
 
-def acronyms(title: str) -> set[str]:
+@lru_cache(maxsize=1 << 15)  # the same reports are candidates for many articles
+def acronyms(title: str) -> frozenset[str]:
     """Organisations a title names by acronym (AIIB, ADB, МККК, УВКБ): like states, two
     meetings with different ones are two events."""
-    return set(_ACRONYM.findall(title))
+    return frozenset(_ACRONYM.findall(title))
 
 
 def numbers(text: str) -> set[str]:
@@ -362,6 +363,7 @@ _HEAD_OF_STATE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 15)
 def head_of_state(title: str) -> bool:
     """Whether a headline has a head of state acting."""
     return bool(_HEAD_OF_STATE.search(title))

@@ -450,22 +450,21 @@ class Stories:
                 f"WHERE a.relevant = 1 AND a.published {{}} ? AND a.published {{}} ? "
                 f"AND ({likes}) ORDER BY a.published {{}} LIMIT {_MAX_CANDIDATES // 2}"
             )
-            nearest = [
-                *self._select(
-                    query.format(">=", "<=", "ASC"),
-                    [format_utc(when), format_utc(when + TRANSLATION_WINDOW), *quoted],
-                ),
-                *self._select(
-                    query.format("<", ">=", "DESC"),
-                    [format_utc(when), format_utc(when - TRANSLATION_WINDOW), *quoted],
-                ),
-            ]
-            events = [
-                r
-                for r in nearest
-                if (found := set(_countries(r["countries"])))
-                and (found <= parties or parties <= found)
-            ]
+            events = []
+            for comparison, bound, direction in (
+                (">=", when + TRANSLATION_WINDOW, "ASC"),
+                ("<", when - TRANSLATION_WINDOW, "DESC"),
+            ):
+                cursor = self.db.conn.execute(
+                    query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
+                    [format_utc(when), format_utc(bound), *quoted],
+                )
+                keys = [column[0] for column in cursor.description]
+                for values in cursor:
+                    # the parties first: most reports of the days are about other pairs
+                    found = set(_countries(values[5]))
+                    if found and (found <= parties or parties <= found):
+                        events.append(dict(zip(keys, values, strict=True)))
         # one source's language versions of one release, whatever they are about
         versions = self._select(
             f"SELECT {columns} FROM articles WHERE source = ? AND published BETWEEN ? AND ? "  # noqa: S608
