@@ -78,6 +78,8 @@ def unavailable(
     name = _errorname(exc)
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path):
         name = "SQLITE_FULL"  # SQLite could not grow its WAL index: the same cause
+    elif name.startswith("SQLITE_CANTOPEN") and _read_only_place(path):
+        name = "SQLITE_READONLY"  # no journal or WAL index can be made beside it
     if name.startswith("SQLITE_FULL"):
         message = f"the disk holding the store {path} is full; nothing more was written"
     elif name.startswith(("SQLITE_READONLY", "SQLITE_PERM")):
@@ -97,6 +99,16 @@ def unavailable(
     else:
         return None
     return StoreUnavailable(message)
+
+
+def _read_only_place(path: str) -> bool:
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK)
 
 
 def _disk_full(path: str) -> bool:

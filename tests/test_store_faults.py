@@ -259,3 +259,12 @@ def test_the_feed_server_answers_503_not_500_on_a_damaged_store(damaged_store):
         }
     assert set(statuses.values()) <= {200, 503}, statuses
     assert 503 in statuses.values()  # the damaged page is on the feeds' path
+
+
+def test_writing_to_a_store_on_a_read_only_mount_is_one_line_exit_6(read_only_store, tmp_path):
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text('{"url": "https://a.example/1", "title": "Визит", "body": "Текст."}\n')
+    imported = run_cli("import", str(lines), "--db", str(read_only_store), "--workers", "0")
+    _one_line_error(imported, EXIT_STORE, "read-only")
+    crawled = run_cli("crawl", "--db", str(read_only_store), "--source", "kabar", "--replay")
+    _one_line_error(crawled, EXIT_STORE, "read-only")
