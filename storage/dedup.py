@@ -34,7 +34,9 @@ __all__ = [
     "TRANSLATION_WINDOW",
     "Decision",
     "acronyms",
+    "commission",
     "head_of_state",
+    "minister",
     "names",
     "numbers",
     "parties_clash",
@@ -359,8 +361,38 @@ _HEAD_OF_STATE = re.compile(
     r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
     r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|"
     r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
-    r"бердымухамедов|berdimuhamedow|berdimuhamedov)"
+    r"бердымухамедов|berdimuhamedow|berdimuhamedov|"
+    # a state visit is the heads of state's, whoever the headline names; so are their
+    # residences
+    r"государственн\w* визит|state visit|davlat tashrif|мемлекеттік сапар|сафари давлатӣ|"
+    r"döwlet sapar|мамлекеттик сапар|акорд|ақорда|akorda|кўксарой|ko'ksaroy|kuksaroy|"
+    r"oguzhan|огузхан|ала-арч|ala-arch)"
 )
+
+
+# A minister in a headline: the ministers' own meeting, not their president's.
+_MINISTER = re.compile(
+    r"(?i)(?:министр|\bмид\b|minister|\bfm\b|\bfms\b|foreign ministry|вазир|vazir|ministr|"
+    r"\bсім\b|\btiv\b|\bтим\b|\bdim\b|глава мид|главы мид)"
+)
+# An intergovernmental commission in a headline.
+_COMMISSION = re.compile(
+    r"(?i)(?:межправительственн\w* комисси|межправкомисси|intergovernmental commission|"
+    r"hukumatlararo komissiya|ҳукуматлараро комиссия|үкіметаралық комиссия|"
+    r"өкмөттөр аралык комиссия|комиссияи байниҳукуматӣ|hökümetara (?:topar|komissi))"
+)
+
+
+@lru_cache(maxsize=1 << 15)
+def minister(title: str) -> bool:
+    """Whether a headline has a minister acting."""
+    return bool(_MINISTER.search(title))
+
+
+@lru_cache(maxsize=1 << 15)
+def commission(title: str) -> bool:
+    """Whether a headline names an intergovernmental commission."""
+    return bool(_COMMISSION.search(title))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -463,13 +495,22 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     release = versions and gap <= SAME_RELEASE
     if not (release or gathering) and a.get("head") is not None and a.get("head") != b.get("head"):
         # the president receiving a visiting minister is another event than the
-        # ministers' talks that day (not so at a summit, or in one release's versions)
-        return Decision(False, "a head of state in one headline only")
+        # ministers' talks that day (not so at a summit, or in one release's versions);
+        # a headline with neither ("12 documents signed") may be either: it needs more
+        other = b if a.get("head") else a
+        if other.get("minister"):
+            return Decision(False, "a head of state in one headline, a minister in the other")
+        unsure = True
+    else:
+        unsure = False
+    if a.get("commission") and b.get("commission") and len(parties_a) == 2 and subset:
+        # a session of the two states' intergovernmental commission: they meet once a year
+        return Decision(True, "one session of the two states' commission", GATHERING)
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         # a phone call and a meeting of the same two states the same day are two events
         return Decision(False, f"a {a.get('event_type')} and a {b.get('event_type')}")
     # a report naming one state alone matches every event of that state: it needs more
-    needed = 2 if min(len(parties_a), len(parties_b)) >= 2 else 3
+    needed = (2 if min(len(parties_a), len(parties_b)) >= 2 else 3) + unsure
     if evidence >= needed and (people or len(shared) >= 3) and overlap >= 0.5:
         kind = "rewrite" if one_language else "translation"
         return Decision(

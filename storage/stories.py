@@ -26,7 +26,9 @@ from .dedup import (
     SAME_RELEASE,
     TRANSLATION_WINDOW,
     acronyms,
+    commission,
     head_of_state,
+    minister,
     names,
     numbers,
     pack_numbers,
@@ -134,6 +136,8 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         event_type=row.get("event_type"),
         acronyms=acronyms(row["title"]),
         head=head_of_state(row["title"]),
+        minister=minister(row["title"]),
+        commission=commission(row["title"]),
         _text=f"{row['title']}\n{row.get('body') or ''}",
     )
 
