@@ -213,9 +213,7 @@ def test_a_regional_meeting_is_not_a_translation_of_a_bilateral_one():
 
 @pytest.mark.parametrize("kind", ["telegram", "agency"])
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_a_translation_does_not_chain_two_stories_through_a_shared_country(
-    tmp_path, order, kind
-):
+def test_a_translation_does_not_chain_two_stories_through_a_shared_country(tmp_path, order, kind):
     """A Kazakh report of a Kazakh-Uzbek call names Uzbekistan alone; an Uzbek-Kyrgyz call
     that shares its figures must not join the Kazakh-Uzbek story through it, whatever
     order the three arrive in. From the president's channel the report's own state is a
