@@ -52,6 +52,8 @@ EVENT_TYPES = (
     "congratulation",
     "conference",
 )
+# How much of a body the classifier reads (characters).
+BODY_READ = 2500
 # Sources that speak for their own state: a ministry, the president's or a ministry's
 # channel (the registry's kinds).
 OFFICIAL_KINDS = frozenset({"mfa", "telegram"})
@@ -279,7 +281,9 @@ class Classifier:
             Relevance, a score in 0..1, parties (ISO 3166 alpha-2, ``EU``), topics and
             the event type; ``evidence`` says which words decided.
         """
-        title_n, body_n = normalise(title), normalise(body)
+        # the parties, the event and nearly every signal are in the opening paragraphs;
+        # the rest of a long text (background, the history of relations) repeats them
+        title_n, body_n = normalise(title), normalise(body[:BODY_READ])
         title_hits = self._drop_routes(self._lexicons.scan(title_n), title_n)
         body_hits = self._drop_routes(self._lexicons.scan(body_n), body_n)
         lead_end = self._lead_end(body_n)

@@ -441,6 +441,8 @@ class Stories:
             # statement again for every new pattern (its LIKE optimisation), 40 us a time
             likes = " OR ".join("instr(a.countries, ?) > 0" for _ in anchors)
             quoted = [f'"{a}"' for a in anchors]
+            every = " AND ".join("instr(a.countries, ?) > 0" for _ in parties)
+            everyone = [f'"{p}"' for p in sorted(parties)]
             light = (
                 "a.id, a.story_id, a.source, a.published, a.language, a.countries, "
                 "a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
@@ -452,8 +454,12 @@ class Stories:
                 f"SELECT {light} FROM articles a INDEXED BY articles_relevant_published "  # noqa: S608
                 "LEFT JOIN article_signatures g ON g.article_id = a.id "
                 f"WHERE a.relevant = 1 AND a.published {{}} ? AND a.published {{}} ? "
-                f"AND ({likes}) ORDER BY a.published {{}} LIMIT {_MAX_CANDIDATES // 2}"
+                f"AND ({likes}) AND (({every}) OR length(a.countries) <= ?) "
+                f"ORDER BY a.published {{}} LIMIT {_MAX_CANDIDATES // 2}"
             )
+            # a report of the same event names all the parties, or some of them and no
+            # other: then its list is no longer than this article's
+            shorter = len(json.dumps(sorted(parties)))
             events = []
             for comparison, bound, direction in (
                 (">=", when + TRANSLATION_WINDOW, "ASC"),
@@ -461,7 +467,7 @@ class Stories:
             ):
                 cursor = self.db.conn.execute(
                     query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
-                    [format_utc(when), format_utc(bound), *quoted],
+                    [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
                 )
                 keys = [column[0] for column in cursor.description]
                 for values in cursor:
