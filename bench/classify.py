@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from diplofeed.relevance import _WORD, default_classifier, normalise
+from storage.relevance import _WORD, default_classifier, normalise
 from tests.relevance_eval import load
 
 

@@ -41,8 +41,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from diplofeed.errors import DiplofeedError
 from storage import CRAWL_FIGURES, format_utc
+from storage.errors import DiplofeedError
 from storage.reads import KnownPage
 from storage.times import utcnow
 

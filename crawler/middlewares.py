@@ -34,8 +34,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.request import fingerprint
 
 from crawler.extract import Article
-from diplofeed.errors import StorageError
 from storage import Store, canonical_url, parse_utc
+from storage.errors import StorageError
 from storage.reads import KnownPage
 
 if TYPE_CHECKING:

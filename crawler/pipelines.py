@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from diplofeed.errors import StorageError, StoreUnavailable
 from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
+from storage.errors import StorageError, StoreUnavailable
 from storage.times import utcnow
 
 from .extract.model import Article

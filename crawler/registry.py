@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from parsel.csstranslator import HTMLTranslator
 
-from diplofeed.errors import SourceConfigError
+from .errors import SourceConfigError
 
 __all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registry", "zone"]
 

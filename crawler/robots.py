@@ -31,8 +31,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
-from diplofeed.errors import StorageError
 from storage import Store, format_utc, parse_utc
+from storage.errors import StorageError
 
 from .distributed import Worker, as_text, worker_key
 

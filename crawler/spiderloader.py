@@ -6,8 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from diplofeed.errors import SourceConfigError
-
+from .errors import SourceConfigError
 from .registry import Source, find_source_for_url, load_registry
 from .spiders import SPIDER_CLASSES
 

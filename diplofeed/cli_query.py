@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from diplofeed.errors import DiplofeedError, StoreUnavailable
-from diplofeed.relevance import EVENT_TYPES, TOPICS
+from storage.relevance import EVENT_TYPES, TOPICS
 
 from .cli_base import EXIT_BAD_INPUT, db_option, fail
 
@@ -161,7 +161,7 @@ def search(
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
-    from diplofeed.relevance import country_codes
+    from storage.relevance import country_codes
     from storage.stories import LANGUAGES
 
     # a typo finds nothing, silently: say so instead (as the feed server does)
@@ -234,7 +234,7 @@ def classify(file: Any, explain: bool) -> None:
         echo '{"title": "Токаев провел переговоры с Мирзиёевым", "body": "..."}' | diplofeed classify --explain
     """
     from diplofeed.importer import LineReader, json_object
-    from diplofeed.relevance import default_classifier
+    from storage.relevance import default_classifier
 
     classifier = default_classifier()
     bad = 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diplofeed.errors import DiplofeedError
+from storage.errors import DiplofeedError
 
 from .query import PARAMETERS
 
@@ -40,6 +40,16 @@ class FeedsConfig:
     ttl_minutes: int = 30
     feeds: dict[str, NamedFeed] = field(default_factory=dict)
     path: Path = DEFAULT_CONFIG
+
+    def sources(self) -> frozenset[str]:
+        """The source ids the named feeds ask for."""
+        return frozenset(
+            value
+            for named in self.feeds.values()
+            for raw in named.params.get("source", [])
+            for value in raw.split(",")
+            if value
+        )
 
 
 def _as_values(name: str, key: str, value: Any) -> list[str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from diplofeed import relevance
+from storage import relevance
 from storage.stories import LANGUAGES
 
 from .query import MAX_LIMIT, FeedQuery, Vocabulary
@@ -23,19 +22,13 @@ __all__ = ["feed_rows", "index_html", "opml", "vocabulary"]
 _FILTER_WINDOW = 2000
 
 
-@cache
-def _registered() -> frozenset[str]:
-    from crawler.registry import load_registry  # the registry's sources, crawled or not yet
-
-    return frozenset(load_registry())
-
-
-def vocabulary(store: Store) -> Vocabulary:
-    """The values list parameters may take: the sources of the registry and of the store
-    (imported ones), the classifier's codes. A named feed of registry sources works on a
-    store that has none of their articles yet (it is empty, not an error)."""
+def vocabulary(store: Store, sources: Iterable[str] = ()) -> Vocabulary:
+    """The values list parameters may take: the store's sources (every crawl registers the
+    whole registry in it, every import its own names), ``sources`` (the named feeds' own,
+    so a named feed of registry sources works on a store that has none of their articles
+    yet: it is empty, not an error), the classifier's codes."""
     return Vocabulary(
-        sources=frozenset(store.source_ids()) | _registered(),
+        sources=frozenset(store.source_ids()) | frozenset(sources),
         countries=relevance.country_codes(),
         topics=frozenset(relevance.TOPICS),
         event_types=frozenset(relevance.EVENT_TYPES),

@@ -45,8 +45,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from diplofeed.errors import OutputError, StorageError
+from feeds.errors import OutputError
 from storage import Store
+from storage.errors import StorageError
 from storage.writing import unavailable
 
 from .build import FeedSpec, build_feed
@@ -153,7 +154,7 @@ class _State:
         """What the list parameters may say: the store's sources, the classifier's codes."""
         if self.vocabulary and self.vocabulary[0] == generation:
             return self.vocabulary[1]
-        words = vocabulary(self.store())
+        words = vocabulary(self.store(), self.config.sources())
         self.vocabulary = (generation, words)
         return words
 
@@ -276,7 +277,7 @@ def create_app(
     """
     state = _State(str(db), config or load_config())
     with Store(state.db, readonly=True) as store:  # fail now, not at the first request
-        words = vocabulary(store)
+        words = vocabulary(store, state.config.sources())
     for named in state.config.feeds.values():  # and on a feed that could only answer 400
         try:
             parse_query({}, words, now=datetime.now(UTC), base=named.params)

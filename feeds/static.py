@@ -147,7 +147,7 @@ def build_static_feeds(
     base = base_url if base_url.endswith("/") else base_url + "/"
     config = config or load_config()
     info = store.info()
-    words = vocabulary(store)
+    words = vocabulary(store, config.sources())
     result = StaticBuild([], [])
 
     def write(path: Path, data: bytes) -> None:

@@ -327,7 +327,7 @@ _GENERIC = [
 
 @cache
 def _not_names() -> frozenset[str]:
-    from diplofeed.relevance import country_words  # states, capitals, leaders, ministers
+    from .relevance import country_words  # states, capitals, leaders, ministers
 
     words = [*_GENERIC, *country_words()]
     return frozenset(s for s in (_skeleton(w) for w in words) if len(s) >= 3)

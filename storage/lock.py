@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from diplofeed.errors import DiplofeedError
-
+from .errors import DiplofeedError
 from .writing import unavailable
 
 try:

@@ -197,7 +197,7 @@ def m002_dates_and_health(db: Database) -> None:
 
 @migrations()
 def m003_relevance(db: Database) -> None:
-    # Filled by the classifier (diplofeed/relevance.py) when an article is saved; stores
+    # Filled by the classifier (storage/relevance.py) when an article is saved; stores
     # created before are tagged when first opened (Store.tag_untagged).
     db.execute("ALTER TABLE articles ADD COLUMN relevant INTEGER")
     db.execute("ALTER TABLE articles ADD COLUMN relevance REAL")

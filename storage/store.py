@@ -21,9 +21,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from diplofeed import relevance
-from diplofeed.errors import StorageError
-
+from . import relevance
+from .errors import StorageError
 from .normalize import (
     body_fingerprint,
     canonical_url,

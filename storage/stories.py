@@ -47,7 +47,7 @@ from .lsh import BandIndex, band_keys
 from .reads import _KIND_RANK
 from .times import format_utc
 
-# The languages articles are stored in (diplofeed/relevance.py and the registry).
+# The languages articles are stored in (storage/relevance.py and the registry).
 LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from diplofeed.errors import StoreUnavailable
+from .errors import StoreUnavailable
 
 __all__ = [
     "DEFAULT_WRITE_TIMEOUT",

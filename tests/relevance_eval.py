@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diplofeed.relevance import Classifier, default_classifier
+from storage.relevance import Classifier, default_classifier
 
 LABELS = Path(__file__).with_name("relevance")
 

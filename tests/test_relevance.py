@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from diplofeed.cli import cli
-from diplofeed.relevance import EVENT_TYPES, TOPICS, classify
 from storage import ArticleFilter, Store
+from storage.relevance import EVENT_TYPES, TOPICS, classify
 
 from .relevance_eval import evaluate, load
 

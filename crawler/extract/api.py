@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from diplofeed.errors import ExtractionError
+from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date

@@ -19,7 +19,7 @@ import trafilatura
 from lxml import etree
 from parsel import Selector
 
-from diplofeed.errors import ExtractionError
+from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from diplofeed.errors import ExtractionError
+from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date

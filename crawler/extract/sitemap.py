@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from diplofeed.errors import ExtractionError
+from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date

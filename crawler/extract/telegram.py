@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from diplofeed.errors import ExtractionError
+from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date

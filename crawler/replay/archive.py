@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.encoding import html_to_unicode
 
-from diplofeed.errors import ReplayError
+from crawler.errors import ReplayError
 
 __all__ = ["DEFAULT_SITES", "FAULTS", "RecordedResponse", "ReplayArchive", "url_key"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from diplofeed.errors import ReplayError
+from crawler.errors import ReplayError
 
 __all__ = ["ReplayServer"]
 

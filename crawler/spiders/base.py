@@ -24,11 +24,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from w3lib.encoding import html_to_unicode
 
+from crawler.errors import ExtractionError
 from crawler.extract import Article, Link, parse_article
 from crawler.extract.encoding import decode_page
 from crawler.items import FetchFailure, NotModified
 from crawler.middlewares import RedirectLoop
-from diplofeed.errors import ExtractionError
 from storage import parse_utc
 from storage.normalize import clean_url
 
