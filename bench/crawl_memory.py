@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 IDLE = (
-    "import scrapy.crawler, diplofeed.crawl; from crawler.replay import ReplayServer\n"
+    "import scrapy.crawler, crawler.runner; from crawler.replay import ReplayServer\n"
     "with ReplayServer() as s: pass"
 )
 

@@ -23,7 +23,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diplofeed.crawl import crawl_settings
+from crawler.runner import crawl_settings
 from storage import Store
 
 # Politeness is for real servers: both runs fetch 8 pages at a time from the replay server.

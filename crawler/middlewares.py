@@ -63,7 +63,7 @@ class IncrementalCrawl:
         # scale-out workers have no store: the writer mirrors what is stored to Redis
         self._known: Any = None
         if crawler.settings.get("DIPLOFEED_REDIS_URL"):
-            from .distributed import KnownPages, Worker
+            from .scaleout.worker import KnownPages, Worker
 
             self._known = KnownPages(Worker.of(crawler.settings).client)
 

@@ -5,7 +5,7 @@ crawl every 30 minutes would otherwise ask each site for it 48 times a day. This
 Scrapy's robots.txt middleware, with the file kept:
 
 * in the store (``robots_txt``), for crawls that write the store;
-* in Redis, for scale-out workers (crawler/distributed.py). One worker fetches a host's
+* in Redis, for scale-out workers (crawler/scaleout/worker.py). One worker fetches a host's
   file and the others wait for it, so no worker fetches it twice.
 
 A file that could not be fetched (network error, 5xx) is not kept: the next crawl asks
@@ -34,7 +34,7 @@ from twisted.internet.defer import Deferred
 from storage import Store, format_utc, parse_utc
 from storage.errors import StorageError
 
-from .distributed import Worker, as_text, worker_key
+from .scaleout.worker import Worker, as_text, worker_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -37,7 +37,7 @@ REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.LanguageFingerprinter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
-    "crawler.distributed.QueuePipeline": 300,
+    "crawler.scaleout.worker.QueuePipeline": 300,
 }
 # Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
 # again, and pagination stops at a page holding only those (crawler/middlewares.py).
@@ -71,7 +71,7 @@ DIPLOFEED_AS_OF = os.environ.get("DIPLOFEED_AS_OF") or None
 
 if DIPLOFEED_REPLAY_URL:
     # `DIPLOFEED_REPLAY_URL=http://127.0.0.1:PORT scrapy crawl <id>`: the same switch as
-    # `diplofeed crawl --replay-url` (see diplofeed/crawl.py:crawl_settings).
+    # `diplofeed crawl --replay-url` (see crawler/runner.py:crawl_settings).
     DOWNLOAD_HANDLERS = {
         "http": "crawler.replay.handler.ReplayDownloadHandler",
         "https": "crawler.replay.handler.ReplayDownloadHandler",
@@ -83,7 +83,7 @@ if DIPLOFEED_REPLAY_URL:
 # sharing a crawl through Redis (scrapy-redis's scheduler and duplicate filter, switched
 # on by the add-on), and `diplofeed writer` writes the store. Workers whose heartbeat key
 # (refreshed every third of DIPLOFEED_REDIS_HEARTBEAT seconds) expires are counted out.
-ADDONS = {"crawler.distributed.ScaleOut": 0}
+ADDONS = {"crawler.scaleout.worker.ScaleOut": 0}
 # Set by `diplofeed crawl --redis URL`, or `scrapy crawl <id> -s DIPLOFEED_REDIS_URL=URL`
 # (not read from the environment: a variable meant for the writer must not turn local
 # crawls into workers).

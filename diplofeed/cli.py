@@ -109,7 +109,7 @@ def crawl(
         diplofeed crawl --db news.db --source kt_kz --source kabar
     """
     from crawler.replay import ReplayArchive, ReplayServer
-    from diplofeed.crawl import run_crawl
+    from crawler.runner import run_crawl
     from storage.lock import CrawlLocked
 
     options: dict[str, Any] = {"log_level": log_level, "log_file": log_file}
@@ -159,7 +159,7 @@ def _crawl_worker(
     options: dict[str, Any],
 ) -> None:
     from crawler.replay import ReplayArchive, ReplayServer
-    from diplofeed.crawl import run_worker
+    from crawler.runner import run_worker
 
     try:
         if replay and not replay_url:
@@ -217,7 +217,7 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
     import signal
     import threading
 
-    from diplofeed.writer import RunWritten, WriterBusy, run_writer
+    from crawler.scaleout.writer import RunWritten, WriterBusy, run_writer
     from storage.lock import CrawlLocked
 
     stop = threading.Event()
@@ -265,7 +265,7 @@ def demo(db: str, out: str) -> None:
         diplofeed demo --db /tmp/demo.db --out /tmp/feeds
     """
     from crawler.replay import ReplayArchive, ReplayServer
-    from diplofeed.crawl import run_crawl
+    from crawler.runner import run_crawl
     from feeds import build_static_feeds
     from storage import Store
 
@@ -361,8 +361,8 @@ def import_(file: Any, db: str, workers: int | None, progress: int | None) -> No
 
         diplofeed import articles.jsonl --db news.db
     """
-    from diplofeed.importer import ImportStopped, import_lines
     from storage import Store
+    from storage.importer import ImportStopped, import_lines
 
     if workers is None:
         workers = os.cpu_count() or 1

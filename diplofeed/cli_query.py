@@ -233,7 +233,7 @@ def classify(file: Any, explain: bool) -> None:
 
         echo '{"title": "Токаев провел переговоры с Мирзиёевым", "body": "..."}' | diplofeed classify --explain
     """
-    from diplofeed.importer import LineReader, json_object
+    from storage.importer import LineReader, json_object
     from storage.relevance import default_classifier
 
     classifier = default_classifier()
@@ -381,10 +381,10 @@ def extract(url: str, source_id: str | None, html_file: str | None, replay: bool
 
         diplofeed extract https://www.kt.kz/rus/politics/some_article_1377996214.html --html page.html
     """
+    from crawler.extracting import extract_document
+    from crawler.fetch import fetch_page
     from crawler.registry import find_source_for_url, load_registry
     from crawler.replay import ReplayServer
-    from diplofeed.extracting import extract_document
-    from diplofeed.fetch import fetch_page
 
     try:
         registry = load_registry()

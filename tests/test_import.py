@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bench.synth import generate
-from diplofeed.importer import import_lines
 from storage import Store
+from storage.importer import import_lines
 
 
 def lines(tmp_path, count: int = 400) -> list[bytes]:

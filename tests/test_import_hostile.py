@@ -23,7 +23,8 @@ from click.testing import CliRunner
 from bench.synth import generate
 from diplofeed.cli import cli
 from diplofeed.errors import EXIT_BAD_INPUT, EXIT_STORE, StoreUnavailable
-from diplofeed.importer import (
+from storage import Store
+from storage.importer import (
     DEPTH_LIMIT,
     LINE_LIMIT,
     ImportStopped,
@@ -32,7 +33,6 @@ from diplofeed.importer import (
     import_lines,
     json_object,
 )
-from storage import Store
 
 from .conftest import ROOT
 

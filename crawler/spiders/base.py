@@ -93,7 +93,7 @@ class SourceSpider(scrapy.Spider):
         if role:
             meta["diplofeed_role"] = role
         # The callback is named, not wrapped, so a request can be serialised (a shared
-        # Redis queue in scale-out mode, crawler/distributed.py; Scrapy's JOBDIR).
+        # Redis queue in scale-out mode, crawler/scaleout/worker.py; Scrapy's JOBDIR).
         return scrapy.Request(
             url,
             callback=self.run_callback,

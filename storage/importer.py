@@ -33,15 +33,16 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from diplofeed.errors import (
+from .errors import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
     DiplofeedError,
     StorageError,
     StoreUnavailable,
 )
-from storage import Preparer, Store, clean_text
-from storage.times import utcnow
+from .normalize import clean_text
+from .store import Preparer, Store
+from .times import utcnow
 
 __all__ = [
     "DEPTH_LIMIT",

@@ -10,7 +10,7 @@ With ``DIPLOFEED_REDIS_URL`` set (``diplofeed crawl --redis URL``, or ``scrapy c
   for 24 hours (crawler/robots.py).
 * Workers do not open the store. Articles, failures, 304s and figures go to a Redis list, and
   ``diplofeed writer`` is the one process that writes them to the SQLite store
-  (diplofeed/writer.py). The writer mirrors each stored page's first-seen time and HTTP
+  (crawler/scaleout/writer.py). The writer mirrors each stored page's first-seen time and HTTP
   validators back to Redis, where the workers' incremental crawl reads them.
 * A round ends when its last worker leaves; its keys are deleted and the next crawl
   starts a new round. Each worker keeps a heartbeat key alive; a worker whose heartbeat
@@ -41,13 +41,12 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from crawler.extract.model import Article
+from crawler.items import FetchFailure, NotModified
 from storage import CRAWL_FIGURES, format_utc
 from storage.errors import DiplofeedError
 from storage.reads import KnownPage
 from storage.times import utcnow
-
-from .extract.model import Article
-from .items import FetchFailure, NotModified
 
 if TYPE_CHECKING:
     import redis
@@ -348,7 +347,7 @@ class ScaleOut:
         if not url:
             return
         settings.set("REDIS_URL", url, priority="addon")
-        settings.set("SCHEDULER", "crawler.distributed.RoundScheduler", priority="addon")
+        settings.set("SCHEDULER", "crawler.scaleout.worker.RoundScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         # A spider takes from the shared queue as many requests as its downloader may
         # hold (CONCURRENT_REQUESTS), then fetches them one at a time per site: a worker

@@ -1,7 +1,7 @@
 """``diplofeed writer``: the one process that writes the store in scale-out mode
 (docs/scale-out.md).
 
-Scale-out workers (``diplofeed crawl --redis URL``, crawler/distributed.py) send what they
+Scale-out workers (``diplofeed crawl --redis URL``, crawler/scaleout/worker.py) send what they
 find to a Redis list. The writer takes each event, writes it through :class:`Store` as
 the store pipeline would, and records a crawl run per round, with each source's figures
 summed over the round's workers and its health decided once, when the round ends.
@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.distributed import (
+from crawler.registry import load_registry
+from crawler.scaleout.worker import (
     DEAD,
     ENDED,
     EVENTS,
@@ -43,9 +44,8 @@ from crawler.distributed import (
     reap,
     run_key,
 )
-from crawler.registry import load_registry
-from diplofeed.errors import DiplofeedError, StorageError, StoreUnavailable
 from storage import CRAWL_FIGURES, Store, canonical_url, parse_utc
+from storage.errors import DiplofeedError, StorageError, StoreUnavailable
 from storage.lock import crawl_lock
 
 if TYPE_CHECKING:

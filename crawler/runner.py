@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.errors import SourceConfigError
 from crawler.registry import Source, load_registry
-from diplofeed.errors import SourceConfigError
 from storage import Store, format_utc
 from storage.lock import crawl_lock
 
@@ -207,7 +207,7 @@ def run_worker(
         SourceConfigError: an unknown source id or a broken registry.
         RedisUnavailable: Redis does not answer at ``redis_url``.
     """
-    from crawler.distributed import Worker, connect
+    from crawler.scaleout.worker import Worker, connect
 
     chosen = _select(load_registry(registry), sources)
     connect(redis_url).close()  # a clear error now rather than a failed crawl

@@ -12,7 +12,7 @@ from typing import Any
 
 import scrapy
 
-from diplofeed.errors import DiplofeedError
+from storage.errors import DiplofeedError
 
 __all__ = ["FetchedPage", "fetch_page"]
 
@@ -36,7 +36,7 @@ def fetch_page(
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
-    from diplofeed.crawl import crawl_settings
+    from crawler.runner import crawl_settings
 
     found: dict[str, Any] = {}
 
