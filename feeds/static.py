@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from storage.times import utcnow
 
 from .build import FeedSpec, build_feed
+from .changes import build_changes_feed
 from .config import ConfigError, FeedsConfig, load_config
+from .health import build_health_feed
 from .publish import feed_rows, index_html, opml, vocabulary
 from .query import BadQuery, parse_query
 from .sanitize import safe_url
@@ -31,8 +33,6 @@ COUNTRY_NAMES = {
     "TM": "Turkmenistan",
     "UZ": "Uzbekistan",
 }
-from .changes import build_changes_feed
-from .health import build_health_feed
 
 if TYPE_CHECKING:
     from storage import Store

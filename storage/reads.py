@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .fts import fts_query
+from .times import format_utc
 
 # A stored page as a crawl needs it: first stored, ETag, Last-Modified, last seen.
 KnownPage = tuple[str, str | None, str | None, str | None]
-from .times import format_utc
 
 if TYPE_CHECKING:
     import sqlite_utils
