@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
 from storage.errors import StorageError, StoreUnavailable
 from storage.times import utcnow
+from storage.writing import write_timeout
 
 from .extract.model import Article
 from .items import FetchFailure, NotModified
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 __all__ = ["StorePipeline"]
+
+# After a write failed for the store's sake, later ones wait this long (seconds), until
+# one goes through again.
+SHORT_WRITE_TIMEOUT = 5.0
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +43,8 @@ class StorePipeline:
         self._own_run = False
         self.store: Store | None = None
         self._now: datetime | None = None
+        self._unavailable: StoreUnavailable | None = None
+        self._write_timeout = write_timeout()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -48,30 +55,49 @@ class StorePipeline:
         return self.crawler.spider.source  # type: ignore[union-attr]
 
     def open_spider(self) -> None:
-        self.store = Store(self.db_path)
-        self.store.sync_sources([self._source.as_row()])
         as_of = self.crawler.settings.get("DIPLOFEED_AS_OF")
         self._now = parse_utc(as_of) if as_of else None
-        if self.run_id is None:  # `scrapy crawl <id>` outside the CLI: a run of its own
-            replay = bool(self.crawler.settings.get("DIPLOFEED_REPLAY_URL"))
-            self.run_id = self.store.start_run([self._source.id], replay=replay, as_of=self._now)
-            self._own_run = True
+        try:
+            self.store = Store(self.db_path)
+            self.store.sync_sources([self._source.as_row()])
+            if self.run_id is None:  # `scrapy crawl <id>` outside the CLI: its own run
+                replay = bool(self.crawler.settings.get("DIPLOFEED_REPLAY_URL"))
+                self.run_id = self.store.start_run(
+                    [self._source.id], replay=replay, as_of=self._now
+                )
+                self._own_run = True
+        except StoreUnavailable as exc:
+            # the spider still runs, and every item it finds is counted as not stored:
+            # the crawl exits 6 with the count, and the next crawl fetches them again
+            logger.error("%s: the store cannot be written: %s", self._source.id, exc)
+            self._unavailable = exc
 
     def process_item(self, item: Any) -> Any:
-        assert self.store is not None
+        if self.store is None:
+            return self._unstored(item, self._unavailable or StoreUnavailable("no store"))
         try:
-            return self._store_item(self.store, item)
+            item = self._store_item(self.store, item)
         except StoreUnavailable as exc:
-            # the store's fault, not the page's: counted (the source turns degraded and
-            # the crawl exits 6), logged with the source and URL, never an "ok"
-            source, url = getattr(item, "source", "?"), getattr(item, "url", "?")
+            return self._unstored(item, exc)
+        if self._unavailable is not None:  # it can be written again: back to the full bound
+            self._unavailable = None
+            self.store.write_timeout = self._write_timeout
+        return item
+
+    def _unstored(self, item: Any, exc: StoreUnavailable) -> Any:
+        """The store's fault, not the page's: counted (the source turns degraded and the
+        crawl exits 6), logged with the source and URL, never an "ok"."""
+        source, url = getattr(item, "source", "?"), getattr(item, "url", "?")
+        if isinstance(item, (Article, NotModified)):
             self.crawler.stats.inc_value("diplofeed/unstored")
-            logger.error("%s: not stored %s: %s", source, url, exc)
-            try:
-                self.store.record_failure(self.run_id, source, url, "store", str(exc))
-            except StoreUnavailable:
-                pass  # counted above; the figures carry it
-            raise DropItem(f"{source}: not stored {url}: {exc}") from exc
+        logger.error("%s: not stored %s: %s", source, url, exc)
+        if self._unavailable is None:
+            self._unavailable = exc
+            if self.store is not None:
+                # a store locked for an hour must not hold the crawl an hour per article:
+                # the next writes wait a short bound, until one goes through again
+                self.store.write_timeout = min(self._write_timeout, SHORT_WRITE_TIMEOUT)
+        raise DropItem(f"{source}: not stored {url}: {exc}") from exc
 
     def _store_item(self, store: Store, item: Any) -> Any:
         if isinstance(item, FetchFailure):

@@ -16,6 +16,7 @@ from typing import Any
 from crawler.errors import SourceConfigError
 from crawler.registry import Source, load_registry
 from storage import Store, format_utc
+from storage.errors import StoreUnavailable
 from storage.lock import crawl_lock
 
 __all__ = ["CrawlResult", "WorkerResult", "crawl_settings", "run_crawl", "run_worker"]
@@ -29,10 +30,15 @@ class CrawlResult:
     sources: list[str]
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    # articles the crawl's own counters say it could not store (the store's figures may
+    # be missing: they could not be written either)
+    unstored_here: int = 0
+
     @property
     def unstored(self) -> int:
         """Articles fetched but not stored: the store could not be written."""
-        return sum(int(s.get("unstored") or 0) for s in self.stats.values() if s)
+        recorded = sum(int(s.get("unstored") or 0) for s in self.stats.values() if s)
+        return max(recorded, self.unstored_here)
 
     @property
     def failed_sources(self) -> list[str]:
@@ -169,12 +175,25 @@ def _crawl(
         status = "interrupted"
         raise
     finally:
-        with Store(db_path) as store:
-            stats = {row["source"]: row for row in store.run_stats(run_id)}
-            result = CrawlResult(run_id, chosen, stats)
-            if status == "finished" and result.failed_sources:
-                status = "partial"
-            store.finish_run(run_id, status)
+        # counted in this process, whether or not the figures could be stored
+        unstored = sum(
+            int(crawler.stats.get_value("diplofeed/unstored", 0) or 0)
+            for crawler in process.crawlers
+            if crawler.stats is not None
+        )
+        try:
+            with Store(db_path) as store:
+                stats = {row["source"]: row for row in store.run_stats(run_id)}
+                result = CrawlResult(run_id, chosen, stats, unstored_here=unstored)
+                if status == "finished" and result.failed_sources:
+                    status = "partial"
+                store.finish_run(run_id, status)
+        except StoreUnavailable:
+            if status != "finished":
+                raise  # the interruption is the news
+            result = CrawlResult(run_id, chosen, {}, unstored_here=unstored)
+            if not unstored:
+                raise
     return result
 
 

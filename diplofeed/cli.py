@@ -666,7 +666,7 @@ def main() -> None:
     try:
         cli(prog_name="diplofeed")
     except (sqlite3.Error, OSError) as exc:
-        store_error = unavailable(exc, "the store") if isinstance(exc, sqlite3.Error) else None
+        store_error = unavailable(exc, None) if isinstance(exc, sqlite3.Error) else None
         if store_error is not None:
             click.echo(f"Error: {store_error}", err=True)
             sys.exit(store_error.exit_code)

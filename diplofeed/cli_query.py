@@ -209,11 +209,16 @@ def search(
             )
         )
         return
+    from storage.normalize import clean_text
+
     for row in rows:
         tags = ",".join(json.loads(row["countries"] or "[]")) or "-"
-        click.echo(f"{row['published'][:16]}  {row['source']:<12} [{tags}] {row['title']}")
-        click.echo(f"{'':18}{row['url']}")
-        click.echo(f"{'':18}{row['snippet']}")
+        # stored text is cleaned when stored; an older store's or a hand-written row's is
+        # cleaned here, so no terminal control sequence reaches the screen
+        title, url, snippet = (clean_text(row[k]) for k in ("title", "url", "snippet"))
+        click.echo(f"{row['published'][:16]}  {row['source']:<12} [{tags}] {title}")
+        click.echo(f"{'':18}{url}")
+        click.echo(f"{'':18}{snippet}")
 
 
 @click.command()
@@ -312,16 +317,25 @@ def sources(db: str, as_json: bool, check: bool) -> None:
     if check:
         _check_store(db)
         return
+    registry = load_registry()
     try:
-        if writable(db):
+        if not Path(db).exists() and writable(db):  # a new store: made, with the registry
             with Store(db) as store:
-                store.sync_sources((s.as_row() for s in load_registry().values()), complete=True)
+                store.sync_sources((s.as_row() for s in registry.values()), complete=True)
                 rows = store.sources()
-        else:  # read only: the sources as the last crawl registered them
+        else:  # read only: no write lock to wait for, a store the user cannot write works
             with Store.for_reading(db) as store:
                 rows = store.sources()
     except DiplofeedError as exc:
         raise fail(exc) from exc
+    listed = {r["id"] for r in rows}
+    for source in registry.values():  # registered since the last crawl: never crawled
+        if source.id not in listed:
+            row = source.as_row()
+            rows.append(
+                {**row, "languages": list(row.get("languages", [])), "article_count": 0,
+                 "newest_published": None, "status": None, "status_reason": None}
+            )  # fmt: skip
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -347,14 +361,20 @@ def _check_store(db: str) -> None:
         raise fail(exc) from exc
     for problem in problems:
         click.echo(problem)
-    if problems:
+    damage = [p for p in problems if "not checked" not in p]
+    if damage:
         raise fail(
             StoreUnavailable(
-                f"the store {db} is damaged ({len(problems)} problem(s)); "
+                f"the store {db} is damaged ({len(damage)} problem(s)); "
                 "docs/reliability.md says how to recover"
             )
         )
-    click.echo(f"ok: {db} passed SQLite's quick_check and the full-text index's check")
+    checked = (
+        "SQLite's quick_check"
+        if problems
+        else ("SQLite's quick_check and the full-text index's check")
+    )
+    click.echo(f"ok: {db} passed {checked}")
 
 
 @click.command()

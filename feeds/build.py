@@ -20,6 +20,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from storage.normalize import plain_text
 from storage.times import parse_utc
 
 from .sanitize import plain_to_html, safe_url, sanitize_html, xml_text
@@ -136,7 +137,7 @@ def _title(row: Mapping[str, Any]) -> str:
 def _summary(row: Mapping[str, Any]) -> str:
     """The plain-text summary: the page's own, else the body's opening, cut at a word
     under 300 characters (readers show it in their lists)."""
-    text = xml_text(row.get("summary") or "").strip()
+    text = xml_text(plain_text(row.get("summary"))).strip()  # old rows may hold markup
     if text:
         return text
     body = " ".join(xml_text(row.get("body") or "").split())

@@ -128,12 +128,18 @@ class _State:
             info = os.stat(self.db)
         except FileNotFoundError:
             raise StorageError(f"no store at {self.db}") from None
-        identity = (info.st_dev, info.st_ino)
+        identity: tuple[int, ...] = (info.st_dev, info.st_ino)
         store = getattr(self.local, "store", None)
+        if store is not None and store.immutable:
+            # opened as it was (no writer had it open, and none could make its WAL index
+            # here): any change by a writer since means reading it afresh
+            identity += self.generation()
         if store is None or self.local.identity != identity:
             if store is not None:
                 store.close()
             store = Store(self.db, readonly=True)
+            if store.immutable:
+                identity = (info.st_dev, info.st_ino, *self.generation())
             self.local.store, self.local.identity = store, identity
         return store
 

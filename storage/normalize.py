@@ -23,6 +23,7 @@ __all__ = [
     "clean_image_url",
     "clean_text",
     "clean_url",
+    "plain_text",
     "web_url",
 ]
 
@@ -116,10 +117,14 @@ def web_url(value: object) -> str | None:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        port = parts.port  # raises ValueError on a port that is not a number
     except ValueError:
         return None
     if parts.scheme.lower() not in _WEB_SCHEMES or not host:
+        return None
+    if parts.username is not None or parts.password is not None or port == 0:
+        # "https://trusted.example@evil.example/": the host a reader sees first is not
+        # the one it is sent to
         return None
     return url
 
@@ -189,6 +194,18 @@ def clean_text(text: str | None) -> str:
     # of each line: the same as substituting line by line, a third of the time
     lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def plain_text(text: str | None) -> str:
+    """:func:`clean_text` of a field that must be plain text (a summary): markup a site
+    or an import left in it is removed, scripts and styles with their content."""
+    if not text:
+        return ""
+    if "<" in text:
+        from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
+
+        text = replace_entities(remove_tags(remove_tags_with_content(text, ("script", "style"))))
+    return clean_text(text)
 
 
 def body_fingerprint(body: str, *, min_words: int = 20) -> str | None:

@@ -184,19 +184,36 @@ class Reads:
     def check(self) -> list[str]:
         """The store's own check (``PRAGMA quick_check``, then the full-text index's
         integrity check): an empty list when whole, else the problems found, one line
-        each. Reads only."""
-        problems = [
-            str(r[0]) for r in self.db.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"
-        ]
-        if not problems:
+        each. The index's check needs a connection that may write (it writes nothing):
+        where the store cannot be written it says it was not run."""
+        try:
+            problems = [
+                str(r[0]) for r in self.db.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"
+            ]
+        except sqlite3.DatabaseError as exc:  # too damaged to walk
+            return [f"quick_check: {exc}"]
+        if problems:
+            return problems
+        path = getattr(self, "path", ":memory:")
+        try:
+            if path == ":memory:":
+                conn = self.db.conn
+            else:
+                conn = sqlite3.connect(path, timeout=10)
             try:
-                self.db.execute(
+                conn.execute(
                     "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
                 )
-            except sqlite3.DatabaseError as exc:
-                if "readonly" not in str(exc).lower():
-                    problems.append(f"full-text index: {exc}")
-        return problems
+            finally:
+                if conn is not self.db.conn:
+                    conn.close()
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
+                return ["full-text index: not checked (the store cannot be written here)"]
+            return [f"full-text index: {exc}"]
+        except sqlite3.DatabaseError as exc:
+            return [f"full-text index: {exc}"]
+        return []
 
     def counts(self) -> dict[str, int]:
         """Return row counts of the main tables (for summaries and tests)."""

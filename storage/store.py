@@ -29,6 +29,7 @@ from .normalize import (
     clean_image_url,
     clean_text,
     clean_url,
+    plain_text,
     web_url,
 )
 from .reads import ArticleFilter, Reads
@@ -93,7 +94,7 @@ def _store_error(exc: sqlite3.Error, path: str) -> StorageError:
     return unavailable(exc, path) or StorageError(f"cannot open store {path}: {exc}")
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
     """A read-only connection. A store in WAL mode that no writer has open has no WAL
     index (``-shm``) beside it, and SQLite cannot create one where this process may not
     write (a read-only mount, another user's folder, a full disk): there the store is
@@ -103,11 +104,14 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_SLICE_MS / 1000, check_same_thread=False)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
+        return conn, False
     except sqlite3.OperationalError as exc:
         conn.close()
-        if Path(f"{path}-shm").exists() and Path(f"{path}-wal").exists():
-            raise  # a writer has it open: immutable would read a stale store
+        wal = Path(f"{path}-wal")
+        if Path(f"{path}-shm").exists() or (wal.exists() and wal.stat().st_size):
+            # a writer has it open, or left commits in its WAL: immutable would read a
+            # store without them
+            raise
         first = exc
     try:
         conn = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True,
@@ -115,7 +119,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error:
         raise first from None
-    return conn
+    return conn, True
 
 
 def on_readonly_mount(path: Path) -> bool:
@@ -176,7 +180,7 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "title": title,
         "body": body,
         "body_html": article.get("body_html") or "",
-        "summary": clean_text(article.get("summary")),
+        "summary": plain_text(article.get("summary")),
         "language": article.get("language"),
         "published": published_text,
         "published_from": published_from,
@@ -240,7 +244,7 @@ class Preparer:
         self._kinds: dict[str, str | None] = {}
         if str(path) != ":memory:" and Path(path).exists():
             try:
-                self._conn = _connect_readonly(Path(path).resolve())
+                self._conn, _ = _connect_readonly(Path(path).resolve())
                 self._countries = dict(self._conn.execute("SELECT id, country FROM sources"))
                 self._kinds = dict(self._conn.execute("SELECT id, kind FROM sources"))
             except sqlite3.Error as exc:
@@ -311,6 +315,9 @@ class Store(Reads, Runs, Stories):
         write_timeout: float | None = None,
     ) -> None:
         self.path = str(path)
+        # read as it was: no writer had it open, and none could be seen here (storage
+        # opened read only where no WAL index can be made)
+        self.immutable = False
         self.write_timeout = write_timeout if write_timeout is not None else _write_timeout()
         self._source_cache: dict[str, tuple[str, str | None]] = {}
         self._zones: dict[str, str | None] = {}
@@ -360,7 +367,7 @@ class Store(Reads, Runs, Stories):
         (opened ``immutable``: nothing can change it there)."""
         resolved = Path(self.path).resolve()
         try:
-            conn = _connect_readonly(resolved)
+            conn, self.immutable = _connect_readonly(resolved)
         except sqlite3.Error as exc:
             raise _store_error(exc, self.path) from exc
         try:

@@ -65,10 +65,15 @@ def _errorname(exc: BaseException) -> str:
 
 
 def unavailable(
-    exc: BaseException, path: str, *, waited: float | None = None
+    exc: BaseException, path: str | None, *, waited: float | None = None
 ) -> StoreUnavailable | None:
     """The one-line :class:`StoreUnavailable` for a failure of the store itself, or None
-    when ``exc`` is something else (a constraint, a bug: the caller's to handle)."""
+    when ``exc`` is something else (a constraint, a bug: the caller's to handle).
+    ``path`` is the store's file, None when the caller does not know it."""
+    if path is None:
+        # the words without a name; the disk checks below need a real place
+        error = unavailable(exc, "\0", waited=waited)
+        return StoreUnavailable(str(error).replace(" \0", "")) if error else None
     if isinstance(exc, StoreUnavailable):
         return exc
     if isinstance(exc, OSError):

@@ -71,3 +71,19 @@ def test_fingerprint_ignores_case_punctuation_and_spacing():
 def test_short_bodies_have_no_fingerprint():
     assert body_fingerprint("") is None
     assert body_fingerprint("Коротко о главном.") is None
+
+
+def test_a_url_with_userinfo_or_port_0_is_not_a_web_url():
+    from storage.normalize import web_url
+
+    assert web_url("https://trusted.example@evil.example/a.jpg") is None
+    assert web_url("https://user:pw@kabar.kg/a.jpg") is None
+    assert web_url("https://kabar.kg:0/a.jpg") is None
+    assert web_url("https://kabar.kg:8443/a.jpg") == "https://kabar.kg:8443/a.jpg"
+
+
+def test_a_summary_is_stored_as_plain_text():
+    from storage.normalize import plain_text
+
+    text = "<a href='javascript:alert(1)'>Talks</a> held <script>alert(1)</script>&amp; more"
+    assert plain_text(text) == "Talks held & more"

@@ -136,11 +136,49 @@ def test_a_crawl_that_cannot_write_says_so_and_the_next_one_stores_everything(tm
     assert got == expected
 
 
-def _crawl_with_bound(url: str, db, recorded: str):
+def _crawl_with_bound(url: str, db, recorded: str, source: str = "uza"):
     from .conftest import run_cli
 
     return run_cli(
-        "crawl", "--db", str(db), "--replay-url", url, "--source", "uza",
+        "crawl", "--db", str(db), "--replay-url", url, "--source", source,
         "--as-of", recorded, "--log-level", "ERROR",
         env={"DIPLOFEED_WRITE_TIMEOUT": "1"},
     )  # fmt: skip
+
+
+@pytest.mark.crawl
+def test_a_crawl_whose_figures_cannot_be_written_either_still_exits_6_with_the_count(tmp_path):
+    """The lock is held from the first stored article to the crawl's end: the articles
+    after it, the source's figures and the run's end all fail; the count comes from the
+    crawl's own counters (issue #12 review: it used to end as exit 3, no count)."""
+    db = tmp_path / "s.db"
+    Store(db).close()
+    recorded = ReplayArchive.load().recorded.isoformat()
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    stop = threading.Event()
+
+    def hold_from_the_first_article() -> None:
+        while not stop.is_set():
+            if holder.execute("SELECT count(*) FROM articles").fetchone()[0] >= 1:
+                holder.execute("BEGIN IMMEDIATE")
+                stop.wait(120)
+                holder.execute("ROLLBACK")
+                return
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=hold_from_the_first_article)
+    thread.start()
+    try:
+        with ReplayServer(latency=0.05) as server:
+            started = time.monotonic()
+            result = _crawl_with_bound(server.url, db, recorded, "kabar")
+            took = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join()
+        holder.close()
+    assert result.returncode == EXIT_STORE, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "could not be stored" in result.stderr
+    # after the first failure each write waits the short bound, not the full one again
+    assert took < 40, took
