@@ -99,7 +99,8 @@ def crawl(
 
     Each line gives the source's figures and its health (ok, degraded, stale, broken,
     blocked). Exits 3 when a source yielded no article (broken, blocked or unreachable),
-    5 at once when another crawl is writing to the store (safe under cron).
+    5 at once when another crawl is writing to the store (safe under cron), 6 when
+    articles could not be stored (full disk, read-only, another writer past the bound).
 
     With --redis, crawl as a scale-out worker (docs/scale-out.md): each line gives this
     worker's share of the source's figures; the writer records the health.
@@ -207,7 +208,8 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
     Records a crawl run per round, with each source's figures summed over the workers,
     and prints its summary when the round ends. Exits 3 when a run written was partial
     (a source yielded nothing) or interrupted (a worker died), 5 when a crawl or another
-    writer holds the store or the Redis.
+    writer holds the store or the Redis, 6 when the store cannot be written (the event
+    stays in Redis for the next start).
     See docs/scale-out.md.
 
     Example:
