@@ -101,20 +101,7 @@ def test_a_crawl_that_cannot_write_says_so_and_the_next_one_stores_everything(tm
     db = tmp_path / "s.db"
     Store(db).close()
     recorded = ReplayArchive.load().recorded.isoformat()
-    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-    stop = threading.Event()
-
-    def hold_once_articles_arrive() -> None:
-        while not stop.is_set():
-            if holder.execute("SELECT count(*) FROM articles").fetchone()[0] >= 3:
-                holder.execute("BEGIN IMMEDIATE")
-                stop.wait(2.5)
-                holder.execute("ROLLBACK")
-                return
-            time.sleep(0.01)
-
-    thread = threading.Thread(target=hold_once_articles_arrive)
-    thread.start()
+    holder, stop, thread = _hold_lock_when_stored(db, articles=3, seconds=2.5)
     with ReplayServer(latency=0.05) as server:
         try:
             result = _crawl_with_bound(server.url, db, recorded)
@@ -136,6 +123,26 @@ def test_a_crawl_that_cannot_write_says_so_and_the_next_one_stores_everything(tm
     assert got == expected
 
 
+def _hold_lock_when_stored(db, *, articles: int, seconds: float):
+    """Another writer: once ``articles`` are stored, it holds the write lock for
+    ``seconds`` (or until ``stop`` is set). Returns its connection, ``stop`` and thread."""
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    stop = threading.Event()
+
+    def hold() -> None:
+        while not stop.is_set():
+            if holder.execute("SELECT count(*) FROM articles").fetchone()[0] >= articles:
+                holder.execute("BEGIN IMMEDIATE")
+                stop.wait(seconds)
+                holder.execute("ROLLBACK")
+                return
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    return holder, stop, thread
+
+
 def _crawl_with_bound(url: str, db, recorded: str, source: str = "uza"):
     from .conftest import run_cli
 
@@ -154,20 +161,7 @@ def test_a_crawl_whose_figures_cannot_be_written_either_still_exits_6_with_the_c
     db = tmp_path / "s.db"
     Store(db).close()
     recorded = ReplayArchive.load().recorded.isoformat()
-    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-    stop = threading.Event()
-
-    def hold_from_the_first_article() -> None:
-        while not stop.is_set():
-            if holder.execute("SELECT count(*) FROM articles").fetchone()[0] >= 1:
-                holder.execute("BEGIN IMMEDIATE")
-                stop.wait(120)
-                holder.execute("ROLLBACK")
-                return
-            time.sleep(0.01)
-
-    thread = threading.Thread(target=hold_from_the_first_article)
-    thread.start()
+    holder, stop, thread = _hold_lock_when_stored(db, articles=1, seconds=120)
     try:
         with ReplayServer(latency=0.05) as server:
             started = time.monotonic()
