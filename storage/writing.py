@@ -70,37 +70,34 @@ def unavailable(
     """The one-line :class:`StoreUnavailable` for a failure of the store itself, or None
     when ``exc`` is something else (a constraint, a bug: the caller's to handle).
     ``path`` is the store's file, None when the caller does not know it."""
-    if path is None:
-        # the words without a name; the disk checks below need a real place
-        error = unavailable(exc, "\0", waited=waited)
-        return StoreUnavailable(str(error).replace(" \0", "")) if error else None
     if isinstance(exc, StoreUnavailable):
         return exc
+    store = f"the store {path}" if path else "the store"
     if isinstance(exc, OSError):
-        return _os_unavailable(exc, path)
+        return _os_unavailable(exc, store)
     if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
         return None
     name = _errorname(exc)
-    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path):
+    if path and name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path):
         name = "SQLITE_FULL"  # SQLite could not grow its WAL index: the same cause
-    elif name.startswith("SQLITE_CANTOPEN") and _read_only_place(path):
+    elif path and name.startswith("SQLITE_CANTOPEN") and _read_only_place(path):
         name = "SQLITE_READONLY"  # no journal or WAL index can be made beside it
     if name.startswith("SQLITE_FULL"):
-        message = f"the disk holding the store {path} is full; nothing more was written"
+        message = f"the disk holding {store} is full; nothing more was written"
     elif name.startswith(("SQLITE_READONLY", "SQLITE_PERM")):
-        message = f"the store {path} is read-only here (file, folder or mount); not written"
+        message = f"{store} is read-only here (file, folder or mount); not written"
     elif name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         message = (
-            f"the store {path} is damaged ({exc}); check it with `diplofeed sources --check`, "
+            f"{store} is damaged ({exc}); check it with `diplofeed sources --check`, "
             "see docs/reliability.md for recovery"
         )
     elif name.startswith(_BUSY):
         held = f" for over {waited:.0f} s" if waited is not None else ""
-        message = f"another writer kept the store {path} locked{held}; this write was not made"
+        message = f"another writer kept {store} locked{held}; this write was not made"
     elif name.startswith("SQLITE_IOERR"):
-        message = f"a disk error while using the store {path} ({exc})"
+        message = f"a disk error while using {store} ({exc})"
     elif name.startswith("SQLITE_CANTOPEN"):
-        message = f"cannot open the store {path} (missing folder or no permission)"
+        message = f"cannot open {store} (missing folder or no permission)"
     else:
         return None
     return StoreUnavailable(message)
@@ -124,14 +121,14 @@ def _disk_full(path: str) -> bool:
     return stats.f_bavail == 0
 
 
-def _os_unavailable(exc: OSError, path: str) -> StoreUnavailable:
+def _os_unavailable(exc: OSError, store: str) -> StoreUnavailable:
     import errno
 
     if exc.errno == errno.ENOSPC:
-        return StoreUnavailable(f"the disk holding the store {path} is full")
+        return StoreUnavailable(f"the disk holding {store} is full")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StoreUnavailable(f"the store {path} is read-only here ({exc.strerror})")
-    return StoreUnavailable(f"cannot use the store {path}: {exc.strerror or exc}")
+        return StoreUnavailable(f"{store} is read-only here ({exc.strerror})")
+    return StoreUnavailable(f"cannot use {store}: {exc.strerror or exc}")
 
 
 def begin_immediate(conn: sqlite3.Connection, path: str, timeout: float) -> None:
