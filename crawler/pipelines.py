@@ -71,6 +71,8 @@ class StorePipeline:
             # the crawl exits 6 with the count, and the next crawl fetches them again
             logger.error("%s: the store cannot be written: %s", self._source.id, exc)
             self._unavailable = exc
+            if self.store is not None:
+                self.store.write_timeout = min(self._write_timeout, SHORT_WRITE_TIMEOUT)
 
     def process_item(self, item: Any) -> Any:
         if self.store is None:
@@ -135,8 +137,9 @@ class StorePipeline:
         figures = {
             name: int(stats.get_value(f"diplofeed/{name}", 0) or 0) for name in CRAWL_FIGURES
         }
-        assert self.run_id is not None
         try:
+            if self.run_id is None:  # its own run could not even be started
+                raise self._unavailable or StoreUnavailable("no run to record")
             self.store.record_source_stats(self.run_id, self._source.id, figures)
             if self._own_run:
                 self.store.finish_run(self.run_id, "finished")
