@@ -182,6 +182,23 @@ def write_transaction(conn: sqlite3.Connection, path: str, timeout: float) -> It
             except sqlite3.Error:
                 pass  # the first error is the one to report
         converted = unavailable(exc, path)
+        if converted is None and isinstance(exc, sqlite3.IntegrityError):
+            converted = _damaged(conn, exc, path)
         if converted is not None and converted is not exc:
             raise converted from exc
         raise
+
+
+def _damaged(conn: sqlite3.Connection, exc: sqlite3.Error, path: str) -> StoreUnavailable | None:
+    """A constraint that fails on a damaged store (a row that cannot be read back) is the
+    store's fault: SQLite's own check says which, on this rare path."""
+    try:
+        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()
+    except sqlite3.DatabaseError as error:
+        verdict = (str(error),)
+    if verdict and verdict[0] == "ok":
+        return None  # the store is whole: the constraint is a real one
+    return StoreUnavailable(
+        f"the store {path} is damaged ({exc}; {verdict[0] if verdict else '?'}); check it "
+        "with `diplofeed sources --check`, see docs/reliability.md for recovery"
+    )
