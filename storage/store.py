@@ -37,7 +37,8 @@ from .runs import Runs
 from .schema import migrations
 from .stories import Stories, text_features
 from .times import day_precision, format_utc, local_day, parse_utc, utcnow
-from .writing import BUSY_SLICE_MS, unavailable, write_timeout, write_transaction
+from .writing import BUSY_SLICE_MS, unavailable, write_transaction
+from .writing import write_timeout as default_write_timeout
 
 __all__ = [
     "ArticleFilter",
@@ -83,10 +84,6 @@ def writable(path: str | Path) -> bool:
     if on_readonly_mount(where):
         return False
     return os.access(folder, os.W_OK) and (not where.exists() or os.access(where, os.W_OK))
-
-
-def _write_timeout() -> float:
-    return write_timeout()
 
 
 def _store_error(exc: sqlite3.Error, path: str) -> StorageError:
@@ -318,7 +315,7 @@ class Store(Reads, Runs, Stories):
         # read as it was: no writer had it open, and none could be seen here (storage
         # opened read only where no WAL index can be made)
         self.immutable = False
-        self.write_timeout = write_timeout if write_timeout is not None else _write_timeout()
+        self.write_timeout = write_timeout if write_timeout is not None else default_write_timeout()
         self._source_cache: dict[str, tuple[str, str | None]] = {}
         self._zones: dict[str, str | None] = {}
         if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():

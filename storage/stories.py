@@ -45,6 +45,7 @@ from .dedup import (
 )
 from .lsh import BandIndex, band_keys
 from .reads import _KIND_RANK
+from .relevance import OFFICIAL_KINDS
 from .times import format_utc
 
 # The languages articles are stored in (storage/relevance.py and the registry).
@@ -112,10 +113,10 @@ def _parsed_countries(stored: str) -> tuple[str, ...]:
     return tuple(c for c in value if isinstance(c, str)) if isinstance(value, list) else ()
 
 
-# Sources that speak for their own state (a ministry, the president's or a ministry's
-# channel): their state is a party of everything they report, named or not ("Глава
-# государства провел телефонный разговор с Президентом Узбекистана").
-OFFICIAL_KINDS = frozenset({"mfa", "telegram"})
+# Sources that speak for their own state (relevance.OFFICIAL_KINDS: a ministry, the
+# president's or a ministry's channel): their state is a party of everything they
+# report, named or not ("Глава государства провел телефонный разговор с Президентом
+# Узбекистана").
 
 
 def _with_home(countries: list[str], home: str | None) -> list[str]:
@@ -385,21 +386,6 @@ class Stories:
         store when next needed."""
         self._bands = None
         self._shingles = None
-
-    def _fits_story(self, features: Mapping[str, Any], candidate: Mapping[str, Any]) -> bool:
-        """A story must not chain: matching one member is not enough when another member
-        names other parties (each names a state the other does not): an Uzbek-Kyrgyz call
-        must not join a Kazakh-Uzbek one through a report that names Uzbekistan alone."""
-        parties = set(features["countries"])
-        if not parties:
-            return True
-        for row in self._select(
-            "SELECT source, countries FROM articles WHERE story_id = ?", [candidate["story_id"]]
-        ):
-            member = _with_home(_countries(row["countries"]), self._home(row["source"]))
-            if member and parties_clash(parties, member):
-                return False
-        return True
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
