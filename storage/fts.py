@@ -15,7 +15,9 @@ from typing import Any
 
 import snowballstemmer
 
-__all__ = ["MIN_PREFIX", "fts_query", "search_term"]
+from .translit import has_cyrillic, latin_key, to_cyrillic
+
+__all__ = ["MIN_CROSS_PREFIX", "MIN_PREFIX", "cross_script_term", "fts_query", "search_term"]
 
 # Uzbek Latin writes oʻ/gʻ with U+02BB and the tutuq belgisi with U+02BC, or with any of
 # these stand-ins; the index's tokenizer separates at every one of them (storage/schema.py
@@ -26,6 +28,10 @@ _CYRILLIC = re.compile(r"[\u0400-\u052f]")
 # A word beginning shorter than this finds unrelated words ("виз" from визит finds виза,
 # "мир" finds Мирзиёев): shorter stems fall back to the whole word.
 MIN_PREFIX = 4
+# The other script's key is searched as a prefix only when the stem's key is this long:
+# Саидов's Russian stem "саид" gives "said", which would find every English "said"; the
+# whole word's key is searched then ("saidov").
+MIN_CROSS_PREFIX = 6
 
 
 @cache
@@ -79,17 +85,51 @@ def search_term(word: str) -> tuple[str, bool]:
     return prefix, True
 
 
+def cross_script_term(word: str) -> str | None:
+    """The beginning of ``word``'s key (storage/translit.py) to search for as a prefix,
+    so the word finds its spellings in the other script; None when the word is too
+    short or has digits (it must match whole, in its own script).
+
+    The key is the Russian stem's, a Latin word being read in Cyrillic first
+    (``Kambarata`` and ``Камбараты`` both give ``kambarat``), unless that is shorter than
+    :data:`MIN_CROSS_PREFIX`: then the whole word's key (``Saidov``, ``Саидов``:
+    ``saidov``).
+    """
+    lower = unicodedata.normalize("NFC", word).lower()
+    if any(ch.isdigit() for ch in lower) or _letters(lower) < MIN_PREFIX:
+        return None
+    cyrillic = lower if has_cyrillic(lower) else to_cyrillic(lower)
+    stem = _stemmer("russian").stemWord(cyrillic.replace("ё", "е"))
+    # ё counts as е in the stem; keep the written letters the stem shares
+    kept = cyrillic[: _shared(stem, cyrillic.replace("ё", "е"))]
+    key = latin_key(kept)
+    if len(key) < MIN_CROSS_PREFIX:
+        key = latin_key(lower)
+    return key or None
+
+
+# FTS5's column filter: the words as written (not articles_fts.search_forms)
+_WRITTEN = "{title body} : "
+
+
 def _quoted(text: str, prefix: bool) -> str:
     return '"' + text.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def fts_query(text: str) -> str:
+def fts_query(text: str, *, cross_script: bool = True) -> str:
     """Turn a user's words into a safe FTS5 query: every word must match, in any form.
 
-    Each word becomes a quoted prefix query on its stem (:func:`search_term`). Quoting
-    means FTS5 operators in the input (``AND``, ``NEAR(``, ``*``, ``"``, ``:``) are
-    searched for as text, never interpreted. A word written with ё also matches the
+    Each word becomes a quoted prefix query on its stem (:func:`search_term`), or on its
+    key in the other script (:func:`cross_script_term`, matching ``search_forms``).
+    Quoting means FTS5 operators in the input (``AND``, ``NEAR(``, ``*``, ``"``, ``:``)
+    are searched for as text, never interpreted. A word written with ё also matches the
     same word written with е.
+
+    Args:
+        text: the user's words.
+        cross_script: also find the words' spellings in the other script; without it
+            only the title and body are searched, as written (the exact form, which
+            ranks first).
 
     Returns:
         The FTS5 query, or ``""`` when ``text`` holds no word.
@@ -100,9 +140,16 @@ def fts_query(text: str) -> str:
         if not word:
             continue
         term, prefix = search_term(word)
+        # as typed: in the title and body only (search_forms holds other spellings,
+        # among them English "said" in Cyrillic letters, which "саид"* would find)
+        variants = [_WRITTEN + _quoted(term, prefix)]
         if "ё" in term:
-            variants = (_quoted(term, prefix), _quoted(term.replace("ё", "е"), prefix))
+            variants.append(_WRITTEN + _quoted(term.replace("ё", "е"), prefix))
+        cross = cross_script_term(word) if cross_script else None
+        if cross:
+            variants.append(_quoted(cross, True))
+        if len(variants) > 1:
             terms.append("(" + " OR ".join(variants) + ")")
         else:
-            terms.append(_quoted(term, prefix))
+            terms.append(variants[0])
     return " AND ".join(terms)

@@ -30,6 +30,9 @@ _KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "ext
 
 # bm25 weight of a match in the title against one in the body (Reads.search).
 TITLE_WEIGHT = 4.0
+# ... and of a match only in another script's spelling (articles.search_forms): the
+# exact form ranks first (Reads.search also puts articles matching as typed first).
+CROSS_SCRIPT_WEIGHT = 0.25
 
 _KIND_ORDER = (
     "CASE s.kind "
@@ -359,21 +362,39 @@ class Reads:
         # takes seconds. CROSS JOIN keeps `hits` the outer loop, so each snippet's
         # index lookup is by rowid.
         filters = "".join(f" AND {clause}" for clause in where)  # fixed fragments
+        # articles with the words as typed (title or body, this script) come first, then
+        # those found through another script's spelling only
+        exact = fts_query(query, cross_script=False)
         sql = (
-            "WITH hits AS (SELECT a.id, round(-bm25(articles_fts, ?, 1.0), 3) AS score, "  # noqa: S608
+            "WITH hits AS (SELECT a.id, round(-bm25(articles_fts, ?, 1.0, ?), 3) AS score, "  # noqa: S608
+            "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) AS exact, "
             "a.published FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
             f"JOIN sources s ON s.id = a.source WHERE articles_fts MATCH ?{filters} "
-            "ORDER BY score DESC, a.published DESC, a.id DESC LIMIT ?) "
+            "ORDER BY exact DESC, score DESC, a.published DESC, a.id DESC LIMIT ?) "
             "SELECT a.id, a.source, s.name AS source_name, a.url, a.title, a.language, "
             "a.published, a.story_id, a.relevant, a.countries, a.topics, a.event_type, "
             "hits.score, snippet(articles_fts, 1, ?, ?, '…', 16) AS snippet "
             "FROM hits CROSS JOIN articles_fts ON articles_fts.rowid = hits.id "
             "JOIN articles a ON a.id = hits.id JOIN sources s ON s.id = a.source "
             "WHERE articles_fts MATCH ? "
-            "ORDER BY hits.score DESC, hits.published DESC, hits.id DESC"
+            "ORDER BY hits.exact DESC, hits.score DESC, hits.published DESC, hits.id DESC"
         )
         limit = max(0, int(limit))
-        return list(self.db.query(sql, [TITLE_WEIGHT, match, *params, limit, *marks, match]))
+        return list(
+            self.db.query(
+                sql,
+                [
+                    TITLE_WEIGHT,
+                    CROSS_SCRIPT_WEIGHT,
+                    exact,
+                    match,
+                    *params,
+                    limit,
+                    *marks,
+                    match,
+                ],
+            )
+        )
 
     def first_seen(self, canonical_urls: Iterable[str]) -> dict[str, KnownPage]:
         """For each of these pages (by canonical URL, or an alias) that is stored: when

@@ -421,3 +421,132 @@ def m014_signature_names(db: Database) -> None:
     # longer reads and splits their texts again. NULL for articles signed before: their
     # names are read from the text when needed.
     db.execute("ALTER TABLE article_signatures ADD COLUMN names TEXT")
+
+
+@migrations()
+def m015_contacts_and_scripts(db: Database) -> None:
+    # Search across scripts (issue #16): each article's words in the other script's
+    # spellings (storage/translit.py), indexed as a third column of articles_fts, so a
+    # name written in Latin finds its Cyrillic spelling and the reverse, in diplofeed
+    # search, the feeds' q= and plain FTS queries (sqlite-utils search, Datasette).
+    # Filling it reads every article once; the index is then rebuilt.
+    from .translit import search_forms
+
+    db.execute("ALTER TABLE articles ADD COLUMN search_forms TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, title, body FROM articles").fetchall()
+    db.conn.executemany(
+        "UPDATE articles SET search_forms = ? WHERE id = ?",
+        ((search_forms(title, body), article_id) for article_id, title, body in rows),
+    )
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE articles_fts")
+    db.execute(
+        'CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (\n'
+        '    "title", "body", "search_forms",\n'
+        f"    tokenize={db.quote(FTS_TOKENIZER)},\n"
+        '    content="articles"\n'
+        ")"
+    )
+    db.execute(
+        """
+        CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" BEGIN
+          INSERT INTO "articles_fts" (rowid, "title", "body", "search_forms")
+            VALUES (new.rowid, new."title", new."body", new."search_forms");
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN
+          INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body", "search_forms")
+            VALUES ('delete', old.rowid, old."title", old."body", old."search_forms");
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "body", "search_forms"
+        ON "articles" BEGIN
+          INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body", "search_forms")
+            VALUES ('delete', old.rowid, old."title", old."body", old."search_forms");
+          INSERT INTO "articles_fts" (rowid, "title", "body", "search_forms")
+            VALUES (new.rowid, new."title", new."body", new."search_forms");
+        END
+        """
+    )
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    # Contacts as data (issue #16). A story's parties are the states at least half of
+    # its relevant articles name: one agency's aside ("... and China's railway") does not
+    # make a bilateral call trilateral. Merged stories are left out (their articles
+    # belong to the story they were merged into).
+    db.execute(
+        """
+        CREATE VIEW story_parties AS
+        SELECT a.story_id, c.value AS party, count(*) AS articles
+        FROM articles a
+        JOIN stories st ON st.id = a.story_id AND st.merged_into IS NULL,
+             json_each(a.countries) c
+        WHERE a.relevant = 1
+        GROUP BY a.story_id, c.value
+        HAVING 2 * count(*) >= (
+          SELECT count(*) FROM articles m WHERE m.story_id = a.story_id AND m.relevant = 1)
+        """
+    )
+    # One row per story and unordered pair of its parties. A story of two parties is a
+    # bilateral contact; of more, a multilateral one: its n(n-1)/2 rows all say
+    # `multilateral`, and counting distinct stories counts the event once. The pair is
+    # written with the Central Asian state first (KZ-CN), else in alphabetical order.
+    # The week is ISO 8601's (Monday to Sunday, the week holding the Thursday), of the
+    # day the story was first published where its shown article's source is.
+    db.execute(
+        """
+        CREATE VIEW contacts AS
+        WITH parties AS (
+          SELECT story_id, party, party IN ('KZ', 'KG', 'TJ', 'TM', 'UZ') AS ca
+          FROM story_parties
+        ),
+        stories_counted AS (
+          SELECT story_id, count(*) AS n, sum(ca) AS ca_count,
+                 (SELECT group_concat(party, '+') FROM (
+                    SELECT x.party FROM parties x WHERE x.story_id = p.story_id
+                    ORDER BY x.ca DESC, x.party)) AS parties,
+                 (SELECT group_concat(party, '+') FROM (
+                    SELECT x.party FROM parties x WHERE x.story_id = p.story_id AND NOT x.ca
+                    ORDER BY x.party)) AS partners
+          FROM parties p GROUP BY story_id HAVING count(*) >= 2
+        ),
+        dated AS (
+          SELECT c.*, st.event_type, st.first_published,
+                 coalesce(r.published_day, substr(st.first_published, 1, 10)) AS day,
+                 ' ' || coalesce(r.title, '') || ' ' || coalesce(r.summary, '') || ' ' AS text
+          FROM stories_counted c
+          JOIN stories st ON st.id = c.story_id
+          LEFT JOIN articles r ON r.id = st.representative_id
+        )
+        SELECT d.story_id, d.day,
+               strftime('%Y', date(d.day, '-3 days', 'weekday 4')) || '-W' || printf('%02d',
+                 (CAST(strftime('%j', date(d.day, '-3 days', 'weekday 4')) AS INTEGER) - 1)
+                 / 7 + 1) AS week,
+               p1.party || '-' || p2.party AS pair, p1.party AS party_a, p2.party AS party_b,
+               CASE WHEN d.n = 2 THEN 'bilateral' ELSE 'multilateral' END AS kind,
+               CASE
+                 WHEN d.n = 2 THEN NULL
+                 WHEN d.ca_count = 5 THEN 'C5' || coalesce('+' || d.partners, '')
+                 WHEN d.text GLOB '*[^A-Za-z]SCO[^A-Za-z]*' OR d.text GLOB '*ШОС*' THEN 'SCO'
+                 WHEN d.text GLOB '*[^A-Za-z]CIS[^A-Za-z]*' OR d.text GLOB '*СНГ*' THEN 'CIS'
+                 WHEN d.text GLOB '*[^A-Za-z]CSTO[^A-Za-z]*' OR d.text GLOB '*ОДКБ*' THEN 'CSTO'
+                 WHEN d.text GLOB '*[^A-Za-z]EAEU[^A-Za-z]*' OR d.text GLOB '*ЕАЭС*' THEN 'EAEU'
+                 WHEN d.text GLOB '*[^A-Za-z]OTS[^A-Za-z]*' OR d.text GLOB '*ОТГ*' THEN 'OTS'
+                 WHEN d.text GLOB '*[^A-Za-z]CICA[^A-Za-z]*' OR d.text GLOB '*СВМДА*' THEN 'CICA'
+                 WHEN d.text GLOB '*[^A-Za-z]OSCE[^A-Za-z]*' OR d.text GLOB '*ОБСЕ*' THEN 'OSCE'
+                 WHEN d.text GLOB '*[^A-Za-z]UN[^A-Za-z]*' OR d.text GLOB '*ООН*'
+                   OR d.text GLOB '*United Nations*' THEN 'UN'
+               END AS format,
+               d.parties, d.n AS party_count, d.event_type
+        FROM dated d
+        JOIN parties p1 ON p1.story_id = d.story_id
+        JOIN parties p2 ON p2.story_id = d.story_id
+          AND (p1.ca > p2.ca OR (p1.ca = p2.ca AND p1.party < p2.party))
+        """
+    )

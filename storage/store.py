@@ -37,6 +37,7 @@ from .runs import Runs
 from .schema import migrations
 from .stories import Stories, text_features
 from .times import day_precision, format_utc, local_day, parse_utc, utcnow
+from .translit import search_forms
 from .writing import BUSY_SLICE_MS, unavailable, write_transaction
 from .writing import write_timeout as default_write_timeout
 
@@ -187,9 +188,19 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "image": clean_image_url(article.get("image")),
         "body_hash": body_fingerprint(body),
         "content_hash": hashlib.sha256(content).hexdigest(),
+        "search_forms": search_forms(title, body),
         "first_seen": format_utc(now),
         "aliases": _aliases(article.get("aliases"), canonical_url(str(article["url"]))),
     }
+
+
+def _forms(row: Mapping[str, Any]) -> str:
+    """The row's ``search_forms``: as :func:`article_row` made it, or made now for a
+    row prepared without it."""
+    forms = row.get("search_forms")
+    if isinstance(forms, str):
+        return forms
+    return search_forms(str(row["title"]), str(row.get("body") or ""))
 
 
 def _aliases(values: Any, own: str) -> list[str]:
@@ -636,14 +647,16 @@ class Store(Reads, Runs, Stories):
                     summary, language, published, published_from, date_flag,
                     claimed_published, author, image, body_hash, content_hash, story_id,
                     first_seen, last_seen, relevant, relevance, countries, topics, event_type,
-                    tagged_event_type, story_reason, published_precision, published_day)
+                    tagged_event_type, story_reason, published_precision, published_day,
+                    search_forms)
                 VALUES (:source, :url, :canonical_url, :title, :body, :body_html, :summary,
                     :language, :published, :published_from, :date_flag, :claimed_published,
                     :author, :image, :body_hash, :content_hash, :story_id, :first_seen,
                     :first_seen, :relevant, :relevance, :countries, :topics, :event_type,
-                    :event_type, :story_reason, :published_precision, :published_day)
+                    :event_type, :story_reason, :published_precision, :published_day,
+                    :search_forms)
                 """,
-                {**row, "story_id": story_id},
+                {**row, "story_id": story_id, "search_forms": _forms(row)},
             )
             article_id = int(cursor.lastrowid or 0)
             # an address that redirected elsewhere before is now an article of its own
@@ -700,10 +713,11 @@ class Store(Reads, Runs, Stories):
                 summary = :summary, author = :author, image = :image, body_hash = :body_hash,
                 content_hash = :content_hash, last_seen = :stamp, updated = :stamp,
                 relevant = :relevant, relevance = :relevance, countries = :countries,
-                topics = :topics, event_type = :event_type, tagged_event_type = :event_type
+                topics = :topics, event_type = :event_type, tagged_event_type = :event_type,
+                search_forms = :search_forms
             WHERE id = :id
             """,
-            {**row, "stamp": stamp, "id": old["id"]},
+            {**row, "stamp": stamp, "id": old["id"], "search_forms": _forms(row)},
         )
         self._reindex(int(old["id"]), row)
         self._refresh_story(int(old["story_id"]))
