@@ -32,6 +32,7 @@ from .cli_base import (
     output_failure,
 )
 from .cli_query import QUERY_COMMANDS
+from .cli_report import report
 
 
 def _summary_line(source: str, stats: dict[str, Any] | None) -> str:
@@ -652,6 +653,7 @@ def replay_serve(port: int, sites: tuple[str, ...], access_log: str | None, late
 
 for _command in QUERY_COMMANDS:
     cli.add_command(_command)
+cli.add_command(report)
 
 
 def main() -> None:

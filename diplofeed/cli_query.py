@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -94,11 +95,18 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @click.option(
     "--country", "countries", multiple=True, metavar="CC", help="A state that is a party."
+)
+@click.option(
+    "--pair",
+    "pairs",
+    multiple=True,
+    metavar="CC-CC",
+    help="Two states that are both parties (KZ-CN).",
 )
 @click.option("--topic", "topics", multiple=True, type=click.Choice(TOPICS), help="A topic.")
 @click.option(
@@ -118,7 +126,8 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
     "--relevant",
     "relevant_only",
     is_flag=True,
-    help="Only Central Asian diplomacy (implied by --country, --topic, --event-type, --source).",
+    help="Only Central Asian diplomacy (implied by --country, --pair, --topic, --event-type, "
+    "--source).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (with a header) instead of a table.")
@@ -127,6 +136,7 @@ def search(
     db: str,
     limit: int,
     countries: tuple[str, ...],
+    pairs: tuple[str, ...],
     topics: tuple[str, ...],
     event_types: tuple[str, ...],
     sources: tuple[str, ...],
@@ -141,10 +151,16 @@ def search(
 
     Every word must match, in any form: Казахстана also finds Казахстан, переговоры finds
     переговорах, agreements finds agreement, and Oʻzbekiston, O'zbekiston and O‘zbekiston
-    find each other. Words are searched as typed text: quotes, *, AND, NEAR( are not
-    query syntax. A match in the title ranks above one in the body.
+    find each other, and a name in Latin letters finds its Cyrillic spelling and the
+    reverse (Saidov, Саидов; Kambarata, Камбарата). Words are searched as typed text:
+    quotes, *, AND, NEAR( are not query syntax. Articles with the words as typed come
+    first, and a match in the title ranks above one in the body.
 
-    Filters narrow it: --country (a state that is a party: KZ, CN, EU...), --topic,
+    Without QUERY, the filters alone give the newest articles they keep (score empty,
+    the summary as snippet).
+
+    Filters narrow it: --country (a state that is a party: KZ, CN, EU...; repeated: any
+    of them), --pair (two states that are both parties: KZ-CN), --topic,
     --event-type, --source, --lang (each repeatable: any of), --since and --until (a
     date is its whole day; a time without an offset is UTC).
 
@@ -177,9 +193,18 @@ def search(
             f"unknown language {strange[0]!r} (one of {', '.join(LANGUAGES)})",
             param_hint="--lang",
         )
-    filtered = bool(countries or topics or event_types or sources or relevant_only)
+    from feeds.query import BadQuery, parse_pair
+
+    try:
+        pair_list = [parse_pair(p, country_codes()) for p in pairs]
+    except BadQuery as exc:
+        raise click.BadParameter(str(exc), param_hint="--pair") from None
+    filtered = bool(countries or pairs or topics or event_types or sources or relevant_only)
+    if not query.strip() and not (filtered or languages or since or until):
+        raise click.UsageError("give words to search for, or filters (--pair KZ-CN...)")
     spec = ArticleFilter(
         countries=list(countries),
+        pairs=pair_list,
         topics=list(topics),
         event_types=list(event_types),
         sources=list(sources),
@@ -192,7 +217,12 @@ def search(
     marks = _BOLD if table and sys.stdout.isatty() else ("[", "]")
     try:
         with Store.for_reading(db) as store:
-            rows = store.search(query, limit=limit, spec=spec, marks=marks)
+            if query.strip():
+                rows = store.search(query, limit=limit, spec=spec, marks=marks)
+            else:  # filters alone: the newest articles they keep
+                rows = store.query_articles(replace(spec, limit=limit))
+                for row in rows:
+                    row["score"], row["snippet"] = None, row["summary"][:200]
     except DiplofeedError as exc:
         raise fail(exc) from exc
     if as_csv:

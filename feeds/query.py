@@ -33,6 +33,7 @@ __all__ = [
     "FeedQuery",
     "FilterBusy",
     "Vocabulary",
+    "parse_pair",
     "parse_query",
     "pattern_cost",
 ]
@@ -57,6 +58,7 @@ MAX_QUERY = 300
 _LISTS = {
     "source": "sources",
     "country": "countries",
+    "pair": "pairs",
     "topic": "topics",
     "event_type": "event_types",
     "lang": "languages",
@@ -432,6 +434,20 @@ def _checked(name: str, values: Iterable[str], allowed: frozenset[str]) -> list[
     return out
 
 
+def parse_pair(text: str, countries: frozenset[str]) -> tuple[str, str]:
+    """``KZ-CN`` as the pair of states ``("KZ", "CN")``: two different codes of
+    ``countries``, joined by a hyphen (either order, any case).
+
+    Raises:
+        BadQuery: not two known, different codes.
+    """
+    parts = text.upper().split("-")
+    if len(parts) != 2 or parts[0] == parts[1]:
+        raise BadQuery(f"pair must be two different states joined by '-', as KZ-CN: {text[:40]!r}")
+    _checked("country", parts, countries)
+    return parts[0], parts[1]
+
+
 def parse_query(
     params: Mapping[str, Sequence[str]],
     vocabulary: Vocabulary,
@@ -466,9 +482,10 @@ def parse_query(
         if name in _LISTS and base and name in base:
             # a named feed's list is narrowed, never widened: kazakhstan?country=UZ is
             # not Uzbekistan under Kazakhstan's title
-            allowed = {v.upper() if name == "country" else v for v in _values(base, name)}
+            upper = name in ("country", "pair")
+            allowed = {v.upper() if upper else v for v in _values(base, name)}
             asked = _values(params, name)
-            outside = [v for v in asked if (v.upper() if name == "country" else v) not in allowed]
+            outside = [v for v in asked if (v.upper() if upper else v) not in allowed]
             if outside:
                 raise BadQuery(
                     f"{name}={outside[0][:40]} is outside this feed ({', '.join(sorted(allowed))})"
@@ -479,6 +496,7 @@ def parse_query(
     spec.countries = _checked(
         "country", [v.upper() for v in _values(merged, "country")], vocabulary.countries
     )
+    spec.pairs = [parse_pair(v, vocabulary.countries) for v in _values(merged, "pair")]
     spec.topics = _checked("topic", _values(merged, "topic"), vocabulary.topics)
     spec.event_types = _checked("event_type", _values(merged, "event_type"), vocabulary.event_types)
     languages = _checked("lang", _values(merged, "lang"), vocabulary.languages)

@@ -4,6 +4,7 @@
   (feeds/query.py).
 * ``/feeds/<name>.rss|atom|json``: the named feeds of feeds.toml; ``/opml`` lists them.
 * ``/``: an index page of the feeds and the sources' health; ``/health.atom``.
+* ``/report``: the contacts report (feeds/report.py).
 
 Every feed answer carries an ``ETag`` computed over its items (ids, dates, story sizes)
 and a ``Last-Modified`` from its newest item, so a reader polling an unchanged feed gets
@@ -55,6 +56,7 @@ from .config import FEED_NAME, ConfigError, FeedsConfig, NamedFeed, load_config
 from .health import build_health_feed
 from .publish import feed_rows, index_html, opml, vocabulary
 from .query import BadQuery, FeedQuery, FilterBusy, Vocabulary, parse_query
+from .report import report_endpoint
 
 __all__ = [
     "CONTENT_TYPES",
@@ -251,7 +253,7 @@ def _newest(rows: Sequence[Mapping[str, Any]], store: Store) -> datetime:
 
 def _describe(query: FeedQuery) -> str:
     spec = query.spec
-    parts = []
+    parts = [f"pair {'-'.join(pair)}" for pair in spec.pairs]
     for label, values in (
         ("countries", spec.countries),
         ("sources", spec.sources),
@@ -417,6 +419,7 @@ def create_app(
         Route("/feed.{fmt}", adhoc),
         Route("/feeds/{name}.{fmt}", named_feed),
         Route("/feeds/{rest:path}", bad_name),
+        Route("/report", report_endpoint(state.store)),
     ]
 
     async def storage_error(request: Request, exc: Exception) -> Response:

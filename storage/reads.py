@@ -48,6 +48,8 @@ class ArticleFilter:
     sources: list[str] = field(default_factory=list)
     # states that are parties (the classifier's countries), ISO 3166 alpha-2 or EU
     countries: list[str] = field(default_factory=list)
+    # pairs of states that are both parties (KZ and CN): any of the pairs
+    pairs: list[tuple[str, str]] = field(default_factory=list)
     # the publishers' countries (sources.country)
     source_countries: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
@@ -99,6 +101,11 @@ def _filter_sql(spec: ArticleFilter) -> tuple[list[str], list[Any]]:
             # on a feed scanning thousands of articles
             where.append("(" + " OR ".join(f"instr(a.{column}, ?) > 0" for _ in values) + ")")
             params.extend(json.dumps(str(v)) for v in values)
+    if spec.pairs:
+        # both states of a pair are parties of the article (any of the pairs)
+        both = "(instr(a.countries, ?) > 0 AND instr(a.countries, ?) > 0)"
+        where.append("(" + " OR ".join(both for _ in spec.pairs) + ")")
+        params.extend(json.dumps(code.upper()) for pair in spec.pairs for code in pair)
     if not spec.include_irrelevant:
         where.append("a.relevant = 1")
     if spec.since:
@@ -364,7 +371,7 @@ class Reads:
         filters = "".join(f" AND {clause}" for clause in where)  # fixed fragments
         # articles with the words as typed (title or body, this script) come first, then
         # those found through another script's spelling only
-        exact = fts_query(query, cross_script=False)
+        exact = "{title body} : (" + fts_query(query, cross_script=False) + ")"
         sql = (
             "WITH hits AS (SELECT a.id, round(-bm25(articles_fts, ?, 1.0, ?), 3) AS score, "  # noqa: S608
             "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) AS exact, "

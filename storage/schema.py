@@ -483,51 +483,62 @@ def m015_contacts_and_scripts(db: Database) -> None:
     db.execute(
         """
         CREATE VIEW story_parties AS
-        SELECT a.story_id, c.value AS party, count(*) AS articles
-        FROM articles a
-        JOIN stories st ON st.id = a.story_id AND st.merged_into IS NULL,
-             json_each(a.countries) c
-        WHERE a.relevant = 1
-        GROUP BY a.story_id, c.value
-        HAVING 2 * count(*) >= (
-          SELECT count(*) FROM articles m WHERE m.story_id = a.story_id AND m.relevant = 1)
+        WITH votes AS (
+          SELECT a.story_id, c.value AS party, count(*) AS articles
+          FROM articles a
+          JOIN stories st ON st.id = a.story_id AND st.merged_into IS NULL,
+               json_each(a.countries) c
+          WHERE a.relevant = 1
+          GROUP BY a.story_id, c.value
+          HAVING 2 * count(*) >= (
+            SELECT count(*) FROM articles m WHERE m.story_id = a.story_id AND m.relevant = 1)
+        ),
+        dated AS (
+          SELECT v.*, st.event_type,
+                 coalesce(r.published_day, substr(st.first_published, 1, 10)) AS day
+          FROM votes v
+          JOIN stories st ON st.id = v.story_id
+          LEFT JOIN articles r ON r.id = st.representative_id
+        )
+        SELECT story_id, party, party IN ('KZ', 'KG', 'TJ', 'TM', 'UZ') AS central_asian,
+               day,
+               strftime('%Y', date(day, '-3 days', 'weekday 4')) || '-W' || printf('%02d',
+                 (CAST(strftime('%j', date(day, '-3 days', 'weekday 4')) AS INTEGER) - 1)
+                 / 7 + 1) AS week,
+               event_type, articles
+        FROM dated
         """
     )
     # One row per story and unordered pair of its parties. A story of two parties is a
     # bilateral contact; of more, a multilateral one: its n(n-1)/2 rows all say
     # `multilateral`, and counting distinct stories counts the event once. The pair is
     # written with the Central Asian state first (KZ-CN), else in alphabetical order.
-    # The week is ISO 8601's (Monday to Sunday, the week holding the Thursday), of the
-    # day the story was first published where its shown article's source is.
+    # The format of a multilateral contact: C5 when the five Central Asian states are
+    # parties (C5+JP with Japan), else an organisation its shown article's title or
+    # lead names by its abbreviation (SCO, CIS...), else NULL.
     db.execute(
         """
         CREATE VIEW contacts AS
-        WITH parties AS (
-          SELECT story_id, party, party IN ('KZ', 'KG', 'TJ', 'TM', 'UZ') AS ca
-          FROM story_parties
-        ),
-        stories_counted AS (
-          SELECT story_id, count(*) AS n, sum(ca) AS ca_count,
+        WITH counted AS (
+          SELECT p.story_id, p.day, p.week, p.event_type, count(*) AS n,
+                 sum(p.central_asian) AS ca_count,
                  (SELECT group_concat(party, '+') FROM (
-                    SELECT x.party FROM parties x WHERE x.story_id = p.story_id
-                    ORDER BY x.ca DESC, x.party)) AS parties,
+                    SELECT x.party FROM story_parties x WHERE x.story_id = p.story_id
+                    ORDER BY x.central_asian DESC, x.party)) AS parties,
                  (SELECT group_concat(party, '+') FROM (
-                    SELECT x.party FROM parties x WHERE x.story_id = p.story_id AND NOT x.ca
+                    SELECT x.party FROM story_parties x
+                    WHERE x.story_id = p.story_id AND NOT x.central_asian
                     ORDER BY x.party)) AS partners
-          FROM parties p GROUP BY story_id HAVING count(*) >= 2
+          FROM story_parties p GROUP BY p.story_id HAVING count(*) >= 2
         ),
-        dated AS (
-          SELECT c.*, st.event_type, st.first_published,
-                 coalesce(r.published_day, substr(st.first_published, 1, 10)) AS day,
+        described AS (
+          SELECT c.*,
                  ' ' || coalesce(r.title, '') || ' ' || coalesce(r.summary, '') || ' ' AS text
-          FROM stories_counted c
+          FROM counted c
           JOIN stories st ON st.id = c.story_id
           LEFT JOIN articles r ON r.id = st.representative_id
         )
-        SELECT d.story_id, d.day,
-               strftime('%Y', date(d.day, '-3 days', 'weekday 4')) || '-W' || printf('%02d',
-                 (CAST(strftime('%j', date(d.day, '-3 days', 'weekday 4')) AS INTEGER) - 1)
-                 / 7 + 1) AS week,
+        SELECT d.story_id, d.day, d.week,
                p1.party || '-' || p2.party AS pair, p1.party AS party_a, p2.party AS party_b,
                CASE WHEN d.n = 2 THEN 'bilateral' ELSE 'multilateral' END AS kind,
                CASE
@@ -544,9 +555,10 @@ def m015_contacts_and_scripts(db: Database) -> None:
                    OR d.text GLOB '*United Nations*' THEN 'UN'
                END AS format,
                d.parties, d.n AS party_count, d.event_type
-        FROM dated d
-        JOIN parties p1 ON p1.story_id = d.story_id
-        JOIN parties p2 ON p2.story_id = d.story_id
-          AND (p1.ca > p2.ca OR (p1.ca = p2.ca AND p1.party < p2.party))
+        FROM described d
+        JOIN story_parties p1 ON p1.story_id = d.story_id
+        JOIN story_parties p2 ON p2.story_id = d.story_id
+          AND (p1.central_asian > p2.central_asian
+               OR (p1.central_asian = p2.central_asian AND p1.party < p2.party))
         """
     )
