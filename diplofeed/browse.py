@@ -7,15 +7,27 @@ needs it.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from diplofeed.errors import DiplofeedError
 from storage import Store
 from storage.catalog import CANNED_QUERIES, TABLES
 from storage.store import writable
 
-__all__ = ["CANNED_QUERIES", "INSTALL_HINT", "MissingExtra", "metadata", "serve"]
+__all__ = [
+    "CANNED_QUERIES",
+    "HIDDEN",
+    "INSTALL_HINT",
+    "MissingExtra",
+    "metadata",
+    "serve",
+    "settings",
+    "short",
+]
 
 INSTALL_HINT = "Datasette is not installed: pip install 'diplofeed[browse]'"
 
@@ -33,7 +45,29 @@ _TABLE_SETTINGS: dict[str, dict[str, Any]] = {
     "crawl_runs": {"sort_desc": "id"},
     "crawl_failures": {"sort_desc": "id", "facets": ["source", "kind"]},
     "source_health": {"sort_desc": "id", "facets": ["status"]},
+    # pairs as a facet: `?pair=KZ-CN` narrows to the contacts of two states
+    "contacts": {"sort_desc": "day", "facets": ["pair", "kind", "format", "event_type"]},
+    "story_parties": {"sort_desc": "day", "facets": ["party", "week", "event_type"]},
 }
+# Bookkeeping a crawl keeps for itself: hidden from the database page (still at its URL).
+HIDDEN = ("_sqlite_migrations", "article_signatures", "http_validators", "robots_txt")
+# A column's description on Datasette's table page: its first clause, this long at most;
+# the whole text is in docs/schema.md (Datasette lists every description above the rows).
+SHORT = 60
+_STATIC = Path(__file__).with_name("static")
+
+
+def short(text: str) -> str:
+    """A description cut to its first clause (before ``;``, `` (`` or ``: `` past its
+    first words), at most :data:`SHORT` characters, backquotes dropped."""
+    plain = text.replace("`", "")
+    for mark in ("; ", " (", ": "):
+        # a clause long enough to say something ("ru, en, kk..." is kept whole)
+        if mark in plain[16:]:
+            plain = plain[: plain.index(mark, 16)]
+    if len(plain) > SHORT:
+        plain = plain[: SHORT - 1].rsplit(" ", 1)[0] + "…"
+    return plain
 
 
 class MissingExtra(DiplofeedError):
@@ -52,15 +86,17 @@ def metadata(store_path: str | Path) -> dict[str, Any]:
         name: {
             "description": doc.summary[:1].upper()
             + doc.summary[1:]
-            + "."
-            + (" " + doc.notes if doc.notes else ""),
-            "columns": dict(doc.columns),
+            + ". Every column is described in docs/schema.md.",
+            "columns": {column: short(text) for column, text in doc.columns.items()},
+            **({"hidden": True} if name in HIDDEN else {}),
             **_TABLE_SETTINGS.get(name, {}),
         }
         for name, doc in TABLES.items()
     }
     return {
         "title": "diplofeed",
+        # the column descriptions in a short box, so the rows start near the top
+        "extra_css_urls": ["/diplofeed-static/browse.css"],
         "description": "Central Asian diplomacy from foreign ministries and news agencies: "
         "the diplofeed store. Tables and columns: docs/schema.md; example queries: "
         "docs/querying.md.",
@@ -70,9 +106,38 @@ def metadata(store_path: str | Path) -> dict[str, Any]:
                 "the sources, their crawls and their health. Times are ISO 8601 UTC text "
                 "with a Z; countries and topics are JSON lists (json_each).",
                 "tables": tables,
-                "queries": {name: dict(query) for name, query in CANNED_QUERIES.items()},
+                "queries": {
+                    name: _query(Path(store_path).stem, name, query)
+                    for name, query in CANNED_QUERIES.items()
+                },
             }
         },
+    }
+
+
+def _query(database: str, name: str, query: dict[str, Any]) -> dict[str, Any]:
+    """A canned query for Datasette: its ``chart`` becomes a link that runs the query
+    (its parameters empty) with datasette-vega's chart drawn above the rows (the
+    chart's settings are in the URL's fragment)."""
+    out = {k: v for k, v in query.items() if k != "chart"}
+    chart = query.get("chart")
+    if chart:
+        params = "&".join(f"{p}=" for p in dict.fromkeys(re.findall(r":(\w+)", query["sql"])))
+        fragment = "&".join(f"g.{key}={value}" for key, value in chart.items())
+        href = f"/{quote(database)}/{name}?{params}#{fragment}"
+        out["description_html"] = (
+            html.escape(query["description"])
+            + f' <a href="{html.escape(href)}" class="diplofeed-chart">Chart it</a>.'
+        )
+    return out
+
+
+def settings(store_path: str | Path) -> dict[str, Any]:
+    """Datasette's keyword arguments for the store: :func:`metadata` and the static
+    folder its CSS is served from."""
+    return {
+        "metadata": metadata(store_path),
+        "static_mounts": [("diplofeed-static", str(_STATIC))],
     }
 
 
@@ -98,7 +163,7 @@ def serve(store_path: str | Path, *, host: str, port: int) -> None:
     if not writable(path) and not Path(f"{path}-shm").exists():
         # SQLite cannot make a WAL index where it may not write (a read-only mount,
         # another user's folder), and no writer has the store open: read it as it is
-        app = Datasette(immutables=[path], metadata=metadata(path)).app()
+        app = Datasette(immutables=[path], **settings(path)).app()
     else:
-        app = Datasette([path], metadata=metadata(path)).app()
+        app = Datasette([path], **settings(path)).app()
     uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")

@@ -83,6 +83,11 @@ TABLES: dict[str, TableDoc] = {
             "last_seen": "when a crawl or import last saw it (stored it, or got a 304 for it)",
             "updated": "when its text last changed (NULL if never); feeds show it as the "
             "entry's updated date",
+            "search_forms": "its words' spellings in the other script, for search: each "
+            "distinct word's key (Latin, with the letters transliterations disagree on "
+            "folded: `saidov` for Саидов, `tokaev` for Tokayev) when it differs from the "
+            "word, and each Latin word in Cyrillic letters (`саидов` for Saidov); indexed "
+            "by `articles_fts` (storage/translit.py)",
         },
     ),
     "stories": TableDoc(
@@ -99,6 +104,47 @@ TABLES: dict[str, TableDoc] = {
             "event_type": "the story's event type: the most common of its members' own "
             "(`articles.tagged_event_type`), ties to the representative's",
         },
+    ),
+    "story_parties": TableDoc(
+        "view: one row per live story and party",
+        {
+            "story_id": "the story (`stories.id`), live ones only (merged stories are "
+            "left out)",
+            "party": "a state that is a party (ISO 3166 alpha-2, or `EU`): one that at "
+            "least half of the story's relevant articles name",
+            "central_asian": "1 for KZ, KG, TJ, TM and UZ, else 0",
+            "day": "the day the story was first published where its shown article's "
+            "source is (`YYYY-MM-DD`)",
+            "week": "that day's ISO 8601 week, `2026-W48` (Monday to Sunday)",
+            "event_type": "the story's event type (`stories.event_type`)",
+            "articles": "how many of its relevant articles name the party",
+        },
+        "A story's parties by majority: one agency's aside (China named in a Kyrgyz-Uzbek "
+        "call) does not make a bilateral contact trilateral. Only relevant articles "
+        "count; a story with none has no row. Counting stories here counts events, not "
+        "reports of them.",
+    ),
+    "contacts": TableDoc(
+        "view: one row per story and unordered pair of its parties",
+        {
+            "story_id": "the story (`stories.id`)",
+            "day": "as in `story_parties`",
+            "week": "as in `story_parties`: the ISO 8601 week (`%W` of strftime is not)",
+            "pair": "the two parties, `KZ-CN`: a Central Asian state first, else "
+            "alphabetical (`KZ-UZ`)",
+            "party_a": "the pair's first state",
+            "party_b": "the pair's second state",
+            "kind": "`bilateral` (the story has two parties) or `multilateral` (more)",
+            "format": "for a multilateral contact: `C5` (the five Central Asian states), "
+            "`C5+JP` (and Japan), or the organisation its title or lead abbreviates "
+            "(`SCO`, `CIS`, `CSTO`, `EAEU`, `OTS`, `CICA`, `OSCE`, `UN`); else NULL",
+            "parties": "every party of the story, `KG+KZ+TJ+TM+UZ+JP`",
+            "party_count": "how many parties the story has",
+            "event_type": "the story's event type",
+        },
+        "A multilateral meeting of n states has n(n-1)/2 rows, all `multilateral`: count "
+        "`DISTINCT story_id` to count it once (the C5+Japan ministerial is one "
+        "multilateral contact, not fifteen bilateral ones).",
     ),
     "story_links": TableDoc(
         "pairs of articles found to report one event; stories are their groups",
@@ -264,6 +310,7 @@ TABLES: dict[str, TableDoc] = {
         {
             "title": "the article's title, as indexed",
             "body": "the article's body, as indexed",
+            "search_forms": "`articles.search_forms`, as indexed",
         },
         "An FTS5 table in sqlite-utils' layout (external content `articles`, kept in step by "
         "triggers; its `rowid` is `articles.id`), so `sqlite-utils search` and Datasette's "
@@ -271,8 +318,10 @@ TABLES: dict[str, TableDoc] = {
         "Uzbek apostrophes U+02BB and U+02BC as separators (migration `m006`): case and "
         "Latin diacritics are folded, and Oʻzbekiston, O'zbekiston and O’zbekiston are the "
         'same two words ("o" "zbekiston"). Words are indexed as written; `diplofeed search` '
-        "searches each word's stem as a prefix, so inflected forms find each other. FTS5's "
-        "own tables `articles_fts_*` are not described here.",
+        "searches each word's stem as a prefix, so inflected forms find each other. Since "
+        "migration `m015` a third column indexes `articles.search_forms`, so a plain "
+        "query in one script finds the other (`Kambarata` finds Камбарата, `Саидов` finds "
+        "Saidov). FTS5's own tables `articles_fts_*` are not described here.",
     ),
     "store_info": TableDoc(
         "the store's identity",
@@ -296,7 +345,8 @@ TABLES: dict[str, TableDoc] = {
 
 
 # Named queries on the database page. Parameters become form fields; Datasette passes ""
-# for one left empty, which the optional ones read as "no limit".
+# for one left empty, which the optional ones read as "no limit". A query's `chart` is
+# the chart datasette-vega draws of its rows (diplofeed/browse.py links to it).
 CANNED_QUERIES: dict[str, dict[str, Any]] = {
     "latest_by_country": {
         "title": "Latest relevant posts by country",
@@ -346,6 +396,63 @@ FROM articles a
 WHERE a.relevant = 1 AND a.event_type = lower(trim(:event_type))
 ORDER BY a.published DESC, a.id DESC
 LIMIT 200
+""".strip(),
+    },
+    "contacts_between": {
+        "title": "Contacts between two states",
+        "description": "Every story in which both states are parties, newest first: "
+        "pair is two codes joined by a hyphen (KZ-CN, either order); since is a day "
+        "(2026-11-01), empty for all time. A multilateral meeting is one row, with its "
+        "format (C5+JP, SCO...).",
+        "sql": """
+SELECT c.day, c.week, c.kind, c.format, c.event_type, c.parties, r.title, r.url,
+       st.article_count AS articles, c.story_id
+FROM contacts c
+JOIN stories st ON st.id = c.story_id
+JOIN articles r ON r.id = st.representative_id
+WHERE upper(trim(:pair)) IN (c.pair, c.party_b || '-' || c.party_a)
+  AND (trim(:since) = '' OR c.day >= trim(:since))
+ORDER BY c.day DESC, c.story_id DESC
+""".strip(),
+    },
+    "contacts_per_pair": {
+        "title": "Contacts per pair of states",
+        "description": "Stories per pair of parties, bilateral and multilateral apart (a "
+        "multilateral meeting counts once for each pair of its parties, never as "
+        "bilateral contacts). since: a day, empty for all time.",
+        "chart": {"mark": "bar", "x_column": "pair", "y_column": "stories", "color_column": "kind"},
+        "sql": """
+SELECT pair, kind, count(DISTINCT story_id) AS stories
+FROM contacts
+WHERE trim(:since) = '' OR day >= trim(:since)
+GROUP BY pair, kind
+ORDER BY stories DESC, pair, kind
+""".strip(),
+    },
+    "weekly_activity": {
+        "title": "Stories a week per Central Asian state",
+        "description": "Stories (not articles) in which each Central Asian state is a "
+        "party, per ISO week.",
+        "chart": {"mark": "line", "x_column": "week", "y_column": "stories", "color_column": "state"},
+        "sql": """
+SELECT week, party AS state, count(DISTINCT story_id) AS stories
+FROM story_parties
+WHERE central_asian
+GROUP BY week, party
+ORDER BY week, party
+""".strip(),
+    },
+    "posts_per_day": {
+        "title": "Relevant posts per day",
+        "description": "Relevant posts a day (the source's local day) and the stories "
+        "they report. since: a day, empty for all time.",
+        "chart": {"mark": "line", "x_column": "day", "x_type": "temporal", "y_column": "posts"},
+        "sql": """
+SELECT published_day AS day, count(*) AS posts, count(DISTINCT story_id) AS stories
+FROM articles
+WHERE relevant = 1 AND (trim(:since) = '' OR published_day >= trim(:since))
+GROUP BY published_day
+ORDER BY day
 """.strip(),
     },
     "source_health": {

@@ -127,9 +127,9 @@ def fts_query(text: str, *, cross_script: bool = True) -> str:
 
     Args:
         text: the user's words.
-        cross_script: also find the words' spellings in the other script; without it
-            only the title and body are searched, as written (the exact form, which
-            ranks first).
+        cross_script: also find the words' spellings in the other script (then the
+            words as written are searched in the title and body only); without it, the
+            words as written in every column.
 
     Returns:
         The FTS5 query, or ``""`` when ``text`` holds no word.
@@ -142,9 +142,10 @@ def fts_query(text: str, *, cross_script: bool = True) -> str:
         term, prefix = search_term(word)
         # as typed: in the title and body only (search_forms holds other spellings,
         # among them English "said" in Cyrillic letters, which "саид"* would find)
-        variants = [_WRITTEN + _quoted(term, prefix)]
+        written = _WRITTEN if cross_script else ""
+        variants = [written + _quoted(term, prefix)]
         if "ё" in term:
-            variants.append(_WRITTEN + _quoted(term.replace("ё", "е"), prefix))
+            variants.append(written + _quoted(term.replace("ё", "е"), prefix))
         cross = cross_script_term(word) if cross_script else None
         if cross:
             variants.append(_quoted(cross, True))

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from diplofeed.browse import CANNED_QUERIES, INSTALL_HINT, metadata
+from diplofeed.browse import CANNED_QUERIES, INSTALL_HINT, metadata, settings
 from diplofeed.cli import cli
 from storage import Store
 
@@ -26,7 +26,7 @@ from .corpus import build_store, names_by_url
 datasette_app = importlib.import_module("datasette.app")
 
 # Example values for the canned queries' parameters.
-PARAMS = {"country": "kz", "event_type": "agreement", "since": ""}
+PARAMS = {"country": "kz", "event_type": "agreement", "since": "", "pair": "KZ-CN"}
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +35,12 @@ def corpus_db(tmp_path_factory):
 
 
 def store_columns(path):
-    """Every table of a store (FTS5's own tables left out) with its columns."""
+    """Every table and view of a store (FTS5's own tables left out) with its columns."""
     with Store(path) as store:
         tables = [
             row[0]
             for row in store.db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
                 "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'articles_fts_%'"
             )
         ]
@@ -78,7 +78,7 @@ def get(ds, path, **params):
 
 @pytest.fixture(scope="module")
 def ds(corpus_db):
-    ds = datasette_app.Datasette([str(corpus_db)], metadata=metadata(corpus_db))
+    ds = datasette_app.Datasette([str(corpus_db)], **settings(corpus_db))
     yield ds
     for database in ds.databases.values():
         database.close()
@@ -123,9 +123,51 @@ def test_canned_queries_answer_their_question(ds):
 def test_table_pages_show_the_descriptions(ds):
     page = get(ds, "/diplofeed/articles").text
     assert "One row per article page" in page
-    assert "the identity key (unique)" in page  # a column's description
+    assert "<dd>the identity key</dd>" in page  # a column's description, its first clause
+    assert "/diplofeed-static/browse.css" in page  # which keeps them in a short box
     sources = get(ds, "/diplofeed/sources").text
     assert "how it is crawled" in sources
+    css = get(ds, "/diplofeed-static/browse.css")
+    assert css.status_code == 200 and "column-descriptions" in css.text
+
+
+def test_column_descriptions_are_short_and_the_long_text_is_in_the_docs(tmp_path):
+    tables = metadata(tmp_path / "x.db")["databases"]["x"]["tables"]
+    schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    for name, table in tables.items():
+        for column, text in table["columns"].items():
+            assert len(text) <= 60, f"{name}.{column}: {text}"
+            assert f"| `{column}` | " in schema
+    assert tables["articles"]["columns"]["canonical_url"] == "the identity key"
+
+
+def test_internal_tables_are_hidden_from_the_database_page(ds):
+    page = get(ds, "/diplofeed").text
+    for internal in ("_sqlite_migrations", "article_signatures", "http_validators", "robots_txt"):
+        assert f'href="/diplofeed/{internal}"' not in page
+    for core in ("articles", "stories", "sources", "contacts", "story_parties"):
+        assert f'href="/diplofeed/{core}"' in page
+    # hidden, not gone: its URL still answers
+    assert get(ds, "/diplofeed/robots_txt").status_code == 200
+
+
+def test_pairs_are_a_facet_of_contacts(ds):
+    page = get(ds, "/diplofeed/contacts.json", _facet="pair", _shape="objects").json()
+    pairs = {f["value"] for f in page["facet_results"]["pair"]["results"]}
+    assert pairs and all(re.fullmatch(r"[A-Z]{2}-[A-Z]{2}", p) for p in pairs)
+    narrowed = get(ds, "/diplofeed/contacts.json", pair=sorted(pairs)[0], _shape="array").json()
+    assert narrowed and {row["pair"] for row in narrowed} == {sorted(pairs)[0]}
+
+
+def test_chart_links_open_the_query_with_its_chart(tmp_path):
+    queries = metadata(tmp_path / "news.db")["databases"]["news"]["queries"]
+    charted = [name for name, query in queries.items() if "description_html" in query]
+    assert {"contacts_per_pair", "weekly_activity", "posts_per_day"} <= set(charted)
+    link = queries["weekly_activity"]["description_html"]
+    assert 'href="/news/weekly_activity?#g.mark=line&amp;g.x_column=week' in link
+    # datasette-vega is installed and serves its own script (nothing from a CDN)
+    vega = importlib.import_module("datasette_vega")
+    assert all(url.startswith("/-/static-plugins/") for url in vega.extra_js_urls())
 
 
 def test_the_search_box_finds_every_apostrophe(ds):
