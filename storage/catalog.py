@@ -106,7 +106,7 @@ TABLES: dict[str, TableDoc] = {
         },
     ),
     "story_parties": TableDoc(
-        "view: one row per live story and party",
+        "one row per live story and party, kept current by triggers",
         {
             "story_id": "the story (`stories.id`), live ones only (merged stories are "
             "left out)",
@@ -122,7 +122,10 @@ TABLES: dict[str, TableDoc] = {
         "A story's parties by majority: one agency's aside (China named in a Kyrgyz-Uzbek "
         "call) does not make a bilateral contact trilateral. Only relevant articles "
         "count; a story with none has no row. Counting stories here counts events, not "
-        "reports of them.",
+        "reports of them. Triggers (migration `m015`) count a story's rows again whenever "
+        "one of its articles arrives, leaves, moves to another story or is tagged again, "
+        "and when the story is merged or its representative or event type changes; do "
+        "not write it by hand.",
     ),
     "contacts": TableDoc(
         "view: one row per story and unordered pair of its parties",
