@@ -89,6 +89,8 @@ def metadata(store_path: str | Path) -> dict[str, Any]:
             + ". Every column is described in docs/schema.md.",
             "columns": {column: short(text) for column, text in doc.columns.items()},
             **({"hidden": True} if name in HIDDEN else {}),
+            # five values a facet (its link shows them all): the rows stay in sight
+            "facet_size": 5,
             **_TABLE_SETTINGS.get(name, {}),
         }
         for name, doc in TABLES.items()
@@ -122,7 +124,10 @@ def _query(database: str, name: str, query: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in query.items() if k != "chart"}
     chart = query.get("chart")
     if chart:
-        params = "&".join(f"{p}=" for p in dict.fromkeys(re.findall(r":(\w+)", query["sql"])))
+        # the query's parameters empty, and the SQL folded away: a new page, which the
+        # plugin reads its settings from (a fragment alone would not reload it)
+        names = dict.fromkeys(re.findall(r":(\w+)", query["sql"]))
+        params = "&".join([*(f"{p}=" for p in names), "_hide_sql=1"])
         fragment = "&".join(f"g.{key}={value}" for key, value in chart.items())
         href = f"/{quote(database)}/{name}?{params}#{fragment}"
         out["description_html"] = (

@@ -164,7 +164,7 @@ def test_chart_links_open_the_query_with_its_chart(tmp_path):
     charted = [name for name, query in queries.items() if "description_html" in query]
     assert {"contacts_per_pair", "weekly_activity", "posts_per_day"} <= set(charted)
     link = queries["weekly_activity"]["description_html"]
-    assert 'href="/news/weekly_activity?#g.mark=line&amp;g.x_column=week' in link
+    assert 'href="/news/weekly_activity?_hide_sql=1#g.mark=line&amp;g.x_column=week' in link
     # datasette-vega is installed and serves its own script (nothing from a CDN)
     vega = importlib.import_module("datasette_vega")
     assert all(url.startswith("/-/static-plugins/") for url in vega.extra_js_urls())
