@@ -35,9 +35,9 @@ __all__ = [
     "DEFAULT_DAYS",
     "MAX_DAYS",
     "DigestWeek",
+    "build_report",
     "digest_atom",
     "digest_weeks",
-    "build_report",
     "period",
     "report_endpoint",
     "report_html",
@@ -326,10 +326,12 @@ def report_html(report: ContactsReport, *, feeds_url: str = "", generated: str =
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(generated)}</p>" if generated else "",
-        "<p>Counted in stories (one event, however many reports), by the day each was "
-        "first published. A story of two states is a bilateral contact; of more, one "
-        "multilateral contact, shown in the cell of each pair of its parties. "
-        f'<a href="{_link(feeds_url, **story)}">Every story of the period</a>.</p>',
+        (
+            "<p>Counted in stories (one event, however many reports), by the day each was "
+            "first published. A story of two states is a bilateral contact; of more, one "
+            "multilateral contact, shown in the cell of each pair of its parties. "
+            f'<a href="{_link(feeds_url, **story)}">Every story of the period</a>.</p>'
+        ),
         _section(
             "heatmap",
             "Contacts: Central Asian states and their partners",
@@ -394,7 +396,9 @@ def _week_days(week: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def digest_weeks(store: Store, since: date, until: date, *, feeds_url: str = "") -> list[DigestWeek]:
+def digest_weeks(
+    store: Store, since: date, until: date, *, feeds_url: str = ""
+) -> list[DigestWeek]:
     """The digest of every ISO week with stories between ``since`` and ``until``: the
     week's stories per Central Asian state, one HTML page each, oldest week first."""
     rows = read_digest(store.db, since.isoformat(), until.isoformat())

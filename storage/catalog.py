@@ -108,8 +108,7 @@ TABLES: dict[str, TableDoc] = {
     "story_parties": TableDoc(
         "one row per live story and party, kept current by triggers",
         {
-            "story_id": "the story (`stories.id`), live ones only (merged stories are "
-            "left out)",
+            "story_id": "the story (`stories.id`), live ones only (merged stories are left out)",
             "party": "a state that is a party (ISO 3166 alpha-2, or `EU`): one that at "
             "least half of the story's relevant articles name",
             "central_asian": "1 for KZ, KG, TJ, TM and UZ, else 0",
@@ -436,7 +435,12 @@ ORDER BY stories DESC, pair, kind
         "title": "Stories a week per Central Asian state",
         "description": "Stories (not articles) in which each Central Asian state is a "
         "party, per ISO week.",
-        "chart": {"mark": "line", "x_column": "week", "y_column": "stories", "color_column": "state"},
+        "chart": {
+            "mark": "line",
+            "x_column": "week",
+            "y_column": "stories",
+            "color_column": "state",
+        },
         "sql": """
 SELECT week, party AS state, count(DISTINCT story_id) AS stories
 FROM story_parties

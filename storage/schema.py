@@ -509,7 +509,8 @@ def m015_contacts_and_scripts(db: Database) -> None:
         )
 
     def parties_of(story: str) -> str:
-        # the rows of the stories `story` names (a row's column, or every story's id)
+        # the rows of the stories `story` names (a row's column, or every story's id):
+        # `story` is one of this function's own fixed names, never a value
         return f"""
           INSERT INTO story_parties
             (story_id, party, central_asian, day, week, event_type, articles)
@@ -529,10 +530,10 @@ def m015_contacts_and_scripts(db: Database) -> None:
           JOIN (SELECT story_id, count(*) AS total FROM articles
                 WHERE story_id = {story} AND relevant = 1 GROUP BY story_id) t
             ON t.story_id = v.story_id
-          WHERE 2 * v.articles >= t.total AND v.day IS NOT NULL;"""
+          WHERE 2 * v.articles >= t.total AND v.day IS NOT NULL;"""  # noqa: S608
 
     def recount(story: str) -> str:
-        return f"\n  DELETE FROM story_parties WHERE story_id = {story};" + parties_of(story)
+        return f"\n  DELETE FROM story_parties WHERE story_id = {story};" + parties_of(story)  # noqa: S608
 
     db.execute(
         "CREATE TRIGGER story_parties_article_in AFTER INSERT ON articles BEGIN"
@@ -546,10 +547,7 @@ def m015_contacts_and_scripts(db: Database) -> None:
     )
     db.execute(
         "CREATE TRIGGER story_parties_article_changed AFTER UPDATE OF story_id, countries, "
-        "relevant ON articles BEGIN"
-        + recount("old.story_id")
-        + recount("new.story_id")
-        + "\nEND"
+        "relevant ON articles BEGIN" + recount("old.story_id") + recount("new.story_id") + "\nEND"
     )
     db.execute(
         "CREATE TRIGGER story_parties_story_changed AFTER UPDATE OF merged_into, "

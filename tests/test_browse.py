@@ -155,8 +155,8 @@ def test_pairs_are_a_facet_of_contacts(ds):
     page = get(ds, "/diplofeed/contacts.json", _facet="pair", _shape="objects").json()
     pairs = {f["value"] for f in page["facet_results"]["pair"]["results"]}
     assert pairs and all(re.fullmatch(r"[A-Z]{2}-[A-Z]{2}", p) for p in pairs)
-    narrowed = get(ds, "/diplofeed/contacts.json", pair=sorted(pairs)[0], _shape="array").json()
-    assert narrowed and {row["pair"] for row in narrowed} == {sorted(pairs)[0]}
+    narrowed = get(ds, "/diplofeed/contacts.json", pair=min(pairs), _shape="array").json()
+    assert narrowed and {row["pair"] for row in narrowed} == {min(pairs)}
 
 
 def test_chart_links_open_the_query_with_its_chart(tmp_path):

@@ -116,7 +116,10 @@ def test_weeks_across_the_turn_of_years(small_store):
 
 def test_triggers_follow_the_articles_and_the_stories(small_store):
     db = small_store.db
-    parties = lambda: {r[0] for r in db.execute("SELECT party FROM story_parties")}  # noqa: E731
+
+    def parties():
+        return {r[0] for r in db.execute("SELECT party FROM story_parties")}
+
     assert parties() == {"KZ", "CN"}
     assert [r[0] for r in db.execute("SELECT kind FROM contacts")] == ["bilateral"]
     db.execute("""UPDATE articles SET countries = '["KZ", "CN", "RU"]'""")
@@ -149,9 +152,7 @@ def test_a_story_s_parties_are_what_most_of_its_reports_name(small_store):
     db = small_store.db
     for n in (1, 2):
         article = relevant_article(n)
-        small_store.save_article(
-            {**article, "title": article["title"] + f" ({n})"}, now=FIXED_NOW
-        )
+        small_store.save_article({**article, "title": article["title"] + f" ({n})"}, now=FIXED_NOW)
     stories = {r[0] for r in db.execute("SELECT story_id FROM articles")}
     if len(stories) != 1:  # grouping decides; pin the three reports into one story
         first = min(stories)
@@ -189,7 +190,8 @@ def test_a_call_stays_bilateral_when_one_report_names_a_third_state(demo):
     # Kulubaev and Saidov on Kambarata: two of ten reports also name China
     story = story_of(demo.db, "Kulubaev and Saidov discuss Kambarata-1 HPP over the phone")
     named = rows(
-        demo.db, "SELECT count(*) AS n FROM articles WHERE story_id = ? AND countries LIKE '%CN%'",
+        demo.db,
+        "SELECT count(*) AS n FROM articles WHERE story_id = ? AND countries LIKE '%CN%'",
         [story],
     )
     assert named[0]["n"] >= 1

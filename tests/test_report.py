@@ -207,9 +207,7 @@ def test_a_bad_period_is_refused(demo, tmp_path):
 def test_the_server_serves_the_report(demo):
     with TestClient(create_app(demo.db)) as client:
         answer = client.get("/report", params={"since": SINCE, "until": UNTIL})
-        assert answer.status_code == 200 and answer.headers["content-type"].startswith(
-            "text/html"
-        )
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
         assert table(answer.text, "heatmap") == table(
             build_report(
                 Store(demo.db, readonly=True),

@@ -121,7 +121,9 @@ def test_the_report_renders_in_chromium(server, browser):
     origin = urlsplit(server)
     asked = requests_made(browser)
     assert page in asked  # the log sees the page's own request
-    outside = [u for u in asked if not u.startswith("data:") and urlsplit(u).netloc != origin.netloc]
+    outside = [
+        u for u in asked if not u.startswith("data:") and urlsplit(u).netloc != origin.netloc
+    ]
     assert outside == []
 
 

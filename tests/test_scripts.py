@@ -58,9 +58,7 @@ def test_an_inflected_form_finds_the_other_script():
 
 
 def stories(db, query):
-    result = CliRunner().invoke(
-        cli, ["search", query, "--db", str(db), "--json", "--limit", "500"]
-    )
+    result = CliRunner().invoke(cli, ["search", query, "--db", str(db), "--json", "--limit", "500"])
     assert result.exit_code == 0, result.output
     return [(row["story_id"], row["title"]) for row in json.loads(result.output)]
 
