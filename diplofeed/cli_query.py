@@ -477,8 +477,10 @@ def browse(db: str, host: str, port: int) -> None:
 
     Every table and column is described, and canned queries are ready: latest relevant
     posts by country, stories with the most sources, posts by event type, source
-    health. The store is migrated first; a crawl may write it meanwhile. Needs the
-    optional extra: pip install 'diplofeed[browse]'.
+    health, contacts between two states, contacts per pair, stories a week per state,
+    posts per day (with a chart, drawn by datasette-vega). The store is migrated first;
+    a crawl may write it meanwhile. Needs the optional extra: pip install
+    'diplofeed[browse]'.
 
     Example:
 

@@ -80,3 +80,24 @@ def test_the_examples_answer_their_questions(conn):
         per_country.setdefault(row["country"], []).append(row["published"])
     assert set(per_country) == {"KZ", "KG", "TJ", "TM", "UZ"}
     assert all(len(v) <= 3 and v == sorted(v, reverse=True) for v in per_country.values())
+
+
+def test_the_contacts_examples_count_events_not_reports(conn):
+    between = run(conn, "contacts between two states since a day")
+    assert between and {r["kind"] for r in between} == {"bilateral"}
+    days = [r["day"] for r in between]
+    assert days == sorted(days, reverse=True) and min(days) >= "2024-01-01"
+    assert len(between) == len({(r["day"], r["title"]) for r in between})  # a story once
+    per_pair = {
+        (r["pair"], r["kind"]): r["stories"] for r in run(conn, "contacts per pair and kind")
+    }
+    # the one multilateral story of four states: once in each of its six pairs
+    multilateral = run(conn, "multilateral contacts, each once")
+    assert len(multilateral) == 1 and multilateral[0]["party_count"] == 4
+    assert sum(n for (_, kind), n in per_pair.items() if kind == "multilateral") == 6
+    weeks = run(conn, "stories per ISO week and Central Asian state")
+    assert all(re.fullmatch(r"\d{4}-W\d{2}", r["week"]) for r in weeks)
+    partners = {
+        r["partner"]: r["stories"] for r in run(conn, "a state's partners, the most frequent first")
+    }
+    assert partners["CN"] == 4  # four Kazakh-Chinese stories, whatever their reports
