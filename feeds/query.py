@@ -434,6 +434,16 @@ def _checked(name: str, values: Iterable[str], allowed: frozenset[str]) -> list[
     return out
 
 
+def _same(name: str, value: str) -> str:
+    """A list value as compared with a named feed's: codes in upper case, a pair's two
+    codes in order (``CN-KZ`` is ``KZ-CN``)."""
+    if name == "country":
+        return value.upper()
+    if name == "pair":
+        return "-".join(sorted(value.upper().split("-")))
+    return value
+
+
 def parse_pair(text: str, countries: frozenset[str]) -> tuple[str, str]:
     """``KZ-CN`` as the pair of states ``("KZ", "CN")``: two different codes of
     ``countries``, joined by a hyphen (either order, any case).
@@ -482,10 +492,9 @@ def parse_query(
         if name in _LISTS and base and name in base:
             # a named feed's list is narrowed, never widened: kazakhstan?country=UZ is
             # not Uzbekistan under Kazakhstan's title
-            upper = name in ("country", "pair")
-            allowed = {v.upper() if upper else v for v in _values(base, name)}
+            allowed = {_same(name, v) for v in _values(base, name)}
             asked = _values(params, name)
-            outside = [v for v in asked if (v.upper() if upper else v) not in allowed]
+            outside = [v for v in asked if _same(name, v) not in allowed]
             if outside:
                 raise BadQuery(
                     f"{name}={outside[0][:40]} is outside this feed ({', '.join(sorted(allowed))})"

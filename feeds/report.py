@@ -15,7 +15,8 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -50,6 +51,9 @@ MAX_DAYS = 366
 # Partners shown in the heatmap at most, the most frequent first.
 MAX_PARTNERS = 24
 
+_DRAWING = threading.Lock()
+# Report pages the server keeps, per period, until the store changes.
+_KEPT = 8
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _CSS = """
 body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:70em;padding:0 1em;color:#222}
@@ -388,6 +392,8 @@ class DigestWeek:
     first: date
     last: date
     html: str
+    # the day of its latest story: the entry is as new as that
+    latest: date
 
 
 def _week_days(week: str) -> tuple[date, date]:
@@ -429,7 +435,8 @@ def digest_weeks(
                 body.append(
                     f"<li>{s['day']} {html.escape(s['event_type'] or '')}{with_whom}: "
                     f'<a href="{html.escape(s["url"])}">{html.escape(s["title"])}</a> '
-                    f"({html.escape(s['source'])}, {s['articles']} articles)</li>"
+                    f"({html.escape(s['source'])}, {s['articles']} "
+                    f"{'article' if s['articles'] == 1 else 'articles'})</li>"
                 )
             body.append("</ul>")
         page = (
@@ -437,7 +444,8 @@ def digest_weeks(
             f"<title>Central Asian diplomacy, week {html.escape(week)}</title>"
             f"<style>{_CSS}</style></head><body>" + "".join(body) + "</body></html>"
         )
-        weeks.append(DigestWeek(week, first, last, page))
+        latest = max(date.fromisoformat(s["day"]) for st in by_week[week].values() for s in st)
+        weeks.append(DigestWeek(week, first, last, page, latest))
     return weeks
 
 
@@ -465,7 +473,9 @@ def digest_atom(
     feed.language("en")
     newest = datetime.fromisoformat(info.get("created", "2026-01-01T00:00:00Z"))
     for week in weeks:
-        ended = datetime.combine(week.last, datetime.min.time(), UTC) + timedelta(days=1)
+        # the end of the day of the week's latest story: a week still running is never
+        # dated in the future, and moves as stories arrive
+        ended = datetime.combine(week.latest, datetime.max.time(), UTC).replace(microsecond=0)
         newest = max(newest, ended)
         entry = feed.add_entry(order="append")
         entry.id(tag_uri(info, "digest", week.week))
@@ -480,11 +490,23 @@ def digest_atom(
 
 
 def report_endpoint(
-    store_for_request: Callable[[], Store], today: Callable[[], date] | None = None
+    store_for_request: Callable[[], Store],
+    generation: Callable[[], Any],
+    today: Callable[[], date] | None = None,
 ) -> Callable[[Any], Any]:
     """The feed server's ``/report`` view: ``since`` and ``until`` (days, optional) in
-    the query string; 400 with one line for anything else."""
+    the query string; 400 with one line for anything else. A page is kept, per period,
+    until ``generation()`` changes (a crawl committed): a reload reads nothing.
+
+    Args:
+        store_for_request: the thread's read-only store.
+        generation: what changes whenever the store does.
+        today: the day the default period ends (the UTC date by default).
+    """
     from starlette.responses import HTMLResponse, PlainTextResponse
+
+    kept: OrderedDict[tuple[Any, date, date], str] = OrderedDict()
+    lock = threading.Lock()
 
     def view(request: Any) -> Any:
         params = dict(request.query_params)
@@ -497,7 +519,15 @@ def report_endpoint(
             start, end = period(since, until, (today or _today)())
         except ValueError as exc:
             return PlainTextResponse(f"{exc} (since and until are days: 2026-11-28)\n", 400)
-        page = build_report(store_for_request(), start, end)
+        key = (generation(), start, end)
+        with lock:
+            page = kept.get(key)
+        if page is None:
+            page = build_report(store_for_request(), start, end)
+            with lock:
+                kept[key] = page
+                while len(kept) > _KEPT:
+                    kept.popitem(last=False)
         return HTMLResponse(page)
 
     return view

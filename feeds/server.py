@@ -419,7 +419,7 @@ def create_app(
         Route("/feed.{fmt}", adhoc),
         Route("/feeds/{name}.{fmt}", named_feed),
         Route("/feeds/{rest:path}", bad_name),
-        Route("/report", report_endpoint(state.store)),
+        Route("/report", report_endpoint(state.store, state.generation)),
     ]
 
     async def storage_error(request: Request, exc: Exception) -> Response:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["has_cyrillic", "latin_key", "search_forms", "to_cyrillic"]
 
@@ -111,18 +112,25 @@ def search_forms(title: str, body: str) -> str:
     """The text ``articles.search_forms`` holds for an article: for each distinct word
     of its title and body, its key when that differs from the word, and for a Latin
     word its Cyrillic rendering, space separated in order of first appearance."""
-    seen: dict[str, None] = {}
+    text = unicodedata.normalize("NFC", f"{title}\n{body}").lower()
     forms: dict[str, None] = {}
-    for raw in _WORD.findall(f"{title}\n{body}"):
-        word = _lower(raw.strip(_APOSTROPHES))
-        if len(word) < 2 or word in seen:
-            continue
-        seen[word] = None
-        key = latin_key(word)
-        if key and key != word:
-            forms[key] = None
-        if not has_cyrillic(word):
-            cyrillic = to_cyrillic(word)
-            if cyrillic != word:
-                forms[cyrillic] = None
+    for word in dict.fromkeys(_WORD.findall(text)):
+        forms.update(dict.fromkeys(_forms(word.strip(_APOSTROPHES))))
     return " ".join(forms)
+
+
+@lru_cache(maxsize=1 << 16)
+def _forms(word: str) -> tuple[str, ...]:
+    """One lower-case word's other forms (cached: an article's words are mostly the
+    words of the articles before it)."""
+    if len(word) < 2:
+        return ()
+    out = []
+    key = latin_key(word)
+    if key and key != word:
+        out.append(key)
+    if not has_cyrillic(word):
+        cyrillic = to_cyrillic(word)
+        if cyrillic != word:
+            out.append(cyrillic)
+    return tuple(out)

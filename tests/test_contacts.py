@@ -256,8 +256,9 @@ def test_a_named_feed_takes_a_pair(demo, tmp_path):
     with TestClient(create_app(demo.db, load_config(config))) as client:
         items = client.get("/feeds/kz-cn.json").json()["items"]
         assert {int(i["id"].rsplit("/", 1)[1]) for i in items} == consultations(demo.db)
-        # a named feed's pair is narrowed, never widened
+        # a named feed's pair is narrowed, never widened; either order is the same pair
         assert client.get("/feeds/kz-cn.json", params={"pair": "KZ-RU"}).status_code == 400
+        assert client.get("/feeds/kz-cn.json", params={"pair": "cn-kz"}).status_code == 200
 
 
 def test_search_pair_finds_the_consultations_and_nothing_else(demo):

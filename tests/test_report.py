@@ -187,6 +187,18 @@ def test_the_command_writes_the_report_and_the_digest(demo, tmp_path):
     ).fetchone()
     conn.close()
     assert latest.count(f'href="{shown}"') == 5
+    # each week is as new as its latest story: never dated after it
+    conn = sqlite3.connect(demo.db)
+    latest = dict(
+        conn.execute(
+            "SELECT week, max(day) FROM story_parties WHERE central_asian "
+            "AND day BETWEEN ? AND ? GROUP BY week",
+            [SINCE, UNTIL],
+        ).fetchall()
+    )
+    conn.close()
+    for entry, week in zip(feed.entries, weeks, strict=True):
+        assert entry.updated.startswith(latest[week] + "T23:59:59")
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0
     assert feedparser.parse((tmp_path / "digest.atom").read_bytes()).entries[0].id == (
