@@ -523,7 +523,8 @@ def m015_contacts_and_scripts(db: Database) -> None:
             FROM stories st
             LEFT JOIN articles r ON r.id = st.representative_id
             JOIN articles a ON a.story_id = st.id AND a.relevant = 1,
-                 json_each(a.countries) c
+                 -- a value edited by hand into something else is no party (and no error)
+                 json_each(CASE WHEN json_valid(a.countries) THEN a.countries ELSE '[]' END) c
             WHERE st.id = {story} AND st.merged_into IS NULL
             GROUP BY st.id, c.value
           ) v

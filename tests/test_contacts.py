@@ -126,6 +126,9 @@ def test_triggers_follow_the_articles_and_the_stories(small_store):
     assert parties() == {"KZ", "CN", "RU"}
     kinds = {r[0] for r in db.execute("SELECT kind FROM contacts")}
     assert kinds == {"multilateral"}
+    db.execute("UPDATE articles SET countries = 'KZ'")  # edited by hand: no JSON
+    assert parties() == set()
+    db.execute("""UPDATE articles SET countries = '["KZ", "CN", "RU"]'""")
     db.execute("UPDATE articles SET relevant = 0")
     assert parties() == set()
     db.execute("UPDATE articles SET relevant = 1")
