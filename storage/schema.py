@@ -433,11 +433,18 @@ def m015_contacts_and_scripts(db: Database) -> None:
     from .translit import search_forms
 
     db.execute("ALTER TABLE articles ADD COLUMN search_forms TEXT NOT NULL DEFAULT ''")
-    rows = db.execute("SELECT id, title, body FROM articles").fetchall()
-    db.conn.executemany(
-        "UPDATE articles SET search_forms = ? WHERE id = ?",
-        ((search_forms(title, body), article_id) for article_id, title, body in rows),
-    )
+    last = 0
+    while True:  # a thousand articles at a time: memory stays flat on any store
+        rows = db.execute(
+            "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT 1000", [last]
+        ).fetchall()
+        if not rows:
+            break
+        db.conn.executemany(
+            "UPDATE articles SET search_forms = ? WHERE id = ?",
+            [(search_forms(title, body), article_id) for article_id, title, body in rows],
+        )
+        last = rows[-1][0]
     for trigger in ("articles_ai", "articles_ad", "articles_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     db.execute("DROP TABLE articles_fts")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
@@ -17,6 +18,7 @@ from diplofeed.cli import cli
 from feeds.server import create_app
 from storage import Store
 from storage.fts import cross_script_term
+from storage.schema import migrations
 from storage.translit import latin_key, search_forms, to_cyrillic
 
 
@@ -125,23 +127,38 @@ def test_the_plain_index_finds_the_other_script(demo):
     assert any("Saidov" in t for t in cyrillic) and any("Саидов" in t for t in cyrillic)
 
 
-def test_the_index_is_rebuilt_by_the_migration_only(tmp_path):
-    # a store from before m015: its articles get their forms and index entries once
+def test_a_store_from_before_m015_gets_its_forms_and_parties(tmp_path):
     path = tmp_path / "old.db"
-    with Store(path) as store:
-        store.save_article(
-            {
-                "source": "kabar",
-                "url": "https://kabar.kg/news/1",
-                "title": "Кулубаев и Саидов обсудили Камбарату",
-                "body": "Министры иностранных дел Кыргызстана и Узбекистана обсудили проект.",
-                "language": "ru",
-                "published": "2026-11-20T10:00:00+06:00",
-            }
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m015_contacts_and_scripts")
+    db.execute("INSERT INTO sources (id, name, kind) VALUES ('kabar', 'Kabar', 'agency')")
+    db.execute(
+        "INSERT INTO stories (id, created, first_published, representative_id) "
+        "VALUES (1, '2026-11-20T04:00:00Z', '2026-11-20T04:00:00Z', 1)"
+    )
+    # one report of three names China too: an aside, not a party
+    for n, countries in ((1, '["KG", "UZ"]'), (2, '["KG", "UZ", "CN"]'), (3, '["UZ", "KG"]')):
+        db.execute(
+            "INSERT INTO articles (id, source, url, canonical_url, title, body, published, "
+            "published_from, content_hash, story_id, first_seen, last_seen, relevant, "
+            "countries, published_day) VALUES (?, 'kabar', ?, ?, "
+            "'Кулубаев и Саидов обсудили Камбарату', 'Министры обсудили проект.', "
+            "'2026-11-20T04:00:00Z', 'page', 'x', 1, '2026-11-20T04:00:00Z', "
+            "'2026-11-20T04:00:00Z', 1, ?, '2026-11-20')",
+            [n, f"https://kabar.kg/{n}", f"https://kabar.kg/{n}", countries],
         )
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT search_forms FROM articles").fetchone()[0]
-    assert conn.execute(
-        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'kambaratu'"
-    ).fetchone() == (1,)
-    conn.close()
+    db.close()
+    with Store(path) as store:
+        forms = store.db.execute("SELECT search_forms FROM articles WHERE id = 1").fetchone()[0]
+        assert {"kulubaev", "saidov", "kambaratu"} <= set(forms.split())
+        assert sorted(r["id"] for r in store.search("Kambaratu")) == [1, 2, 3]
+        assert store.db.execute("SELECT pair, kind, week FROM contacts").fetchall() == [
+            ("KG-UZ", "bilateral", "2026-W47")
+        ]
+        assert store.db["articles"].detect_fts() == "articles_fts"
+    with sqlite3.connect(path) as conn:  # the triggers keep the index in step
+        conn.execute("UPDATE articles SET title = 'Tokayev', search_forms = 'tokaev токаев'")
+        hits = conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'токаев'"
+        ).fetchone()
+    assert hits == (3,)
