@@ -95,7 +95,7 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
 
 
 @click.command()
-@click.argument("query", required=False, default="")
+@click.argument("query", required=False)
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @click.option(
@@ -132,7 +132,7 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (with a header) instead of a table.")
 def search(
-    query: str,
+    query: str | None,
     db: str,
     limit: int,
     countries: tuple[str, ...],
@@ -157,7 +157,7 @@ def search(
     first, and a match in the title ranks above one in the body.
 
     Without QUERY, the filters alone give the newest articles they keep (score empty,
-    the summary as snippet).
+    the summary as snippet); a QUERY without a word finds nothing.
 
     Filters narrow it: --country (a state that is a party: KZ, CN, EU...; repeated: any
     of them), --pair (two states that are both parties: KZ-CN), --topic,
@@ -200,7 +200,7 @@ def search(
     except BadQuery as exc:
         raise click.BadParameter(str(exc), param_hint="--pair") from None
     filtered = bool(countries or pairs or topics or event_types or sources or relevant_only)
-    if not query.strip() and not (filtered or languages or since or until):
+    if query is None and not (filtered or languages or since or until):
         raise click.UsageError("give words to search for, or filters (--pair KZ-CN...)")
     spec = ArticleFilter(
         countries=list(countries),
@@ -217,7 +217,7 @@ def search(
     marks = _BOLD if table and sys.stdout.isatty() else ("[", "]")
     try:
         with Store.for_reading(db) as store:
-            if query.strip():
+            if query is not None:  # given, even blank: a blank one finds nothing
                 rows = store.search(query, limit=limit, spec=spec, marks=marks)
             else:  # filters alone: the newest articles they keep
                 rows = store.query_articles(replace(spec, limit=limit))
