@@ -23,6 +23,7 @@ from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date
+from .generic import Dateline, dateline, has_clock, pruned, site_credit
 from .language import detect_language
 from .model import Article
 from .text import element_to_paragraphs, paragraphs_to_html, strip_boilerplate
@@ -114,75 +115,39 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
     return h1 or page_title or None
 
 
-# Elements that print a publication date on news pages, whatever the CMS.
-_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_DATE_XPATH = "//time | //*[@itemprop='datePublished'] | " + " | ".join(
-    f"//*[contains({_LOWER}, '{word}')]" for word in ("date", "time", "publish", "posted")
-)
-# Blocks that list other articles with their own dates.
-_ELSEWHERE = re.compile(
-    r"related|sidebar|popular|read-?also|also|other|most|more|aside|widget|lenta|feed",
-    re.IGNORECASE,
-)
-
-
-def _visible_date(html: str, tz: Any, now: datetime | None) -> datetime | None:
-    """The date printed with the article: the first date-like element after the
-    headline (before it come menus and tickers; far after it, related news), preferring
-    one that gives a time of day.
-
-    Generic: no site's classes are named, only the words CMSs use (date, time, publish).
-    """
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
-    headlines = doc.xpath("//h1")
-    order = {el: i for i, el in enumerate(doc.iter())}
-    start = order.get(headlines[0], 0) if headlines else 0
-    date_only: datetime | None = None
-    candidates = [el for el in doc.xpath(_DATE_XPATH) if order.get(el, 0) >= start - 40]
-    for el in sorted(candidates, key=lambda e: order.get(e, 0))[:12]:
-        ancestors = [el, *el.iterancestors()]
-        if any(a.tag == "a" for a in ancestors[:3]) or any(
-            a.tag == "aside" or _ELSEWHERE.search(a.get("class") or "") for a in ancestors[1:]
-        ):
-            continue  # another article's date: a dated link, a related or sidebar block
-        text = el.get("datetime") or el.get("content") or clean_text(el.text_content())
-        if not text or len(text) > 80:
-            continue
-        moment = parse_date(text, tz, now=now)
-        if moment is None:
-            continue
-        if _has_clock(text):
-            return moment
-        date_only = date_only or moment
-    return date_only
-
-
-def _has_clock(text: str) -> bool:
-    return bool(re.search(r"\d{1,2}:\d{2}", text))
-
-
 def _published(
     sel: Selector,
-    html: str,
+    page: _Generic,
     url: str,
     source: Source,
     ld: list[dict[str, Any]],
     now: datetime | None,
 ) -> tuple[datetime | None, str]:
+    """The publication date, to the minute where the page gives a time.
+
+    Candidates in precedence order: the source's selector, the dateline next to the
+    headline (what the reader sees), JSON-LD, meta tags. The first that gives a time wins; a date without a
+    time is kept only when no later candidate gives a time on the same day (local
+    midnight then: the store marks it day-level).
+    """
     tz = source.tz
+    candidates: list[tuple[datetime, str, bool]] = []
     visible = _css_text(sel, source.extract.date)
     if visible:
         moment = parse_date(visible, tz, now=now)
         if moment:
-            return moment, "page"
-        logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
+            candidates.append((moment, "page", has_clock(visible)))
+        else:
+            logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
+    line = page.dateline(tz)
+    if line:
+        candidates.append((line.moment, "page", line.has_time))
     for obj in ld:
-        moment = parse_date(str(obj.get("datePublished") or ""), tz)
+        raw = str(obj.get("datePublished") or "")
+        moment = parse_date(raw, tz)
         if moment:
-            return moment, "jsonld"
+            candidates.append((moment, "jsonld", has_clock(raw)))
+            break
     meta = _first(
         sel,
         'meta[property="article:published_time"]::attr(content)',
@@ -190,17 +155,21 @@ def _published(
         '[itemprop="datePublished"]::attr(datetime)',
         'meta[name="pubdate"]::attr(content)',
         'meta[name="publish-date"]::attr(content)',
-        "article time::attr(datetime)",
-        "time[datetime]::attr(datetime)",
     )
     moment = parse_date(meta, tz)
-    if moment:
-        return moment, "meta"
-    moment = _visible_date(html, tz, now)
-    if moment:
-        return moment, "page"
+    if moment and meta:
+        candidates.append((moment, "meta", has_clock(meta)))
+    if candidates:
+        first = candidates[0]
+        if first[2]:
+            return first[0], first[1]
+        day = first[0].astimezone(tz).date()
+        for moment, origin, timed in candidates[1:]:
+            if timed and moment.astimezone(tz).date() == day:
+                return moment, origin
+        return first[0], first[1]
     # Last resort: htmldate's reading (day precision only, no zone: read in the source's).
-    found = trafilatura.extract_metadata(html, default_url=url)
+    found = trafilatura.extract_metadata(page.html, default_url=url)
     if found is not None and found.date:
         moment = parse_date(str(found.date), tz)
         if moment:
@@ -208,13 +177,35 @@ def _published(
     return None, "none"
 
 
+class _Generic:
+    """The page pruned once for the generic path (crawler/extract/generic.py)."""
+
+    def __init__(self, html: str, description: str | None) -> None:
+        self.html = html
+        self.description = description
+        self._pruned: tuple[etree._Element, etree._Element | None] | None = None
+
+    def tree(self) -> tuple[etree._Element, etree._Element | None]:
+        if self._pruned is None:
+            self._pruned = pruned(self.html, self.description)
+        return self._pruned
+
+    def dateline(self, tz: Any) -> Dateline | None:
+        doc, headline = self.tree()
+        return dateline(doc, headline, tz)
+
+    def pruned_html(self) -> str:
+        doc, _ = self.tree()
+        return lxml.html.tostring(doc, encoding="unicode")
+
+
 def _body_paragraphs(
-    html: str, sel_root: lxml.html.HtmlElement | None, url: str, source: Source
+    page: _Generic, sel_root: lxml.html.HtmlElement | None, url: str
 ) -> list[str]:
     if sel_root is not None:
         return element_to_paragraphs(sel_root)
     text = trafilatura.extract(
-        html,
+        page.pruned_html(),
         url=url,
         include_comments=False,
         include_tables=False,
@@ -291,13 +282,20 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
     title = _title(sel, source, ld)
     if not title:
         raise ExtractionError(f"{source.id}: no title on {url}")
-    paragraphs = strip_boilerplate(
-        _body_paragraphs(html, root, url, source), source.extract.boilerplate
+    description = _first(
+        sel,
+        'meta[property="og:description"]::attr(content)',
+        'meta[name="description"]::attr(content)',
     )
+    page = _Generic(html, description)
+    paragraphs = strip_boilerplate(_body_paragraphs(page, root, url), source.extract.boilerplate)
+    site_name = _first(sel, 'meta[property="og:site_name"]::attr(content)')
+    if root is None and paragraphs and site_credit(paragraphs[-1], site_name):
+        paragraphs = paragraphs[:-1]
     if paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     body = "\n\n".join(paragraphs)
-    published, published_from = _published(sel, html, url, source, ld, now)
+    published, published_from = _published(sel, page, url, source, ld, now)
     image = _css_text(sel, source.extract.image) or _first(
         sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'
     )
@@ -312,11 +310,7 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
             author = _name(obj.get("author"))
             if author:
                 break
-    summary = _first(
-        sel,
-        'meta[property="og:description"]::attr(content)',
-        'meta[name="description"]::attr(content)',
-    ) or (paragraphs[0][:300] if paragraphs else "")
+    summary = description or (paragraphs[0][:300] if paragraphs else "")
     canonical = _canonical(sel, url)
     language = detect_language(
         f"{title}\n{body}",
