@@ -26,13 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.redesign import redesign  # noqa: E402
-from crawler.extract import parse_date  # noqa: E402
-from crawler.extracting import extract_document  # noqa: E402
-from crawler.registry import Source, load_registry  # noqa: E402
-from crawler.replay import ReplayArchive  # noqa: E402
-from storage import format_utc  # noqa: E402
-from w3lib.encoding import html_to_unicode  # noqa: E402
+from w3lib.encoding import html_to_unicode
+
+from bench.redesign import redesign
+from crawler.extract import parse_date
+from crawler.extracting import extract_document
+from crawler.registry import Source, load_registry
+from crawler.replay import ReplayArchive
+from storage import format_utc
 
 CASES = ROOT / "tests" / "extraction"
 # Extraction tests resolve relative dates against this crawl time (tests/conftest.py).

@@ -49,13 +49,17 @@ _HEADLINES = {
 }
 _COOKIES = {
     "ru": (
-        "Мы используем файлы cookie, чтобы сайт работал лучше. Продолжая пользоваться "
-        "сайтом, вы соглашаетесь с политикой конфиденциальности.",
+        (
+            "Мы используем файлы cookie, чтобы сайт работал лучше. Продолжая пользоваться "
+            "сайтом, вы соглашаетесь с политикой конфиденциальности."
+        ),
         "Принять",
     ),
     "en": (
-        "We use cookies to improve your experience on our website. By continuing to browse "
-        "you agree to our privacy policy.",
+        (
+            "We use cookies to improve your experience on our website. By continuing to browse "
+            "you agree to our privacy policy."
+        ),
         "Accept",
     ),
 }
@@ -69,7 +73,11 @@ def _dates(rng: random.Random, lang: str) -> list[str]:
     yesterday = "Вчера" if lang != "en" else "Yesterday"
     months_ru = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
     months_en = "January February March April May June July August September October November"
-    name = (months_en.split() + ["December"])[month - 1] if lang == "en" else months_ru.split()[month - 1]
+    name = (
+        ([*months_en.split(), "December"])[month - 1]
+        if lang == "en"
+        else months_ru.split()[month - 1]
+    )
     return [
         f"{today}, {hour:02d}:{minute:02d}",
         f"{yesterday}, {(hour + 3) % 24:02d}:{rng.randint(10, 59)}",
@@ -116,7 +124,11 @@ def _el(tag: str, names: _Names, text: str | None = None) -> etree._Element:
 
 def _related_block(rng: random.Random, names: _Names, lang: str, out: Redesign) -> etree._Element:
     block = _el(rng.choice(["div", "section", "div"]), names)
-    heading = _el(rng.choice(["div", "h3", "h2", "span"]), names, rng.choice(_RELATED.get(lang, _RELATED["ru"])))
+    heading = _el(
+        rng.choice(["div", "h3", "h2", "span"]),
+        names,
+        rng.choice(_RELATED.get(lang, _RELATED["ru"])),
+    )
     block.append(heading)
     out.added_text.append(heading.text or "")
     headlines = _HEADLINES["en" if lang == "en" else "ru"]

@@ -83,9 +83,7 @@ def _judge_pages(source: Source, pages: list[tuple[str, str]], now: datetime) ->
     generic_source = dataclasses.replace(
         source, extract=ExtractRules(boilerplate=rules.boilerplate)
     )
-    checks = {
-        name: FieldCheck(name, bool(getattr(rules, name))) for name in FIELDS
-    }
+    checks = {name: FieldCheck(name, bool(getattr(rules, name))) for name in FIELDS}
     for url, html in pages:
         with_rules = _read(html, url, source, now)
         generic = _read(html, url, generic_source, now)
@@ -130,9 +128,7 @@ def _verdict_without_articles(check: SourceCheck, failures: list[dict[str, Any]]
     else:
         check.verdict = "broken"
         check.reason = f"{check.pages} page(s) fetched but no article page could be read" + (
-            f"; {len(failures)} failure(s), first: {failures[0].get('message')}"
-            if failures
-            else ""
+            f"; {len(failures)} failure(s), first: {failures[0].get('message')}" if failures else ""
         )
 
 
@@ -192,6 +188,4 @@ def _belongs(url: str, source: Source) -> bool:
     from urllib.parse import urlsplit
 
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return any(
-        (urlsplit(u).hostname or "").removeprefix("www.") == host for u in source.start_urls
-    )
+    return any((urlsplit(u).hostname or "").removeprefix("www.") == host for u in source.start_urls)

@@ -15,7 +15,9 @@ __all__ = ["check", "record"]
 
 
 @click.command(name="record")
-@click.option("--source", "source_id", metavar="ID", help="Record this source as a crawl fetches it.")
+@click.option(
+    "--source", "source_id", metavar="ID", help="Record this source as a crawl fetches it."
+)
 @click.option(
     "--articles",
     default=5,

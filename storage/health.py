@@ -140,9 +140,7 @@ def selector_drift(stats: Mapping[str, int]) -> str:
     misses = int(stats.get("selector_misses", 0))
     pages = max(int(stats.get("selector_pages", 0)), misses, int(stats.get("articles", 0)))
     fields = [
-        name
-        for name in ("title", "date", "body")
-        if int(stats.get(f"{name}_selector_misses", 0))
+        name for name in ("title", "date", "body") if int(stats.get(f"{name}_selector_misses", 0))
     ]
     which = f" ({', '.join(fields)})" if fields else ""
     return f"selectors missed on {misses} of {pages} pages{which}; generic extraction used"

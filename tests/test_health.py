@@ -106,4 +106,6 @@ def test_selector_drift_reason_names_the_rate_and_fields():
         AS_OF,
     )
     assert health.status == "degraded"
-    assert health.reason == "selectors missed on 9 of 10 pages (date, body); generic extraction used"
+    assert (
+        health.reason == "selectors missed on 9 of 10 pages (date, body); generic extraction used"
+    )

@@ -196,12 +196,10 @@ class _Generic:
 
     def pruned_html(self) -> str:
         doc, _ = self.tree()
-        return lxml.html.tostring(doc, encoding="unicode")
+        return str(lxml.html.tostring(doc, encoding="unicode"))
 
 
-def _body_paragraphs(
-    page: _Generic, sel_root: lxml.html.HtmlElement | None, url: str
-) -> list[str]:
+def _body_paragraphs(page: _Generic, sel_root: lxml.html.HtmlElement | None, url: str) -> list[str]:
     if sel_root is not None:
         return element_to_paragraphs(sel_root)
     text = trafilatura.extract(
