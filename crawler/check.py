@@ -159,7 +159,7 @@ def check_sources(
             registry=registry,
             replay_url=replay_url,
             log_level="ERROR",
-            settings=recorder_settings(folder, recording, articles * len(chosen)),
+            settings=recorder_settings(folder, recording, articles),
         )
         with Store(db) as store:
             failures = store.failures(result.run_id)

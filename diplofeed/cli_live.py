@@ -31,19 +31,35 @@ __all__ = ["check", "record"]
     type=click.Path(file_okay=False),
     help="Site folder to write (default with --source: the bundled copies' folder of the source).",
 )
-def record(source_id: str | None, articles: int, urls: tuple[str, ...], out: str | None) -> None:
+@click.option(
+    "--draft-truth",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Also draft a truth file per article page into DIR, for a person to confirm.",
+)
+def record(
+    source_id: str | None,
+    articles: int,
+    urls: tuple[str, ...],
+    out: str | None,
+    draft_truth: str | None,
+) -> None:
     """Record live pages as replay copies: bodies byte for byte, status, Content-Type,
     ETag, Last-Modified, redirects, and the time of recording (docs/replay.md).
 
     Pages are fetched by the Scrapy engine as in a crawl (robots.txt, User-Agent,
-    politeness). Copies of the same URLs in the folder's manifest are replaced.
+    politeness). Copies of the same URLs in the folder's manifest are replaced. With
+    --draft-truth, a truth file is drafted per article page (marked "draft": the
+    extraction tests refuse it until a person has confirmed it).
 
     Example:
 
         diplofeed replay record --source kt_kz --articles 10
     """
+    from crawler.registry import find_source_for_url, load_registry
     from crawler.replay import DEFAULT_SITES
     from crawler.replay.record import record_source, record_urls
+    from crawler.replay.truth import draft_truth as draft
 
     if bool(source_id) == bool(urls):
         raise click.UsageError("give --source ID or --url URL (not both)")
@@ -55,11 +71,23 @@ def record(source_id: str | None, articles: int, urls: tuple[str, ...], out: str
             recording = record_source(source_id, folder, articles=articles)
         else:
             recording = record_urls(list(urls), folder)
+        drafts = []
+        if draft_truth and recording.articles:
+            registry = load_registry()
+            source = (
+                registry[source_id]
+                if source_id
+                else find_source_for_url(recording.articles[0], registry)
+            )
+            if source is None:
+                raise click.UsageError(f"no source for {recording.articles[0]}: use --source")
+            drafts = draft(folder, recording.articles, source, draft_truth)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(
         f"recorded {len(recording.responses)} response(s), {len(recording.articles)} "
         f"article page(s) into {folder}"
+        + (f"; {len(drafts)} truth file(s) drafted into {draft_truth}" if draft_truth else "")
     )
     if not recording.responses:
         sys.exit(EXIT_SOURCES_FAILED)

@@ -47,6 +47,9 @@ def test_every_registered_source_has_cases(registry):
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_extraction_case(path, registry, archive):
     case = load_json(path)
+    # issue #18: `replay record --draft-truth` writes what the extractor says; a draft
+    # tested as truth could never fail
+    assert not case.get("draft"), f"{path} is a draft: confirm it against the page first"
     source = registry[path.parent.name]
     expected = case["expected"]
     article = extract_case(case, source, archive)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -109,7 +110,8 @@ languages = ["ru"]
 timezone = "Asia/Almaty"
 strategy = "listing"
 homepage = "{base}/"
-start_urls = ["{base}/news/"]
+# without the slash: http.server answers 301 to /news/, a redirect to record
+start_urls = ["{base}/news"]
 link_pattern = '/news/\\d+\\.html'
 
 [source.listing]
@@ -148,19 +150,29 @@ def test_a_recording_crawls_like_the_site(tmp_path):
         env = {"DIPLOFEED_REGISTRY": str(registry)}
         recorded = run_cli(
             "replay", "record", "--source", "testmfa", "--articles", "10",
-            "--out", str(tmp_path / "copy"), env=env,
+            "--out", str(tmp_path / "copy"), "--draft-truth", str(tmp_path / "truth"),
+            env=env,
         )  # fmt: skip
         assert recorded.returncode == 0, recorded.stderr
         live = run_cli("crawl", "--db", str(tmp_path / "live.db"), "--source", "testmfa", env=env)
         assert live.returncode == 0, live.stderr
     archive = ReplayArchive.load([tmp_path / "copy"])
     assert f"{base}/robots.txt" in archive.urls()
+    moved = archive.lookup(f"{base}/news")
+    assert moved is not None
+    assert (moved.status, moved.headers["Location"]) == (301, "/news/")
     page = archive.lookup(f"{base}/news/1.html")
     assert page is not None
     assert page.body == (tmp_path / "site" / "news" / "1.html").read_bytes()
     assert page.headers["Content-Type"].startswith("text/html")
     assert "Last-Modified" in page.headers
     assert archive.recorded is not None
+    # truth files drafted for a person to confirm, marked as drafts
+    draft = json.loads((tmp_path / "truth" / "1_html.json").read_text(encoding="utf-8"))
+    assert draft["draft"] is True
+    assert draft["expected"]["title"] == ARTICLES["1"][0]
+    assert draft["expected"]["published"] == "2026-11-26T05:15:00Z"
+    assert draft["expected"]["body_end"] == ARTICLES["1"][2][-1]
     with serving(archive) as (host, port):
         replayed = crawl_replay(
             f"http://{host}:{port}", tmp_path / "copy.db", "--source", "testmfa",
