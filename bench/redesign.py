@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import lxml.html
 from lxml import etree
@@ -135,26 +136,33 @@ def _related_block(rng: random.Random, names: _Names, lang: str, out: Redesign) 
     dates = _dates(rng, lang)
     listing = _el(rng.choice(["ul", "div"]), names)
     block.append(listing)
-    for headline, date in zip(rng.sample(headlines, 4), rng.sample(dates, 4), strict=True):
+    for headline, printed in zip(rng.sample(headlines, 4), rng.sample(dates, 4), strict=True):
         item = _el("li" if listing.tag == "ul" else "div", names)
-        when = _el(rng.choice(["span", "div", "time"]), names, date)
+        when = _el(rng.choice(["span", "div", "time"]), names, printed)
         link = _el("a", names, headline)
         link.set("href", f"/news/{rng.randint(10000, 99999)}")
         # the date before or after its headline, outside the link
         item.extend([when, link] if rng.random() < 0.5 else [link, when])
         listing.append(item)
         out.added_text.append(headline)
-        out.added_dates.append(date)
+        out.added_dates.append(printed)
     return block
 
 
-def _ticker(rng: random.Random, names: _Names, lang: str, out: Redesign) -> etree._Element:
-    """A strip above the headline: the local date and time now, the exchange rate."""
+def _ticker(
+    rng: random.Random, names: _Names, lang: str, out: Redesign, today: date
+) -> etree._Element:
+    """A strip above the headline: the date and time the page is served (relative, or
+    as today's full date), the exchange rate."""
     ticker = _el("div", names)
-    date = _dates(rng, lang)[0]
-    ticker.append(_el("span", names, date))
+    printed = (
+        _dates(rng, lang)[0]
+        if rng.random() < 0.5
+        else f"{today:%d.%m.%Y} {rng.randint(0, 23):02d}:{rng.randint(10, 59)}"
+    )
+    ticker.append(_el("span", names, printed))
     ticker.append(_el("span", names, "USD 478.20 EUR 503.10"))
-    out.added_dates.append(date)
+    out.added_dates.append(printed)
     out.added_text.append("USD 478.20 EUR 503.10")
     return ticker
 
@@ -214,8 +222,12 @@ def _article_container(headline: etree._Element | None, doc: etree._Element) -> 
     return body if body is not None else doc
 
 
-def redesign(html: str, seed: int) -> Redesign:
-    """The page in a new theme chosen by ``seed`` (same seed, same page, same result)."""
+def redesign(html: str, seed: int, today: date | None = None) -> Redesign:
+    """The page in a new theme chosen by ``seed`` (same seed, same page, same result).
+
+    ``today`` is the day the page is served: widgets print it (default: today, UTC).
+    """
+    today = today or datetime.now(UTC).date()
     rng = random.Random(seed)
     names = _Names(rng)
     doc = lxml.html.document_fromstring(html)
@@ -228,6 +240,12 @@ def redesign(html: str, seed: int) -> Redesign:
             element.set("class", " ".join(names(t) for t in element.get("class", "").split()))
         if element.get("id"):
             element.set("id", names(element.get("id", "")))
+    if rng.random() < 0.5:
+        # the new theme uses plain divs where the old one had semantic elements
+        for element in list(
+            doc.iter("article", "section", "aside", "header", "main", "nav", "footer")
+        ):
+            element.tag = "div"
     headline = _headline(doc)
     container = _article_container(headline, doc)
     # new wrappers: around the article's container, around the headline, around blocks
@@ -239,10 +257,14 @@ def redesign(html: str, seed: int) -> Redesign:
     _wrap(container, rng, names, rng.randint(1, 3))
     # blocks a new theme adds
     related = _related_block(rng, names, lang, out)
-    if rng.random() < 0.6:
+    where = rng.random()
+    paragraphs = container.xpath(".//p")
+    if where < 0.4:
         container.append(related)  # inside the article's wrapper, after its text
-    else:
+    elif where < 0.7 or not paragraphs:
         container.addnext(related)
+    else:
+        paragraphs[0].addnext(related)  # a "read also" box inside the text
     share = _share_bar(rng, names, lang, out)
     if rng.random() < 0.5:
         container.append(share)
@@ -251,7 +273,7 @@ def redesign(html: str, seed: int) -> Redesign:
     if headline is not None:
         wrapper = headline.getparent()
         assert wrapper is not None
-        wrapper.addprevious(_ticker(rng, names, lang, out))
+        wrapper.addprevious(_ticker(rng, names, lang, out, today))
     body = doc.find("body")
     if body is not None:
         banner = _cookie_banner(rng, names, lang, out)

@@ -23,7 +23,7 @@ from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date
-from .generic import Dateline, dateline, has_clock, pruned, site_credit
+from .generic import Dateline, dateline, has_clock, prune_within, pruned, site_credit
 from .language import detect_language
 from .model import Article
 from .text import element_to_paragraphs, paragraphs_to_html, strip_boilerplate
@@ -139,26 +139,16 @@ def _published(
             candidates.append((moment, "page", has_clock(visible)))
         else:
             logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
-    line = page.dateline(tz)
+    line = page.dateline(tz, now)
+    structured = _structured_dates(sel, ld, tz)
+    if line and line.above and structured:
+        # a date above the headline may be a ticker's: kept when the metadata agrees on the day
+        days = {moment.astimezone(tz).date() for moment, _, _ in structured}
+        if line.moment.astimezone(tz).date() not in days:
+            line = None
     if line:
         candidates.append((line.moment, "page", line.has_time))
-    for obj in ld:
-        raw = str(obj.get("datePublished") or "")
-        moment = parse_date(raw, tz)
-        if moment:
-            candidates.append((moment, "jsonld", has_clock(raw)))
-            break
-    meta = _first(
-        sel,
-        'meta[property="article:published_time"]::attr(content)',
-        'meta[itemprop="datePublished"]::attr(content)',
-        '[itemprop="datePublished"]::attr(datetime)',
-        'meta[name="pubdate"]::attr(content)',
-        'meta[name="publish-date"]::attr(content)',
-    )
-    moment = parse_date(meta, tz)
-    if moment and meta:
-        candidates.append((moment, "meta", has_clock(meta)))
+    candidates += structured
     if candidates:
         first = candidates[0]
         if first[2]:
@@ -177,6 +167,31 @@ def _published(
     return None, "none"
 
 
+def _structured_dates(
+    sel: Selector, ld: list[dict[str, Any]], tz: Any
+) -> list[tuple[datetime, str, bool]]:
+    """The publication date the page states for machines: JSON-LD, then meta tags."""
+    found: list[tuple[datetime, str, bool]] = []
+    for obj in ld:
+        raw = str(obj.get("datePublished") or "")
+        moment = parse_date(raw, tz)
+        if moment:
+            found.append((moment, "jsonld", has_clock(raw)))
+            break
+    meta = _first(
+        sel,
+        'meta[property="article:published_time"]::attr(content)',
+        'meta[itemprop="datePublished"]::attr(content)',
+        '[itemprop="datePublished"]::attr(datetime)',
+        'meta[name="pubdate"]::attr(content)',
+        'meta[name="publish-date"]::attr(content)',
+    )
+    moment = parse_date(meta, tz)
+    if moment and meta:
+        found.append((moment, "meta", has_clock(meta)))
+    return found
+
+
 class _Generic:
     """The page pruned once for the generic path (crawler/extract/generic.py)."""
 
@@ -190,9 +205,9 @@ class _Generic:
             self._pruned = pruned(self.html, self.description)
         return self._pruned
 
-    def dateline(self, tz: Any) -> Dateline | None:
+    def dateline(self, tz: Any, now: datetime | None) -> Dateline | None:
         doc, headline = self.tree()
-        return dateline(doc, headline, tz)
+        return dateline(doc, headline, tz, now)
 
     def pruned_html(self) -> str:
         doc, _ = self.tree()
@@ -229,6 +244,7 @@ def _body_root(html: str, source: Source) -> lxml.html.HtmlElement | None:
     for query in source.extract.drop:
         for node in root.cssselect(query):
             node.drop_tree()
+    prune_within(root)
     return root
 
 

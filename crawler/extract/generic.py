@@ -9,6 +9,7 @@ next to it. See docs/sources.md, "When the selectors miss".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -19,7 +20,7 @@ from storage.normalize import clean_text
 
 from .dates import parse_date
 
-__all__ = ["Dateline", "dateline", "has_clock", "pruned", "site_credit"]
+__all__ = ["Dateline", "dateline", "has_clock", "prune_within", "pruned", "site_credit"]
 
 # Never article text, whatever the site.
 _NOISE_TAGS = (
@@ -40,6 +41,12 @@ _NOISE_TAGS = (
 _BLOCKS = ("div", "section", "aside", "ul", "ol", "table", "dl", "header", "article", "p", "span")
 # A cookie or consent notice names itself: it is the one block that speaks of cookies.
 _COOKIE = re.compile(r"cookie|куки|файлы? cookie|печенье|cookies", re.IGNORECASE)
+# A site's footer says whose the rights are; an article does not.
+_RIGHTS = re.compile(
+    r"©|all rights reserved|все права защищены|barcha huquqlar|барча ҳуқуқлар|"
+    r"барлық құқықтар|бардык укуктар|ҳамаи ҳуқуқҳо|ähli hukuklary",
+    re.IGNORECASE,
+)
 # Share bars link to the networks' share endpoints.
 _SHARE_HREF = re.compile(
     r"share|sharer|intent/tweet|send\?text|whatsapp:|tg://|t\.me/share|connect\.ok\.ru|vk\.com/share",
@@ -47,6 +54,8 @@ _SHARE_HREF = re.compile(
 )
 _CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d])")
 _LONG_PARAGRAPH = 80
+# what is left of a block whose list was dropped: its heading ("Другие новости")
+_LABEL = 40
 # a date line is short: "25.11.2026 14:30 | 1 843 views", not a sentence of the body
 _MAX_DATELINE = 90
 # a link this long is another article's headline (a category link is a word or two)
@@ -93,8 +102,10 @@ def _is_elsewhere(el: etree._Element, article_text: int) -> bool:
     )
     if article_text and mine > article_text * 0.4:
         return False  # holds much of the article's text: a wrapper, not a side block
-    if text < 700 and _COOKIE.search(" ".join(el.itertext())) and el.tag != "p":
-        return True
+    if text < 700 and el.tag != "p":
+        words = " ".join(el.itertext())
+        if _COOKIE.search(words) or _RIGHTS.search(words):
+            return True
     if len(links) >= 3 and sum(bool(_SHARE_HREF.search(a.get("href") or "")) for a in links) >= 3:
         return True
     return len(links) >= 3 and _link_len(el) >= 0.5 * text
@@ -149,14 +160,45 @@ def pruned(
     headlines = doc.xpath("//body//h1") or doc.xpath("//h1")
     headline = headlines[0] if headlines else None
     article_text = _article_text(doc)
-    for node in list(doc.iter(*_BLOCKS)):
+    # innermost first: a "read also" box inside the lead's block goes, the lead stays
+    for node in reversed(list(doc.iter(*_BLOCKS))):
         if node.getparent() is None or _holds(node, headline):
             continue
         if _is_elsewhere(node, article_text):
-            node.drop_tree()
+            _drop_with_label(node, headline)
     if description:
         _drop_standfirst(doc, description)
     return doc, headline
+
+
+def prune_within(root: etree._Element) -> None:
+    """Drop, inside an article's body element, the blocks that are not the article (an
+    inline "read also" list, a share bar, a banner) that its selector's ``drop`` list
+    does not name: after a redesign, the class names in ``drop`` match nothing."""
+    article_text = _article_text(root)
+    for node in reversed(list(root.iter(*_BLOCKS))):
+        if node is root or node.getparent() is None:
+            continue
+        if _is_elsewhere(node, article_text):
+            _drop_with_label(node, None)
+
+
+def _drop_with_label(node: etree._Element, headline: etree._Element | None) -> None:
+    """Drop a block, and the wrappers left holding only its label ("Other news")."""
+    parent = node.getparent()
+    node.drop_tree()
+    while (
+        parent is not None
+        and parent.tag not in ("body", "html")
+        and parent.getparent() is not None
+        and not _holds(parent, headline)
+        and next(parent.iter("img"), None) is None
+        and _text_len(parent) < _LABEL
+        and not re.search(r"\d", " ".join(parent.itertext()))  # a date line stays
+    ):
+        above = parent.getparent()
+        parent.drop_tree()
+        parent = above
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +206,8 @@ class Dateline:
     moment: datetime
     text: str
     has_time: bool
+    # found above the headline, where tickers and "today" strips also sit: weaker
+    above: bool = False
 
 
 def _date_of(el: etree._Element, tz: tzinfo) -> Dateline | None:
@@ -184,13 +228,19 @@ def _date_of(el: etree._Element, tz: tzinfo) -> Dateline | None:
     return Dateline(moment, text, has_clock(text))
 
 
-def dateline(doc: etree._Element, headline: etree._Element | None, tz: tzinfo) -> Dateline | None:
+def dateline(
+    doc: etree._Element,
+    headline: etree._Element | None,
+    tz: tzinfo,
+    now: datetime | None = None,
+) -> Dateline | None:
     """The date printed with the article, read from a pruned page.
 
     The first short element after the headline that reads as an absolute date, within
     the article's opening (a date without a time takes the time of a later element on
-    the same day); failing that, the nearest just before the headline. Relative dates
-    and dated links are never taken.
+    the same day); failing that, the nearest just before the headline, where a strip
+    showing today's date (``now``'s day: a ticker, a clock) gives way to another day's
+    date. Relative dates and dated links are never taken.
     """
     elements = [el for el in doc.iter() if isinstance(el.tag, str)]
     order = {el: i for i, el in enumerate(elements)}
@@ -201,24 +251,42 @@ def dateline(doc: etree._Element, headline: etree._Element | None, tz: tzinfo) -
     long_texts = [i for i, el in enumerate(after) if len(_own_text(el)) >= _LONG_PARAGRAPH]
     if len(long_texts) >= 2:
         after = after[: long_texts[1]]
-    before = list(reversed(elements[max(0, start - 12) : start])) if headline is not None else []
-    for window in (after, before):
-        first: Dateline | None = None
-        for el in window:
-            if len(el) > 3 and el.tag != "time":
-                continue  # a container: its children are read one by one
-            found = _date_of(el, tz)
-            if found is None:
-                continue
-            if first is None:
-                if found.has_time:
-                    return found
-                first = found
-            elif found.has_time and _same_day(found, first, tz):
-                return found  # the day above the text, its time further on
-        if first:
-            return first
-    return None
+    found = _first_date(_dates_in(after, tz), tz)
+    if found is not None or headline is None:
+        return found
+    above = [
+        Dateline(d.moment, d.text, d.has_time, above=True)
+        for d in _dates_in(reversed(elements[max(0, start - 12) : start]), tz)
+    ]
+    if now is not None:
+        today = now.astimezone(tz).date()
+        other_days = [d for d in above if d.moment.astimezone(tz).date() != today]
+        if other_days and len(other_days) < len(above):
+            above = other_days
+    return _first_date(above, tz)
+
+
+def _dates_in(elements: Iterable[etree._Element], tz: tzinfo) -> list[Dateline]:
+    found = []
+    for el in elements:
+        if len(el) > 3 and el.tag != "time":
+            continue  # a container: its children are read one by one
+        date = _date_of(el, tz)
+        if date is not None:
+            found.append(date)
+    return found
+
+
+def _first_date(dates: list[Dateline], tz: tzinfo) -> Dateline | None:
+    """The first date; without a time, the time of a later one on the same day."""
+    if not dates:
+        return None
+    first = dates[0]
+    if not first.has_time:
+        for later in dates[1:]:
+            if later.has_time and _same_day(later, first, tz):
+                return later  # the day above the text, its time further on
+    return first
 
 
 def _own_text(el: etree._Element) -> str:

@@ -37,6 +37,7 @@ COMMON_BOILERPLATE: tuple[str, ...] = (
     r"^.{0,150}(?:все права защищены|all rights reserved|barcha huquqlar himoyalangan|барча ҳуқуқлар ҳимояланган|барлық құқықтар қорғалған|бардык укуктар корголгон|ҳамаи ҳуқуқҳо ҳифз шудаанд|ähli hukuklary goragly).{0,100}$",
     r"^.{0,120}(?:не может быть воспроизведен|may not be (?:reproduced|reprinted)|without (?:the )?(?:written )?permission).{0,200}$",
     r"^.{0,120}(?:foydalanilganda|фойдаланилганда|пайдаланғанда|колдонууда|истифода).{0,120}(?:shart|шарт|міндетті|милдеттүү|ҳатмист|зарур).{0,20}$",
+    r"^.{0,80}(?:when using|using (?:the )?materials|при использовании|материалдарды пайдаланғанда).{0,120}(?:hyperlink|link|ссылк|гиперссылк|сілтеме).{0,60}(?:required|obligatory|mandatory|обязательн|міндетті).{0,5}$",
     # an age rating left from the footer
     r"^\d{1,2}\+$",
     # "more at <link>" closing lines of Telegram posts and teasers
