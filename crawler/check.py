@@ -174,9 +174,20 @@ def check_sources(
                 if recorded is not None and _belongs(url, source) and recorded.status == 200:
                     pages.append((url, recorded.text()))
             fetched = sum(1 for e in recording.responses if _belongs(e["url"], source))
+            stored = int((result.stats.get(source_id) or {}).get("articles") or 0)
             if pages:
                 check = _judge_pages(source, pages[:articles], now)
                 check.pages = fetched
+            elif stored:
+                # a feed, an API or a Telegram channel: articles without pages of their own
+                check = SourceCheck(
+                    source_id,
+                    "ok",
+                    f"{stored} article(s) read from its {source.strategy} answers; "
+                    "no article pages to try selectors on",
+                    pages=fetched,
+                    articles=stored,
+                )
             else:
                 check = SourceCheck(source_id, "broken", "", pages=fetched)
                 _verdict_without_articles(check, mine)

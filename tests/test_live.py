@@ -214,3 +214,29 @@ def test_check_reports_redesigned_pages_degraded_and_a_refusing_port_unreachable
     gone = run_cli("check", "--source", "testmfa", env={"DIPLOFEED_REGISTRY": str(registry)})
     assert gone.returncode == 3
     assert gone.stdout.startswith("testmfa: unreachable:"), gone.stdout + gone.stderr
+
+
+class _Refusing(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(403)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<h1>Forbidden</h1>")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_check_reports_a_refusing_site_blocked(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        registry = _registry(tmp_path / "sources.toml", base)
+        checked = run_cli("check", "--source", "testmfa", env={"DIPLOFEED_REGISTRY": str(registry)})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert checked.returncode == 3
+    assert checked.stdout.startswith("testmfa: blocked: the site refused the requests (HTTP 403)")

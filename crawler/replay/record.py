@@ -73,10 +73,10 @@ class Recording:
         return self
 
 
-def _file_name(url: str, content_type: str) -> str:
+def _file_name(url: str, content_type: str, language: str = "") -> str:
     parts = urlsplit(url)
     stem = re.sub(r"[^A-Za-z0-9]+", "_", f"{parts.netloc}{parts.path}").strip("_")[-60:]
-    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(f"{url} {language}".encode()).hexdigest()[:8]
     mime = content_type.split(";")[0].strip().lower()
     suffix = ".txt" if parts.path.endswith("robots.txt") else _EXTENSIONS.get(mime, ".bin")
     return f"{stem or 'page'}_{digest}{suffix}"
@@ -117,6 +117,7 @@ class Recorder:
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         entry: dict[str, Any] = {"url": response.url}
+        language = (request.headers.get("Accept-Language") or b"").decode("latin-1")
         if response.status != 200:
             entry["status"] = response.status
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
@@ -124,7 +125,7 @@ class Recorder:
         if location and 300 <= response.status < 400:
             entry["location"] = location
         elif response.body or response.status == 200:
-            name = _file_name(response.url, content_type)
+            name = _file_name(response.url, content_type, language)
             (self.recording.folder / name).write_bytes(_decoded(response))
             entry["file"] = name
             if content_type:
@@ -137,8 +138,12 @@ class Recorder:
         if headers:
             entry["headers"] = headers
         entry = {k: v for k, v in entry.items() if v not in ("", None)}
+        # one URL asked in several languages (an API): told apart when the manifest is written
+        entry["_language"] = language
         self.recording.responses = [
-            e for e in self.recording.responses if e["url"] != response.url
+            e
+            for e in self.recording.responses
+            if (e["url"], e["_language"]) != (response.url, language)
         ] + [entry]
         if request.meta.get("diplofeed_role") == "article" and response.status == 200:
             self.recording.articles.append(response.url)
@@ -192,17 +197,32 @@ def write_manifest(recording: Recording) -> Path:
         except tomllib.TOMLDecodeError as exc:
             raise ReplayError(f"{path}: not valid TOML, not refreshed: {exc}") from exc
         comments = [line for line in text.splitlines() if line.startswith("#")][:20]
-        fresh = {e["url"] for e in recording.responses}
+        fresh = {e["url"] for e in recording.responses}  # every language of them
         kept = [e for e in old.get("response", []) if e.get("url") not in fresh]
     if not comments:
         comments = ["# Recorded by `diplofeed replay record` (docs/replay.md)."]
     lines = [*comments, "", f"recorded = {format_utc(recording.recorded)}", ""]
-    for entry in [*kept, *recording.responses]:
+    for entry in [*kept, *_told_apart(recording.responses)]:
         lines.append("[[response]]")
         lines += [f"{key} = {_toml(value)}" for key, value in entry.items()]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _told_apart(responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The responses as manifest entries: a URL recorded in several languages gets
+    ``match_headers`` on each copy, so the replay server answers each language."""
+    languages: dict[str, set[str]] = {}
+    for entry in responses:
+        languages.setdefault(entry["url"], set()).add(entry.get("_language", ""))
+    out = []
+    for entry in responses:
+        clean = {k: v for k, v in entry.items() if k != "_language"}
+        if len(languages[entry["url"]]) > 1 and entry.get("_language"):
+            clean["match_headers"] = {"Accept-Language": entry["_language"]}
+        out.append(clean)
+    return out
 
 
 def recorder_settings(folder: Path, recording: Recording, articles: int) -> dict[str, Any]:
