@@ -240,3 +240,22 @@ def test_check_reports_a_refusing_site_blocked(tmp_path):
         server.server_close()
     assert checked.returncode == 3
     assert checked.stdout.startswith("testmfa: blocked: the site refused the requests (HTTP 403)")
+
+
+def test_record_single_pages_with_url(tmp_path):
+    _write_site(tmp_path / "site")
+    with _plain_site(tmp_path / "site") as base:
+        registry = _registry(tmp_path / "sources.toml", base)
+        recorded = run_cli(
+            "replay", "record", "--url", f"{base}/news/2.html", "--url", f"{base}/news",
+            "--out", str(tmp_path / "pages"), env={"DIPLOFEED_REGISTRY": str(registry)},
+        )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    assert "2 article page(s)" in recorded.stdout
+    archive = ReplayArchive.load([tmp_path / "pages"])
+    page = archive.lookup(f"{base}/news/2.html")
+    assert page is not None
+    assert page.body == (tmp_path / "site" / "news" / "2.html").read_bytes()
+    assert archive.lookup(f"{base}/news").status == 301  # the redirect, then its target
+    assert archive.lookup(f"{base}/news/").body.startswith(b"<!doctype html>")
+    assert f"{base}/robots.txt" in archive.urls()  # asked first, as in a crawl

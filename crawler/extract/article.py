@@ -91,6 +91,30 @@ def _name(value: Any) -> str | None:
     return clean_text(str(value)) if value else None
 
 
+def _site_name(sel: Selector, ld: list[dict[str, Any]]) -> str | None:
+    """The site's own name, as the page states it (og:site_name, JSON-LD publisher)."""
+    name = _first(sel, 'meta[property="og:site_name"]::attr(content)')
+    if name:
+        return name
+    for obj in ld:
+        publisher = _name(obj.get("publisher"))
+        if publisher and not publisher.startswith("http"):
+            return publisher
+    return None
+
+
+def _without_site(title: str, site: str | None) -> str:
+    """The headline without the site's name the page title adds ("… | Министерство
+    иностранных дел Республики Таджикистан"), however long the name."""
+    if site:
+        name = re.escape(clean_text(site))
+        trimmed = re.sub(rf"\s*[|—–:·-]\s*{name}\s*$", "", title, flags=re.IGNORECASE)
+        trimmed = re.sub(rf"^\s*{name}\s*[|—–:·-]\s*", "", trimmed, flags=re.IGNORECASE)
+        if trimmed and trimmed != title:
+            return trimmed
+    return _TITLE_SUFFIX.sub("", title)
+
+
 def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | None:
     title = _css_text(sel, source.extract.title)
     if title:
@@ -102,14 +126,15 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
     h1 = _css_text(sel, "h1")
     if og and h1 and og != h1 and og.startswith(h1):
         return h1  # og:title is the headline plus " | Site name"
+    site = _site_name(sel, ld)
     if og:
-        return og
+        return _without_site(og, site) if not h1 else og
     page_title = _first(sel, "title::text")
     if page_title and _MARKUP.search(page_title):
         # an unclosed <title> holds the rest of the page as text (HTML parses it as RCDATA)
         page_title = clean_text(_MARKUP.split(page_title, 1)[0])
     if page_title:
-        page_title = _TITLE_SUFFIX.sub("", page_title)
+        page_title = _without_site(page_title, site)
     if h1 and page_title and len(h1) > 2 * len(page_title) and h1.startswith(page_title):
         return page_title  # an unclosed <h1> holds the date line and the body too
     return h1 or page_title or None
