@@ -160,8 +160,10 @@ def _published(
     visible = _css_text(sel, source.extract.date)
     if visible:
         moment = parse_date(visible, tz, now=now)
+        if moment and has_clock(visible):
+            return moment, "page"  # the source's selector, to the minute: nothing to weigh
         if moment:
-            candidates.append((moment, "page", has_clock(visible)))
+            candidates.append((moment, "page", False))
         else:
             logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
     line = page.dateline(tz, now)
