@@ -23,7 +23,15 @@ from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date
-from .generic import Dateline, dateline, has_clock, prune_within, pruned, site_credit
+from .generic import (
+    Dateline,
+    dateline,
+    has_clock,
+    prune_within,
+    pruned,
+    site_credit,
+    without_datelines,
+)
 from .language import detect_language
 from .model import Article
 from .text import element_to_paragraphs, paragraphs_to_html, strip_boilerplate
@@ -331,10 +339,12 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
     page = _Generic(html, description)
     paragraphs = strip_boilerplate(_body_paragraphs(page, root, url), source.extract.boilerplate)
     site_name = _first(sel, 'meta[property="og:site_name"]::attr(content)')
-    if root is None and paragraphs and site_credit(paragraphs[-1], site_name):
-        paragraphs = paragraphs[:-1]
     if paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
+    if root is None:
+        paragraphs = without_datelines(paragraphs, source.tz)
+        if paragraphs and site_credit(paragraphs[-1], site_name):
+            paragraphs = paragraphs[:-1]
     body = "\n\n".join(paragraphs)
     published, published_from = _published(sel, page, url, source, ld, now)
     image = _css_text(sel, source.extract.image) or _first(

@@ -20,7 +20,15 @@ from storage.normalize import clean_text
 
 from .dates import parse_date
 
-__all__ = ["Dateline", "dateline", "has_clock", "prune_within", "pruned", "site_credit"]
+__all__ = [
+    "Dateline",
+    "dateline",
+    "has_clock",
+    "prune_within",
+    "pruned",
+    "site_credit",
+    "without_datelines",
+]
 
 # Never article text, whatever the site.
 _NOISE_TAGS = (
@@ -135,6 +143,16 @@ def _drop_standfirst(doc: etree._Element, description: str) -> None:
         if beside < 2:
             block.drop_tree()
         return
+
+
+def without_datelines(paragraphs: list[str], tz: tzinfo) -> list[str]:
+    """The text without the date line a page prints above it ("26.11.2026, 10:15"): a
+    short opening paragraph that is only a date, not a sentence."""
+    while paragraphs and len(paragraphs[0]) <= 60 and len(paragraphs[0].split()) <= 6:
+        if parse_date(paragraphs[0], tz) is None:
+            break
+        paragraphs = paragraphs[1:]
+    return paragraphs
 
 
 def site_credit(paragraph: str, site_name: str | None) -> bool:
