@@ -16,29 +16,36 @@ __all__ = ["check", "record"]
 
 @click.command(name="record")
 @click.option(
-    "--source", "source_id", metavar="ID", help="Record this source as a crawl fetches it."
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID",
+    help="Record this source as a crawl fetches it (repeatable).",
 )
+@click.option("--all", "every", is_flag=True, help="Record every source of the registry.")
 @click.option(
     "--articles",
     default=5,
     show_default=True,
     type=click.IntRange(min=1),
-    help="With --source: how many of the articles its start pages link to.",
+    help="Per source: how many of the articles its start pages link to.",
 )
 @click.option("--url", "urls", multiple=True, metavar="URL", help="Record this page (repeatable).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
-    help="Site folder to write (default with --source: the bundled copies' folder of the source).",
+    help="With --source/--all: the folder holding one folder per source (default: the "
+    "bundled copies). With --url: the site folder.",
 )
 @click.option(
     "--draft-truth",
     type=click.Path(file_okay=False),
     metavar="DIR",
-    help="Also draft a truth file per article page into DIR, for a person to confirm.",
+    help="Also draft a truth file per article page into DIR/<source>/, for a person to confirm.",
 )
 def record(
-    source_id: str | None,
+    sources: tuple[str, ...],
+    every: bool,
     articles: int,
     urls: tuple[str, ...],
     out: str | None,
@@ -48,9 +55,10 @@ def record(
     ETag, Last-Modified, redirects, and the time of recording (docs/replay.md).
 
     Pages are fetched by the Scrapy engine as in a crawl (robots.txt, User-Agent,
-    politeness). Copies of the same URLs in the folder's manifest are replaced. With
+    politeness). Copies of the same URLs in a folder's manifest are replaced. With
     --draft-truth, a truth file is drafted per article page (marked "draft": the
-    extraction tests refuse it until a person has confirmed it).
+    extraction tests refuse it until a person has confirmed it). Exits 3 when a source
+    gave no response.
 
     Example:
 
@@ -58,38 +66,43 @@ def record(
     """
     from crawler.registry import find_source_for_url, load_registry
     from crawler.replay import DEFAULT_SITES
-    from crawler.replay.record import record_source, record_urls
+    from crawler.replay.record import record_sources, record_urls
     from crawler.replay.truth import draft_truth as draft
 
-    if bool(source_id) == bool(urls):
-        raise click.UsageError("give --source ID or --url URL (not both)")
+    if sum((bool(sources), every, bool(urls))) != 1:
+        raise click.UsageError("give --source ID, --all or --url URL (one of them)")
     if urls and not out:
         raise click.UsageError("--url needs --out FOLDER")
-    folder = Path(out) if out else DEFAULT_SITES / str(source_id)
     try:
-        if source_id:
-            recording = record_source(source_id, folder, articles=articles)
+        registry = load_registry()
+        if urls:
+            recording = record_urls(list(urls), Path(str(out)))
+            found = find_source_for_url(urls[0], registry)
+            parts = {found.id if found else "": recording}
         else:
-            recording = record_urls(list(urls), folder)
-        drafts = []
-        if draft_truth and recording.articles:
-            registry = load_registry()
-            source = (
-                registry[source_id]
-                if source_id
-                else find_source_for_url(recording.articles[0], registry)
+            recording = record_sources(
+                list(sources) or None, Path(out) if out else DEFAULT_SITES, articles=articles
             )
-            if source is None:
-                raise click.UsageError(f"no source for {recording.articles[0]}: use --source")
-            drafts = draft(folder, recording.articles, source, draft_truth)
+            parts = recording.parts
+        failed = []
+        for source_id in list(sources) or list(parts):
+            part = parts.get(source_id)
+            drafts = []
+            if part is not None and draft_truth and part.articles and source_id in registry:
+                target = Path(draft_truth) / source_id
+                drafts = draft(part.folder, part.articles, registry[source_id], target)
+            if part is None or not part.responses:
+                failed.append(source_id)
+                click.echo(f"{source_id or 'pages'}: nothing recorded")
+                continue
+            click.echo(
+                f"{source_id or 'pages'}: {len(part.responses)} response(s), "
+                f"{len(part.articles)} article page(s) into {part.folder}"
+                + (f"; {len(drafts)} truth file(s) drafted" if draft_truth else "")
+            )
     except DiplofeedError as exc:
         raise fail(exc) from exc
-    click.echo(
-        f"recorded {len(recording.responses)} response(s), {len(recording.articles)} "
-        f"article page(s) into {folder}"
-        + (f"; {len(drafts)} truth file(s) drafted into {draft_truth}" if draft_truth else "")
-    )
-    if not recording.responses:
+    if failed:
         sys.exit(EXIT_SOURCES_FAILED)
 
 

@@ -156,7 +156,8 @@ def test_a_recording_crawls_like_the_site(tmp_path):
         assert recorded.returncode == 0, recorded.stderr
         live = run_cli("crawl", "--db", str(tmp_path / "live.db"), "--source", "testmfa", env=env)
         assert live.returncode == 0, live.stderr
-    archive = ReplayArchive.load([tmp_path / "copy"])
+    assert recorded.stdout.startswith("testmfa: 6 response(s), 3 article page(s) into ")
+    archive = ReplayArchive.load([tmp_path / "copy" / "testmfa"])
     assert f"{base}/robots.txt" in archive.urls()
     moved = archive.lookup(f"{base}/news")
     assert moved is not None
@@ -168,7 +169,7 @@ def test_a_recording_crawls_like_the_site(tmp_path):
     assert "Last-Modified" in page.headers
     assert archive.recorded is not None
     # truth files drafted for a person to confirm, marked as drafts
-    draft = json.loads((tmp_path / "truth" / "1_html.json").read_text(encoding="utf-8"))
+    draft = json.loads((tmp_path / "truth" / "testmfa" / "1_html.json").read_text(encoding="utf-8"))
     assert draft["draft"] is True
     assert draft["expected"]["title"] == ARTICLES["1"][0]
     assert draft["expected"]["published"] == "2026-11-26T05:15:00Z"
@@ -251,7 +252,7 @@ def test_record_single_pages_with_url(tmp_path):
             "--out", str(tmp_path / "pages"), env={"DIPLOFEED_REGISTRY": str(registry)},
         )  # fmt: skip
     assert recorded.returncode == 0, recorded.stderr
-    assert "2 article page(s)" in recorded.stdout
+    assert "2 article page(s)" in recorded.stdout, recorded.stdout
     archive = ReplayArchive.load([tmp_path / "pages"])
     page = archive.lookup(f"{base}/news/2.html")
     assert page is not None

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Recorder",
     "Recording",
-    "record_source",
+    "record_sources",
     "record_urls",
     "recorder_settings",
     "write_manifest",
@@ -66,6 +66,18 @@ class Recording:
     recorded: datetime
     responses: list[dict[str, Any]] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    # several sources recorded at once: one folder each, ``folder/<source id>/``
+    per_source: bool = False
+    parts: dict[str, Recording] = field(default_factory=dict)
+
+    def part(self, source_id: str) -> Recording:
+        """Where a source's responses go: its own recording when sources are recorded
+        each into its folder, else this one."""
+        if not self.per_source:
+            return self
+        if source_id not in self.parts:
+            self.parts[source_id] = Recording(self.folder / source_id, self.recorded)
+        return self.parts[source_id]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Recording:
         # Scrapy deep-copies its settings for each crawler: the recording passed in them
@@ -93,9 +105,10 @@ class Recorder:
         folder = crawler.settings.get("DIPLOFEED_RECORD_DIR")
         if not folder:
             raise NotConfigured
-        self.recording: Recording = crawler.settings.get("DIPLOFEED_RECORDING") or Recording(
+        shared: Recording = crawler.settings.get("DIPLOFEED_RECORDING") or Recording(
             Path(folder), datetime.now(UTC).replace(microsecond=0)
         )
+        self.recording = shared.part(str(getattr(crawler.spidercls, "name", "") or "pages"))
         self.recording.folder.mkdir(parents=True, exist_ok=True)
         self.limit = crawler.settings.getint("DIPLOFEED_RECORD_ARTICLES", 0)
         self.counted = 0
@@ -238,27 +251,33 @@ def recorder_settings(folder: Path, recording: Recording, articles: int) -> dict
     }
 
 
-def record_source(
-    source_id: str,
+def record_sources(
+    source_ids: list[str] | None,
     folder: str | Path,
     *,
     articles: int = 5,
     registry: str | Path | None = None,
 ) -> Recording:
-    """Crawl one source live, its start pages and up to ``articles`` article pages, and
-    write every response as a replay copy in ``folder``.
+    """Crawl sources live (default: every source), each its start pages and up to
+    ``articles`` article pages, and write every response as a replay copy in
+    ``folder/<source id>/`` (the layout of the bundled copies).
+
+    Returns:
+        The recording, with one part per source (``parts``).
 
     Raises:
-        SourceConfigError: the source is not in the registry.
-        ReplayError: the folder's manifest exists and cannot be read.
+        SourceConfigError: an unknown source or a broken registry.
+        ReplayError: a folder's manifest exists and cannot be read.
     """
+    from crawler.registry import load_registry
     from crawler.runner import run_crawl
 
-    recording = Recording(Path(folder), datetime.now(UTC).replace(microsecond=0))
+    chosen = source_ids or list(load_registry(registry))
+    recording = Recording(Path(folder), datetime.now(UTC).replace(microsecond=0), per_source=True)
     with tempfile.TemporaryDirectory(prefix="diplofeed-record-") as tmp:
         run_crawl(
             Path(tmp) / "record.db",
-            [source_id],
+            chosen,
             registry=registry,
             log_level="WARNING",
             settings=recorder_settings(Path(folder), recording, articles),
