@@ -48,7 +48,7 @@ _NOISE_TAGS = (
 )
 _BLOCKS = ("div", "section", "aside", "ul", "ol", "table", "dl", "header", "article", "p", "span")
 # A cookie or consent notice names itself: it is the one block that speaks of cookies.
-_COOKIE = re.compile(r"cookie|куки|файлы? cookie|печенье|cookies", re.IGNORECASE)
+_COOKIE = re.compile(r"\bcookies?\b|\bкуки\b|cookie-?файл|\bпеченье\b", re.IGNORECASE)
 # A site's footer says whose the rights are; an article does not.
 _RIGHTS = re.compile(
     r"©|all rights reserved|все права защищены|barcha huquqlar|барча ҳуқуқлар|"
