@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import uvicorn
 from starlette.applications import Starlette
@@ -414,7 +415,7 @@ class FeedView(_View):
             named.title if named else f"diplofeed: {_describe(query)}",
             f"Central Asian diplomacy: {_describe(query)}"
             + (", one item per story" if query.spec.one_per_story else ""),
-            str(request.url),
+            _self_url(request),
             base,
             info,
             one_per_story=query.spec.one_per_story,
@@ -427,6 +428,14 @@ class FeedView(_View):
             spec.scope, fmt, [base, query.canonical], info.get("store_key", ""), rows
         )
         return _Answer(generation, etag, _newest(rows, store), build_feed(spec, rows, fmt))
+
+
+def _self_url(request: Request) -> str:
+    """The feed's own address without what a tracker or reader added (the answer is
+    shared by every request that differs only in those)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in PARAMETERS]
+    url = str(request.url.replace(query=""))
+    return url + ("?" + urlencode(kept) if kept else "")
 
 
 class ServiceFeedView(_View):

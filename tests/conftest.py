@@ -176,3 +176,25 @@ def newsboat_reload(newsboat: str, url: str, home: Path) -> list[tuple[str, str,
         return conn.execute("SELECT guid, title, url, pubDate FROM rss_item").fetchall()
     finally:
         conn.close()
+
+
+def newsboat_import_reload(newsboat: str, opml: Path, home: Path) -> list[tuple[str, str]]:
+    """Import an OPML file into newsboat as a user does (``newsboat -i``), reload every
+    feed once into one cache, and return what it stored: (feed URL, GUID) of each item.
+    Fails on any error newsboat logged."""
+    home.mkdir(parents=True)
+    urls, config, cache = home / "urls", home / "config", home / "cache.db"
+    urls.write_text("")
+    config.write_text("auto-reload no\n")
+    base = [newsboat, "-u", str(urls), "-c", str(cache), "-C", str(config)]
+    env = {**os.environ, "HOME": str(home)}
+    for args in (["-i", str(opml)], ["-x", "reload", "-l", "3", "-d", str(home / "log")]):
+        subprocess.run([*base, *args], env=env, capture_output=True, timeout=300, check=False)
+    log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
+    assert "USERERROR" not in log, f"{opml}: {log[-2000:]}"
+    assert urls.read_text().strip(), f"newsboat imported no feed from {opml}"
+    conn = sqlite3.connect(cache)
+    try:
+        return conn.execute("SELECT feedurl, guid FROM rss_item").fetchall()
+    finally:
+        conn.close()
