@@ -141,7 +141,13 @@ def _story_line(row: Mapping[str, Any]) -> str:
     title = _esc(row.get("title") or "(no title)")
     headline = f'<a href="{_esc(url)}">{title}</a>' if url else title
     others = [o for o in row.get("story_articles") or () if o.get("url") != row.get("url")]
-    names = list(dict.fromkeys(str(o.get("source_name") or "") for o in others))
+    names = list(
+        dict.fromkeys(
+            str(o.get("source_name") or "")
+            + (f" ({o['language']})" if o.get("language") != row.get("language") else "")
+            for o in others
+        )
+    )
     also = f"; also reported by {_esc(', '.join(n for n in names if n))}" if names else ""
     when = str(row.get("published") or "")[:16].replace("T", " ")
     return (

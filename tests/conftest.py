@@ -198,3 +198,29 @@ def newsboat_import_reload(newsboat: str, opml: Path, home: Path) -> list[tuple[
         return conn.execute("SELECT feedurl, guid FROM rss_item").fetchall()
     finally:
         conn.close()
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """An ASGI app as users run it: uvicorn in a thread, on a free port of 127.0.0.1;
+    yields its address."""
+    import socket
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -15,25 +15,28 @@ import functools
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import defaultdict
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import httpx
 import pytest
-import uvicorn
 from lxml import etree
 
 from feeds.config import load_config
 from feeds.server import create_app
 from storage import parse_utc
 
-from .conftest import feed_files, newsboat_import_reload, newsboat_reload, store_rows
+from .conftest import (
+    feed_files,
+    live_server,
+    newsboat_import_reload,
+    newsboat_reload,
+    store_rows,
+)
 
 pytestmark = pytest.mark.crawl
 
@@ -81,23 +84,10 @@ def test_newsboat_stores_every_item_once_with_title_link_and_date(demo, feed_ser
 
 
 @pytest.fixture(scope="module")
-def live_server(demo):
+def server_url(demo):
     """``diplofeed serve`` as users run it (uvicorn on 127.0.0.1) over the demo store."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(demo.db), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with live_server(create_app(demo.db)) as url:
+        yield url
 
 
 def _outlines(opml: bytes) -> list[str]:
@@ -132,9 +122,9 @@ def test_newsboat_shows_every_feed_of_the_static_opml_whole(demo, feed_server, t
 
 
 @pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
-def test_newsboat_shows_every_feed_of_the_served_opml_whole(live_server, tmp_path):
+def test_newsboat_shows_every_feed_of_the_served_opml_whole(server_url, tmp_path):
     # issue 15: "every story" showed 0 of 0, Turkmenistan 0 of 0, Kazakhstan 6 of 36
-    (tmp_path / "served.opml").write_bytes(httpx.get(f"{live_server}/opml").content)
+    (tmp_path / "served.opml").write_bytes(httpx.get(f"{server_url}/opml").content)
     _every_feed_whole(tmp_path / "served.opml", tmp_path / "newsboat")
 
 
@@ -155,7 +145,7 @@ def _items(data: bytes, fmt: str):
         yield entry.id, entry.title, entry.link, calendar.timegm(entry.published_parsed)
 
 
-def test_each_guid_means_one_title_link_and_date_in_every_feed(demo, live_server):
+def test_each_guid_means_one_title_link_and_date_in_every_feed(demo, server_url):
     """Across every static and served feed, in every format: one GUID, one item. (Issue
     15: story/8 was the Russian post in all.rss and the English one in english.rss, and
     newsboat stored the English title with the Russian date.)"""
@@ -178,7 +168,7 @@ def test_each_guid_means_one_title_link_and_date_in_every_feed(demo, live_server
     ]
     for path in served:
         feeds.append(
-            (path, httpx.get(live_server + path).content, path.split("?")[0].rsplit(".", 1)[1])
+            (path, httpx.get(server_url + path).content, path.split("?")[0].rsplit(".", 1)[1])
         )
     for name, data, fmt in feeds:
         for guid, title, link, date in _items(data, fmt):
@@ -231,18 +221,18 @@ def _check_rss(name, root):
     return items
 
 
-def test_every_feed_keeps_the_feed_validators_rules(demo, live_server):
+def test_every_feed_keeps_the_feed_validators_rules(demo, server_url):
     """Every static and served RSS and Atom feed, health and changes included: what
     the W3C feed validator reports as errors, checked with feedparser and lxml; and
     the readers' metadata (issue 15): the publisher, labelled categories, languages."""
     feeds = [(p.name, p.read_bytes()) for p in sorted(demo.out.glob("*.rss"))]
     feeds += [(p.name, p.read_bytes()) for p in sorted(demo.out.glob("*.atom"))]
     for path in ["/health.atom", "/changes.atom", "/feed.atom?lang=ru&limit=100", "/feed.rss"]:
-        feeds.append((path, httpx.get(live_server + path).content))
+        feeds.append((path, httpx.get(server_url + path).content))
     for name in load_config().feeds:
         for fmt in ("rss", "atom"):
             path = f"/feeds/{name}.{fmt}"
-            feeds.append((path, httpx.get(live_server + path).content))
+            feeds.append((path, httpx.get(server_url + path).content))
     assert {"health.atom", "changes.atom"} <= {n for n, _ in feeds}
     creators = languages = labelled = 0
     for name, data in feeds:
@@ -281,7 +271,7 @@ for path in sys.argv[2:]:
     not os.environ.get("DIPLOFEED_FEEDVALIDATOR"),
     reason="set DIPLOFEED_FEEDVALIDATOR to a checkout of github.com/w3c/feedvalidator",
 )
-def test_the_w3c_feed_validator_finds_no_error(demo, live_server, tmp_path):
+def test_the_w3c_feed_validator_finds_no_error(demo, server_url, tmp_path):
     """The validator itself, from its own checkout outside this repository (with its
     dependencies in the checkout's .venv, or in this Python)."""
     checkout = os.environ["DIPLOFEED_FEEDVALIDATOR"]
@@ -289,7 +279,7 @@ def test_the_w3c_feed_validator_finds_no_error(demo, live_server, tmp_path):
     files = sorted(demo.out.glob("*.rss")) + sorted(demo.out.glob("*.atom"))
     for path in ["/health.atom", "/changes.atom", "/feeds/all.rss", "/feeds/english.atom"]:
         served = tmp_path / ("served-" + path.strip("/").replace("/", "-"))
-        served.write_bytes(httpx.get(live_server + path).content)
+        served.write_bytes(httpx.get(server_url + path).content)
         files.append(served)
     result = subprocess.run(
         [python if os.path.exists(python) else sys.executable, "-c", _VALIDATE, checkout]
