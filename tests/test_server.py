@@ -675,3 +675,28 @@ def test_every_feed_and_the_front_page_answer_a_conditional_get(client, path):
     assert again.status_code == 304
     since = client.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
     assert since.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/build?country=XX",
+        "/build?filter=(a%2B)%2B%24",
+        "/search?q=%22%22",
+        "/search?q=" + "x" * 400,
+        "/?country=KZ",
+    ],
+)
+def test_the_pages_refuse_hostile_input_with_a_one_line_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400, path
+    assert response.text.count("\n") == 1
+
+
+def test_the_pages_escape_what_they_are_given(client):
+    page = client.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E%20Kazakhstan").text
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    built = client.get("/build?q=%3Cimg%20src=x%3E&country=KZ&utm_source=x").text
+    assert "<img" not in built and "utm_source" not in built
+    empty = client.get("/search", follow_redirects=False)
+    assert empty.status_code == 303  # an empty search: back to the front page
