@@ -46,6 +46,8 @@ __all__ = [
     "signature",
     "signature_from_stored",
     "similarity",
+    "state_visit",
+    "summit",
     "unpack_numbers",
     "week",
 ]
@@ -383,6 +385,35 @@ _COMMISSION = re.compile(
 )
 
 
+# A state (or official) visit of a head of state in a headline: the visit is one event for
+# its days, whatever each report of it is about (arrival, talks, signing, business forum).
+_VISIT = re.compile(
+    r"(?i)(?:государственн\w* визит|официальн\w* визит|state visit|official visit|"
+    r"davlat tashrif|rasmiy tashrif|давлат ташриф|расмий ташриф|мемлекеттік сапар|"
+    r"ресми сапар|сафари давлатӣ|сафари расмӣ|döwlet sapar|resmi sapar|мамлекеттик сапар|"
+    r"расмий сапар|расмий иш сапари)"
+)
+
+
+# A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
+_SUMMIT = re.compile(
+    r"(?i)(?:саммит|summit|sammit|консультативн\w* встреч|consultative meeting|"
+    r"вохӯрии машваратӣ|maslahat uchrashuv|маслаҳат учрашув|maslahat ediş)"
+)
+
+
+@lru_cache(maxsize=1 << 15)
+def summit(title: str) -> bool:
+    """Whether a headline names a summit."""
+    return bool(_SUMMIT.search(title))
+
+
+@lru_cache(maxsize=1 << 15)
+def state_visit(title: str) -> bool:
+    """Whether a headline reports a head of state's state or official visit."""
+    return bool(_VISIT.search(title)) and head_of_state(title)
+
+
 @lru_cache(maxsize=1 << 15)
 def minister(title: str) -> bool:
     """Whether a headline has a minister acting."""
@@ -422,7 +453,7 @@ class Decision:
 
 
 # Link strengths, strongest first.
-COPY, VERSIONS, EVIDENCE, GATHERING = 3.0, 2.5, 2.0, 1.5
+COPY, VERSIONS, EVIDENCE, GATHERING, HUB = 3.0, 2.5, 2.0, 1.5, 1.0
 # One source's language versions of one release: published within minutes (the Kazakh
 # MFA's kk/ru/en versions carry the same second); later ones need the parties to agree.
 SAME_RELEASE = timedelta(minutes=15)
@@ -478,6 +509,8 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     if not parties_a or not parties_b or not subset:
         return Decision(False, "different parties")
     if len(parties_a ^ parties_b) > 1:
+        if _one_at_the_summit(a, b, parties_a, parties_b, gap):
+            return Decision(True, "one state's report of the summit it attended", HUB)
         return Decision(False, "a regional text and a bilateral one")
     noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
     # one-digit numbers ("3 billion", "2 days") are in every text on a relationship
@@ -509,9 +542,25 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         # a phone call and a meeting of the same two states the same day are two events
         return Decision(False, f"a {a.get('event_type')} and a {b.get('event_type')}")
+    pair = len(parties_a) == 2 and parties_a == parties_b
+    if pair and (a.get("visit") or b.get("visit")):
+        # a head of state's visit is the two states' event for its days: the arrival, the
+        # talks, the signing and the business forum are reported apart, rarely naming it
+        return Decision(True, "one state visit: the same two states, within its days", HUB)
+    if (
+        pair
+        and (a.get("commission") or b.get("commission"))
+        and gap <= GATHERING_WINDOW
+        and not (a.get("head") or b.get("head"))
+    ):
+        # the commission's session is the two governments' business of the day
+        return Decision(True, "one session of the two states' commission, the same day", HUB)
     # a report naming one state alone matches every event of that state: it needs more
     needed = (2 if min(len(parties_a), len(parties_b)) >= 2 else 3) + unsure
-    if evidence >= needed and (people or len(shared) >= 3) and overlap >= 0.5:
+    # two reports of the same two states the same day naming the same two people: a
+    # figure one states and the other leaves out does not make two events
+    named = len(people) >= 2 and parties_a == parties_b and gap <= GATHERING_WINDOW
+    if evidence >= needed and (people or len(shared) >= 3) and (overlap >= 0.5 or named):
         kind = "rewrite" if one_language else "translation"
         return Decision(
             True,
@@ -544,6 +593,26 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
 # Event types the classifier tells apart reliably in every language: one of these and
 # another type are two events.
 _DISTINCT_ACTS = frozenset({"phone_call", "appointment", "congratulation"})
+
+
+def _one_at_the_summit(
+    a: Mapping[str, Any],
+    b: Mapping[str, Any],
+    parties_a: set[str],
+    parties_b: set[str],
+    gap: timedelta,
+) -> bool:
+    """A report naming one state alone ("the President spoke at the summit in Awaza") and
+    a report of a gathering of three or more that includes it, the same day, the one
+    headline naming a summit and both the place or a person. A bilateral met on the
+    summit's sidelines names two states, and stays apart."""
+    one, many = (a, b) if len(parties_a) == 1 else (b, a)
+    lone, gathering = (parties_a, parties_b) if one is a else (parties_b, parties_a)
+    if len(lone) != 1 or len(gathering) < 3 or gap > GATHERING_WINDOW:
+        return False
+    if not one.get("summit") or _distinct_acts(one.get("event_type"), many.get("event_type")):
+        return False
+    return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
 
 
 def _distinct_acts(a: str | None, b: str | None) -> bool:

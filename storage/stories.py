@@ -40,6 +40,8 @@ from .dedup import (
     signature_bytes,
     signature_from_stored,
     signature_of_hashes,
+    state_visit,
+    summit,
     unpack_numbers,
     week,
 )
@@ -139,6 +141,8 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         head=head_of_state(row["title"]),
         minister=minister(row["title"]),
         commission=commission(row["title"]),
+        visit=state_visit(row["title"]),
+        summit=summit(row["title"]),
         _text=f"{row['title']}\n{row.get('body') or ''}",
     )
 
