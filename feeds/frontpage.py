@@ -186,6 +186,7 @@ def _feed_list(page: Page) -> str:
     )
 
 
+_CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
 _BUILDER_FIELDS = (
     ("country", "Countries (any of)", "country"),
     ("topic", "Topics (any of)", "topic"),
@@ -198,10 +199,15 @@ def _builder(page: Page) -> str:
         return ""
     groups = []
     for name, legend, kind in _BUILDER_FIELDS:
+        # the five states first, then the rest by name
+        codes = sorted(
+            page.vocabulary.get(name, ()),
+            key=lambda code, kind=kind: (code not in _CENTRAL_ASIA, label(kind, code)),
+        )
         boxes = "".join(
             f'<label><input type="checkbox" name="{name}" value="{_esc(code)}"> '
             f"{_esc(label(kind, code))}</label>"
-            for code in page.vocabulary.get(name, ())
+            for code in codes
         )
         groups.append(f"<fieldset><legend>{legend}</legend>{boxes}</fieldset>")
     languages = "".join(
