@@ -225,6 +225,18 @@ def _builder(page: Page) -> str:
 </form></section>"""
 
 
+def _why(src: Mapping[str, Any]) -> str:
+    """Why the source has its status: the last crawl's own reason (recomputed every
+    crawl), else the reason of its last change of status, dated."""
+    if src.get("last_reason"):
+        return _esc(src["last_reason"])
+    reason = _esc(src.get("status_reason") or "")
+    since = str(src.get("status_since") or "")[:10]
+    return (
+        f'<span class="meta">since {_esc(since)}:</span> {reason}' if since and reason else reason
+    )
+
+
 def _health(sources: Iterable[Mapping[str, Any]], served: bool) -> str:
     rows = []
     registered = [s for s in sources if s.get("registered")]
@@ -245,7 +257,7 @@ def _health(sources: Iterable[Mapping[str, Any]], served: bool) -> str:
             f'<tr><td><a href="{feed}">{_esc(src["name"])}</a> '
             f'<span class="meta">{_esc(src.get("country") or "")}</span></td>'
             f'<td class="status {css}"><span aria-hidden="true">{icon}</span> {_esc(word)}</td>'
-            f"<td>{_esc(src.get('status_reason') or '')}</td>"
+            f"<td>{_why(src)}</td>"
             f"<td>{crawl or 'never'}</td>"
             f"<td>{_esc(str(src.get('last_new_found') or '')[:10]) or 'none yet'}</td>"
             f"<td>{int(src.get('article_count') or 0)}</td></tr>"

@@ -220,3 +220,30 @@ def test_any_health_word_is_shown_in_words_and_icon_broken_and_stale_first():
     for cell in cells:
         assert cell.cssselect("span[aria-hidden=true]")[0].text_content().strip()
         assert set(cell.get("class").split()) & {"bad", "warn", "good", "none"}
+
+
+def test_why_is_the_last_crawls_own_reason():
+    """Issue 15: kt_kz still said "10 article(s), 10 new" after four crawls with
+    nothing new: the reason of its last change of status, not of its last crawl."""
+    source = {
+        "id": "kt_kz",
+        "name": "Kazakhstan Today",
+        "registered": 1,
+        "status": "ok",
+        "status_reason": "10 article(s), 10 new",
+        "status_since": "2026-11-28T00:00:00Z",
+        "last_reason": "0 article(s), 0 new; newest 2 days old",
+        "last_crawled": "2026-12-01T10:00:00Z",
+        "last_pages": 14,
+        "last_new": 0,
+        "last_failed": 0,
+        "last_new_found": "2026-11-28T00:00:00Z",
+        "article_count": 10,
+    }
+    page = lxml.html.fromstring(front_page(Page([], "opml", "h"), [], [source]))
+    row = page.cssselect("table.health tbody tr")[0].text_content()
+    assert "0 article(s), 0 new; newest 2 days old" in row and "10 new" not in row
+    assert "2026-12-01 10:00: 14 pages, 0 new, 0 failed" in row and "2026-11-28" in row
+    del source["last_reason"]
+    page = lxml.html.fromstring(front_page(Page([], "opml", "h"), [], [source]))
+    assert "since 2026-11-28: 10 article(s), 10 new" in page.cssselect("tbody tr")[0].text_content()
