@@ -469,3 +469,54 @@ def test_a_report_of_the_commissions_day_joins_the_session():
         when=WHEN + timedelta(hours=4),
     )
     assert not same_story(session, received).same
+
+
+def test_one_sources_posts_dated_to_the_day_are_versions_only_with_the_same_parties():
+    # a ministry site that gives dates alone stamps the day's posts with one time: the
+    # summit's release and the bilateral on its sidelines are not one release's versions
+    summit_ru = features(
+        "Состоялась Консультативная встреча глав государств Центральной Азии.",
+        countries=("TM", "KZ", "KG", "TJ", "UZ"),
+    )
+    bilateral_en = features(
+        "The President of Turkmenistan met the President of Uzbekistan.",
+        countries=("TM", "UZ"),
+        language="en",
+    )
+    summit_ru["source"] = bilateral_en["source"] = "tdh"
+    assert same_story(summit_ru, bilateral_en).reason.startswith("one source's language versions")
+    summit_ru["precision"] = bilateral_en["precision"] = "day"
+    assert not same_story(summit_ru, bilateral_en).same
+
+
+def test_the_same_person_the_same_day_between_the_same_two_is_one_meeting_across_sources():
+    talks = features(
+        "Министр иностранных дел Узбекистана Бахтиёр Саидов провел переговоры с министром "
+        "иностранных дел Республики Корея.",
+        countries=("UZ", "KR"),
+    )
+    report = features(
+        "Tashqi ishlar vaziri Baxtiyor Saidov Koreya Respublikasi tashqi ishlar vaziri bilan "
+        "muzokaralar oʻtkazdi.",
+        countries=("UZ", "KR"),
+        language="uz",
+        when=WHEN + timedelta(hours=3),
+    )
+    decision = same_story(talks, report)
+    assert decision.same and "same person" in decision.reason
+    # one source's two posts that morning: the minister's departure, then the talks
+    report["source"] = talks["source"]
+    assert "same person" not in same_story(talks, report).reason
+
+
+def test_a_summits_reports_and_a_sideline_bilateral_are_never_grouped_together():
+    from storage.dedup import regional_and_bilateral
+
+    assert regional_and_bilateral({"TM", "UZ"}, {"TM", "UZ", "KZ", "KG", "TJ"})
+    assert regional_and_bilateral({"KG", "TJ", "EU"}, {"EU", "KG", "KZ", "TJ", "TM", "UZ"})
+    # one state's own report of the summit, a guest, or states merely mentioned: no
+    assert not regional_and_bilateral({"TM"}, {"TM", "UZ", "KZ", "KG", "TJ"})
+    assert not regional_and_bilateral(
+        {"TM", "UZ", "KZ", "KG", "TJ"}, {"TM", "UZ", "KZ", "KG", "TJ", "AZ"}
+    )
+    assert not regional_and_bilateral({"TM", "UN"}, {"TM", "UN", "AF", "AZ"})
