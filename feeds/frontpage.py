@@ -200,10 +200,11 @@ def _builder(page: Page) -> str:
     groups = []
     for name, legend, kind in _BUILDER_FIELDS:
         # the five states first, then the rest by name
-        codes = sorted(
-            page.vocabulary.get(name, ()),
-            key=lambda code, kind=kind: (code not in _CENTRAL_ASIA, label(kind, code)),
-        )
+        named = [
+            (code not in _CENTRAL_ASIA, label(kind, code), code)
+            for code in page.vocabulary.get(name, ())
+        ]
+        codes = [code for *_, code in sorted(named)]
         boxes = "".join(
             f'<label><input type="checkbox" name="{name}" value="{_esc(code)}"> '
             f"{_esc(label(kind, code))}</label>"

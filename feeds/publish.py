@@ -86,24 +86,11 @@ def front_stories(store: Store, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def index_html(
-    feeds: Iterable[tuple[str, str]],
-    store: Store,
-    *,
-    opml_url: str,
-    health_url: str,
-    served: bool = False,
-    words: Vocabulary | None = None,
+    feeds: Iterable[tuple[str, str]], store: Store, *, opml_url: str, health_url: str
 ) -> str:
-    """The front page (feeds/frontpage.py): ``feeds`` as (path without extension,
-    title); with ``served``, the feed builder and the search box, which need the server."""
-    page = Page([FeedLink(p, t) for p, t in feeds], opml_url, health_url, served)
-    if words is not None:
-        page.vocabulary = {
-            "country": sorted(words.countries),
-            "topic": sorted(words.topics),
-            "event_type": sorted(words.event_types),
-            "lang": list(LANGUAGES),
-        }
+    """The static build's front page (feeds/frontpage.py): ``feeds`` as (path without
+    extension, title); without the builder and the search, which need the server."""
+    page = Page([FeedLink(p, t) for p, t in feeds], opml_url, health_url)
     return front_page(page, front_stories(store), store.sources())
 
 

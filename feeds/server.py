@@ -3,7 +3,11 @@
 * ``/feed.rss``, ``/feed.atom``, ``/feed.json``: any feed, by query parameters
   (feeds/query.py).
 * ``/feeds/<name>.rss|atom|json``: the named feeds of feeds.toml; ``/opml`` lists them.
-* ``/``: an index page of the feeds and the sources' health; ``/health.atom``.
+* ``/``: the front page (feeds/frontpage.py), ``/search`` and the builder's ``/build``;
+  ``/health.atom`` and ``/changes.atom``.
+
+Each address is a method of a view class (``FeedView``, ``ServiceFeedView``,
+``PageView``), listed in one place, ``_routes``, as Datasette lists its own.
 
 Every feed answer carries an ``ETag`` computed over its items (ids, dates, story sizes)
 and a ``Last-Modified`` from its newest item, so a reader polling an unchanged feed gets
