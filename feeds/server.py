@@ -504,7 +504,8 @@ class PageView(_View):
             store = self.state.store()
             body = front_page(self.page(), front_stories(store), store.sources()).encode()
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-            answer = _Answer(generation, etag, _newest([], store), body)
+            # it shows the last crawl's figures: it changed at the latest when it was made
+            answer = _Answer(generation, etag, datetime.now(UTC).replace(microsecond=0), body)
             self.keep(key, answer)
         return _conditional(request, answer, "text/html; charset=utf-8", 1)
 
