@@ -495,7 +495,7 @@ def report_endpoint(
     today: Callable[[], date] | None = None,
 ) -> Callable[[Any], Any]:
     """The feed server's ``/report`` view: ``since`` and ``until`` (days, optional) in
-    the query string; 400 with one line for anything else. A page is kept, per period,
+    the query string, other parameters ignored; 400 with one line for a bad period. A page is kept, per period,
     until ``generation()`` changes (a crawl committed): a reload reads nothing.
 
     Args:
@@ -509,10 +509,11 @@ def report_endpoint(
     lock = threading.Lock()
 
     def view(request: Any) -> Any:
-        params = dict(request.query_params)
-        unknown = sorted(set(params) - {"since", "until"})
-        if unknown or len(request.query_params.multi_items()) != len(params):
-            return PlainTextResponse("/report takes since and until, once each\n", 400)
+        # other parameters (a tracker's utm_source) are ignored, as the feeds do
+        params = {k: v for k, v in request.query_params.items() if k in ("since", "until")}
+        given = [k for k, _ in request.query_params.multi_items() if k in params]
+        if len(given) != len(params):
+            return PlainTextResponse("/report takes since and until once each\n", 400)
         try:
             since = date.fromisoformat(params["since"]) if "since" in params else None
             until = date.fromisoformat(params["until"]) if "until" in params else None

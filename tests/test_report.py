@@ -228,6 +228,11 @@ def test_the_server_serves_the_report(demo):
             ),
             "heatmap",
         )
-        for bad in ({"since": "yesterday"}, {"days": "3"}, {"since": "2020-01-01"}):
+        for bad in ({"since": "yesterday"}, {"since": "2020-01-01"}, {"until": "2026-13-01"}):
             refused = client.get("/report", params=bad)
             assert refused.status_code == 400 and refused.text.count("\n") == 1
+        twice = client.get("/report?since=2026-11-01&since=2026-11-02")
+        assert twice.status_code == 400
+        # a tracker's parameter is ignored, as the feeds ignore it
+        shared = client.get("/report", params={"since": SINCE, "until": UNTIL, "utm_source": "x"})
+        assert shared.status_code == 200 and shared.text == answer.text

@@ -1,7 +1,7 @@
 """The report in a real browser (issue #16): Debian's headless Chromium, driven through
 chromium-driver, opens ``/report`` of a running feed server on the demo store. Every
 picture renders, every link resolves, nothing is fetched from another origin, and a
-screenshot is kept in tests/artifacts/ (not committed).
+screenshot is kept in test-artifacts/ (not committed).
 
 Chromium comes from Debian's packages (``apt-get install chromium chromium-driver``;
 .ci/run installs them). Without them these tests skip, unless
@@ -25,7 +25,7 @@ import uvicorn
 
 from feeds.server import create_app
 
-ARTIFACTS = Path(__file__).with_name("artifacts")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
 if (CHROMIUM is None or DRIVER is None) and os.environ.get("DIPLOFEED_REQUIRE_CHROMIUM") == "1":
