@@ -32,7 +32,12 @@ OVERRIDES = {"CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_REQUESTS": 16, "LO
 
 class PlainSpider(scrapy.Spider):
     name = "plain"
-    custom_settings = {"ITEM_PIPELINES": {}}  # noqa: RUF012 - Scrapy's own attribute
+    # plain Scrapy: no item pipeline, and none of diplofeed's spider middlewares (they
+    # read a diplofeed spider's source and clock, which this spider has not)
+    custom_settings = {  # noqa: RUF012 - Scrapy's own attribute
+        "ITEM_PIPELINES": {},
+        "SPIDER_MIDDLEWARES": {"crawler.middlewares.IncrementalCrawl": None},
+    }
 
     def __init__(self, urls: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -32,7 +32,7 @@ def build_health_feed(
         store_info,
         "health",
         "diplofeed: source health",
-        "A source changed status: ok, degraded, stale, broken or blocked",
+        "A source changed status: ok, degraded, stale, broken, unreachable or blocked",
         self_url=self_url,
         home_url=home_url,
     )
@@ -47,5 +47,24 @@ def build_health_feed(
         entry.published(since)
         entry.updated(since)
         entry.category(term=event["status"])
-        entry.content(plain_to_html(event["reason"]), type="html")
+        entry.content("<br>".join(plain_to_html(line) for line in _content(event)), type="html")
     return service_feed_bytes(fg, newest, store_info)
+
+
+def _content(event: Mapping[str, Any]) -> list[str]:
+    """The reason for the change; on a source's newest change, also its state now (the
+    latest crawl's reason, when it was crawled and last gave a new article, and its
+    last crawls' statuses, newest first)."""
+    text = str(event["reason"])
+    if "history" not in event:
+        return [text]
+    lines = [text]
+    current = event.get("current_reason")
+    if current and current != text:
+        lines.append(f"Now: {current}")
+    lines.append(f"Last crawled: {event.get('last_crawled') or 'never'}")
+    lines.append(f"Last new article: {event.get('last_new_article') or 'none'}")
+    if event["history"]:
+        statuses = ", ".join(str(h["status"] or "?") for h in event["history"])
+        lines.append(f"Last {len(event['history'])} crawl(s): {statuses}")
+    return lines

@@ -76,7 +76,12 @@ def opml(feeds: Iterable[tuple[str, str]], home_url: str) -> bytes:
     return "\n".join(lines).encode()
 
 
-_STATUS_MARK = {"stale": "STALE", "broken": "BROKEN", "blocked": "BLOCKED"}
+_STATUS_MARK = {
+    "stale": "STALE",
+    "broken": "BROKEN",
+    "unreachable": "UNREACHABLE",
+    "blocked": "BLOCKED",
+}
 
 
 def index_html(

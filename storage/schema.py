@@ -421,3 +421,11 @@ def m014_signature_names(db: Database) -> None:
     # longer reads and splits their texts again. NULL for articles signed before: their
     # names are read from the text when needed.
     db.execute("ALTER TABLE article_signatures ADD COLUMN names TEXT")
+
+
+@migrations()
+def m016_crawl_history(db: Database) -> None:
+    # `diplofeed sources` shows each source's last ten crawls and when it last gave a new
+    # article (issue #17): both read per source, not over the whole table.
+    db.execute("CREATE INDEX crawl_source_stats_source ON crawl_source_stats(source, run_id)")
+    db.execute("CREATE INDEX articles_source_first_seen ON articles(source, first_seen)")
