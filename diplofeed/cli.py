@@ -342,17 +342,25 @@ def demo(db: str, out: str) -> None:
         sys.exit(EXIT_SOURCES_FAILED)
 
 
-def _progress_printer(every: int | None) -> Any:
-    """A progress callback for ``import --progress N``: one stderr line each N lines."""
-    if not every:
+def _progress_printer(every: int | None, display: Any = None) -> Any:
+    """A progress callback for ``import``: the live display on a terminal, and with
+    ``--progress N`` one stderr line each N lines."""
+    if not every and (display is None or not display.live):
         return None
     import time
 
     started = time.perf_counter()
-    state = {"next": every}
+    state = {"next": every or 0}
 
     def show(number: int, result: Any) -> None:
-        if number < state["next"]:
+        if display is not None:
+            outcomes = result.outcomes
+            display.update(
+                number,
+                figures=f"new {outcomes['new']}  updated {outcomes['updated']}  "
+                f"rejected {result.rejected}",
+            )
+        if not every or number < state["next"]:
             return
         state["next"] = (number // every + 1) * every
         seconds = time.perf_counter() - started
@@ -419,15 +427,17 @@ def import_(file: Any, db: str, workers: int | None, progress: int | None) -> No
     def reject(number: int, message: str) -> None:
         click.echo(f"line {number}: {message}", err=True)
 
+    from .progress import TaskDisplay
+
     stopped: ImportStopped | None = None
     try:
-        with Store(db) as store:
+        with Store(db) as store, TaskDisplay("importing", "lines") as shown:
             try:
                 result = import_lines(
                     store,
                     file,
                     workers=workers,
-                    progress=_progress_printer(progress),
+                    progress=_progress_printer(progress, shown),
                     reject=reject,
                 )
             except ImportStopped as exc:  # what was committed before stays: say what
@@ -501,9 +511,11 @@ def feeds_build(
     from feeds.config import load_config
     from storage import Store
 
+    from .progress import TaskDisplay
+
     try:
         config = load_config(feeds_config)
-        with Store.for_reading(db) as store:
+        with Store.for_reading(db) as store, TaskDisplay("building", "feeds") as shown:
             build = build_static_feeds(
                 store,
                 out,
@@ -511,6 +523,7 @@ def feeds_build(
                 limit=limit,
                 prefer_languages=list(prefer_languages),
                 config=config,
+                progress=shown.update,
             )
     except DiplofeedError as exc:
         raise fail(exc) from exc

@@ -282,9 +282,11 @@ def retag(db: str) -> None:
     """
     from storage import Store
 
+    from .progress import TaskDisplay
+
     try:
-        with Store(db, create=False) as store:
-            count = store.tag_untagged(everything=True)
+        with Store(db, create=False) as store, TaskDisplay("classifying", "articles") as shown:
+            count = store.tag_untagged(everything=True, progress=shown.update)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(f"{count} articles classified")

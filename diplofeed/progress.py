@@ -15,7 +15,7 @@ from typing import Any, Self
 
 import click
 
-__all__ = ["CrawlDisplay", "live_wanted"]
+__all__ = ["CrawlDisplay", "TaskDisplay", "live_wanted"]
 
 
 def live_wanted() -> bool:
@@ -124,3 +124,70 @@ class CrawlDisplay:
         for source in self.sources:
             if source not in self.done:
                 self.finished(source, stats.get(source))
+
+
+class TaskDisplay:
+    """A live display for one long task on a terminal (``import``, ``retag``, ``feeds
+    build``): done of total (or a count when the total is unknown), figures, time
+    elapsed. Off the terminal it shows nothing; the command's own lines say the rest.
+
+    Args:
+        label: what is being done ("importing").
+        unit: what is counted ("lines").
+        total: how many there are, when known.
+        live: draw it (default: when stderr is a terminal).
+    """
+
+    def __init__(
+        self, label: str, unit: str, total: int | None = None, *, live: bool | None = None
+    ) -> None:
+        self.label = label
+        self.unit = unit
+        self.total = total
+        self.live = live_wanted() if live is None else live
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Self:
+        if self.live:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),  # "12/?" while the total is unknown
+                TextColumn(f"{self.unit}  {{task.fields[figures]}}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                redirect_stdout=False,
+                redirect_stderr=True,  # a rejected line's message goes above the display
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=self.total, figures="")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, done: int, total: int | None = None, figures: str = "") -> None:
+        """``done`` so far (of ``total``, when it became known), and figures to show."""
+        if self._progress is None:
+            return
+        if total is not None:
+            self._progress.update(self._task, total=total)
+        self._progress.update(self._task, completed=done, figures=figures)

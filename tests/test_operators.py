@@ -256,3 +256,44 @@ def test_health_words_follow_the_situation(tmp_path):
         "sources", "--db", str(db), env={"DIPLOFEED_REGISTRY": str(HEALTH / "sources.toml")}
     )
     assert "broken" in events.stdout
+
+
+def _on_a_terminal(*args: str) -> tuple[int, str]:
+    """``diplofeed ARGS`` with stdout and stderr on a pseudo-terminal: status, output."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.environ["PYTHONPATH"] = str(ROOT)
+        os.environ["COLUMNS"] = "200"
+        os.execv(sys.executable, [sys.executable, "-m", "diplofeed", *args])
+    status: list[int] = []
+
+    def done() -> bool:
+        if not status:
+            waited, code = os.waitpid(pid, os.WNOHANG)
+            if waited:
+                status.append(code)
+        return bool(status)
+
+    chunks = _read_until_exit(fd, done)
+    while not done():
+        time.sleep(0.1)
+    os.close(fd)
+    text = b"".join(c for _, c in chunks).decode("utf-8", "replace")
+    return os.waitstatus_to_exitcode(status[0]), text
+
+
+def test_retag_and_feeds_build_show_progress_on_a_terminal_only(demo, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(demo.db, db)
+    code, text = _on_a_terminal("retag", "--db", str(db))
+    assert code == 0, text
+    assert re.search(r"classifying.*\d+/\d+.*articles", text), text[-1000:]
+    code, text = _on_a_terminal("feeds", "build", "--db", str(db), "--out", str(tmp_path / "f"))
+    assert code == 0, text
+    assert re.search(r"building.*\d+/\d+.*feeds", text), text[-1000:]
+    piped = run_cli("retag", "--db", str(db))
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+    assert re.fullmatch(r"\d+ articles classified\n", piped.stdout)
