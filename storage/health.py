@@ -128,10 +128,15 @@ def broken(facts: Facts) -> Health | None:
             "broken", f"no page could be fetched ({facts.figure('failed')} failure(s){detail})"
         )
     if facts.read_nothing:
-        return Health("broken", f"{pages} page(s) fetched but no article found")
+        return Health(
+            "broken", f"{pages} page(s) fetched but no article found: the layout changed?"
+        )
     misses = facts.figure("selector_misses")
     if articles and misses >= articles:
-        return Health("broken", f"the source's selectors matched nothing on {misses} article(s)")
+        return Health(
+            "broken",
+            f"the source's selectors matched nothing on {misses} article(s): the layout changed?",
+        )
     if articles and facts.figure("empty_body") >= articles:
         return Health("broken", f"every one of {articles} article(s) has an empty body")
     return None

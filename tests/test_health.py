@@ -127,7 +127,10 @@ def test_unreachable_blocked_and_broken_are_told_apart(failure, status):
 
 def test_pages_with_no_article_are_broken_not_unreachable():
     health = classify(stats(articles=0, pages=3, failed=2, new=0), [], DAILY, AS_OF)
-    assert (health.status, health.reason) == ("broken", "3 page(s) fetched but no article found")
+    assert (health.status, health.reason) == (
+        "broken",
+        "3 page(s) fetched but no article found: the layout changed?",
+    )
 
 
 def test_the_reason_follows_the_figures():
