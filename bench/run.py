@@ -90,6 +90,16 @@ def crawl_benchmark(articles: int, rounds: int) -> None:
             for p, f in zip(runs["plain"], runs["full"], strict=True)
         ]
         ratio = statistics.median(ratios)
+        # CPU time of the crawling process per page (the replay server's is not counted):
+        # steadier than the page rate on a shared machine, and where the time goes
+        cpu = {
+            m: statistics.median(x["cpu_seconds"] / x["pages"] * 1000 for x in rs)
+            for m, rs in runs.items()
+        }
+        print(
+            f"  CPU per page: plain {cpu['plain']:.2f} ms, pipeline {cpu['full']:.2f} ms "
+            f"(ratio plain/pipeline {cpu['plain'] / cpu['full']:.2f})"
+        )
         verdict = "meets" if ratio >= TARGET else "MISSES"
         print(
             f"  ratio pipeline/plain: {ratio:.2f} median of rounds "
