@@ -24,7 +24,16 @@ _BLOCKING_WORDS = ("captcha", "are you a robot", "access denied")
 _TLS_WORDS = ("ssl", "tls", "certificate", "handshake")
 # Failures of the way to the host, not of the host's answer: DNS, connect, timeout, TLS.
 _UNREACHABLE_KINDS = {"network", "timeout"}
-_UNREACHABLE_WORDS = ("dns", "refused", "unreachable", "no route", "timed out", "timeout")
+_UNREACHABLE_WORDS = (
+    "dns",
+    "refused",
+    "unreachable",
+    "no route",
+    "timed out",
+    "timeout",
+    "reset by peer",
+    "connection lost",
+)
 # "Much longer than usual": this many typical gaps between posts, and never under MIN_STALE
 # (ministries post in bursts and rest at weekends and holidays).
 STALE_GAPS = 5
