@@ -50,6 +50,7 @@ class CrawlDisplay:
         self.done: dict[str, dict[str, Any] | None] = {}
         self._progress: Any = None
         self._task: Any = None
+        self._above = self.live and sys.stdout.isatty()
 
     def __enter__(self) -> Self:
         if self.live:
@@ -71,7 +72,9 @@ class CrawlDisplay:
                 TextColumn("sources  {task.fields[figures]}"),
                 TimeElapsedColumn(),
                 console=Console(stderr=True),
-                redirect_stdout=True,
+                # the lines go above the display when both are on the terminal; stdout
+                # sent to a file or a pipe keeps them (rich would draw them on stderr)
+                redirect_stdout=self._above,
                 redirect_stderr=False,
             )
             self._progress.start()
@@ -112,7 +115,7 @@ class CrawlDisplay:
 
     def finished(self, source: str, stats: dict[str, Any] | None) -> None:
         self.done[source] = stats
-        if self.line is not None and self._progress is not None:
+        if self.line is not None and self._progress is not None and self._above:
             # through rich's stand-in for stdout: the line goes above the display
             print(self.line(source, stats), file=sys.stdout, flush=True)
         elif self.line is not None:

@@ -176,7 +176,7 @@ def test_a_crawl_on_a_terminal_shows_progress_before_it_ends(tmp_path):
 def test_without_a_terminal_each_source_line_comes_as_it_finishes(tmp_path):
     """A pipe (cron, systemd): no display, and the line of a short source arrives
     seconds before the long one's, not all at the end."""
-    with ReplayServer(latency=0.5) as replay:
+    with ReplayServer(latency=1.0) as replay:
         process = subprocess.Popen(
             [sys.executable, "-m", "diplofeed", "crawl", "--db", str(tmp_path / "p.db"),
              "--replay-url", replay.url, "--as-of", AS_OF,
@@ -195,7 +195,7 @@ def test_without_a_terminal_each_source_line_comes_as_it_finishes(tmp_path):
     assert process.returncode == 0, err
     assert set(arrivals) == {"kabar", "mfa_uz"}
     assert "\x1b[" not in err and "crawling" not in err  # no display drawn into a pipe
-    # kabar (3 pages) finishes long before mfa_uz (20 pages, 0.5 s each, a few at a time)
+    # kabar (3 pages) finishes seconds before mfa_uz (20 pages, 1 s each, a few at a time)
     assert arrivals["mfa_uz"][0] - arrivals["kabar"][0] > 1.5, (arrivals, ended)
     assert ended - arrivals["kabar"][0] > 1.5
 
@@ -297,3 +297,35 @@ def test_retag_and_feeds_build_show_progress_on_a_terminal_only(demo, tmp_path):
     piped = run_cli("retag", "--db", str(db))
     assert piped.returncode == 0 and piped.stderr == "", piped.stderr
     assert re.fullmatch(r"\d+ articles classified\n", piped.stdout)
+
+
+def test_stdout_to_a_file_keeps_the_lines_while_the_terminal_shows_progress(tmp_path):
+    """`diplofeed crawl > out.txt` at a terminal: the display on the terminal (stderr),
+    every source's line in the file."""
+    out_file = tmp_path / "out.txt"
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.environ["PYTHONPATH"] = str(ROOT)
+        os.dup2(os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 1)
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "diplofeed", "crawl", "--replay", "--db", str(tmp_path / "f.db"),
+             "--source", "kabar"],
+        )  # fmt: skip
+    status: list[int] = []
+
+    def done() -> bool:
+        if not status:
+            waited, code = os.waitpid(pid, os.WNOHANG)
+            if waited:
+                status.append(code)
+        return bool(status)
+
+    terminal = b"".join(c for _, c in _read_until_exit(fd, done))
+    while not done():
+        time.sleep(0.1)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status[0]) == 0, terminal
+    assert b"crawling" in terminal and b"kabar " not in terminal
+    assert out_file.read_text().startswith("kabar ")
