@@ -217,6 +217,7 @@ def run_crawl(
     log_file: str | Path | None = None,
     as_of: datetime | None = None,
     observer: CrawlObserver | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` (default: all) into the store at ``db_path``.
 
@@ -229,6 +230,8 @@ def run_crawl(
             by default.
         observer: told of each page, article and failure as they happen, and of each
             source's figures as soon as that source finishes.
+        settings: further Scrapy settings (``diplofeed replay record`` adds its
+            recorder).
 
     Returns:
         The run id and each source's figures.
@@ -241,7 +244,16 @@ def run_crawl(
     chosen = _select(entries, sources)
     with crawl_lock(db_path):
         return _crawl(
-            db_path, entries, chosen, replay_url, registry, log_level, log_file, as_of, observer
+            db_path,
+            entries,
+            chosen,
+            replay_url,
+            registry,
+            log_level,
+            log_file,
+            as_of,
+            observer,
+            settings,
         )
 
 
@@ -255,6 +267,7 @@ def _crawl(
     log_file: str | Path | None,
     as_of: datetime | None,
     observer: CrawlObserver | None,
+    extra: dict[str, Any] | None = None,
 ) -> CrawlResult:
     with Store(db_path) as store:
         store.sync_sources((s.as_row() for s in entries.values()), complete=True)
@@ -268,6 +281,8 @@ def _crawl(
         log_file=log_file,
         as_of=as_of,
     )
+    for key, value in (extra or {}).items():
+        settings.set(key, value, priority="cmdline")
     watch = _watcher(observer, db_path, run_id) if observer is not None else None
     process = _process(settings, chosen, watch)
     status = "finished"

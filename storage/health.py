@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["RULES", "STATUSES", "Facts", "Health", "classify"]
+__all__ = ["RULES", "STATUSES", "Facts", "Health", "classify", "selector_drift"]
 
 # From the worst to the best; a source gets the first that applies.
 STATUSES = ("blocked", "unreachable", "broken", "stale", "degraded", "ok")
@@ -128,7 +128,8 @@ def unreachable(facts: Facts) -> Health | None:
 
 
 def broken(facts: Facts) -> Health | None:
-    """Pages fetched but no article found, or the source's selectors or bodies empty."""
+    """Pages fetched but no article found, or every body empty (selectors that miss
+    while the generic path still reads the pages are ``degraded``, issue #18)."""
     articles, pages = facts.articles, facts.figure("pages")
     if facts.read_nothing and pages == 0:
         failed = facts.failures
@@ -139,12 +140,6 @@ def broken(facts: Facts) -> Health | None:
     if facts.read_nothing:
         return Health(
             "broken", f"{pages} page(s) fetched but no article found: the layout changed?"
-        )
-    misses = facts.figure("selector_misses")
-    if articles and misses >= articles:
-        return Health(
-            "broken",
-            f"the source's selectors matched nothing on {misses} article(s): the layout changed?",
         )
     if articles and facts.figure("empty_body") >= articles:
         return Health("broken", f"every one of {articles} article(s) has an empty body")
@@ -176,7 +171,7 @@ def degraded(facts: Facts) -> Health | None:
     if coverage < MIN_COVERAGE:
         parts.append(f"only {coverage:.0%} of articles have title, date and body")
     if misses:
-        parts.append(f"selectors missed on {misses} article(s)")
+        parts.append(selector_drift(facts.stats))
     return Health("degraded", "; ".join(parts)) if parts else None
 
 
@@ -214,11 +209,11 @@ def classify(
     Returns:
         ``blocked`` (403/429/captcha and nothing read), ``unreachable`` (DNS, connect,
         timeout or TLS failures and no page fetched), ``broken`` (pages fetched but no
-        article found, every body empty, or the registry's selectors matched nothing),
-        ``stale`` (nothing new for much longer than the source's usual gap between
-        posts), ``degraded`` (some pages failed, articles could not be stored, selectors
-        missed, or under 80% of articles have title, date and body), else ``ok``; with a
-        one-line reason.
+        article found, or every body empty), ``stale`` (nothing new for much longer than
+        the source's usual gap between posts), ``degraded`` (some pages failed, articles
+        could not be stored, under 80% of articles have title, date and body, or the
+        registry's selectors missed: the layout changed and the generic path read the
+        pages), else ``ok``; with a one-line reason.
     """
     facts = Facts(stats, failures, recent_published, as_of)
     for rule in RULES:
@@ -255,3 +250,18 @@ def _human(gap: timedelta | None) -> str:
         return "?"
     hours = gap.total_seconds() / 3600
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
+
+
+def selector_drift(stats: Mapping[str, int]) -> str:
+    """The reason a source whose selectors miss is ``degraded`` (issue #18): articles
+    keep coming from the generic path, but the site's layout changed.
+
+    "selectors missed on 9 of 10 pages (date, body); generic extraction used"
+    """
+    misses = int(stats.get("selector_misses", 0))
+    pages = max(int(stats.get("selector_pages", 0)), misses, int(stats.get("articles", 0)))
+    fields = [
+        name for name in ("title", "date", "body") if int(stats.get(f"{name}_selector_misses", 0))
+    ]
+    which = f" ({', '.join(fields)})" if fields else ""
+    return f"selectors missed on {misses} of {pages} pages{which}; generic extraction used"
