@@ -13,7 +13,10 @@ from storage.times import parse_utc
 from .build import service_feed, service_feed_bytes, tag_uri
 from .sanitize import plain_to_html, xml_text
 
-__all__ = ["build_health_feed"]
+__all__ = ["HEALTH_SCHEME", "build_health_feed"]
+
+# The vocabulary of health words (the category scheme of the health feed's entries).
+HEALTH_SCHEME = "tag:diplofeed,2026:health"
 
 
 def build_health_feed(
@@ -46,24 +49,21 @@ def build_health_feed(
         entry.link(href=home_url, rel="alternate")
         entry.published(since)
         entry.updated(since)
-        entry.category(term=event["status"])
+        status = str(event["status"])
+        entry.category(term=status, scheme=HEALTH_SCHEME, label=status.replace("_", " ").title())
         entry.content("<br>".join(plain_to_html(line) for line in _content(event)), type="html")
     return service_feed_bytes(fg, newest, store_info)
 
 
 def _content(event: Mapping[str, Any]) -> list[str]:
-    """The reason for the change; on a source's newest change, also its state now (the
-    latest crawl's reason, when it was crawled and last gave a new article, and its
-    last crawls' statuses, newest first)."""
-    text = str(event["reason"])
+    """The reason for the change, then the source's state at that crawl: when it ended,
+    the last crawl that found a new article, the statuses of its last crawls (newest
+    first). Later crawls change none of it: the entry keeps its bytes."""
+    lines = [str(event["reason"])]
     if "history" not in event:
-        return [text]
-    lines = [text]
-    current = event.get("current_reason")
-    if current and current != text:
-        lines.append(f"Now: {current}")
-    lines.append(f"Last crawled: {event.get('last_crawled') or 'never'}")
-    lines.append(f"Last new article: {event.get('last_new_article') or 'none'}")
+        return lines
+    lines.append(f"Crawled: {event.get('last_crawled') or '?'}")
+    lines.append(f"Last new article found: {event.get('last_new_article') or 'none yet'}")
     if event["history"]:
         statuses = ", ".join(str(h["status"] or "?") for h in event["history"])
         lines.append(f"Last {len(event['history'])} crawl(s): {statuses}")

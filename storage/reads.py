@@ -138,6 +138,9 @@ class Reads:
                         AS last_new_article,
                    st.run_id AS last_run, st.finished AS last_crawled, st.pages AS last_pages,
                    st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed,
+                   st.status_reason AS last_reason,
+                   (SELECT max(finished) FROM crawl_source_stats n
+                    WHERE n.source = s.id AND n.new > 0) AS last_new_found,
                    coalesce(st.status, h.status) AS status,
                    coalesce(st.status_reason, h.reason) AS status_reason,
                    h.since AS status_since
@@ -156,25 +159,30 @@ class Reads:
             out.append(row)
         return out
 
-    def crawl_history(self, source: str, limit: int = 10) -> list[dict[str, Any]]:
-        """A source's last ``limit`` crawls, newest first: run, when it finished, its
-        status and reason, pages, articles and new articles."""
+    def crawl_history(
+        self, source: str, limit: int = 10, *, up_to_run: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A source's last ``limit`` crawls (up to run ``up_to_run``, when given), newest
+        first: run, when it finished, its status and reason, pages, articles and new
+        articles."""
         return list(
             self.db.query(
                 """
                 SELECT run_id, finished, status, status_reason, pages, articles, new, failed
-                FROM crawl_source_stats WHERE source = ? ORDER BY run_id DESC LIMIT ?
+                FROM crawl_source_stats WHERE source = ? AND run_id <= ?
+                ORDER BY run_id DESC LIMIT ?
                 """,
-                [source, limit],
+                [source, up_to_run if up_to_run is not None else 2**62, limit],
             )
         )
 
     def health_events(self, limit: int = 100) -> list[dict[str, Any]]:
         """Changes of source status, newest first, with the source's name.
 
-        A source's newest change also carries the source's state now: ``last_crawled``,
-        ``last_new_article``, the latest crawl's ``current_reason`` and its ``history``
-        (its last ten crawls, newest first).
+        Each change also carries the source's state at that crawl, which later crawls do
+        not change (the health feed's entries keep their bytes): ``last_crawled`` (when
+        that crawl ended), ``last_new_article`` (the last crawl up to it that found a new
+        article) and ``history`` (its last ten crawls up to it, newest first).
         """
         events = list(
             self.db.query(
@@ -185,22 +193,18 @@ class Reads:
                 [limit],
             )
         )
-        seen: set[str] = set()
         for event in events:
-            if event["source"] in seen:
+            if event.get("run_id") is None:
                 continue
-            seen.add(event["source"])
-            history = self.crawl_history(event["source"])
-            newest = list(
-                self.db.query(
-                    "SELECT max(first_seen) AS last FROM articles WHERE source = ?",
-                    [event["source"]],
-                )
-            )
+            history = self.crawl_history(event["source"], up_to_run=int(event["run_id"]))
+            found = self.db.execute(
+                "SELECT max(finished) FROM crawl_source_stats "
+                "WHERE source = ? AND run_id <= ? AND new > 0",
+                [event["source"], event["run_id"]],
+            ).fetchone()
             event["history"] = history
             event["last_crawled"] = history[0]["finished"] if history else None
-            event["current_reason"] = history[0]["status_reason"] if history else None
-            event["last_new_article"] = newest[0]["last"] if newest else None
+            event["last_new_article"] = found[0] if found else None
         return events
 
     def change_marker(self) -> tuple[Any, ...]:
