@@ -176,8 +176,8 @@ def _published(
             logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
     line = page.dateline(tz, now)
     structured = _structured_dates(sel, ld, tz)
-    if line and line.above and structured:
-        # a date above the headline may be a ticker's: kept when the metadata agrees on the day
+    if line and (line.above or line.below) and structured:
+        # a date away from the headline may be a ticker's: kept when the metadata agrees on the day
         days = {moment.astimezone(tz).date() for moment, _, _ in structured}
         if line.moment.astimezone(tz).date() not in days:
             line = None
