@@ -30,6 +30,7 @@ from .generic import (
     prune_within,
     pruned,
     site_credit,
+    todays_dates,
     without_datelines,
 )
 from .language import detect_language
@@ -193,11 +194,12 @@ def _published(
             if timed and moment.astimezone(tz).date() == day:
                 return moment, origin
         return first[0], first[1]
-    # Last resort: htmldate's reading (day precision only, no zone: read in the source's).
+    # Last resort: htmldate's reading (day precision only, no zone: read in the source's),
+    # unless it is the day a ticker shows as today's.
     found = trafilatura.extract_metadata(page.html, default_url=url)
     if found is not None and found.date:
         moment = parse_date(str(found.date), tz)
-        if moment:
+        if moment and moment.astimezone(tz).date() not in todays_dates(page.html, tz):
             return moment, "htmldate"
     return None, "none"
 

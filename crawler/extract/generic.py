@@ -12,7 +12,7 @@ import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 import lxml.html
 from lxml import etree
@@ -28,6 +28,7 @@ __all__ = [
     "prune_within",
     "pruned",
     "site_credit",
+    "todays_dates",
     "without_datelines",
 ]
 
@@ -210,6 +211,26 @@ def pruned(
     return doc, headline
 
 
+def todays_dates(html: str, tz: tzinfo) -> set[date]:
+    """The days the page shows as today's (a ticker's "Имрӯз: 07.12.2026 | 11:20"): a
+    reading of the whole page that lands on one of them took the ticker's date.
+
+    Raises:
+        etree.ParserError, ValueError: the text is not HTML lxml can read.
+    """
+    days = set()
+    for el in lxml.html.document_fromstring(html).iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head"):
+            continue
+        text = clean_text(" ".join(el.itertext()))
+        if not text or len(text) > _MAX_DATELINE or not _labelled_today(el):
+            continue
+        moment = parse_date(text, tz)
+        if moment is not None:
+            days.add(moment.astimezone(tz).date())
+    return days
+
+
 def _dated_footer(node: etree._Element) -> bool:
     """An article's footer that is only its date line ("Published: 26.11.2026, 10:15"):
     HTML5 puts an article's date in its ``<footer>``; the site's footer says more."""
@@ -309,9 +330,11 @@ def dateline(
 
     The first short element after the headline that reads as an absolute date, within
     the article's opening (a date without a time takes the time of a later element on
-    the same day); failing that, the nearest just before the headline, where a strip
-    showing today's date (``now``'s day: a ticker, a clock) gives way to another day's
-    date. Relative dates and dated links are never taken.
+    the same day, in the opening or in the lines just below the text); failing that,
+    the date line just below the text ("Published: 26.11.2026, 10:15"); failing that,
+    the nearest just before the headline, where a strip showing today's date (``now``'s
+    day: a ticker, a clock) gives way to another day's date. Relative dates, dated
+    links and dates labelled as today's ("Имрӯз: 07.12.2026") are never taken.
     """
     elements = [el for el in doc.iter() if isinstance(el.tag, str)]
     order = {el: i for i, el in enumerate(elements)}
@@ -323,9 +346,14 @@ def dateline(
     if len(long_texts) >= 2:
         after = after[: long_texts[1]]
     found = _first_date(_dates_in(after, tz), tz)
-    if found is not None or headline is None:
+    if headline is None or (found is not None and found.has_time):
         return found
     below = _first_date(_dates_in(_after_text(elements, order, headline), tz), tz)
+    if found is not None:
+        # the day next to the headline, its time printed below the text
+        if below is not None and below.has_time and _same_day(below, found, tz):
+            return below
+        return found
     if below is not None:
         return Dateline(below.moment, below.text, below.has_time, below=True)
     above = [
