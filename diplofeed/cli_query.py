@@ -415,7 +415,9 @@ def _check_store(db: str) -> None:
 def extract(url: str, source_id: str | None, html_file: str | None, replay: bool) -> None:
     """Print, as JSON, what diplofeed extracts from one page, feed or API answer.
 
-    The tool to run when adding a source or when one breaks.
+    The tool to run when adding a source or when one breaks. A date the page gives to
+    the day only shows as local midnight with published_precision "day" and its
+    published_day (a crawl stores it at 09:00 UTC of that day).
 
     \b
     Example:
