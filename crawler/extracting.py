@@ -18,6 +18,7 @@ from crawler.extract import (
     parse_telegram,
 )
 from storage import canonical_url, format_utc
+from storage.times import day_precision, local_day
 
 if TYPE_CHECKING:
     from crawler.registry import Source
@@ -25,10 +26,22 @@ if TYPE_CHECKING:
 __all__ = ["article_report", "extract_document"]
 
 
-def article_report(article: Article) -> dict[str, Any]:
-    """An article as JSON-ready data, dates in UTC, with its canonical URL."""
+def article_report(article: Article, zone: str | None = None) -> dict[str, Any]:
+    """An article as JSON-ready data, dates in UTC, with its canonical URL.
+
+    ``published_precision`` and ``published_day`` are what the store would record
+    (storage/times.py): a date given to the day only (local midnight in ``zone``, the
+    source's) is ``day``, stored at 09:00 UTC of ``published_day``.
+    """
     data = dataclasses.asdict(article)
     data["published"] = format_utc(article.published) if article.published else None
+    if article.published is not None:
+        data["published_precision"] = (
+            "day" if day_precision(article.published, zone) is not None else "minute"
+        )
+        data["published_day"] = local_day(article.published, zone)
+    else:
+        data["published_precision"] = data["published_day"] = None
     data["canonical_url"] = canonical_url(article.url)
     data.pop("body_html")
     return data
@@ -50,7 +63,7 @@ def extract_document(
             "source": source.id,
             "kind": "telegram",
             "older_url": posts.older_url,
-            "articles": [article_report(a) for a in posts.articles],
+            "articles": [article_report(a, source.timezone) for a in posts.articles],
         }
     if source.strategy == "api" and head[:1] in (b"{", b"["):
         language = source.language_for_url(url) or (
@@ -60,7 +73,7 @@ def extract_document(
         return {
             "source": source.id,
             "kind": "api",
-            "articles": [article_report(a) for a in page.articles],
+            "articles": [article_report(a, source.timezone) for a in page.articles],
         }
     if (
         head.startswith(b"<?xml")
@@ -84,11 +97,15 @@ def extract_document(
         return {
             "source": source.id,
             "kind": "feed",
-            "articles": [article_report(a) for a in articles],
+            "articles": [article_report(a, source.timezone) for a in articles],
             "links": [
                 json.loads(json.dumps(dataclasses.asdict(link), default=str)) for link in links
             ],
         }
     _, text = html_to_unicode(content_type or None, body)
     article = parse_article(text, url, source, now=datetime.now(UTC))
-    return {"source": source.id, "kind": "article", "article": article_report(article)}
+    return {
+        "source": source.id,
+        "kind": "article",
+        "article": article_report(article, source.timezone),
+    }

@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -537,12 +537,19 @@ class Store(Reads, Runs, Stories):
         stays all-or-nothing (a savepoint), the commit is paid once."""
         return self.write()
 
-    def tag_untagged(self, *, everything: bool = False, chunk: int = 500) -> int:
+    def tag_untagged(
+        self,
+        *,
+        everything: bool = False,
+        chunk: int = 500,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Classify stored articles that have no verdict yet (or all of them, after the
         classifier's data changed); return how many were tagged.
 
         Committed ``chunk`` articles at a time, so another writer (a crawl, an import)
-        waits for the write lock a fraction of a second, not the whole retag.
+        waits for the write lock a fraction of a second, not the whole retag; after each
+        chunk ``progress(done, total)`` is called.
         """
         condition = "" if everything else "WHERE a.relevant IS NULL"
         ids = [
@@ -579,6 +586,8 @@ class Store(Reads, Runs, Stories):
                 }
                 for story in sorted(stories):
                     self._refresh_story(story)
+            if progress is not None:
+                progress(start + len(part), len(ids))
         return len(ids)
 
     # -- crawl runs -------------------------------------------------------------------
