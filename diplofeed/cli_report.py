@@ -61,8 +61,8 @@ def report(
     --digest adds one HTML page a week (the week's stories per state) and digest.atom,
     one entry a week, for newsrooms. Days are YYYY-MM-DD, both included.
 
+    \b
     Example:
-
         diplofeed report --db news.db --out site/ --since 2026-11-01 --digest --base-url https://feeds.example.org/
     """
     from feeds.report import period, write_report
