@@ -158,7 +158,7 @@ def _categories(row: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:
+def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:  # noqa: C901, PLR0912, PLR0915  (split by issue 15's views work)
     """Render rows from ``Store.query_articles`` as RSS 2.0, Atom 1.0 or JSON Feed 1.1.
 
     Args:

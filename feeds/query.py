@@ -432,7 +432,7 @@ def _checked(name: str, values: Iterable[str], allowed: frozenset[str]) -> list[
     return out
 
 
-def parse_query(
+def parse_query(  # noqa: C901, PLR0912, PLR0915  (split into composed steps by issue 15)
     params: Mapping[str, Sequence[str]],
     vocabulary: Vocabulary,
     *,

@@ -39,7 +39,7 @@ def _typical_gap(published: Sequence[datetime]) -> timedelta | None:
     return span / (len(published) - 1) if span else None
 
 
-def classify(
+def classify(  # noqa: C901  (issue 17 reworks health)
     stats: Mapping[str, int],
     failures: Sequence[Mapping[str, object]],
     recent_published: Sequence[datetime],

@@ -349,7 +349,7 @@ class Classifier:
         event = self._event_for(title_hits, body_hits)
         return Tags(True, score, tuple(parties), topics, event, evidence)
 
-    def _parties(
+    def _parties(  # noqa: C901, PLR0912  (the lead's classifier, split by the lead)
         self, title_hits: list[Any], body_hits: list[Any], lead_end: int
     ) -> tuple[list[str], dict[str, list[str]]]:
         """States that are parties: named (or whose leader or minister is named) in the

@@ -134,33 +134,9 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     Raises:
         StorageError: a required field is missing, or the date has no time zone.
     """
-    for key in ("source", "url", "title"):
-        # checked after cleaning: a title of "\u200b" or "\x00" is no title
-        if not isinstance(article.get(key), str) or not clean_text(article[key]):
-            raise StorageError(f"article without {key}: {article.get('url')!r}")
-    for key in ("body", "body_html", "summary", "language", "author", "image"):
-        if article.get(key) is not None and not isinstance(article[key], str):
-            raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
-    if web_url(article["url"]) is None:
-        raise StorageError(f"article URL is not an absolute http(s) URL: {article['url']!r}")
-    published = article.get("published")
+    _check_fields(article)
+    claimed, date_flag = _judge_date(article, now)
     published_from = article.get("published_from") or "page"
-    if isinstance(published, str) and published.strip():
-        try:
-            published = datetime.fromisoformat(published.strip())
-        except ValueError as exc:
-            raise StorageError(f"unreadable date {published!r}") from exc
-    date_flag = claimed = None
-    if isinstance(published, datetime):
-        if published.tzinfo is None:
-            raise StorageError(f"date without time zone for {article['url']}: {published}")
-        if published > now + FUTURE_TOLERANCE:
-            date_flag = "future"
-        elif published < now - FAR_PAST:
-            date_flag = "too_old"
-        claimed = format_utc(published)
-    else:
-        date_flag = "missing"
     if date_flag is None and claimed is not None:
         published_text, claimed = claimed, None
     else:
@@ -190,6 +166,39 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "first_seen": format_utc(now),
         "aliases": _aliases(article.get("aliases"), canonical_url(str(article["url"]))),
     }
+
+
+def _check_fields(article: Mapping[str, Any]) -> None:
+    for key in ("source", "url", "title"):
+        # checked after cleaning: a title of "\u200b" or "\x00" is no title
+        if not isinstance(article.get(key), str) or not clean_text(article[key]):
+            raise StorageError(f"article without {key}: {article.get('url')!r}")
+    for key in ("body", "body_html", "summary", "language", "author", "image"):
+        if article.get(key) is not None and not isinstance(article[key], str):
+            raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
+    if web_url(article["url"]) is None:
+        raise StorageError(f"article URL is not an absolute http(s) URL: {article['url']!r}")
+
+
+def _judge_date(article: Mapping[str, Any], now: datetime) -> tuple[str | None, str | None]:
+    """The date the page claims (UTC text) and what is wrong with it: ``future``,
+    ``too_old``, ``missing`` or None (trusted)."""
+    published = article.get("published")
+    if isinstance(published, str) and published.strip():
+        try:
+            published = datetime.fromisoformat(published.strip())
+        except ValueError as exc:
+            raise StorageError(f"unreadable date {published!r}") from exc
+    if not isinstance(published, datetime):
+        return None, "missing"
+    if published.tzinfo is None:
+        raise StorageError(f"date without time zone for {article['url']}: {published}")
+    date_flag = None
+    if published > now + FUTURE_TOLERANCE:
+        date_flag = "future"
+    elif published < now - FAR_PAST:
+        date_flag = "too_old"
+    return format_utc(published), date_flag
 
 
 def _aliases(values: Any, own: str) -> list[str]:
