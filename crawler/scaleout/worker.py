@@ -43,6 +43,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.extract.model import Article
 from crawler.items import FetchFailure, NotModified
+from crawler.storing import ITEM_KINDS
 from storage import CRAWL_FIGURES, format_utc
 from storage.errors import DiplofeedError
 from storage.reads import KnownPage
@@ -67,7 +68,6 @@ __all__ = [
     "Worker",
     "as_text",
     "connect",
-    "decode_article",
     "encode_item",
     "reap",
     "run_key",
@@ -467,12 +467,6 @@ def encode_item(item: Article | FetchFailure | NotModified) -> dict[str, Any]:
     return data
 
 
-def decode_article(data: dict[str, Any]) -> dict[str, Any]:
-    """What :meth:`storage.Store.save_article` takes, from :func:`encode_item`'s output
-    (it reads ISO 8601 dates itself)."""
-    return {k: v for k, v in data.items() if k != "missed_selectors"}
-
-
 class QueuePipeline:
     """In scale-out mode, the item pipeline: each item goes to the writer through Redis;
     each source's figures are added to the round's at close (crawler/settings.py enables
@@ -489,8 +483,7 @@ class QueuePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        kinds = {Article: "article", FetchFailure: "failure", NotModified: "not_modified"}
-        kind = kinds.get(type(item))
+        kind = ITEM_KINDS.get(type(item))
         if kind is None:
             return item
         as_of = self.worker.as_of

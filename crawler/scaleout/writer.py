@@ -40,12 +40,12 @@ from crawler.scaleout.worker import (
     WRITER,
     as_text,
     connect,
-    decode_article,
     reap,
     run_key,
 )
-from storage import CRAWL_FIGURES, Store, canonical_url, parse_utc
-from storage.errors import DiplofeedError, StorageError, StoreUnavailable
+from crawler.storing import store_item
+from storage import CRAWL_FIGURES, Store, parse_utc
+from storage.errors import DiplofeedError, StoreUnavailable
 from storage.lock import crawl_lock
 
 if TYPE_CHECKING:
@@ -210,20 +210,8 @@ class _Writer:
             return self.end(event)
         ended = self._ended(event["round"])
         run_id = ended if ended is not None else self.run_id(event)
-        if kind == "article":
-            self.article(run_id, event, count=ended is None)
-        elif kind == "not_modified":
-            item = event["item"]
-            seen = parse_utc(event["seen"]) if event.get("seen") else None
-            if self.store.seen_unchanged(item["url"], now=seen):
-                self._mirror([canonical_url(item["url"])])
-        elif kind == "failure":
-            item = event["item"]
-            self.store.record_failure(
-                run_id, item["source"], item["url"], item["kind"], item["message"], item["status"]
-            )
-        elif kind != "join":
-            raise ValueError(f"unknown event {kind!r}")
+        if kind != "join":
+            self.item(run_id, kind, event, count=ended is None)
         return None
 
     def _ended(self, round_id: str) -> int | None:
@@ -247,31 +235,24 @@ class _Writer:
     def _count(self, event: dict[str, Any], source: str, figure: str) -> None:
         self.client.hincrby(run_key(event["round"], "figures"), f"{source}:{figure}", 1)
 
-    def article(self, run_id: int, event: dict[str, Any], *, count: bool = True) -> None:
+    def item(self, run_id: int, kind: str, event: dict[str, Any], *, count: bool = True) -> None:
+        """Write one item a worker found, as the local pipeline does (one function,
+        crawler/storing.py), and add an article's outcome to the round's figures."""
         item = event["item"]
         seen = parse_utc(event["seen"]) if event.get("seen") else None
-        try:
-            outcome = self.store.save_article(decode_article(item), now=seen)
-        except StoreUnavailable:
-            raise
-        except StorageError as exc:
-            logger.warning("%s: not stored %s: %s", item.get("source"), item.get("url"), exc)
-            self.store.record_failure(run_id, item["source"], item["url"], "store", str(exc))
-            if count:
-                self._count(event, item["source"], "failed")
-            return
-        if count:  # not into the figures of a round already recorded
-            self._count(event, item["source"], outcome)
-        url = canonical_url(item["url"])
-        if item.get("http_etag") or item.get("http_last_modified"):
-            self.store.remember_validators(
-                url, item.get("http_etag"), item.get("http_last_modified"), event.get("seen") or ""
+        stored = store_item(self.store, kind, item, run_id=run_id, now=seen)
+        if stored.error is not None:
+            logger.warning(
+                "%s: not stored %s: %s", item.get("source"), item.get("url"), stored.error
             )
-        aliases = [canonical_url(a) for a in item.get("aliases") or () if isinstance(a, str)]
-        self._mirror([url, *aliases])
+        if kind == "article" and count:  # not into the figures of a round already recorded
+            self._count(event, item["source"], stored.outcome)
+        self._mirror(list(stored.urls))
 
     def _mirror(self, urls: list[str]) -> None:
         """Copy what the store now knows of these pages (or aliases) to ``KNOWN``."""
+        if not urls:
+            return
         known = self.store.first_seen(urls)
         if known:
             self.client.hset(KNOWN, mapping={u: json.dumps(list(v)) for u, v in known.items()})
