@@ -33,15 +33,15 @@ LOG_LEVEL = "INFO"
 
 # One of the two writes: the store, or (scale-out workers) the writer's Redis queue.
 # Request identity: URL, method, body, and Accept-Language (one API URL, two languages).
-REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.LanguageFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.fingerprint.LanguageFingerprinter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
     "crawler.scaleout.worker.QueuePipeline": 300,
 }
 # Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
-# again, and pagination stops at a page holding only those (crawler/middlewares.py).
-SPIDER_MIDDLEWARES = {"crawler.middlewares.IncrementalCrawl": 950}
+# again, and pagination stops at a page holding only those (crawler/middlewares/incremental.py).
+SPIDER_MIDDLEWARES = {"crawler.middlewares.incremental.IncrementalCrawl": 950}
 # A redirect back to a URL on the chain is a failure, not a silent duplicate (runs before
 # Scrapy's RedirectMiddleware at 600).
 DOWNLOADER_MIDDLEWARES = {
@@ -49,9 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
     # file kept in the store, or shared in Redis between scale-out workers
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.RobotsTxtCache": 100,
-    "crawler.middlewares.RedirectLoopGuard": 650,
+    "crawler.middlewares.redirect_loop.RedirectLoopGuard": 650,
     # before RetryMiddleware (550) sees the response: wait as Retry-After asks
-    "crawler.middlewares.RetryAfter": 560,
+    "crawler.middlewares.retry_after.RetryAfter": 560,
 }
 DIPLOFEED_REVISIT_HOURS = float(os.environ.get("DIPLOFEED_REVISIT_HOURS") or 48)
 # ...and within the window, each is asked again at most once this often (a crawl every

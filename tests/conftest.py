@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -176,3 +179,59 @@ def newsboat_reload(newsboat: str, url: str, home: Path) -> list[tuple[str, str,
         return conn.execute("SELECT guid, title, url, pubDate FROM rss_item").fetchall()
     finally:
         conn.close()
+
+
+# -- Redis (scale-out) ------------------------------------------------------------------
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server on a free port for the session (skipped where none is
+    installed, unless DIPLOFEED_REQUIRE_REDIS is set)."""
+    import redis
+
+    if REDIS_SERVER is None:
+        if os.environ.get("DIPLOFEED_REQUIRE_REDIS"):
+            pytest.fail("redis-server is required (DIPLOFEED_REQUIRE_REDIS is set)")
+        pytest.skip("redis-server not installed (.ci/run installs it)")
+    folder = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    proc = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    """A client of the session's Redis, emptied before and after the test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()

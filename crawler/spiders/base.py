@@ -28,7 +28,7 @@ from crawler.errors import ExtractionError
 from crawler.extract import Article, Link, parse_article
 from crawler.extract.encoding import decode_page
 from crawler.items import FetchFailure, NotModified
-from crawler.middlewares import RedirectLoop
+from crawler.middlewares.redirect_loop import RedirectLoop
 from storage import parse_utc
 from storage.normalize import clean_url
 
@@ -85,7 +85,7 @@ class SourceSpider(scrapy.Spider):
         role: str | None = None,
     ) -> scrapy.Request:
         """A request of this source; ``role`` (``article``, ``next_page``) tells the
-        incremental-crawl middleware what it is (crawler/middlewares.py)."""
+        incremental-crawl middleware what it is (crawler/middlewares/incremental.py)."""
         name = getattr(callback, "__name__", "")
         if getattr(self, name, None) != callback:
             raise TypeError(f"{callback!r} is not a method of {type(self).__name__}")
@@ -106,7 +106,7 @@ class SourceSpider(scrapy.Spider):
 
     def next_page(self, url: str, callback: Callback, **kwargs: Any) -> scrapy.Request:
         """The next (older) page of a listing, feed or API: not followed when the page
-        held only articles already stored (crawler/middlewares.py)."""
+        held only articles already stored (crawler/middlewares/incremental.py)."""
         return self.request(url, callback, role="next_page", **kwargs)
 
     def follow_article(self, link: Link, origin: str) -> scrapy.Request:
@@ -186,7 +186,7 @@ class SourceSpider(scrapy.Spider):
         """Every request's callback: run the parser method the request names, so that one
         bad page becomes a FetchFailure item, never a crash."""
         self.crawler.stats.inc_value("diplofeed/pages")
-        if response.status == 304:  # asked conditionally (crawler/middlewares.py)
+        if response.status == 304:  # asked conditionally (crawler/middlewares/incremental.py)
             self.crawler.stats.inc_value("diplofeed/not_modified")
             yield NotModified(source=self.source.id, url=response.url)
             return

@@ -80,7 +80,7 @@ class ApiSpider(SourceSpider):
                     self.parse_start,
                     cb_kwargs={"depth": 1, "language": language},
                     # one URL, one request per language: the fingerprint holds the
-                    # language (crawler/middlewares.py LanguageFingerprinter)
+                    # language (crawler/middlewares/fingerprint.py)
                     headers={"Accept-Language": language, "Accept": "application/json"},
                 )
 
