@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         if crawler.settings.get("DIPLOFEED_REDIS_URL"):
-            # a scale-out worker: crawler.scaleout.worker.QueuePipeline sends items to the writer
+            # a scale-out worker: crawler.scaleout.pipeline.QueuePipeline sends items to the writer
             raise NotConfigured("scale-out worker: the writer stores the items")
         self.crawler = crawler
         self.db_path = crawler.settings.get("DIPLOFEED_DB")

@@ -37,7 +37,7 @@ REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.fingerprint.LanguageFingerpri
 
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
-    "crawler.scaleout.worker.QueuePipeline": 300,
+    "crawler.scaleout.pipeline.QueuePipeline": 300,
 }
 # Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
 # again, and pagination stops at a page holding only those (crawler/middlewares/incremental.py).
@@ -83,7 +83,7 @@ if DIPLOFEED_REPLAY_URL:
 # sharing a crawl through Redis (scrapy-redis's scheduler and duplicate filter, switched
 # on by the add-on), and `diplofeed writer` writes the store. Workers whose heartbeat key
 # (refreshed every third of DIPLOFEED_REDIS_HEARTBEAT seconds) expires are counted out.
-ADDONS = {"crawler.scaleout.worker.ScaleOut": 0}
+ADDONS = {"crawler.scaleout.addon.ScaleOut": 0}
 # Set by `diplofeed crawl --redis URL`, or `scrapy crawl <id> -s DIPLOFEED_REDIS_URL=URL`
 # (not read from the environment: a variable meant for the writer must not turn local
 # crawls into workers).

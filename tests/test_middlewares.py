@@ -26,7 +26,7 @@ from crawler.middlewares import (
 from crawler.middlewares.retry_after import MAX_RETRY_AFTER
 from crawler.registry import load_registry
 from crawler.robots import RobotsTxtCache
-from crawler.scaleout.worker import ScaleOut
+from crawler.scaleout.addon import ScaleOut
 from crawler.spiderloader import spider_class_for
 from storage import Store, canonical_url, format_utc
 
@@ -253,5 +253,5 @@ def test_scale_out_addon_switches_the_scheduler_only_with_a_redis_url():
     shared = Settings({"DIPLOFEED_REDIS_URL": "redis://127.0.0.1:1/0", "CONCURRENT_REQUESTS": 8})
     ScaleOut().update_settings(shared)
     assert shared["REDIS_URL"] == "redis://127.0.0.1:1/0"
-    assert shared["SCHEDULER"] == "crawler.scaleout.worker.RoundScheduler"
+    assert shared["SCHEDULER"] == "crawler.scaleout.scheduler.RoundScheduler"
     assert shared.getint("CONCURRENT_REQUESTS") == 4

@@ -16,7 +16,9 @@ from crawler.extract import Article
 from crawler.items import FetchFailure, NotModified
 from crawler.pipelines import StorePipeline
 from crawler.registry import load_registry
-from crawler.scaleout.worker import EVENTS, QueuePipeline, Worker, run_key
+from crawler.scaleout.keys import EVENTS, run_key
+from crawler.scaleout.pipeline import QueuePipeline
+from crawler.scaleout.worker import Worker
 from crawler.spiderloader import spider_class_for
 from storage import format_utc
 

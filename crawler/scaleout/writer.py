@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.registry import load_registry
-from crawler.scaleout.worker import (
+from crawler.scaleout.keys import (
     DEAD,
     ENDED,
     EVENTS,
@@ -38,11 +38,9 @@ from crawler.scaleout.worker import (
     PROCESSING,
     RUNS,
     WRITER,
-    as_text,
-    connect,
-    reap,
     run_key,
 )
+from crawler.scaleout.worker import as_text, connect, reap
 from crawler.storing import store_item
 from storage import CRAWL_FIGURES, Store, parse_utc
 from storage.errors import DiplofeedError, StoreUnavailable
