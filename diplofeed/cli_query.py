@@ -391,9 +391,21 @@ def _check_store(db: str) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Read the page from FILE instead of fetching it.",
 )
-@click.option("--replay", is_flag=True, help="Fetch from the bundled replay copies.")
-def extract(url: str, source_id: str | None, html_file: str | None, replay: bool) -> None:
-    """Print, as JSON, what diplofeed extracts from one page, feed or API answer.
+@click.option(
+    "--replay",
+    is_flag=True,
+    help="Fetch from the bundled replay copies, read on their recording time (as crawl --replay).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+    help="Read relative dates against this time, as a crawl run with --as-of does.",
+)
+def extract(
+    url: str, source_id: str | None, html_file: str | None, replay: bool, as_of: datetime | None
+) -> None:
+    """Print, as JSON, what diplofeed extracts from one page, feed or API answer: what a
+    crawl reads there (the same decoding, parser and clock).
 
     The tool to run when adding a source or when one breaks.
 
@@ -401,32 +413,10 @@ def extract(url: str, source_id: str | None, html_file: str | None, replay: bool
 
         diplofeed extract https://www.kt.kz/rus/politics/some_article_1377996214.html --html page.html
     """
-    from crawler.extracting import extract_document
-    from crawler.fetch import fetch_page
-    from crawler.registry import find_source_for_url, load_registry
-    from crawler.replay import ReplayServer
+    from crawler.fetch import extract_url
 
     try:
-        registry = load_registry()
-        if source_id and source_id not in registry:
-            raise click.ClickException(
-                f"unknown source {source_id!r} (known: {', '.join(registry)})"
-            )
-        source = registry[source_id] if source_id else find_source_for_url(url, registry)
-        if source is None:
-            raise click.ClickException(
-                f"no source for {url}: pass --source (known: {', '.join(registry)})"
-            )
-        if html_file:
-            body, content_type = Path(html_file).read_bytes(), ""
-        elif replay:
-            with ReplayServer() as server:
-                page = fetch_page(url, replay_url=server.url)
-            body, content_type, url = page.body, page.content_type, page.url
-        else:
-            page = fetch_page(url)
-            body, content_type, url = page.body, page.content_type, page.url
-        result = extract_document(body, url, source, content_type=content_type)
+        result = extract_url(url, source_id, html_file=html_file, replay=replay, as_of=as_of)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -22,11 +22,10 @@ from scrapy.exceptions import (
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
-from w3lib.encoding import html_to_unicode
 
 from crawler.errors import ExtractionError
-from crawler.extract import Article, Link, parse_article
-from crawler.extract.encoding import decode_page
+from crawler.extract import Article, Link
+from crawler.extracting import decode_document, parse_document
 from crawler.items import FetchFailure, NotModified
 from crawler.middlewares.redirect_loop import RedirectLoop
 from storage import parse_utc
@@ -131,7 +130,9 @@ class SourceSpider(scrapy.Spider):
         fallback_from: str,
         fallback_language: str | None,
     ) -> Iterator[Any]:
-        article = parse_article(self.page_text(response), response.url, self.source, now=self.now)
+        article = parse_document(
+            "article", response.url, self.source, text=self.page_text(response), now=self.now
+        )
         article.http_etag = _header(response, "ETag")
         article.http_last_modified = _header(response, "Last-Modified")
         article.aliases = _moved_permanently(response)
@@ -170,11 +171,8 @@ class SourceSpider(scrapy.Spider):
 
     def page_text(self, response: Response) -> str:
         """The page decoded; a charset header that garbles it is overruled, logged, counted."""
-        if isinstance(response, TextResponse):
-            header_text = response.text
-        else:
-            _, header_text = html_to_unicode(_content_type(response), response.body)
-        text, note = decode_page(header_text, response.body, _content_type(response))
+        header_text = response.text if isinstance(response, TextResponse) else None
+        text, note = decode_document(response.body, _content_type(response), header_text)
         if note:
             self.crawler.stats.inc_value("diplofeed/charset_mismatch")
             logger.warning("%s: %s on %s", self.source.id, note, response.url)
