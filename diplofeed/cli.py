@@ -23,7 +23,6 @@ from diplofeed.errors import DiplofeedError
 
 from .cli_base import (
     EXIT_BAD_INPUT,
-    EXIT_LOCKED,
     EXIT_OUTPUT,
     EXIT_SOURCES_FAILED,
     EXIT_STORE,
@@ -111,7 +110,6 @@ def crawl(
     """
     from crawler.replay import ReplayArchive, ReplayServer
     from crawler.runner import run_crawl
-    from storage.lock import CrawlLocked
 
     options: dict[str, Any] = {"log_level": log_level, "log_file": log_file}
     if redis_url:
@@ -124,10 +122,7 @@ def crawl(
                 result = run_crawl(db, list(sources), replay_url=server.url, as_of=when, **options)
         else:
             result = run_crawl(db, list(sources), replay_url=replay_url, as_of=as_of, **options)
-    except CrawlLocked as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
-    except DiplofeedError as exc:
+    except DiplofeedError as exc:  # CrawlLocked: exit 5
         raise fail(exc) from exc
     for source in result.sources:
         click.echo(_summary_line(source, result.stats.get(source)))
@@ -219,8 +214,7 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
     import signal
     import threading
 
-    from crawler.scaleout.writer import RunWritten, WriterBusy, run_writer
-    from storage.lock import CrawlLocked
+    from crawler.scaleout.writer import RunWritten, run_writer
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -235,10 +229,7 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
 
     try:
         runs = run_writer(db, redis_url, drain=drain, stop=stop, on_run=report)
-    except (CrawlLocked, WriterBusy) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
-    except DiplofeedError as exc:
+    except DiplofeedError as exc:  # CrawlLocked, WriterBusy: exit 5
         raise fail(exc) from exc
     if any(run.status != "finished" for run in runs):
         sys.exit(EXIT_SOURCES_FAILED)

@@ -194,3 +194,19 @@ def test_every_exit_code_is_in_the_documented_table():
     codes = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
     for code in codes | {0, 2}:
         assert f"\n| {code} | " in table, f"exit {code} is not in docs/cli.md's table"
+
+
+def test_exit_status_table_lists_every_error_under_the_code_it_carries():
+    """docs/cli.md's exit statuses come from the error classes (issue #14): each class
+    is in the row of its own exit code, and every code the commands use has a row."""
+    from diplofeed import errors
+
+    rows = {
+        int(line.split("|")[1]): line
+        for line in (ROOT / "docs" / "cli.md").read_text().splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip().isdigit()
+    }
+    for cls in errors.error_classes():
+        assert f"`{cls.__name__}`" in rows[cls.exit_code], cls
+    codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("EXIT_")}
+    assert codes | {0, 2} == set(rows)

@@ -43,7 +43,7 @@ from crawler.scaleout.keys import (
 from crawler.scaleout.worker import as_text, connect, reap
 from crawler.storing import store_item
 from storage import CRAWL_FIGURES, Store, parse_utc
-from storage.errors import DiplofeedError, StoreUnavailable
+from storage.errors import EXIT_LOCKED, DiplofeedError, StoreUnavailable
 from storage.lock import crawl_lock
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ LOCK_SECONDS = 30
 
 class WriterBusy(DiplofeedError):
     """Another writer is draining this Redis."""
+
+    exit_code = EXIT_LOCKED
 
 
 @dataclass(slots=True)
