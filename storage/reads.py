@@ -10,16 +10,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .base import StoreBase
 from .fts import fts_query
 from .times import format_utc
 
 # A stored page as a crawl needs it: first stored, ETag, Last-Modified, last seen.
 KnownPage = tuple[str, str | None, str | None, str | None]
 
-if TYPE_CHECKING:
-    import sqlite_utils
 
 __all__ = ["ArticleFilter", "Reads"]
 
@@ -110,10 +109,9 @@ def _filter_sql(spec: ArticleFilter) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-class Reads:
-    """The read side of :class:`storage.Store` (which provides ``db``)."""
-
-    db: sqlite_utils.Database
+class Reads(StoreBase):
+    """The read side of :class:`storage.Store`: every method only reads (a store opened
+    ``readonly`` has all of them)."""
 
     def source_ids(self) -> list[str]:
         """Every source the store knows (registered or seen through an import)."""
