@@ -23,6 +23,7 @@ from crawler.extract import (
     parse_telegram,
 )
 from crawler.extract.encoding import decode_page
+from crawler.items import item_fields
 from storage import canonical_url, format_utc
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def document_kind(body: bytes, source: Source) -> str:
 
 def article_report(article: Article) -> dict[str, Any]:
     """An article as JSON-ready data, dates in UTC, with its canonical URL."""
-    data = dataclasses.asdict(article)
+    data = item_fields(article)
     data["published"] = format_utc(article.published) if article.published else None
     data["canonical_url"] = canonical_url(article.url)
     data.pop("body_html")

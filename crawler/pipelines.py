@@ -5,7 +5,6 @@ No SQL here and no per-source branching: ``storage.Store`` decides identity and 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from storage import CRAWL_FIGURES, Store, parse_utc
 from storage.errors import StoreUnavailable
 from storage.writing import write_timeout
 
-from .items import Article, NotModified
+from .items import Article, NotModified, item_fields
 from .storing import ITEM_KINDS, store_item
 
 if TYPE_CHECKING:
@@ -104,9 +103,7 @@ class StorePipeline:
         kind = ITEM_KINDS.get(type(item))
         if kind is None:
             raise DropItem(f"unexpected item type {type(item).__name__}")
-        stored = store_item(
-            store, kind, dataclasses.asdict(item), run_id=self.run_id, now=self._now
-        )
+        stored = store_item(store, kind, item_fields(item), run_id=self.run_id, now=self._now)
         if stored.error is not None:
             self.crawler.stats.inc_value("diplofeed/failed")
             raise DropItem(

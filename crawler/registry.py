@@ -20,16 +20,17 @@ from zoneinfo import ZoneInfo
 
 from parsel.csstranslator import HTMLTranslator
 
+from storage.vocabulary import LANGUAGES, SOURCE_KINDS
+
 from .errors import SourceConfigError
 
 __all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registry", "zone"]
 
-KINDS = ("mfa", "agency", "outlet", "intl", "telegram")
+# the kinds and languages a source may have (storage/vocabulary.py)
+KINDS = SOURCE_KINDS
 STRATEGIES = ("rss", "sitemap", "listing", "api", "telegram")
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _CSS = HTMLTranslator()
-# The language codes diplofeed identifies (crawler/extract/language.py), plus uz-Cyrl.
-LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 
 

@@ -57,7 +57,8 @@ def store_item(
     """Write one item of ``kind`` (``article``, ``not_modified`` or ``failure``).
 
     Args:
-        item: the item's fields (``dataclasses.asdict``, or what a worker sent).
+        item: the item's fields (:func:`crawler.items.item_fields`, locally or as a
+            worker sent them).
         run_id: the crawl run a failure is recorded under.
         now: when the item was seen (the crawl's clock: ``--as-of``); default now.
 

@@ -7,14 +7,15 @@ import csv
 import io
 import json
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from diplofeed.errors import DiplofeedError, StoreUnavailable
-from storage.relevance import EVENT_TYPES, TOPICS
+from storage.times import parse_moment
+from storage.vocabulary import EVENT_TYPES, TOPICS
 
 from .cli_base import EXIT_BAD_INPUT, db_option, fail
 
@@ -28,13 +29,7 @@ def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return None
     text = value.strip()
     try:
-        if len(text) == 10:
-            end = param.name == "until"
-            return datetime.combine(date.fromisoformat(text), time.max if end else time.min, UTC)
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
+        return parse_moment(text, end=param.name == "until")
     except (ValueError, OverflowError):
         raise click.BadParameter(
             f"{text!r} is not an ISO 8601 date or time (2026-11-28 or 2026-11-28T10:00Z)"
@@ -162,7 +157,7 @@ def search(
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
     from storage.relevance import country_codes
-    from storage.stories import LANGUAGES
+    from storage.vocabulary import LANGUAGES
 
     # a typo finds nothing, silently: say so instead (as the feed server does)
     unknown = [c for c in countries if c.upper() not in country_codes()]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from storage import relevance
-from storage.stories import LANGUAGES
+from storage.vocabulary import EVENT_TYPES, LANGUAGES, TOPICS
 
 from .query import MAX_LIMIT, FeedQuery, Vocabulary
 from .sanitize import xml_text
@@ -30,8 +30,8 @@ def vocabulary(store: Store, sources: Iterable[str] = ()) -> Vocabulary:
     return Vocabulary(
         sources=frozenset(store.source_ids()) | frozenset(sources),
         countries=relevance.country_codes(),
-        topics=frozenset(relevance.TOPICS),
-        event_types=frozenset(relevance.EVENT_TYPES),
+        topics=frozenset(TOPICS),
+        event_types=frozenset(EVENT_TYPES),
         languages=frozenset(LANGUAGES),
     )
 

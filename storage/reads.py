@@ -15,6 +15,10 @@ from typing import Any
 from .base import StoreBase
 from .fts import fts_query
 from .times import format_utc
+from .vocabulary import KIND_RANK
+
+# the name storage/stories.py imports it by
+_KIND_RANK = KIND_RANK
 
 # A stored page as a crawl needs it: first stored, ETag, Last-Modified, last seen.
 KnownPage = tuple[str, str | None, str | None, str | None]
@@ -22,17 +26,13 @@ KnownPage = tuple[str, str | None, str | None, str | None]
 
 __all__ = ["ArticleFilter", "Reads"]
 
-# Source kinds, in the order the "original" of a story is chosen: a ministry's own post
-# beats an agency's copy of it.
-_KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "external": 5}
-
 
 # bm25 weight of a match in the title against one in the body (Reads.search).
 TITLE_WEIGHT = 4.0
 
 _KIND_ORDER = (
     "CASE s.kind "
-    + " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in _KIND_RANK.items())
+    + " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in KIND_RANK.items())
     + " ELSE 9 END"
 )
 

@@ -10,26 +10,9 @@ from .base import StoreBase
 from .health import Health, classify
 from .normalize import clean_text
 from .times import format_utc, parse_utc, utcnow
+from .vocabulary import CRAWL_FIGURES
 
 __all__ = ["CRAWL_FIGURES", "Runs"]
-
-# The figures a crawl counts per source: columns of crawl_source_stats (docs/schema.md),
-# counted by crawler/pipelines.py under "diplofeed/<name>".
-CRAWL_FIGURES = (
-    "pages",
-    "articles",
-    "new",
-    "updated",
-    "unchanged",
-    "failed",
-    "undated",
-    "complete",
-    "empty_body",
-    "selector_misses",
-    "known",
-    "not_modified",
-    "unstored",
-)
 
 
 class Runs(StoreBase):

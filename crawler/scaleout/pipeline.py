@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import Article, FetchFailure, NotModified
+from crawler.items import item_fields
 from crawler.storing import ITEM_KINDS
 from storage import CRAWL_FIGURES, format_utc
 from storage.times import utcnow
@@ -20,18 +18,7 @@ from .worker import Worker
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["QueuePipeline", "encode_item"]
-
-
-def encode_item(item: Article | FetchFailure | NotModified) -> dict[str, Any]:
-    """An item as JSON-ready data (dates as ISO 8601 text)."""
-    data = dataclasses.asdict(item)
-    for name, value in data.items():
-        if isinstance(value, datetime):
-            data[name] = value.isoformat()
-        elif isinstance(value, tuple):
-            data[name] = list(value)
-    return data
+__all__ = ["QueuePipeline"]
 
 
 class QueuePipeline:
@@ -55,7 +42,7 @@ class QueuePipeline:
             return item
         as_of = self.worker.as_of
         self.worker.send(
-            {"event": kind, "seen": as_of or format_utc(utcnow()), "item": encode_item(item)}
+            {"event": kind, "seen": as_of or format_utc(utcnow()), "item": item_fields(item)}
         )
         return item
 

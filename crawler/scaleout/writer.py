@@ -45,6 +45,7 @@ from crawler.storing import store_item
 from storage import CRAWL_FIGURES, Store, parse_utc
 from storage.errors import EXIT_LOCKED, DiplofeedError, StoreUnavailable
 from storage.lock import crawl_lock
+from storage.vocabulary import yielded_nothing
 
 if TYPE_CHECKING:
     import redis
@@ -274,12 +275,7 @@ class _Writer:
         for source in sorted(figures):
             self.store.record_source_stats(run_id, source, figures[source])
         stats = {row["source"]: row for row in self.store.run_stats(run_id)}
-        failed = [
-            s
-            for s in sources
-            if s not in stats
-            or not (stats[s]["articles"] or stats[s]["known"] or stats[s]["not_modified"])
-        ]
+        failed = [s for s in sources if yielded_nothing(stats.get(s))]
         status = event.get("status") or "finished"
         if status == "finished" and failed:
             status = "partial"
