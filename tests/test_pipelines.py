@@ -133,3 +133,33 @@ def test_queue_pipeline_sends_each_item_to_the_writer(redis_client, redis_url):
     assert events[0]["item"]["title"] == "Kyrgyzstan and Kazakhstan discuss the border"
     figures = redis_client.hgetall(run_key("r1", "figures"))
     assert figures[b"kabar:new"] == b"1" and figures[b"kabar:articles"] == b"0"
+
+
+def test_round_scheduler_shares_one_queue_and_filter_and_ends_the_round(redis_client, redis_url):
+    """The scale-out scheduler (crawler/scaleout/scheduler.py), in-process: opening it
+    joins a round (the Lua scripts, filled in from crawler/scaleout/keys.py), a request
+    seen once is not queued again, and closing the last spider ends the round."""
+    import scrapy
+
+    from crawler.scaleout.keys import ROUND, round_key
+    from crawler.scaleout.scheduler import RoundScheduler
+
+    crawler = crawler_for(DIPLOFEED_REDIS_URL=redis_url)
+    try:
+        scheduler = RoundScheduler.from_crawler(crawler)
+        scheduler.open(crawler.spider)
+        round_id = redis_client.get(ROUND).decode()
+        assert redis_client.sismember(round_key(round_id, "workers"), scheduler.worker.id)
+        request = scrapy.Request(URL)
+        assert scheduler.enqueue_request(request)
+        assert not scheduler.enqueue_request(scrapy.Request(URL))  # seen: filtered
+        assert scheduler.next_request().url == URL
+        assert scheduler.next_request() is None
+        scheduler.close("finished")
+    finally:
+        Worker.forget()
+    events = [json.loads(e) for e in redis_client.lrange(EVENTS, 0, -1)]
+    assert [e["event"] for e in events] == ["join", "end"]
+    assert events[1] == {"event": "end", "round": round_id, "status": "finished"}
+    assert redis_client.get(ROUND) is None
+    assert not redis_client.keys(round_key(round_id, "*"))
