@@ -3,7 +3,10 @@
 
     python bench/import_bench.py [--articles 100000] [--chunk 10000]
 
-The articles (bench/synth.py) have realistic lengths and 20% near-duplicates. They go
+The articles (bench/synth.py, ``mixed``) have realistic lengths, 20% near-duplicates,
+15% language versions, and the sources' languages in their shares (Russian, English,
+Kazakh, Kyrgyz, Tajik, Turkmen, Uzbek Latin and Cyrillic); ``--russian`` gives the older
+Russian-and-English set. They go
 through one ``diplofeed import --progress 10000`` into a new store: its progress lines
 give the cost per article of each 10,000 and the memory as the store grows (it must not
 grow linearly), /usr/bin/time the peak memory of the whole. With ``--chunk N`` the
@@ -116,15 +119,19 @@ def main() -> None:
     parser.add_argument(
         "--chunk", type=int, default=0, help="One fresh import process per N lines."
     )
+    parser.add_argument(
+        "--russian", action="store_true", help="Russian originals and English versions only."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         data = folder / "articles.jsonl"
-        generate(args.articles, data)
+        generate(args.articles, data, mixed=not args.russian)
         lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
         base = baseline(data, folder / "plain.db")
         print(
-            f"import: {args.articles} synthetic articles (20% near-duplicates), "
+            f"import: {args.articles} synthetic articles (20% near-duplicates, "
+            f"{'Russian and English' if args.russian else 'eight languages'}), "
             + (f"chunks of {args.chunk}" if args.chunk else "one import process")
         )
         print(f"  sqlite-utils insert_all (baseline)  {args.articles / base:8.0f} articles/s")

@@ -1,18 +1,25 @@
 """Synthetic articles for the import benchmark: realistic lengths, 20% near-duplicates,
-15% translations.
+15% translations, and (``mixed=True``) the languages in the shares the sources publish
+them: about 45% Russian, 25% English, 30% Kazakh, Kyrgyz, Tajik, Turkmen and Uzbek (Latin
+and Cyrillic), as the demo's crawl of the 23 sources has them.
 
 Bodies are drawn from sentences in the voice of the region's ministries (parties from the
 five states and their partners); a near-duplicate is an earlier article reprinted hours
 later by another source with a dateline, a new lead and a dropped paragraph, as agencies
 do; a translation is an earlier article's English version an hour or a few later, with
-the same figures, as the ministries and agencies publish them.
+the same figures, as the ministries and agencies publish them. Articles in the region's
+own languages are made of sentences of the development streams (tests/stories/dev*.jsonl,
+written in each source's house style), drawn at random, their figures replaced by the
+article's own; their language versions share those figures.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 STATES_RU = ["Казахстана", "Кыргызстана", "Таджикистана", "Туркменистана", "Узбекистана"]
@@ -164,6 +171,60 @@ _TAILS_EN = ["until {y}", "with investments of {n} million dollars", "in the bor
              "on the basis of a pilot project", "with {n} specialists"]  # fmt: skip
 
 
+# The states and partners in the region's own languages, for headlines.
+LOCAL = {
+    "kk": (["Қазақстан", "Қырғызстан", "Тәжікстан", "Түрікменстан", "Өзбекстан"],
+           ["Қытай", "Ресей", "Түркия", "Жапония", "Корея", "Үндістан", "Иран", "Германия",
+            "АҚШ", "ЕО"], "{s} мен {p} сыртқы істер министрлері кездесті"),
+    "ky": (["Казакстан", "Кыргызстан", "Тажикстан", "Түркмөнстан", "Өзбекстан"],
+           ["Кытай", "Россия", "Түркия", "Япония", "Корея", "Индия", "Иран", "Германия",
+            "АКШ", "ЕБ"], "{s} менен {p} тышкы иштер министрлери жолугушту"),
+    "tg": (["Қазоқистон", "Қирғизистон", "Тоҷикистон", "Туркманистон", "Ӯзбекистон"],
+           ["Чин", "Русия", "Туркия", "Ҷопон", "Корея", "Ҳиндустон", "Эрон", "Олмон", "ИМА",
+            "ИА"], "Вохӯрии вазирони корҳои хориҷии {s} ва {p}"),
+    "tk": (["Gazagystan", "Gyrgyzystan", "Täjigistan", "Türkmenistan", "Özbegistan"],
+           ["Hytaý", "Russiýa", "Türkiýe", "Ýaponiýa", "Koreýa", "Hindistan", "Eýran",
+            "Germaniýa", "ABŞ", "ÝB"], "{s} bilen {p} daşary işler ministrleri duşuşdy"),
+    "uz": (["Qozogʻiston", "Qirgʻiziston", "Tojikiston", "Turkmaniston", "Oʻzbekiston"],
+           ["Xitoy", "Rossiya", "Turkiya", "Yaponiya", "Koreya", "Hindiston", "Eron",
+            "Germaniya", "AQSH", "YeI"], "{s} va {p} tashqi ishlar vazirlari uchrashdi"),
+    "uz-Cyrl": (["Қозоғистон", "Қирғизистон", "Тожикистон", "Туркманистон", "Ўзбекистон"],
+                ["Хитой", "Россия", "Туркия", "Япония", "Корея", "Ҳиндистон", "Эрон",
+                 "Германия", "АҚШ", "ЕИ"], "{s} ва {p} ташқи ишлар вазирлари учрашди"),
+}  # fmt: skip
+# The language a state's own sources add to Russian and English.
+HOME_LANGUAGES = [("kk",), ("ky",), ("tg",), ("tk",), ("uz", "uz-Cyrl")]
+_STREAMS = Path(__file__).resolve().parents[1] / "tests" / "stories"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+@cache
+def sentences(language: str) -> tuple[str, ...]:
+    """The development streams' sentences in one language (five words or more)."""
+    found: list[str] = []
+    for path in sorted(_STREAMS.glob("dev*_stream.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["language"] == language:
+                found += [t for t in _SENTENCE.split(row["body"]) if len(t.split()) >= 5]
+    return tuple(found)
+
+
+def _local_body(rng: random.Random, language: str, figures: list[int]) -> list[str]:
+    """Paragraphs of 6 to 12 sentences in ``language``, their figures the article's."""
+    pool = sentences(language)
+    chosen = [rng.choice(pool) for _ in range(rng.randint(6, 12))]
+    numbers = iter(figures * 8)
+    text = [_DIGITS.sub(lambda _: str(next(numbers, 7)), sentence) for sentence in chosen]
+    return [" ".join(text[i : i + 3]) for i in range(0, len(text), 3)]
+
+
+def _local_title(language: str, state: int, partner: int, i: int) -> str:
+    states, partners, template = LOCAL[language]
+    return template.format(s=states[state], p=partners[partner]) + f" (#{i})"
+
+
 def _body(
     rng: random.Random, state: int, partner: int, n: int, english: bool = False
 ) -> tuple[list[str], list[tuple[int, ...]]]:
@@ -198,8 +259,9 @@ def _render(choices: list[tuple[int, ...]], state: int, partner: int, english: b
     return [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
 
 
-def generate(count: int, path: Path, seed: int = 7) -> None:
-    """Write ``count`` JSON lines to ``path`` (about 2-4 KB a body, 20% near-duplicates)."""
+def generate(count: int, path: Path, seed: int = 7, *, mixed: bool = False) -> None:
+    """Write ``count`` JSON lines to ``path`` (about 2-4 KB a Russian or English body,
+    20% near-duplicates, 15% language versions; ``mixed``: the sources' languages)."""
     rng = random.Random(seed)
     start = datetime(2025, 12, 1, tzinfo=UTC)
     originals: list[dict[str, object]] = []
@@ -208,56 +270,120 @@ def generate(count: int, path: Path, seed: int = 7) -> None:
             when = start + timedelta(minutes=5 * i)
             draw = rng.random()
             if originals and draw < 0.2:
-                base = rng.choice(originals[-200:])
-                paragraphs = list(base["_paragraphs"])  # type: ignore[arg-type]
-                if len(paragraphs) > 3:
-                    paragraphs.pop(rng.randrange(1, len(paragraphs)))
-                paragraphs[0] = rng.choice(DATELINES).format(d=when.day) + paragraphs[0]
-                record = {
-                    "url": f"https://{rng.choice(SOURCES)}.example/news/{i}?utm_source=tg",
-                    "title": f"{base['title']} (перепечатка)",
-                    "body": "\n\n".join(paragraphs) + "\n\nОб этом сообщает пресс-служба МИД.",
-                    "published": (
-                        datetime.fromisoformat(str(base["published"]))
-                        + timedelta(hours=rng.randint(1, 8))
-                    ).isoformat(),
-                    "source": rng.choice(SOURCES),
-                    "language": "ru",
-                }
+                record = _reprint(rng, rng.choice(originals[-200:]), when, i)
             elif originals and draw < 0.35:
-                base = rng.choice(originals[-200:])
-                state, partner = base["_parties"]  # type: ignore[misc]
-                paragraphs = _render(base["_choices"], state, partner, True)  # type: ignore[arg-type]
-                record = {
-                    "url": f"https://{base['source']}.example/en/news/{i}",
-                    "title": f"Foreign ministers of {STATES_EN[state]} and {PARTNERS_EN[partner]} "
-                    f"meet (#{i})",
-                    "body": "\n\n".join(paragraphs),
-                    "published": (
-                        datetime.fromisoformat(str(base["published"]))
-                        + timedelta(minutes=rng.randint(0, 300))
-                    ).isoformat(),
-                    "source": base["source"],
-                    "language": "en",
-                }
+                record = _version(rng, rng.choice(originals[-200:]), i, mixed)
             else:
-                state, partner = rng.randrange(len(STATES_RU)), rng.randrange(len(PARTNERS_RU))
-                paragraphs, choices = _body(rng, state, partner, rng.randint(8, 16))
-                record = {
-                    "url": f"https://{rng.choice(SOURCES)}.example/news/{i}",
-                    "title": f"Главы МИД {STATES_RU[state]} и {PARTNERS_RU[partner]} обсудили "
-                    f"вопросы {rng.choice(TOPICS_RU)} (#{i})",
-                    "body": "\n\n".join(paragraphs),
-                    "published": when.isoformat(),
-                    "source": rng.choice(SOURCES),
-                    "language": "ru",
-                }
-                originals.append(
-                    {
-                        **record,
-                        "_paragraphs": paragraphs,
-                        "_choices": choices,
-                        "_parties": (state, partner),
-                    }
-                )
+                record, original = _original(rng, when, i, mixed)
+                originals.append(original)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _reprint(
+    rng: random.Random, base: dict[str, object], when: datetime, i: int
+) -> dict[str, object]:
+    """An earlier article reprinted hours later by another source: a dateline, a dropped
+    paragraph and a closing line (in Russian for a Russian original)."""
+    paragraphs = list(base["_paragraphs"])  # type: ignore[call-overload]
+    if len(paragraphs) > 3:
+        paragraphs.pop(rng.randrange(1, len(paragraphs)))
+    russian = base["language"] == "ru"
+    if russian:
+        paragraphs[0] = rng.choice(DATELINES).format(d=when.day) + paragraphs[0]
+    closing = "\n\nОб этом сообщает пресс-служба МИД." if russian else ""
+    return {
+        "url": f"https://{rng.choice(SOURCES)}.example/news/{i}?utm_source=tg",
+        "title": f"{base['title']} (перепечатка)" if russian else f"{base['title']} *",
+        "body": "\n\n".join(paragraphs) + closing,
+        "published": (
+            datetime.fromisoformat(str(base["published"])) + timedelta(hours=rng.randint(1, 8))
+        ).isoformat(),
+        "source": rng.choice(SOURCES),
+        "language": base["language"],
+    }
+
+
+def _version(rng: random.Random, base: dict[str, object], i: int, mixed: bool) -> dict[str, object]:
+    """An earlier article in another language by its source, minutes or hours later, with
+    the same figures: English, or (``mixed``, a third of the time) the state's own."""
+    state, partner = base["_parties"]  # type: ignore[misc]
+    published = (
+        datetime.fromisoformat(str(base["published"])) + timedelta(minutes=rng.randint(0, 300))
+    ).isoformat()
+    if mixed and (base["language"] == "en" or rng.random() < 1 / 3):
+        language = rng.choice(HOME_LANGUAGES[state])
+        if language == base["language"]:
+            language = "ru"
+        if language != "ru":
+            paragraphs = _local_body(rng, language, base["_figures"])  # type: ignore[arg-type]
+            return {
+                "url": f"https://{base['source']}.example/{language}/news/{i}",
+                "title": _local_title(language, state, partner, i),
+                "body": "\n\n".join(paragraphs),
+                "published": published,
+                "source": base["source"],
+                "language": language,
+            }
+    if base["language"] != "ru" or "_choices" not in base:
+        english = _local_body(rng, "en", base["_figures"])  # type: ignore[arg-type]
+    else:
+        english = _render(base["_choices"], state, partner, True)  # type: ignore[arg-type]
+    return {
+        "url": f"https://{base['source']}.example/en/news/{i}",
+        "title": f"Foreign ministers of {STATES_EN[state]} and {PARTNERS_EN[partner]} meet (#{i})",
+        "body": "\n\n".join(english),
+        "published": published,
+        "source": base["source"],
+        "language": "en",
+    }
+
+
+def _original(
+    rng: random.Random, when: datetime, i: int, mixed: bool
+) -> tuple[dict[str, object], dict[str, object]]:
+    """A new article, and what its reprints and versions are made from."""
+    state, partner = rng.randrange(len(STATES_RU)), rng.randrange(len(PARTNERS_RU))
+    source = rng.choice(SOURCES)
+    draw = rng.random() if mixed else 1.0
+    if draw < 0.3:
+        language = rng.choice(HOME_LANGUAGES[state])
+        figures = [rng.randint(2019, 2028), rng.randint(3, 990), rng.randint(10, 99)]
+        paragraphs = _local_body(rng, language, figures)
+        record = {
+            "url": f"https://{source}.example/{language}/news/{i}",
+            "title": _local_title(language, state, partner, i),
+            "body": "\n\n".join(paragraphs),
+            "published": when.isoformat(),
+            "source": source,
+            "language": language,
+        }
+        return record, {
+            **record,
+            "_paragraphs": paragraphs,
+            "_figures": figures,
+            "_parties": (state, partner),
+        }
+    english = draw < 0.5  # an English original (mixed): the agencies' English services
+    paragraphs, choices = _body(rng, state, partner, rng.randint(8, 16), english)
+    title = (
+        f"Foreign ministers of {STATES_EN[state]} and {PARTNERS_EN[partner]} hold talks (#{i})"
+        if english
+        else f"Главы МИД {STATES_RU[state]} и {PARTNERS_RU[partner]} обсудили "
+        f"вопросы {rng.choice(TOPICS_RU)} (#{i})"
+    )
+    record = {
+        "url": f"https://{source}.example/{'en/' if english else ''}news/{i}",
+        "title": title,
+        "body": "\n\n".join(paragraphs),
+        "published": when.isoformat(),
+        "source": source,
+        "language": "en" if english else "ru",
+    }
+    figures = [int(c[4]) for c in choices[1:3]] + [int(c[5]) for c in choices[1:3]]
+    return record, {
+        **record,
+        "_paragraphs": paragraphs,
+        "_choices": choices,
+        "_figures": figures,
+        "_parties": (state, partner),
+    }

@@ -29,6 +29,7 @@ import numpy as np
 __all__ = [
     "BANDS",
     "CENTRAL_ASIA",
+    "COPY",
     "COPY_WINDOW",
     "MIN_BANDS",
     "TRANSLATION_WINDOW",
@@ -40,12 +41,15 @@ __all__ = [
     "names",
     "numbers",
     "parties_clash",
+    "regional_and_bilateral",
     "same_story",
     "shingle_hashes",
     "shingles",
     "signature",
     "signature_from_stored",
     "similarity",
+    "state_visit",
+    "summit",
     "unpack_numbers",
     "week",
 ]
@@ -68,6 +72,8 @@ TRANSLATION_WINDOW = timedelta(hours=30)
 # Reports of one multilateral gathering (the same three or more parties) come within hours
 # of each other; the minister's departure for it the day before is another item.
 GATHERING_WINDOW = timedelta(hours=12)
+# ... and when a headline names the summit, within the day.
+SUMMIT_WINDOW = timedelta(hours=24)
 CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
 _WORD = re.compile(r"\w+")
 # Not a number that is part of a name: ГЭС-1, Kambarata-1, COP-29.
@@ -229,8 +235,8 @@ def names(text: str) -> set[str]:
 def _skeleton(word: str) -> str:
     latin = unicodedata.normalize("NFKD", word.lower().translate(_TRANSLIT))
     latin = "".join(c for c in latin if c.isascii() and (c.isalpha() or c in "'-"))
-    for digraph, letter in (("kh", "h"), ("zh", "j"), ("sh", "s"), ("ch", "c")):
-        latin = latin.replace(digraph, letter)  # as the Cyrillic х, ж, ш, ч are spelled
+    for digraph, letter in (("kh", "h"), ("zh", "j"), ("dj", "j"), ("sh", "s"), ("ch", "c")):
+        latin = latin.replace(digraph, letter)  # as the Cyrillic х, ж, дж, ш, ч are spelled
     consonants = _VOWELS.sub("", latin)
     # four consonants: case endings (Кулубаев-ым, Kulubaev-dan) add more, the stem keeps these
     return re.sub(r"(.)\1+", r"\1", consonants)[:4]
@@ -383,6 +389,35 @@ _COMMISSION = re.compile(
 )
 
 
+# A state (or official) visit of a head of state in a headline: the visit is one event for
+# its days, whatever each report of it is about (arrival, talks, signing, business forum).
+_VISIT = re.compile(
+    r"(?i)(?:государственн\w* визит|официальн\w* визит|state visit|official visit|"
+    r"davlat tashrif|rasmiy tashrif|давлат ташриф|расмий ташриф|мемлекеттік сапар|"
+    r"ресми сапар|сафари давлатӣ|сафари расмӣ|döwlet sapar|resmi sapar|мамлекеттик сапар|"
+    r"расмий сапар|расмий иш сапари)"
+)
+
+
+# A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
+_SUMMIT = re.compile(
+    r"(?i)(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
+    r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув)"
+)
+
+
+@lru_cache(maxsize=1 << 15)
+def summit(title: str) -> bool:
+    """Whether a headline names a summit."""
+    return bool(_SUMMIT.search(title))
+
+
+@lru_cache(maxsize=1 << 15)
+def state_visit(title: str) -> bool:
+    """Whether a headline reports a head of state's state or official visit."""
+    return bool(_VISIT.search(title)) and head_of_state(title)
+
+
 @lru_cache(maxsize=1 << 15)
 def minister(title: str) -> bool:
     """Whether a headline has a minister acting."""
@@ -422,11 +457,20 @@ class Decision:
 
 
 # Link strengths, strongest first.
-COPY, VERSIONS, EVIDENCE, GATHERING = 3.0, 2.5, 2.0, 1.5
+COPY, VERSIONS, EVIDENCE, GATHERING, HUB = 3.0, 2.5, 2.0, 1.5, 1.0
 # One source's language versions of one release: published within minutes (the Kazakh
 # MFA's kk/ru/en versions carry the same second); later ones need the parties to agree.
 SAME_RELEASE = timedelta(minutes=15)
 VERSIONS_WINDOW = timedelta(hours=3)
+
+
+def regional_and_bilateral(a: Iterable[str], b: Iterable[str]) -> bool:
+    """One names two or more parties and the other a gathering of the region with two
+    Central Asian states more: the summit and a bilateral on its sidelines, never one
+    event (states a report merely mentions, Afghanistan in a talk on water, are no
+    gathering)."""
+    small, large = sorted((set(a), set(b)), key=len)
+    return len(small) >= 2 and len((large - small) & CENTRAL_ASIA) >= 2
 
 
 def parties_clash(a: Iterable[str], b: Iterable[str]) -> bool:
@@ -473,11 +517,16 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa:
         return Decision(False, "reports of one event are published within hours")
     versions = a.get("source") == b.get("source") and not one_language
     subset = parties_a <= parties_b or parties_b <= parties_a
-    if versions and gap <= SAME_RELEASE and subset:
+    # pages dated to the day carry one time for all the day's posts: minutes apart says
+    # nothing of one release then, and its versions must name the same parties
+    to_the_day = a.get("precision") == "day" or b.get("precision") == "day"
+    if versions and gap <= SAME_RELEASE and (parties_a == parties_b if to_the_day else subset):
         return Decision(True, "one source's language versions, minutes apart", VERSIONS)
     if not parties_a or not parties_b or not subset:
         return Decision(False, "different parties")
     if len(parties_a ^ parties_b) > 1:
+        if _one_at_the_summit(a, b, parties_a, parties_b, gap):
+            return Decision(True, "one state's report of the summit it attended", HUB)
         return Decision(False, "a regional text and a bilateral one")
     noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
     # one-digit numbers ("3 billion", "2 days") are in every text on a relationship
@@ -492,7 +541,7 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa:
     # two facts, one of them a name: two stock figures ("10 billion by 2030") alone are
     # repeated by every text on a relationship
     gathering = min(len(parties_a), len(parties_b)) >= 3
-    release = versions and gap <= SAME_RELEASE
+    release = versions and gap <= SAME_RELEASE and not to_the_day
     if not (release or gathering) and a.get("head") is not None and a.get("head") != b.get("head"):
         # the president receiving a visiting minister is another event than the
         # ministers' talks that day (not so at a summit, or in one release's versions);
@@ -509,29 +558,61 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa:
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         # a phone call and a meeting of the same two states the same day are two events
         return Decision(False, f"a {a.get('event_type')} and a {b.get('event_type')}")
+    pair = len(parties_a) == 2 and parties_a == parties_b
+    if pair and (a.get("visit") or b.get("visit")):
+        # a head of state's visit is the two states' event for its days: the arrival, the
+        # talks, the signing and the business forum are reported apart, rarely naming it
+        return Decision(True, "one state visit: the same two states, within its days", HUB)
+    if (
+        pair
+        and (a.get("commission") or b.get("commission"))
+        and gap <= GATHERING_WINDOW
+        and not (a.get("head") or b.get("head"))
+    ):
+        # the commission's session is the two governments' business of the day
+        return Decision(True, "one session of the two states' commission, the same day", HUB)
     # a report naming one state alone matches every event of that state: it needs more
     needed = (2 if min(len(parties_a), len(parties_b)) >= 2 else 3) + unsure
-    if evidence >= needed and (people or len(shared) >= 3) and overlap >= 0.5:
+    # two reports of the same two states the same day naming the same two people: a
+    # figure one states and the other leaves out does not make two events
+    named = len(people) >= 2 and parties_a == parties_b and gap <= GATHERING_WINDOW
+    if evidence >= needed and (people or len(shared) >= 3) and (overlap >= 0.5 or named):
         kind = "rewrite" if one_language else "translation"
         return Decision(
             True,
             f"{kind}: parties, {len(shared)} numbers and {len(people)} names shared",
             EVIDENCE,
         )
-    if versions and gap <= VERSIONS_WINDOW and overlap >= 0.5:
+    other_source = a.get("source") != b.get("source")
+    # (one state alone: and no figure of one contradicting the other's)
+    same_parties = parties_a == parties_b and (pair or (len(parties_a) == 1 and overlap >= 0.5))
+    if (
+        same_parties
+        and other_source
+        and gap <= GATHERING_WINDOW
+        and not unsure
+        and _one_full_name(a, b)
+    ):
+        # the same two states the same day, and the same person (a minister's first name
+        # survives where the surname is a known minister's): one meeting. Not in one
+        # source's two posts: the minister's departure, then the talks.
+        return Decision(True, "the same two states and the same person, hours apart", HUB)
+    if versions and gap <= VERSIONS_WINDOW and overlap >= 0.5 and not to_the_day:
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")
-    same_act = act in _DISTINCT_ACTS and act == b.get("event_type")
+    same_act = act in _ONCE_A_DAY and act == b.get("event_type")
     if same_act and parties_a == parties_b and gap <= GATHERING_WINDOW:
-        # two calls (or two letters of congratulation) between the same two within hours
-        # are one: the repeat comes days later
+        # two calls (letters of congratulation, consultations) between the same two within
+        # hours are one: the repeat comes days later
         return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
     if a.get("head") and b.get("head") and len(parties_a) == 2 and parties_a == parties_b:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
     guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
-    if min(len(parties_a), len(parties_b)) >= 3 and guest and gap <= GATHERING_WINDOW:
+    # a summit's next-morning analyses and its leaders' departures name it: a day
+    window = SUMMIT_WINDOW if a.get("summit") or b.get("summit") else GATHERING_WINDOW
+    if min(len(parties_a), len(parties_b)) >= 3 and guest and gap <= window:
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
@@ -544,6 +625,37 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa:
 # Event types the classifier tells apart reliably in every language: one of these and
 # another type are two events.
 _DISTINCT_ACTS = frozenset({"phone_call", "appointment", "congratulation"})
+
+
+def _one_at_the_summit(
+    a: Mapping[str, Any],
+    b: Mapping[str, Any],
+    parties_a: set[str],
+    parties_b: set[str],
+    gap: timedelta,
+) -> bool:
+    """A report naming one state alone ("the President spoke at the summit in Awaza") and
+    a report of a gathering of three or more that includes it, the same day, the one
+    headline naming a summit and both the place or a person. A bilateral met on the
+    summit's sidelines names two states, and stays apart."""
+    one, many = (a, b) if len(parties_a) == 1 else (b, a)
+    lone, gathering = (parties_a, parties_b) if one is a else (parties_b, parties_a)
+    if len(lone) != 1 or len(gathering) < 3 or gap > GATHERING_WINDOW:
+        return False
+    if not one.get("summit") or _distinct_acts(one.get("event_type"), many.get("event_type")):
+        return False
+    return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
+
+
+# Acts two states do once on a day: two reports of one between the same two within hours
+# are one (the repeat comes days later).
+_ONCE_A_DAY = _DISTINCT_ACTS | {"consultations"}
+
+
+def _one_full_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether the two name one person or place, spelled out in full (four consonants: a
+    stem of three is shared by chance)."""
+    return any(len(n) >= 4 for n in set(a["names"]) & set(b["names"]))
 
 
 def _distinct_acts(a: str | None, b: str | None) -> bool:

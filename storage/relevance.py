@@ -192,6 +192,28 @@ def _rest_matches(entry: _Entry, words: list[tuple[str, int]], i: int) -> bool:
     return True
 
 
+# How far before a format's name "on the sidelines of" may stand.
+_SIDELINES_REACH = 60
+
+
+def _off_the_sidelines(hits: list[Any]) -> list[Any]:
+    """Drop the formats and regions named right after "on the sidelines of" / "в рамках":
+    a bilateral met at a summit is not the summit, and its parties are its own."""
+    cues = [(h[3], h[3] + len(h[2])) for h in hits if h[0] == "sidelines"]
+    if not cues:
+        return hits
+    return [
+        h
+        for h in hits
+        if h[0] not in ("format", "region")
+        or not any(
+            # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida"
+            0 <= h[3] - end <= _SIDELINES_REACH or 0 <= start - (h[3] + len(h[2])) <= 40
+            for start, end in cues
+        )
+    ]
+
+
 def _group(
     matches: Iterable[tuple[str, str, str, int]], lexicon: str, before: int | None = None
 ) -> dict[str, list[str]]:
@@ -233,6 +255,7 @@ class Classifier:
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
+        self._lexicons.add("sidelines", "sidelines", data.get("sidelines", {}).get("patterns", []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
             self._format_members[name] = tuple(entry.get("members", []))
@@ -284,8 +307,8 @@ class Classifier:
         # the parties, the event and nearly every signal are in the opening paragraphs;
         # the rest of a long text (background, the history of relations) repeats them
         title_n, body_n = normalise(title), normalise(body[:BODY_READ])
-        title_hits = self._drop_routes(self._lexicons.scan(title_n), title_n)
-        body_hits = self._drop_routes(self._lexicons.scan(body_n), body_n)
+        title_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(title_n), title_n))
+        body_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(body_n), body_n))
         lead_end = self._lead_end(body_n)
         parties, party_words = self._parties(title_hits, body_hits, lead_end)
         title_signals = _group(title_hits, "signal")

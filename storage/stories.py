@@ -21,6 +21,7 @@ import numpy as np
 from .dedup import (
     BANDS,
     CENTRAL_ASIA,
+    COPY,
     COPY_WINDOW,
     MIN_BANDS,
     SAME_RELEASE,
@@ -34,12 +35,15 @@ from .dedup import (
     pack_numbers,
     parse_when,
     parties_clash,
+    regional_and_bilateral,
     same_story,
     shingle_hashes,
     shingles,
     signature_bytes,
     signature_from_stored,
     signature_of_hashes,
+    state_visit,
+    summit,
     unpack_numbers,
     week,
 )
@@ -132,6 +136,7 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         story_id=row.get("story_id"),
         source=row["source"],
         published=parse_when(row["published"]),
+        precision=row.get("published_precision"),
         language=row.get("language"),
         countries=countries,
         event_type=row.get("event_type"),
@@ -139,6 +144,8 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         head=head_of_state(row["title"]),
         minister=minister(row["title"]),
         commission=commission(row["title"]),
+        visit=state_visit(row["title"]),
+        summit=summit(row["title"]),
         _text=f"{row['title']}\n{row.get('body') or ''}",
     )
 
@@ -402,7 +409,7 @@ class Stories:
         estimates = {a: e for e, a in ranked[:_COMPARED] if e >= MIN_ESTIMATE}
         ids = list(estimates)
         columns = (
-            "id, story_id, source, published, language, countries, "
+            "id, story_id, source, published, published_precision, language, countries, "
             "tagged_event_type AS event_type, title, body"
         )
         near = (
@@ -430,8 +437,8 @@ class Stories:
             every = " AND ".join("instr(a.countries, ?) > 0" for _ in parties)
             everyone = [f'"{p}"' for p in sorted(parties)]
             light = (
-                "a.id, a.story_id, a.source, a.published, a.language, a.countries, "
-                "a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
+                "a.id, a.story_id, a.source, a.published, a.published_precision, a.language, "
+                "a.countries, a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
                 "g.names AS sig_names"
             )
             # the reports nearest in time, after and before: two index walks that stop
@@ -458,7 +465,7 @@ class Stories:
                 keys = [column[0] for column in cursor.description]
                 for values in cursor:
                     # the parties first: most reports of the days are about other pairs
-                    found = set(_countries(values[5]))
+                    found = set(_countries(values[6]))
                     if found and (found <= parties or parties <= found):
                         events.append(dict(zip(keys, values, strict=True)))
         # one source's language versions of one release, whatever they are about
@@ -599,11 +606,18 @@ def _group_links(
         urls = sorted((str(nodes[edge[1]]["canonical_url"]), str(nodes[edge[2]]["canonical_url"])))
         return (-edge[0], urls[0], urls[1])
 
-    for _, a, b, _ in sorted(edges, key=key):
+    for strength, a, b, _ in sorted(edges, key=key):
         ra, rb = root(a), root(b)
         if ra == rb:
             continue
-        if any(parties_clash(x, y) for x in members[ra] for y in members[rb]):
+        # a copy is one text whatever parties its lead adds; other links do not join a
+        # summit's reports with a bilateral's
+        copy = strength >= COPY
+        if any(
+            parties_clash(x, y) or (not copy and regional_and_bilateral(x, y))
+            for x in members[ra]
+            for y in members[rb]
+        ):
             continue
         # the smaller URL's root leads, so the result is the same in any order
         keep, drop = sorted((ra, rb), key=lambda n: str(nodes[n]["canonical_url"]))

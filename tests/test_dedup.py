@@ -10,7 +10,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import Store
-from storage.dedup import BANDS, names, numbers, same_story, shingles, signature
+from storage.dedup import (
+    BANDS,
+    commission,
+    head_of_state,
+    minister,
+    names,
+    numbers,
+    same_story,
+    shingles,
+    signature,
+    state_visit,
+    summit,
+)
 from storage.lsh import band_keys
 
 from .conftest import ROOT
@@ -348,3 +360,163 @@ def test_a_malformed_countries_value_in_the_store_is_no_crash(tmp_path):
             }
         )
     assert outcome == "new"
+
+
+def _titled(title, text, **kwargs):
+    found = features(text, **kwargs)
+    found.update(
+        head=head_of_state(title),
+        minister=minister(title),
+        commission=commission(title),
+        visit=state_visit(title),
+        summit=summit(title),
+    )
+    return found
+
+
+def test_a_state_visit_takes_the_two_states_reports_of_its_days():
+    arrival = _titled(
+        "Президент Туркменистана прибыл в Ташкент с государственным визитом",
+        "Президент Туркменистана прибыл в Ташкент с государственным визитом. В аэропорту его "
+        "встретил Президент Узбекистана.",
+        countries=("TM", "UZ"),
+        event="visit",
+    )
+    signing = _titled(
+        "Uzbekistan and Turkmenistan sign 14 documents",
+        "Uzbekistan and Turkmenistan signed 14 documents on energy, transport and water.",
+        countries=("UZ", "TM"),
+        language="en",
+        event="agreement",
+        when=WHEN + timedelta(hours=26),
+    )
+    decision = same_story(arrival, signing)
+    assert decision.same and "state visit" in decision.reason
+    # the ministers' own talks are another event, and so is a call
+    ministers = _titled(
+        "Министры иностранных дел Узбекистана и Туркменистана провели переговоры",
+        "Состоялись переговоры министров иностранных дел двух стран.",
+        countries=("UZ", "TM"),
+        when=WHEN + timedelta(hours=3),
+    )
+    assert not same_story(arrival, ministers).same
+    call = _titled(
+        "Uzbekistan and Turkmenistan presidents hold phone call",
+        "The presidents spoke by phone.",
+        countries=("UZ", "TM"),
+        language="en",
+        event="phone_call",
+        when=WHEN + timedelta(hours=5),
+    )
+    assert not same_story(arrival, call).same
+    # nor is another pair's report
+    other = dict(signing, countries=["UZ", "KZ"])
+    assert not same_story(arrival, other).same
+
+
+def test_one_states_report_of_a_summit_joins_the_summit_but_a_sideline_bilateral_does_not():
+    summit_text = (
+        "В Авазе состоялась Консультативная встреча глав государств Центральной Азии. "
+        "Главы государств приняли Авазинскую декларацию."
+    )
+    gathering = _titled(
+        "Консультативная встреча глав государств Центральной Азии в Авазе",
+        summit_text,
+        countries=("KZ", "KG", "TJ", "TM", "UZ"),
+        event="conference",
+    )
+    lone = _titled(
+        "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi",
+        "Hormatly Prezidentimiz Awazada geçirilen sammitde çykyş etdi, Awazinskaýa jarnamasy.",
+        countries=("TM",),
+        language="tk",
+        event="conference",
+        when=WHEN + timedelta(hours=2),
+    )
+    # the place, as the Kazakh and Turkmen reports write it
+    gathering["names"] = names("Мемлекет басшысы Авазадағы саммитте сөз сөйледі")
+    decision = same_story(gathering, lone)
+    assert decision.same and "summit" in decision.reason
+    sideline = _titled(
+        "Президенты Туркменистана и Азербайджана встретились на полях саммита в Авазе",
+        "На полях саммита в Авазе состоялась встреча.",
+        countries=("TM", "AZ"),
+        when=WHEN + timedelta(hours=3),
+    )
+    sideline["names"] = names("Мемлекет басшылары Авазадағы саммит кезінде кездесті")
+    assert not same_story(gathering, sideline).same
+
+
+def test_a_report_of_the_commissions_day_joins_the_session():
+    session = _titled(
+        "В Душанбе состоялось заседание межправительственной комиссии",
+        "Заседание узбекско-таджикской межправительственной комиссии прошло в Душанбе.",
+        countries=("UZ", "TJ"),
+    )
+    trade = _titled(
+        "Таджикистан и Узбекистан хотят довести товарооборот до 2 млрд",
+        "Стороны обсудили торговлю.",
+        countries=("TJ", "UZ"),
+        event="agreement",
+        when=WHEN + timedelta(hours=3),
+    )
+    assert same_story(session, trade).same
+    # the president receiving the co-chair is another event
+    received = _titled(
+        "Президент принял сопредседателя комиссии",
+        "Президент Таджикистана принял сопредседателя.",
+        countries=("TJ", "UZ"),
+        when=WHEN + timedelta(hours=4),
+    )
+    assert not same_story(session, received).same
+
+
+def test_one_sources_posts_dated_to_the_day_are_versions_only_with_the_same_parties():
+    # a ministry site that gives dates alone stamps the day's posts with one time: the
+    # summit's release and the bilateral on its sidelines are not one release's versions
+    summit_ru = features(
+        "Состоялась Консультативная встреча глав государств Центральной Азии.",
+        countries=("TM", "KZ", "KG", "TJ", "UZ"),
+    )
+    bilateral_en = features(
+        "The President of Turkmenistan met the President of Uzbekistan.",
+        countries=("TM", "UZ"),
+        language="en",
+    )
+    summit_ru["source"] = bilateral_en["source"] = "tdh"
+    assert same_story(summit_ru, bilateral_en).reason.startswith("one source's language versions")
+    summit_ru["precision"] = bilateral_en["precision"] = "day"
+    assert not same_story(summit_ru, bilateral_en).same
+
+
+def test_the_same_person_the_same_day_between_the_same_two_is_one_meeting_across_sources():
+    talks = features(
+        "Министр иностранных дел Узбекистана Бахтиёр Саидов провел переговоры с министром "
+        "иностранных дел Республики Корея.",
+        countries=("UZ", "KR"),
+    )
+    report = features(
+        "Tashqi ishlar vaziri Baxtiyor Saidov Koreya Respublikasi tashqi ishlar vaziri bilan "
+        "muzokaralar oʻtkazdi.",
+        countries=("UZ", "KR"),
+        language="uz",
+        when=WHEN + timedelta(hours=3),
+    )
+    decision = same_story(talks, report)
+    assert decision.same and "same person" in decision.reason
+    # one source's two posts that morning: the minister's departure, then the talks
+    report["source"] = talks["source"]
+    assert "same person" not in same_story(talks, report).reason
+
+
+def test_a_summits_reports_and_a_sideline_bilateral_are_never_grouped_together():
+    from storage.dedup import regional_and_bilateral
+
+    assert regional_and_bilateral({"TM", "UZ"}, {"TM", "UZ", "KZ", "KG", "TJ"})
+    assert regional_and_bilateral({"KG", "TJ", "EU"}, {"EU", "KG", "KZ", "TJ", "TM", "UZ"})
+    # one state's own report of the summit, a guest, or states merely mentioned: no
+    assert not regional_and_bilateral({"TM"}, {"TM", "UZ", "KZ", "KG", "TJ"})
+    assert not regional_and_bilateral(
+        {"TM", "UZ", "KZ", "KG", "TJ"}, {"TM", "UZ", "KZ", "KG", "TJ", "AZ"}
+    )
+    assert not regional_and_bilateral({"TM", "UN"}, {"TM", "UN", "AF", "AZ"})

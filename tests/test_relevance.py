@@ -182,3 +182,25 @@ def test_store_feeds_and_search_use_the_tags(tmp_path):
         assert store.query_articles(ArticleFilter(event_types=["visit"])) == []
         assert [r["id"] for r in store.search("снег")] == [2]  # search covers everything
         assert store.search("снег", spec=ArticleFilter(countries=["KZ"])) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "Мирзиёев Ашхобод саммити доирасида Сердар Бердимуҳамедов билан учрашди",
+            "Президент Шавкат Мирзиёев Туркманистон Президенти билан учрашди.",
+        ),
+        (
+            "Встреча Президента с Президентом Кыргызстана",
+            (
+                "На полях Консультативной встречи глав государств Центральной Азии Президент "
+                "Таджикистана встретился с Президентом Кыргызстана."
+            ),
+        ),
+    ],
+)
+def test_a_meeting_on_a_summits_sidelines_has_its_own_parties(title, body):
+    tags = classify(title, body)
+    assert tags.relevant
+    assert len(tags.countries) == 2, tags.countries
