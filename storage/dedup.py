@@ -481,7 +481,7 @@ def parties_clash(a: Iterable[str], b: Iterable[str]) -> bool:
     return bool(a - b) and bool(b - a)
 
 
-def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa: C901, PLR0912  (the lead's grouping rules, split by the lead)
+def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa: C901, PLR0912, PLR0915  (the lead's grouping rules, split by the lead)
     """Decide whether two articles report the same event. Symmetric, and a function of
     the two articles alone, so the stories of a set of articles do not depend on the
     order they arrive in (storage/stories.py groups the links).
