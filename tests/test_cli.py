@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -210,3 +211,21 @@ def test_exit_status_table_lists_every_error_under_the_code_it_carries():
         assert f"`{cls.__name__}`" in rows[cls.exit_code], cls
     codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("EXIT_")}
     assert codes | {0, 2} == set(rows)
+
+
+def test_extract_reads_relative_dates_on_the_crawl_clock(archive, registry, tmp_path):
+    """Issue #14: extract reads a page's date as the crawl does, on the crawl's clock:
+    --as-of, or with --replay the copies' recording time (as `crawl --replay`)."""
+    url = "https://www.kt.kz/rus/politics/glavy_mid_kazahstana_i_kyrgyzstana_obsudili_vododelenie_i_granitsu_1377996214.html"
+    page = tmp_path / "page.html"
+    body = archive.lookup(url).body.replace(b"26.11.2026, 12:10", "Сегодня, 12:10".encode())
+    page.write_bytes(body)
+
+    def published(*options):
+        result = invoke("extract", url, "--html", str(page), *options)
+        return json.loads(result.output)["article"]["published"]
+
+    assert published("--as-of", "2026-12-01T10:00:00+00:00") == "2026-12-01T07:10:00Z"
+    local = ZoneInfo(registry["kt_kz"].timezone)
+    recorded = archive.recorded.astimezone(local).date().isoformat()
+    assert published("--replay") == f"{recorded}T07:10:00Z"
