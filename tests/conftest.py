@@ -235,3 +235,18 @@ def redis_client(redis_url):
     client.flushdb()
     yield client
     client.flushdb()
+
+
+def component_crawler(source: str = "kabar", now: datetime = FIXED_NOW, **settings):
+    """A Scrapy crawler of one registry source's spider, the spider made but not started,
+    for in-process tests of the project's Scrapy components (Scrapy's ``get_crawler``):
+    ``settings`` are its only settings beside the crawl clock, ``DIPLOFEED_AS_OF``."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiderloader import spider_class_for
+    from storage import format_utc
+
+    spider_class = spider_class_for(load_registry()[source])
+    crawler = get_crawler(spider_class, {"DIPLOFEED_AS_OF": format_utc(now), **settings})
+    crawler.spider = crawler._create_spider()
+    return crawler

@@ -24,22 +24,14 @@ from crawler.middlewares import (
     RetryAfter,
 )
 from crawler.middlewares.retry_after import MAX_RETRY_AFTER
-from crawler.registry import load_registry
 from crawler.robots import RobotsTxtCache
 from crawler.scaleout.addon import ScaleOut
-from crawler.spiderloader import spider_class_for
 from storage import Store, canonical_url, format_utc
+
+from .conftest import component_crawler
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LISTING = "https://kabar.kg/eng/news/"
-
-
-def crawler_for(source: str = "kabar", **settings):
-    """A crawler of one registry source's spider, with the spider made (not started)."""
-    spider_class = spider_class_for(load_registry()[source])
-    crawler = get_crawler(spider_class, {"DIPLOFEED_AS_OF": format_utc(NOW), **settings})
-    crawler.spider = crawler._create_spider()
-    return crawler
 
 
 def article_request(url: str) -> scrapy.Request:
@@ -88,7 +80,7 @@ def run_incremental(crawler, output: list) -> list:
 
 
 def test_incremental_crawl_drops_known_articles_and_asks_recent_ones_conditionally(stored):
-    crawler = crawler_for(DIPLOFEED_DB=str(stored))
+    crawler = component_crawler(now=NOW, DIPLOFEED_DB=str(stored))
     new = article_request("https://kabar.kg/eng/news/new/")
     recent = article_request("https://kabar.kg/eng/news/recent/")
     output = [
@@ -109,7 +101,7 @@ def test_incremental_crawl_drops_known_articles_and_asks_recent_ones_conditional
 
 
 def test_incremental_crawl_stops_pagination_after_a_page_of_old_articles(stored):
-    crawler = crawler_for(DIPLOFEED_DB=str(stored))
+    crawler = component_crawler(now=NOW, DIPLOFEED_DB=str(stored))
     listed = Article(source="kabar", url="https://kabar.kg/eng/news/old/", title="old")
     output = [
         article_request("https://kabar.kg/eng/news/old/"),
@@ -123,7 +115,7 @@ def test_incremental_crawl_stops_pagination_after_a_page_of_old_articles(stored)
 
 
 def test_incremental_crawl_without_a_store_fetches_everything(tmp_path):
-    crawler = crawler_for(DIPLOFEED_DB=str(tmp_path / "none.db"))
+    crawler = component_crawler(now=NOW, DIPLOFEED_DB=str(tmp_path / "none.db"))
     output = [
         article_request("https://kabar.kg/eng/news/old/"),
         scrapy.Request(LISTING + "?page=2", meta={"diplofeed_role": "next_page"}),
@@ -230,7 +222,7 @@ def test_robots_txt_cache_reads_a_kept_file_without_fetching_it(tmp_path):
             b"User-agent: *\nDisallow: /private/\n",
             format_utc(NOW - timedelta(hours=2)),
         )
-    crawler = crawler_for(DIPLOFEED_DB=str(db), ROBOTSTXT_OBEY=True)
+    crawler = component_crawler(now=NOW, DIPLOFEED_DB=str(db), ROBOTSTXT_OBEY=True)
     middleware = RobotsTxtCache(crawler)
     try:
         parser = asyncio.run(middleware.robot_parser(scrapy.Request(LISTING)))
@@ -238,6 +230,24 @@ def test_robots_txt_cache_reads_a_kept_file_without_fetching_it(tmp_path):
         middleware._close()
     assert parser is not None
     assert parser.allowed(LISTING, "*")
+    assert not parser.allowed("https://kabar.kg/private/x", "*")
+    assert crawler.stats.get_value("diplofeed/robots_kept") == 1
+    assert crawler.stats.get_value("robotstxt/request_count") is None  # not fetched
+
+
+def test_robots_txt_cache_takes_a_file_another_worker_kept_in_redis(redis_client, redis_url):
+    from crawler.scaleout.keys import robots_key
+    from crawler.scaleout.worker import Worker
+
+    redis_client.set(robots_key("https://kabar.kg"), b"1User-agent: *\nDisallow: /private/\n")
+    crawler = component_crawler(now=NOW, DIPLOFEED_REDIS_URL=redis_url, ROBOTSTXT_OBEY=True)
+    try:
+        middleware = RobotsTxtCache(crawler)
+        middleware.worker.round = "r1"  # as when its spider joined a round
+        parser = asyncio.run(middleware.robot_parser(scrapy.Request(LISTING)))
+    finally:
+        Worker.forget()
+    assert parser is not None and parser.allowed(LISTING, "*")
     assert not parser.allowed("https://kabar.kg/private/x", "*")
     assert crawler.stats.get_value("diplofeed/robots_kept") == 1
     assert crawler.stats.get_value("robotstxt/request_count") is None  # not fetched

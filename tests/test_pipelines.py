@@ -10,29 +10,19 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler.extract import Article
 from crawler.items import FetchFailure, NotModified
 from crawler.pipelines import StorePipeline
-from crawler.registry import load_registry
 from crawler.scaleout.keys import EVENTS, run_key
 from crawler.scaleout.pipeline import QueuePipeline
 from crawler.scaleout.worker import Worker
-from crawler.spiderloader import spider_class_for
 from storage import format_utc
 
-from .conftest import store_rows
+from .conftest import component_crawler, store_rows
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 URL = "https://kabar.kg/eng/news/a-visit/"
-
-
-def crawler_for(**settings):
-    spider_class = spider_class_for(load_registry()["kabar"])
-    crawler = get_crawler(spider_class, {"DIPLOFEED_AS_OF": format_utc(NOW), **settings})
-    crawler.spider = crawler._create_spider()
-    return crawler
 
 
 def article(**fields) -> Article:
@@ -50,7 +40,7 @@ def article(**fields) -> Article:
 
 def test_store_pipeline_stores_each_item_and_records_the_run(tmp_path):
     db = tmp_path / "store.db"
-    crawler = crawler_for(DIPLOFEED_DB=str(db))
+    crawler = component_crawler(now=NOW, DIPLOFEED_DB=str(db))
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     item = article()
@@ -95,7 +85,7 @@ def test_store_pipeline_stores_each_item_and_records_the_run(tmp_path):
 def test_store_pipeline_counts_what_an_unwritable_store_could_not_keep(tmp_path):
     folder = tmp_path / "not-a-folder"
     folder.write_text("a file where the store's folder should be")
-    crawler = crawler_for(DIPLOFEED_DB=str(folder / "store.db"))
+    crawler = component_crawler(now=NOW, DIPLOFEED_DB=str(folder / "store.db"))
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     with pytest.raises(DropItem, match="not stored"):
@@ -106,13 +96,15 @@ def test_store_pipeline_counts_what_an_unwritable_store_could_not_keep(tmp_path)
 
 def test_the_pipelines_switch_on_the_redis_url():
     with pytest.raises(NotConfigured):
-        StorePipeline.from_crawler(crawler_for(DIPLOFEED_REDIS_URL="redis://127.0.0.1:1/0"))
+        StorePipeline.from_crawler(
+            component_crawler(now=NOW, DIPLOFEED_REDIS_URL="redis://127.0.0.1:1/0")
+        )
     with pytest.raises(NotConfigured):
-        QueuePipeline.from_crawler(crawler_for())
+        QueuePipeline.from_crawler(component_crawler(now=NOW))
 
 
 def test_queue_pipeline_sends_each_item_to_the_writer(redis_client, redis_url):
-    crawler = crawler_for(DIPLOFEED_REDIS_URL=redis_url)
+    crawler = component_crawler(now=NOW, DIPLOFEED_REDIS_URL=redis_url)
     try:
         pipeline = QueuePipeline.from_crawler(crawler)
         worker = pipeline.worker
@@ -133,33 +125,3 @@ def test_queue_pipeline_sends_each_item_to_the_writer(redis_client, redis_url):
     assert events[0]["item"]["title"] == "Kyrgyzstan and Kazakhstan discuss the border"
     figures = redis_client.hgetall(run_key("r1", "figures"))
     assert figures[b"kabar:new"] == b"1" and figures[b"kabar:articles"] == b"0"
-
-
-def test_round_scheduler_shares_one_queue_and_filter_and_ends_the_round(redis_client, redis_url):
-    """The scale-out scheduler (crawler/scaleout/scheduler.py), in-process: opening it
-    joins a round (the Lua scripts, filled in from crawler/scaleout/keys.py), a request
-    seen once is not queued again, and closing the last spider ends the round."""
-    import scrapy
-
-    from crawler.scaleout.keys import ROUND, round_key
-    from crawler.scaleout.scheduler import RoundScheduler
-
-    crawler = crawler_for(DIPLOFEED_REDIS_URL=redis_url)
-    try:
-        scheduler = RoundScheduler.from_crawler(crawler)
-        scheduler.open(crawler.spider)
-        round_id = redis_client.get(ROUND).decode()
-        assert redis_client.sismember(round_key(round_id, "workers"), scheduler.worker.id)
-        request = scrapy.Request(URL)
-        assert scheduler.enqueue_request(request)
-        assert not scheduler.enqueue_request(scrapy.Request(URL))  # seen: filtered
-        assert scheduler.next_request().url == URL
-        assert scheduler.next_request() is None
-        scheduler.close("finished")
-    finally:
-        Worker.forget()
-    events = [json.loads(e) for e in redis_client.lrange(EVENTS, 0, -1)]
-    assert [e["event"] for e in events] == ["join", "end"]
-    assert events[1] == {"event": "end", "round": round_id, "status": "finished"}
-    assert redis_client.get(ROUND) is None
-    assert not redis_client.keys(round_key(round_id, "*"))
