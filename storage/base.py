@@ -34,6 +34,7 @@ import sqlite_utils
 from .errors import StorageError
 from .schema import migrations
 from .times import format_utc, utcnow
+from .vocabulary import EXTERNAL_KIND
 from .writing import BUSY_SLICE_MS, unavailable, write_transaction
 from .writing import write_timeout as default_write_timeout
 
@@ -306,10 +307,10 @@ class StoreBase:
         if not rows:
             # not cached: a savepoint rolled back later could take this row away again
             self.db.execute(
-                "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, 'external', 0)",
-                [source_id, source_id],
+                "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, ?, 0)",
+                [source_id, source_id, EXTERNAL_KIND],
             )
-            return "external", None
+            return EXTERNAL_KIND, None
         found: tuple[str, str | None] = (str(rows[0]["kind"]), rows[0]["country"])
         self._source_cache[source_id] = found
         self._zones[source_id] = rows[0]["timezone"]
