@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from w3lib.encoding import html_to_unicode
@@ -141,11 +141,12 @@ def extract_document(
     """Read one fetched document as the crawler would and describe what it found.
 
     HTML pages give one article; feeds, sitemaps and API answers give their articles
-    or links. ``now`` is the crawl's clock (relative dates), ``language`` an API answer's
+    or links. ``now`` is the crawl's clock (relative dates; default now), ``language`` an API answer's
     (default: the one its URL names, else the source's first), ``header_text`` the page
     as the HTTP client decoded it.
     """
     kind = document_kind(body, source)
+    now = now or datetime.now(UTC)  # no crawl clock given: the wall clock, as a crawl's
     text, note = (
         decode_document(body, content_type, header_text) if kind in TEXT_KINDS else ("", None)
     )

@@ -115,6 +115,7 @@ def run_crawl(
     log_level: str = "INFO",
     log_file: str | Path | None = None,
     as_of: datetime | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` (default: all) into the store at ``db_path``.
 
@@ -125,6 +126,8 @@ def run_crawl(
         registry: another registry file than the bundled one.
         as_of: run as of this time (relative dates, first-seen times, health); now
             by default.
+        settings: further Scrapy settings (``diplofeed replay record`` adds its
+            recorder).
 
     Returns:
         The run id and each source's figures.
@@ -136,7 +139,9 @@ def run_crawl(
     entries = load_registry(registry)
     chosen = _select(entries, sources)
     with crawl_lock(db_path):
-        return _crawl(db_path, entries, chosen, replay_url, registry, log_level, log_file, as_of)
+        return _crawl(
+            db_path, entries, chosen, replay_url, registry, log_level, log_file, as_of, settings
+        )
 
 
 def _crawl(
@@ -148,6 +153,7 @@ def _crawl(
     log_level: str,
     log_file: str | Path | None,
     as_of: datetime | None,
+    extra: dict[str, Any] | None = None,
 ) -> CrawlResult:
     with Store(db_path) as store:
         store.sync_sources((s.as_row() for s in entries.values()), complete=True)
@@ -161,6 +167,8 @@ def _crawl(
         log_file=log_file,
         as_of=as_of,
     )
+    for key, value in (extra or {}).items():
+        settings.set(key, value, priority="cmdline")
     process = _process(settings, chosen)
     status = "finished"
     try:

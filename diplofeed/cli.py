@@ -30,6 +30,7 @@ from .cli_base import (
     fail,
     output_failure,
 )
+from .cli_live import check, record
 from .cli_query import QUERY_COMMANDS
 
 
@@ -643,6 +644,8 @@ def replay_serve(port: int, sites: tuple[str, ...], access_log: str | None, late
 
 for _command in QUERY_COMMANDS:
     cli.add_command(_command)
+replay.add_command(record)
+cli.add_command(check)
 
 
 def main() -> None:

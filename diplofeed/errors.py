@@ -52,7 +52,8 @@ OUTCOMES = {
     2: "a usage error (unknown option, missing argument)",
     EXIT_SOURCES_FAILED: "`crawl`/`demo`: at least one source yielded no article (broken, "
     "blocked or unreachable); the others were crawled and stored. `writer`: a round ended "
-    "partial or interrupted",
+    "partial or interrupted. `check`: at least one source is not `ok`. `replay record`: a "
+    "source gave no response",
     EXIT_BAD_INPUT: "`import`: some input lines were rejected (each reported with its line "
     "number); the others were imported",
     EXIT_LOCKED: "nothing was done: the store or the Redis is another process's",

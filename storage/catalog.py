@@ -197,6 +197,12 @@ TABLES: dict[str, TableDoc] = {
             "complete": "articles with title, date and body",
             "empty_body": "articles without a body",
             "selector_misses": "pages where the registry's selectors matched nothing",
+            "selector_pages": "article pages read with the registry's selectors (the hit "
+            "rate's denominator)",
+            "title_selector_misses": "pages where the title selector matched nothing (the "
+            "generic path read the title)",
+            "date_selector_misses": "pages where the date selector matched nothing",
+            "body_selector_misses": "pages where the body selector matched nothing",
             "known": "links to stored articles not fetched again: stored before the revisit "
             "window, or seen within the revisit interval (docs/deploy.md)",
             "not_modified": "articles fetched again that answered 304 Not Modified",

@@ -385,7 +385,11 @@ _MINISTER = re.compile(
 _COMMISSION = re.compile(
     r"(?i)(?:межправительственн\w* комисси|межправкомисси|intergovernmental commission|"
     r"hukumatlararo komissiya|ҳукуматлараро комиссия|үкіметаралық комиссия|"
-    r"өкмөттөр аралык комиссия|комиссияи байниҳукуматӣ|hökümetara (?:topar|komissi))"
+    r"өкмөттөр аралык комиссия|комиссияи байниҳукуматӣ|hökümetara (?:topar|komissi)|"
+    # the border: government delegations on delimitation meet in rounds, like a commission
+    r"делимитац|демаркац|delimitation|demarcation|delimitatsiya|делимитатсия|"
+    r"правительственных делегаций|government delegations|ҳайатҳои ҳукумат|"
+    r"border commission|пограничн\w* комисси)"
 )
 
 

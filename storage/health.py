@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["STATUSES", "Health", "classify"]
+__all__ = ["STATUSES", "Health", "classify", "selector_drift"]
 
 # From the worst to the best; a source gets the first that applies.
 STATUSES = ("blocked", "broken", "stale", "degraded", "ok")
@@ -39,7 +39,7 @@ def _typical_gap(published: Sequence[datetime]) -> timedelta | None:
     return span / (len(published) - 1) if span else None
 
 
-def classify(  # noqa: C901  (issue 17 reworks health)
+def classify(
     stats: Mapping[str, int],
     failures: Sequence[Mapping[str, object]],
     recent_published: Sequence[datetime],
@@ -56,10 +56,10 @@ def classify(  # noqa: C901  (issue 17 reworks health)
 
     Returns:
         ``blocked`` (403/429/TLS errors and nothing read), ``broken`` (nothing extracted,
-        every body empty, or the registry's selectors matched nothing: the layout
-        changed), ``stale`` (nothing new for much longer than the source's usual gap
+        or every body empty), ``stale`` (nothing new for much longer than the source's usual gap
         between posts), ``degraded`` (some pages failed, articles could not be stored,
-        or under 80% of articles have title, date and body), else ``ok``; with a
+        under 80% of articles have title, date and body, or the registry's selectors
+        missed: the layout changed and the generic path read the pages), else ``ok``; with a
         one-line reason.
     """
     articles = int(stats.get("articles", 0))
@@ -90,11 +90,6 @@ def classify(  # noqa: C901  (issue 17 reworks health)
             "broken", f"{pages} page(s) fetched but no article found: the layout changed?"
         )
     misses = int(stats.get("selector_misses", 0))
-    if misses >= articles:
-        return Health(
-            "broken",
-            f"the source's selectors matched nothing on {misses} article(s): the layout changed?",
-        )
     if int(stats.get("empty_body", 0)) >= articles:
         return Health("broken", f"every one of {articles} article(s) has an empty body")
     unstored = int(stats.get("unstored", 0))
@@ -111,7 +106,7 @@ def classify(  # noqa: C901  (issue 17 reworks health)
         if coverage < MIN_COVERAGE:
             parts.append(f"only {coverage:.0%} of articles have title, date and body")
         if misses:
-            parts.append(f"selectors missed on {misses} article(s)")
+            parts.append(selector_drift(stats))
         return Health("degraded", "; ".join(parts))
     return Health("ok", f"{articles} article(s), {int(stats.get('new', 0))} new")
 
@@ -134,3 +129,18 @@ def _human(gap: timedelta | None) -> str:
         return "?"
     hours = gap.total_seconds() / 3600
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
+
+
+def selector_drift(stats: Mapping[str, int]) -> str:
+    """The reason a source whose selectors miss is ``degraded`` (issue #18): articles
+    keep coming from the generic path, but the site's layout changed.
+
+    "selectors missed on 9 of 10 pages (date, body); generic extraction used"
+    """
+    misses = int(stats.get("selector_misses", 0))
+    pages = max(int(stats.get("selector_pages", 0)), misses, int(stats.get("articles", 0)))
+    fields = [
+        name for name in ("title", "date", "body") if int(stats.get(f"{name}_selector_misses", 0))
+    ]
+    which = f" ({', '.join(fields)})" if fields else ""
+    return f"selectors missed on {misses} of {pages} pages{which}; generic extraction used"

@@ -383,6 +383,9 @@ class Classifier:
         for key, words in _group(body_hits, "country", before=lead_end).items():
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
         titled = _group(title_hits, "country")
+        # the partner a headline's format names ("«Merkezi Aziýa — Hytaý» sammitinde") is
+        # the format's, not a second state of the headline's own
+        titled.pop(self._format_partner(title_hits, None) or "", None)
         for where, hits in (("title", title_hits), ("lead", body_hits)):
             partner = self._format_partner(hits, lead_end if where == "lead" else None)
             if partner and len(titled) < 2:

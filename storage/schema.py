@@ -424,6 +424,20 @@ def m014_signature_names(db: Database) -> None:
 
 
 @migrations()
+def m017_selector_hits(db: Database) -> None:
+    # Drift is loud (issue #18): each crawl counts, per source, the article pages read
+    # with the registry's selectors and, per field, the pages where the field's selector
+    # matched nothing (the generic path read the field instead): the selectors' hit rate.
+    for column in (
+        "selector_pages",
+        "title_selector_misses",
+        "date_selector_misses",
+        "body_selector_misses",
+    ):
+        db.execute(f"ALTER TABLE crawl_source_stats ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
 def m018_party_index(db: Database) -> None:
     # The reports of the same days sharing a party with a new article are found by
     # walking this index in time order and testing each row's parties: with the parties

@@ -66,6 +66,10 @@ CRAWL_FIGURES = (
     "known",
     "not_modified",
     "unstored",
+    "selector_pages",
+    "title_selector_misses",
+    "date_selector_misses",
+    "body_selector_misses",
 )
 
 

@@ -229,3 +229,30 @@ def test_extract_reads_relative_dates_on_the_crawl_clock(archive, registry, tmp_
     local = ZoneInfo(registry["kt_kz"].timezone)
     recorded = archive.recorded.astimezone(local).date().isoformat()
     assert published("--replay") == f"{recorded}T07:10:00Z"
+
+
+def test_every_error_class_is_in_the_exit_status_table():
+    """A new error class in a module diplofeed/errors.py does not import would be left
+    out of the table: every class deriving from DiplofeedError, found in the source, is
+    among those it lists."""
+    import ast
+
+    from diplofeed.errors import error_classes
+
+    bases: dict[str, set[str]] = {}
+    for package in ("storage", "crawler", "feeds", "diplofeed"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef):
+                    names = {
+                        b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                        for b in node.bases
+                    }
+                    bases[node.name] = names
+    errors = {"DiplofeedError"}
+    while True:
+        more = {name for name, parents in bases.items() if parents & errors} - errors
+        if not more:
+            break
+        errors |= more
+    assert errors == {cls.__name__ for cls in error_classes()}

@@ -520,3 +520,10 @@ def test_a_summits_reports_and_a_sideline_bilateral_are_never_grouped_together()
         {"TM", "UZ", "KZ", "KG", "TJ"}, {"TM", "UZ", "KZ", "KG", "TJ", "AZ"}
     )
     assert not regional_and_bilateral({"TM", "UN"}, {"TM", "UN", "AF", "AZ"})
+
+
+def test_border_delimitation_rounds_meet_like_a_commission():
+    assert commission("Кыргызстан и Таджикистан начали очередной раунд переговоров по демаркации")
+    assert commission("Ҷаласаи навбатии ҳайатҳои ҳукуматии Тоҷикистону Қирғизистон")
+    assert commission("Tajik, Kyrgyz border commissions agree on timeline")
+    assert not commission("Министры иностранных дел обсудили торговлю")

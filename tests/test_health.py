@@ -44,7 +44,8 @@ def stats(**over):
             DAILY,
             "broken",
         ),
-        (stats(selector_misses=10), [], DAILY, "broken"),
+        # issue #18: the selectors stop matching, the generic path keeps articles coming
+        (stats(selector_misses=10), [], DAILY, "degraded"),
         (stats(empty_body=10, complete=0), [], DAILY, "broken"),
         (
             stats(articles=0, pages=0, failed=1),
@@ -94,3 +95,17 @@ def test_classify(figures, failures, published, status):
 def test_a_403_with_articles_read_is_not_blocked():
     failures = [{"kind": "http", "status": 403, "message": "HTTP 403"}]
     assert classify(stats(failed=1), failures, DAILY, AS_OF).status == "degraded"
+
+
+def test_selector_drift_reason_names_the_rate_and_fields():
+    """Issue #18: drift is loud, with the hit rate and the fields whose selectors missed."""
+    health = classify(
+        stats(selector_misses=9, selector_pages=10, date_selector_misses=9, body_selector_misses=9),
+        [],
+        DAILY,
+        AS_OF,
+    )
+    assert health.status == "degraded"
+    assert (
+        health.reason == "selectors missed on 9 of 10 pages (date, body); generic extraction used"
+    )

@@ -204,3 +204,36 @@ def test_a_meeting_on_a_summits_sidelines_has_its_own_parties(title, body):
     tags = classify(title, body)
     assert tags.relevant
     assert len(tags.countries) == 2, tags.countries
+
+
+def test_a_headlines_format_partner_is_the_formats_not_a_second_state():
+    # one leader's own report of the "Central Asia - China" summit: the summit's parties
+    tags = classify(
+        "Türkmenistanyň Prezidenti «Merkezi Aziýa — Hytaý» sammitinde çykyş etdi",
+        "Hormatly Prezidentimiz Pekinde geçirilen sammitde çykyş etdi.",
+    )
+    assert tags.relevant
+    assert set(tags.countries) == {"KZ", "KG", "TJ", "TM", "UZ", "CN"}
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "Foreign Ministry urges citizens in Russia to update migration documents",
+            (
+                "The Ministry of Foreign Affairs of Kyrgyzstan has advised Kyrgyz citizens staying "
+                "in Russia to check their registration. The embassy in Moscow runs a hotline."
+            ),
+        ),
+        (
+            "Koreya Respublikasidagi vatandoshlarimiz diqqatiga!",
+            (
+                "Oʻzbekiston Tashqi ishlar vazirligi Koreya Respublikasida boʻlib turgan "
+                "fuqarolarimizga migratsiya qoidalariga rioya qilishni tavsiya etadi."
+            ),
+        ),
+    ],
+)
+def test_a_ministrys_advice_to_its_citizens_abroad_is_not_diplomacy(title, body):
+    assert not classify(title, body).relevant

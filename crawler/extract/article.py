@@ -23,6 +23,15 @@ from crawler.errors import ExtractionError
 from storage.normalize import clean_text
 
 from .dates import parse_date
+from .generic import (
+    Dateline,
+    dateline,
+    has_clock,
+    prune_within,
+    pruned,
+    site_credit,
+    without_datelines,
+)
 from .language import detect_language
 from .model import Article
 from .text import element_to_paragraphs, paragraphs_to_html, strip_boilerplate
@@ -90,6 +99,30 @@ def _name(value: Any) -> str | None:
     return clean_text(str(value)) if value else None
 
 
+def _site_name(sel: Selector, ld: list[dict[str, Any]]) -> str | None:
+    """The site's own name, as the page states it (og:site_name, JSON-LD publisher)."""
+    name = _first(sel, 'meta[property="og:site_name"]::attr(content)')
+    if name:
+        return name
+    for obj in ld:
+        publisher = _name(obj.get("publisher"))
+        if publisher and not publisher.startswith("http"):
+            return publisher
+    return None
+
+
+def _without_site(title: str, site: str | None) -> str:
+    """The headline without the site's name the page title adds ("… | Министерство
+    иностранных дел Республики Таджикистан"), however long the name."""
+    if site:
+        name = re.escape(clean_text(site))
+        trimmed = re.sub(rf"\s*[|—–:·-]\s*{name}\s*$", "", title, flags=re.IGNORECASE)
+        trimmed = re.sub(rf"^\s*{name}\s*[|—–:·-]\s*", "", trimmed, flags=re.IGNORECASE)
+        if trimmed and trimmed != title:
+            return trimmed
+    return _TITLE_SUFFIX.sub("", title)
+
+
 def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | None:
     title = _css_text(sel, source.extract.title)
     if title:
@@ -101,106 +134,73 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
     h1 = _css_text(sel, "h1")
     if og and h1 and og != h1 and og.startswith(h1):
         return h1  # og:title is the headline plus " | Site name"
+    site = _site_name(sel, ld)
     if og:
-        return og
+        return _without_site(og, site) if not h1 else og
     page_title = _first(sel, "title::text")
     if page_title and _MARKUP.search(page_title):
         # an unclosed <title> holds the rest of the page as text (HTML parses it as RCDATA)
         page_title = clean_text(_MARKUP.split(page_title, 1)[0])
     if page_title:
-        page_title = _TITLE_SUFFIX.sub("", page_title)
+        page_title = _without_site(page_title, site)
     if h1 and page_title and len(h1) > 2 * len(page_title) and h1.startswith(page_title):
         return page_title  # an unclosed <h1> holds the date line and the body too
     return h1 or page_title or None
 
 
-# Elements that print a publication date on news pages, whatever the CMS.
-_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_DATE_XPATH = "//time | //*[@itemprop='datePublished'] | " + " | ".join(
-    f"//*[contains({_LOWER}, '{word}')]" for word in ("date", "time", "publish", "posted")
-)
-# Blocks that list other articles with their own dates.
-_ELSEWHERE = re.compile(
-    r"related|sidebar|popular|read-?also|also|other|most|more|aside|widget|lenta|feed",
-    re.IGNORECASE,
-)
-
-
-def _visible_date(html: str, tz: Any, now: datetime | None) -> datetime | None:
-    """The date printed with the article: the first date-like element after the
-    headline (before it come menus and tickers; far after it, related news), preferring
-    one that gives a time of day.
-
-    Generic: no site's classes are named, only the words CMSs use (date, time, publish).
-    """
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
-    headlines = doc.xpath("//h1")
-    order = {el: i for i, el in enumerate(doc.iter())}
-    start = order.get(headlines[0], 0) if headlines else 0
-    date_only: datetime | None = None
-    candidates = [el for el in doc.xpath(_DATE_XPATH) if order.get(el, 0) >= start - 40]
-    for el in sorted(candidates, key=lambda e: order.get(e, 0))[:12]:
-        ancestors = [el, *el.iterancestors()]
-        if any(a.tag == "a" for a in ancestors[:3]) or any(
-            a.tag == "aside" or _ELSEWHERE.search(a.get("class") or "") for a in ancestors[1:]
-        ):
-            continue  # another article's date: a dated link, a related or sidebar block
-        text = el.get("datetime") or el.get("content") or clean_text(el.text_content())
-        if not text or len(text) > 80:
-            continue
-        moment = parse_date(text, tz, now=now)
-        if moment is None:
-            continue
-        if _has_clock(text):
-            return moment
-        date_only = date_only or moment
-    return date_only
-
-
-def _has_clock(text: str) -> bool:
-    return bool(re.search(r"\d{1,2}:\d{2}", text))
+def _weigh(candidates: list[tuple[datetime, str, bool]], tz: Any) -> tuple[datetime, str]:
+    """The first candidate date, unless it has no time and a later one gives a time on
+    the same day."""
+    first = candidates[0]
+    if first[2]:
+        return first[0], first[1]
+    day = first[0].astimezone(tz).date()
+    for moment, origin, timed in candidates[1:]:
+        if timed and moment.astimezone(tz).date() == day:
+            return moment, origin
+    return first[0], first[1]
 
 
 def _published(
     sel: Selector,
-    html: str,
+    page: _Generic,
     url: str,
     source: Source,
     ld: list[dict[str, Any]],
     now: datetime | None,
 ) -> tuple[datetime | None, str]:
+    """The publication date, to the minute where the page gives a time.
+
+    Candidates in precedence order: the source's selector, the dateline next to the
+    headline (what the reader sees), JSON-LD, meta tags. The first that gives a time wins; a date without a
+    time is kept only when no later candidate gives a time on the same day (local
+    midnight then: the store marks it day-level).
+    """
     tz = source.tz
+    candidates: list[tuple[datetime, str, bool]] = []
     visible = _css_text(sel, source.extract.date)
     if visible:
         moment = parse_date(visible, tz, now=now)
+        if moment and has_clock(visible):
+            return moment, "page"  # the source's selector, to the minute: nothing to weigh
         if moment:
-            return moment, "page"
-        logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
-    for obj in ld:
-        moment = parse_date(str(obj.get("datePublished") or ""), tz)
-        if moment:
-            return moment, "jsonld"
-    meta = _first(
-        sel,
-        'meta[property="article:published_time"]::attr(content)',
-        'meta[itemprop="datePublished"]::attr(content)',
-        '[itemprop="datePublished"]::attr(datetime)',
-        'meta[name="pubdate"]::attr(content)',
-        'meta[name="publish-date"]::attr(content)',
-        "article time::attr(datetime)",
-        "time[datetime]::attr(datetime)",
-    )
-    moment = parse_date(meta, tz)
-    if moment:
-        return moment, "meta"
-    moment = _visible_date(html, tz, now)
-    if moment:
-        return moment, "page"
+            candidates.append((moment, "page", False))
+        else:
+            logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
+    line = page.dateline(tz, now)
+    structured = _structured_dates(sel, ld, tz)
+    if line and line.above and structured:
+        # a date above the headline may be a ticker's: kept when the metadata agrees on the day
+        days = {moment.astimezone(tz).date() for moment, _, _ in structured}
+        if line.moment.astimezone(tz).date() not in days:
+            line = None
+    if line:
+        candidates.append((line.moment, "page", line.has_time))
+    candidates += structured
+    if candidates:
+        return _weigh(candidates, tz)
     # Last resort: htmldate's reading (day precision only, no zone: read in the source's).
-    found = trafilatura.extract_metadata(html, default_url=url)
+    found = trafilatura.extract_metadata(page.html, default_url=url)
     if found is not None and found.date:
         moment = parse_date(str(found.date), tz)
         if moment:
@@ -208,13 +208,58 @@ def _published(
     return None, "none"
 
 
-def _body_paragraphs(
-    html: str, sel_root: lxml.html.HtmlElement | None, url: str, source: Source
-) -> list[str]:
+def _structured_dates(
+    sel: Selector, ld: list[dict[str, Any]], tz: Any
+) -> list[tuple[datetime, str, bool]]:
+    """The publication date the page states for machines: JSON-LD, then meta tags."""
+    found: list[tuple[datetime, str, bool]] = []
+    for obj in ld:
+        raw = str(obj.get("datePublished") or "")
+        moment = parse_date(raw, tz)
+        if moment:
+            found.append((moment, "jsonld", has_clock(raw)))
+            break
+    meta = _first(
+        sel,
+        'meta[property="article:published_time"]::attr(content)',
+        'meta[itemprop="datePublished"]::attr(content)',
+        '[itemprop="datePublished"]::attr(datetime)',
+        'meta[name="pubdate"]::attr(content)',
+        'meta[name="publish-date"]::attr(content)',
+    )
+    moment = parse_date(meta, tz)
+    if moment and meta:
+        found.append((moment, "meta", has_clock(meta)))
+    return found
+
+
+class _Generic:
+    """The page pruned once for the generic path (crawler/extract/generic.py)."""
+
+    def __init__(self, html: str, description: str | None) -> None:
+        self.html = html
+        self.description = description
+        self._pruned: tuple[etree._Element, etree._Element | None] | None = None
+
+    def tree(self) -> tuple[etree._Element, etree._Element | None]:
+        if self._pruned is None:
+            self._pruned = pruned(self.html, self.description)
+        return self._pruned
+
+    def dateline(self, tz: Any, now: datetime | None) -> Dateline | None:
+        doc, headline = self.tree()
+        return dateline(doc, headline, tz, now)
+
+    def pruned_html(self) -> str:
+        doc, _ = self.tree()
+        return str(lxml.html.tostring(doc, encoding="unicode"))
+
+
+def _body_paragraphs(page: _Generic, sel_root: lxml.html.HtmlElement | None, url: str) -> list[str]:
     if sel_root is not None:
         return element_to_paragraphs(sel_root)
     text = trafilatura.extract(
-        html,
+        page.pruned_html(),
         url=url,
         include_comments=False,
         include_tables=False,
@@ -240,6 +285,7 @@ def _body_root(html: str, source: Source) -> lxml.html.HtmlElement | None:
     for query in source.extract.drop:
         for node in root.cssselect(query):
             node.drop_tree()
+    prune_within(root)
     return root
 
 
@@ -256,6 +302,15 @@ def _canonical(sel: Selector, url: str) -> str:
     if same_site and theirs.path not in ("", "/") and theirs.scheme in ("http", "https"):
         return absolute
     return url
+
+
+def _from_jsonld(ld: list[dict[str, Any]], key: str) -> str | None:
+    """The first JSON-LD object's ``key`` that names something (an image, an author)."""
+    for obj in ld:
+        found = _name(obj.get(key))
+        if found:
+            return found
+    return None
 
 
 def parse_article(html: str, url: str, source: Source, *, now: datetime | None = None) -> Article:
@@ -291,32 +346,31 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
     title = _title(sel, source, ld)
     if not title:
         raise ExtractionError(f"{source.id}: no title on {url}")
-    paragraphs = strip_boilerplate(
-        _body_paragraphs(html, root, url, source), source.extract.boilerplate
-    )
-    if paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    body = "\n\n".join(paragraphs)
-    published, published_from = _published(sel, html, url, source, ld, now)
-    image = _css_text(sel, source.extract.image) or _first(
-        sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'
-    )
-    if not image:
-        for obj in ld:
-            image = _name(obj.get("image"))
-            if image:
-                break
-    author = _css_text(sel, source.extract.author)
-    if not author:
-        for obj in ld:
-            author = _name(obj.get("author"))
-            if author:
-                break
-    summary = _first(
+    description = _first(
         sel,
         'meta[property="og:description"]::attr(content)',
         'meta[name="description"]::attr(content)',
-    ) or (paragraphs[0][:300] if paragraphs else "")
+    )
+    page = _Generic(html, description)
+    paragraphs = strip_boilerplate(_body_paragraphs(page, root, url), source.extract.boilerplate)
+    site_name = _first(sel, 'meta[property="og:site_name"]::attr(content)')
+    if paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    if root is None:
+        paragraphs = without_datelines(paragraphs, source.tz)
+        if paragraphs and site_credit(paragraphs[-1], site_name):
+            paragraphs = paragraphs[:-1]
+    body = "\n\n".join(paragraphs)
+    published, published_from = _published(sel, page, url, source, ld, now)
+    image = _css_text(sel, source.extract.image) or _first(
+        sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'
+    )
+    if not image and ld:
+        image = _from_jsonld(ld, "image")
+    author = _css_text(sel, source.extract.author)
+    if not author and ld:
+        author = _from_jsonld(ld, "author")
+    summary = description or (paragraphs[0][:300] if paragraphs else "")
     canonical = _canonical(sel, url)
     language = detect_language(
         f"{title}\n{body}",

@@ -29,7 +29,17 @@ COMMON_BOILERPLATE: tuple[str, ...] = (
     r"^(?:читайте также|смотрите также|по теме|read also|see also|related news|тақырыпқа орай|кенен окуңуз)\s*(?::.*)?$",
     r"^(?:подписывайтесь|subscribe to) .{0,120}(?:telegram|телеграм|instagram|facebook).*$",
     r"^(?:facebook|telegram|youtube|twitter|instagram)(?:\s*\|\s*(?:facebook|telegram|youtube|twitter|instagram|x|www\.\S+))+\s*$",
-    r"^(?:фото|photo|сурет|images?)\s*[:|]\s*\S.{0,60}$",
+    r"^(?:фото|foto|photo|сурет|сүрөт|images?)\s*[:|]\s*\S.{0,60}$",
+    # a caption line: "Bakhtiyor Saidov. Photo: MFA of Uzbekistan"
+    r"^.{0,100}[.,]\s*(?:фото|foto|photo|сурет|сүрөт|акс)\s*:\s*\S.{0,60}$",
+    # copyright and reproduction notices, in the region's languages
+    r"^(?:©|\(c\)|copyright\b).{0,200}$",
+    r"^.{0,150}(?:все права защищены|all rights reserved|barcha huquqlar himoyalangan|барча ҳуқуқлар ҳимояланган|барлық құқықтар қорғалған|бардык укуктар корголгон|ҳамаи ҳуқуқҳо ҳифз шудаанд|ähli hukuklary goragly).{0,100}$",
+    r"^.{0,120}(?:не может быть воспроизведен|may not be (?:reproduced|reprinted)|without (?:the )?(?:written )?permission).{0,200}$",
+    r"^.{0,120}(?:foydalanilganda|фойдаланилганда|пайдаланғанда|колдонууда|истифода).{0,120}(?:shart|шарт|міндетті|милдеттүү|ҳатмист|зарур).{0,20}$",
+    r"^.{0,80}(?:when using|using (?:the )?materials|при использовании|материалдарды пайдаланғанда).{0,120}(?:hyperlink|link|ссылк|гиперссылк|сілтеме).{0,60}(?:required|obligatory|mandatory|обязательн|міндетті).{0,5}$",
+    # an age rating left from the footer
+    r"^\d{1,2}\+$",
     # "more at <link>" closing lines of Telegram posts and teasers
     r"^(?:batafsil|батафсил|подробнее|толығырақ|толук маалымат|read more|more|details)\s*:?\s*(?:https?://\S+|t\.me/\S+)?\s*$",
     # ad-slot labels left inside article bodies

@@ -159,6 +159,11 @@ class SourceSpider(scrapy.Spider):
                 logger.warning("%s: no body text extracted from %s", self.source.id, article.url)
             if article.published is not None and article.body:
                 stats.inc_value("diplofeed/complete")
+            rules = self.source.extract
+            if rules.title or rules.date or rules.body:
+                stats.inc_value("diplofeed/selector_pages")
+            for name in article.missed_selectors:
+                stats.inc_value(f"diplofeed/{name}_selector_misses")
             if article.missed_selectors:
                 stats.inc_value("diplofeed/selector_misses")
                 logger.warning(
