@@ -8,10 +8,12 @@ returning a fixed byte string, measured in the same run (issue #6).
 * the same feed answered ``304 Not Modified`` (``If-None-Match``, the server's default
   cache): requests a second;
 * a Starlette app on the same uvicorn returning the feed's bytes as they are: requests
-  a second (the baseline).
+  a second (the baseline);
+* the front page (``/``: the latest stories, the sources' health), built for every
+  request, and as the server keeps it until the store changes (issue #15).
 
 Targets: a filtered feed in under 20 ms median, a 304 at least half as fast as the fixed
-bytes. One client, keep-alive, requests one after another: the latency a reader sees.
+bytes, the front page built in under 50 ms median. One client, keep-alive, requests one after another: the latency a reader sees.
 The store is built once with ``diplofeed import`` (bench/synth.py) and kept with
 ``--store`` for later runs.
 """
@@ -141,6 +143,8 @@ def main() -> None:
                     all_fresh += seconds
                     print(f"  fresh {url:50s} median {statistics.median(seconds) * 1000:6.1f} ms")
                 body = fresh.get(FEEDS[0]).content
+                timed(fresh, "/", 5)
+                front = timed(fresh, "/", args.requests // 3)
             bytes_file = Path(tmp) / "feed.bytes"
             bytes_file.write_bytes(body)
             servers.append(
@@ -164,6 +168,8 @@ def main() -> None:
                 etag = cached.get(FEEDS[0]).headers["etag"]
                 timed(cached, FEEDS[0], 20, {"If-None-Match": etag}, 304)
                 not_modified = timed(cached, FEEDS[0], args.requests, {"If-None-Match": etag}, 304)
+                timed(cached, "/", 5)
+                front_kept = timed(cached, "/", args.requests)
             with httpx.Client(base_url=f"http://127.0.0.1:{fixed_port}") as fixed:
                 timed(fixed, "/fixed", 20)
                 baseline = timed(fixed, "/fixed", args.requests)
@@ -181,6 +187,13 @@ def main() -> None:
             f"  filtered 50-item feed, built per request: median {median:.1f} ms, "
             f"{rate['fresh']:.0f} requests/s (target: median < 20 ms: "
             f"{'met' if median < 20 else 'MISSED'})"
+        )
+        built = statistics.median(front) * 1000
+        print(
+            f"  front page, built per request: median {built:.1f} ms "
+            f"(target: < 50 ms: {'met' if built < 50 else 'MISSED'}); kept until the store "
+            f"changes: median {statistics.median(front_kept) * 1000:.1f} ms; fixed bytes: "
+            f"median {statistics.median(baseline) * 1000:.1f} ms"
         )
         print(f"  304 Not Modified: {rate['304']:.0f} requests/s")
         print(f"  fixed {len(body)} bytes (baseline): {rate['fixed']:.0f} requests/s")

@@ -504,9 +504,10 @@ def serve(
     max_connections: int,
     header_timeout: float,
 ) -> None:
-    """Serve the feeds over HTTP until interrupted: / (index), /opml, /feed.rss|atom|json
-    with filters, /feeds/<name>.rss|atom|json, /health.atom (docs/feeds.md). A port in
-    use is an error (exit status 7).
+    """Serve the feeds over HTTP until interrupted: / (the front page, with /search and
+    the feed builder's /build), /opml, /feed.rss|atom|json with filters,
+    /feeds/<name>.rss|atom|json, /health.atom, /changes.atom (docs/feeds.md). A port
+    in use is an error (exit status 7).
 
     Example:
 

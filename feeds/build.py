@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from storage.normalize import plain_text
 from storage.times import parse_utc
 
+from .labels import categories
 from .sanitize import plain_to_html, safe_url, sanitize_html, xml_text
 
 __all__ = ["FeedSpec", "build_feed", "service_feed", "service_feed_bytes", "tag_uri"]
@@ -31,15 +33,19 @@ _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 PROJECT_URI = "https://github.com/diplofeed/diplofeed"
 
 
-def tag_uri(store_info: Mapping[str, str], kind: str, ident: object) -> str:
-    """The permanent id of an article, story or feed of one store (RFC 4151 ``tag:``).
+def tag_uri(store_info: Mapping[str, str], kind: str, ident: object, scope: str = "") -> str:
+    """The permanent id of an article, story, feed or event of one store (RFC 4151
+    ``tag:``).
 
-    ``tag:diplofeed,<store creation date>:<store key>/<kind>/<id>``: the store key keeps
-    ids of a rebuilt store from colliding with GUIDs a reader has already seen.
+    ``tag:diplofeed,<store creation date>:<store key>/[<scope>/]<kind>/<id>``: the store
+    key keeps ids of a rebuilt store from colliding with GUIDs a reader has already seen;
+    ``scope``, a feed's identity, makes an item's GUID the feed's own (docs/feeds.md,
+    "Ids": newsboat keys items by GUID across feeds).
     """
     created = store_info.get("created", "2026-01-01")[:10]
     key = store_info.get("store_key", "0")
-    return f"tag:diplofeed,{created}:{key}/{kind}/{ident}"
+    prefix = f"{scope}/" if scope else ""
+    return f"tag:diplofeed,{created}:{key}/{prefix}{kind}/{ident}"
 
 
 @dataclass(slots=True)
@@ -56,6 +62,17 @@ class FeedSpec:
     one_per_story: bool = False
     language: str | None = None
     ttl_minutes: int = 60
+    # the feed's identity in its items' GUIDs (feeds.publish.feed_scope); "" for none
+    scope: str = ""
+    # RSSHub's brief: items as this many characters of plain text, without the body
+    brief: int | None = None
+
+    def guid(self, row: Mapping[str, Any]) -> str:
+        """An item's GUID in this feed: the story's (one item per story), else the
+        article's, within the feed's scope."""
+        if self.one_per_story:
+            return tag_uri(self.store_info, "story", row["story_id"], self.scope)
+        return tag_uri(self.store_info, "article", row["id"], self.scope)
 
 
 def service_feed(
@@ -77,6 +94,9 @@ def service_feed(
     fg.link(href=self_url, rel="self")
     fg.link(href=home_url, rel="alternate")
     fg.generator("diplofeed", uri=PROJECT_URI)
+    # Atom needs an author for each entry, or the feed's for all of them
+    fg.author(name="diplofeed", uri=home_url)
+    fg.language("en")
     return fg
 
 
@@ -147,18 +167,24 @@ def _summary(row: Mapping[str, Any]) -> str:
     return body[: cut if cut > 0 else _SUMMARY - 1].rstrip(" ,;:") + "…"
 
 
-def _categories(row: Mapping[str, Any]) -> list[str]:
-    """Parties (ISO codes), topics, event type and language, as feed categories."""
-    terms: list[str] = []
-    for column in ("countries", "topics"):
-        value = row.get(column)
-        if isinstance(value, str) and value.startswith("["):
-            terms += [str(v) for v in json.loads(value)]
-    terms += [str(row[k]) for k in ("event_type", "language") if row.get(k)]
-    return list(dict.fromkeys(terms))
+def _content(row: Mapping[str, Any], spec: FeedSpec) -> str:
+    """The item's body as HTML, with "Also reported by"; none with RSSHub's brief."""
+    if spec.brief:
+        return ""
+    body = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
+    return body + _also_reported(row)
 
 
-def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:  # noqa: C901, PLR0912, PLR0915  (split by issue 15's views work)
+def _brief(row: Mapping[str, Any], size: int) -> str:
+    """RSSHub's brief: the item as plain text of at most ``size`` characters."""
+    text = " ".join(xml_text(row.get("body") or "").split()) or _summary(row)
+    if len(text) <= size:
+        return text
+    cut = text.rfind(" ", 0, size - 1)
+    return text[: cut if cut > 0 else size - 1].rstrip(" ,;:") + "…"
+
+
+def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rss") -> bytes:
     """Render rows from ``Store.query_articles`` as RSS 2.0, Atom 1.0 or JSON Feed 1.1.
 
     Args:
@@ -179,9 +205,23 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
         return _json_feed(spec, rows)
     if fmt not in ("rss", "atom"):
         raise ValueError(f"unknown feed format {fmt!r}")
+    fg = _channel(spec)
+    newest = _EPOCH
+    for row in rows:
+        newest = max(newest, _entry_dates(row)[1])
+        _add_entry(fg, spec, row, fmt)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    if fmt == "rss":
+        return bytes(fg.rss_str(pretty=True))
+    return _with_entry_link_rels(bytes(fg.atom_str(pretty=True)), rows)
+
+
+def _channel(spec: FeedSpec) -> FeedGenerator:
+    """The feed's head: id, titles, links, language, ttl."""
     fg = FeedGenerator()
-    fg.load_extension("media", atom=False, rss=True)
-    fg.id(tag_uri(spec.store_info, "feed", spec.name))
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(tag_uri(spec.store_info, "feed", spec.scope or spec.name))
     # feedgen refuses a feed without title or description: a named feed titled "" (or
     # only control characters) gets the project's name rather than a 500
     title = xml_text(spec.title).strip() or "diplofeed"
@@ -194,48 +234,57 @@ def build_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]], fmt: str = "rs
     if spec.language:
         fg.language(spec.language)
     fg.ttl(spec.ttl_minutes)
-    newest = _EPOCH
-    for row in rows:
-        published, updated = _entry_dates(row)
-        newest = max(newest, updated)
-        kind, ident = ("story", row["story_id"]) if spec.one_per_story else ("article", row["id"])
-        entry = fg.add_entry(order="append")
-        entry.id(tag_uri(spec.store_info, kind, ident))
-        entry.guid(tag_uri(spec.store_info, kind, ident), permalink=False)
-        entry.title(_title(row))
-        link = safe_url(row["url"])
-        if link:
-            entry.link(href=link, rel="alternate")
-        entry.published(published)
-        entry.updated(updated)
-        summary = _summary(row)
-        if summary and fmt == "rss":
-            entry.description(plain_to_html(summary))
-        elif summary:
-            entry.summary(summary)
-        content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
-        content += _also_reported(row)
-        if content:
-            entry.content(content, type="CDATA" if fmt == "rss" else "html")
-        if row.get("source_name"):
-            homepage = safe_url(row.get("source_homepage"))
-            if fmt == "atom":
-                entry.author(name=xml_text(row["source_name"]))
-            elif homepage:
-                # RSS <source> names the publisher and where it publishes.
-                entry.source(url=homepage, title=xml_text(row["source_name"]))
-        for term in _categories(row):
-            entry.category(term=xml_text(term))
-        if image := _image(row):
-            if fmt == "rss":
-                entry.enclosure(image[0], "0", image[1])
-            else:
-                entry.link(href=image[0], rel="enclosure", type=image[1])
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    if fmt == "rss":
-        return bytes(fg.rss_str(pretty=True))
-    return _with_entry_link_rels(bytes(fg.atom_str(pretty=True)), rows)
+    return fg
+
+
+def _add_entry(fg: FeedGenerator, spec: FeedSpec, row: Mapping[str, Any], fmt: str) -> None:
+    published, updated = _entry_dates(row)
+    entry = fg.add_entry(order="append")
+    guid = spec.guid(row)
+    entry.id(guid)
+    entry.guid(guid, permalink=False)
+    entry.title(_title(row))
+    if link := safe_url(row["url"]):
+        entry.link(href=link, rel="alternate")
+    entry.published(published)
+    entry.updated(updated)
+    _entry_text(entry, spec, row, fmt)
+    _entry_metadata(entry, spec, row, fmt)
+
+
+def _entry_text(entry: FeedEntry, spec: FeedSpec, row: Mapping[str, Any], fmt: str) -> None:
+    """Summary (RSS description) and body (content:encoded, Atom content)."""
+    summary = _brief(row, spec.brief) if spec.brief else _summary(row)
+    if summary and fmt == "rss":
+        entry.description(plain_to_html(summary))
+    elif summary:
+        entry.summary(summary)
+    if content := _content(row, spec):
+        entry.content(content, type="CDATA" if fmt == "rss" else "html")
+
+
+def _entry_metadata(entry: FeedEntry, spec: FeedSpec, row: Mapping[str, Any], fmt: str) -> None:
+    """The publisher (Atom author; RSS dc:creator and source), categories with their
+    vocabulary and label, the item's language and the lead image."""
+    publisher = xml_text(row.get("source_name") or "").strip()
+    if publisher and fmt == "atom":
+        entry.author(name=publisher, uri=safe_url(row.get("source_homepage")) or None)
+    elif publisher:
+        entry.dc.dc_creator(publisher)
+        if homepage := safe_url(row.get("source_homepage")):
+            # RSS <source> names the publisher and where it publishes.
+            entry.source(url=homepage, title=publisher)
+    if fmt == "rss" and row.get("language"):
+        entry.dc.dc_language(xml_text(row["language"]))
+    for category in categories(row, spec.language or row.get("language")):
+        entry.category(
+            term=xml_text(category.term), scheme=category.scheme, label=xml_text(category.label)
+        )
+    if image := _image(row):
+        if fmt == "rss":
+            entry.enclosure(image[0], "0", image[1])
+        else:
+            entry.link(href=image[0], rel="enclosure", type=image[1])
 
 
 def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
@@ -244,17 +293,20 @@ def _json_feed(spec: FeedSpec, rows: Sequence[Mapping[str, Any]]) -> bytes:
     items = []
     for row in rows:
         published, updated = _entry_dates(row)
-        kind, ident = ("story", row["story_id"]) if spec.one_per_story else ("article", row["id"])
-        content = sanitize_html(row.get("body_html") or "") or plain_to_html(row.get("body") or "")
-        item: dict[str, Any] = {"id": tag_uri(spec.store_info, kind, ident)}
+        item: dict[str, Any] = {"id": spec.guid(row)}
         if link := safe_url(row["url"]):
             item["url"] = link
+        content = _content(row, spec)
         item |= {
             "title": _title(row),
-            "content_html": content + _also_reported(row),
+            **(
+                {"content_text": _brief(row, spec.brief)}
+                if spec.brief
+                else {"content_html": content}
+            ),
             "date_published": published.isoformat().replace("+00:00", "Z"),
             "date_modified": updated.isoformat().replace("+00:00", "Z"),
-            "tags": [xml_text(t) for t in _categories(row)],
+            "tags": [xml_text(c.term) for c in categories(row)],
         }
         if summary := _summary(row):
             item["summary"] = summary
@@ -296,7 +348,8 @@ def _version(other: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> bytes:
-    """Write the ``rel`` (and ``type``) of Atom entry links.
+    """Write the ``rel`` (and ``type``) of Atom entry links, and each entry's
+    ``xml:lang``.
 
     feedgen 1.0 drops every attribute but ``href`` from entry links (a variable shadows
     the link's data in ``FeedEntry.atom_entry``), so an enclosure would read as a second
@@ -305,6 +358,8 @@ def _with_entry_link_rels(data: bytes, rows: Sequence[Mapping[str, Any]]) -> byt
     root = etree.fromstring(data)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     for entry, row in zip(root.findall("a:entry", ns), rows, strict=True):
+        if row.get("language"):
+            entry.set("{http://www.w3.org/XML/1998/namespace}lang", xml_text(row["language"]))
         image, url = _image(row), safe_url(row["url"])
         for link in entry.findall("a:link", ns):
             if image and link.get("href") == image[0] != url:

@@ -13,7 +13,10 @@ from storage.times import parse_utc
 from .build import service_feed, service_feed_bytes, tag_uri
 from .sanitize import plain_to_html, xml_text
 
-__all__ = ["build_health_feed"]
+__all__ = ["HEALTH_SCHEME", "build_health_feed"]
+
+# The vocabulary of health words (the category scheme of the health feed's entries).
+HEALTH_SCHEME = "tag:diplofeed,2026:health"
 
 
 def build_health_feed(
@@ -46,6 +49,7 @@ def build_health_feed(
         entry.link(href=home_url, rel="alternate")
         entry.published(since)
         entry.updated(since)
-        entry.category(term=event["status"])
+        status = str(event["status"])
+        entry.category(term=status, scheme=HEALTH_SCHEME, label=status.replace("_", " ").title())
         entry.content(plain_to_html(event["reason"]), type="html")
     return service_feed_bytes(fg, newest, store_info)

@@ -3,20 +3,22 @@ vocabulary of query values, the OPML and the index page (docs/feeds.md)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from storage import relevance
+from storage import ArticleFilter, relevance
 from storage.vocabulary import EVENT_TYPES, LANGUAGES, TOPICS
 
-from .query import MAX_LIMIT, FeedQuery, Vocabulary
+from .frontpage import FeedLink, Page, front_page
+from .query import FeedQuery, Vocabulary
 from .sanitize import xml_text
 
 if TYPE_CHECKING:
     from storage import Store
 
-__all__ = ["feed_rows", "index_html", "opml", "vocabulary"]
+__all__ = ["feed_rows", "feed_scope", "front_stories", "index_html", "opml", "vocabulary"]
 
 # With RSSHub's text filters, this many rows are read to fill a feed after filtering.
 _FILTER_WINDOW = 2000
@@ -76,76 +78,34 @@ def opml(feeds: Iterable[tuple[str, str]], home_url: str) -> bytes:
     return "\n".join(lines).encode()
 
 
-_STATUS_MARK = {"stale": "STALE", "broken": "BROKEN", "blocked": "BLOCKED"}
+def front_stories(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest stories for the front page: one line each, with their other versions."""
+    rows = store.query_articles(ArticleFilter(limit=limit, one_per_story=True))
+    versions = store.story_sources(r["story_id"] for r in rows)
+    return [{**r, "story_articles": versions[r["story_id"]]} for r in rows]
 
 
 def index_html(
-    feeds: Iterable[tuple[str, str]],
-    store: Store,
-    *,
-    opml_url: str,
-    health_url: str,
-    query_base: str | None = None,
+    feeds: Iterable[tuple[str, str]], store: Store, *, opml_url: str, health_url: str
 ) -> str:
-    """The front page: the feeds (``(path without extension, title)``), every source's
-    health, and with ``query_base`` (the server) the query parameters.
+    """The static build's front page (feeds/frontpage.py): ``feeds`` as (path without
+    extension, title); without the builder and the search, which need the server."""
+    page = Page([FeedLink(p, t) for p, t in feeds], opml_url, health_url)
+    return front_page(page, front_stories(store), store.sources())
 
-    Text from the store and the configuration is shown without control or
-    bidirectional characters (a source's reason for its health is a site's error text).
-    """
 
-    def esc(value: object) -> str:
-        return html.escape(xml_text(value))
+def feed_scope(name: str, query: FeedQuery, own: FeedQuery | None = None) -> str:
+    """A feed's identity in its items' GUIDs (docs/feeds.md, "Ids"): its name when the
+    query selects what the feed itself does (``own``, its definition alone), else the
+    name and a digest of what it selects, so that one GUID always denotes one version
+    of one story, and two feeds never share a GUID (newsboat keys items by GUID across
+    all of a user's feeds). How many items and how they are shown (``limit``,
+    ``format``, ``brief``) do not change it."""
+    if own is not None and _selects(query) == _selects(own):
+        return name
+    digest = hashlib.sha256(repr(_selects(query)).encode()).hexdigest()[:10]
+    return f"{name}.{digest}"
 
-    rows = []
-    for path, title in feeds:
-        links = " ".join(
-            f'<a href="{esc(path)}.{fmt}">{fmt.upper()}</a>' for fmt in ("rss", "atom", "json")
-        )
-        rows.append(f"<tr><td>{esc(title)}</td><td>{links}</td></tr>")
-    sources = []
-    for src in store.sources():
-        if not src["registered"]:
-            continue
-        status = src.get("status") or "not crawled"
-        feed = (
-            f'<a href="{esc(query_base)}feed.rss?source={esc(src["id"])}">RSS</a>'
-            if query_base is not None
-            else f'<a href="source-{esc(src["id"])}.rss">RSS</a>'
-        )
-        sources.append(
-            f"<tr><td>{esc(src['name'])}</td><td>{esc(src['country'] or '')}</td>"
-            f"<td>{esc(_STATUS_MARK.get(status, status))}</td>"
-            f"<td>{esc(src.get('status_reason') or '')}</td>"
-            f"<td>{src['article_count']}</td><td>{esc(src.get('newest_published') or '')}</td>"
-            f"<td>{feed}</td></tr>"
-        )
-    query_help = ""
-    if query_base is not None:
-        query_help = f"""<h2>Any feed</h2>
-<p><code>{esc(query_base)}feed.rss</code> (or <code>.atom</code>, <code>.json</code>) with
-<code>source</code>, <code>country</code>, <code>topic</code>, <code>event_type</code>,
-<code>lang</code> (<code>lang=en,ru</code>: English, else Russian), <code>q</code> (full
-text), <code>since</code>, <code>until</code>, <code>limit</code> (at most {MAX_LIMIT}),
-<code>unique=story</code>, and RSSHub's <code>filter</code>, <code>filterout</code>,
-<code>filter_title</code>, <code>filter_description</code>, <code>filter_time</code>.
-Several values of one parameter mean any of them. For example
-<a href="feed.rss?country=KZ&amp;country=CN&amp;unique=story">feed.rss?country=KZ&amp;country=CN&amp;unique=story</a>.</p>
-"""
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>diplofeed</title>
-<link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="{esc(opml_url)}">
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse}}td,th{{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}}</style>
-</head><body>
-<h1>diplofeed: Central Asian diplomacy</h1>
-<h2>Feeds</h2>
-<p>Subscribe in a reader, or import them all at once: <a href="{esc(opml_url)}">OPML</a>.
-Changes of the sources' health: <a href="{esc(health_url)}">{esc(health_url)}</a>.</p>
-<table><tr><th>Feed</th><th>Formats</th></tr>{"".join(rows)}</table>
-{query_help}<h2>Sources</h2>
-<table><tr><th>Source</th><th>Country</th><th>Health</th><th>Why</th><th>Articles</th>
-<th>Newest</th><th></th></tr>{"".join(sources)}</table>
-</body></html>
-"""
+
+def _selects(query: FeedQuery) -> tuple[Any, ...]:
+    return (query.selection, tuple(query.spec.prefer_languages), query.spec.one_per_story)

@@ -27,9 +27,11 @@ from storage import ArticleFilter, fts_query
 from storage.times import parse_moment
 
 __all__ = [
+    "FORMATS",
     "MAX_LIMIT",
     "MAX_NESTING",
     "MAX_PATTERN_COST",
+    "PARAMETERS",
     "BadQuery",
     "FeedQuery",
     "FilterBusy",
@@ -72,10 +74,25 @@ _SINGLE = (
     "filterout",
     "filter_title",
     "filter_description",
+    "filterout_title",
+    "filterout_description",
     "filter_time",
     "filter_case_sensitive",
+    # RSSHub's output parameters (docs/feeds.md): the format whatever the address says,
+    # a plain-text item of N characters, the order, full text (always given here)
+    "format",
+    "brief",
+    "sorted",
+    "mode",
 )
 PARAMETERS = (*_LISTS, *_SINGLE)
+FORMATS = ("rss", "atom", "json")
+# RSSHub's brief: a plain-text item of this many characters at least, and at most here
+MIN_BRIEF = 100
+MAX_BRIEF = 10_000
+# Parameters that shape how items are shown, not which items or which version of a
+# story: a feed's identity (its GUIDs' scope) leaves them out.
+PRESENTATION = frozenset({"limit", "format", "brief", "sorted", "mode"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # ASCII digits only: str.isdigit() also says yes to "²" and "٥", which int() refuses
 _DIGITS = re.compile(r"[0-9]{1,9}")
@@ -131,8 +148,15 @@ class FeedQuery:
     exclude: Any = None
     include_title: Any = None
     include_description: Any = None
-    # the parameters as given, normalised: the key of the server's cache and ETag
+    exclude_title: Any = None
+    exclude_description: Any = None
+    # the known parameters as given, normalised: the key of the server's cache and ETag
     canonical: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    # RSSHub's format (rss, atom, json) when given, and brief (characters of plain text)
+    format: str | None = None
+    brief: int | None = None
+    # parameters this server does not know, left out (a tracker's, a reader's)
+    ignored: tuple[str, ...] = ()
     # CPU seconds the text filters have used on this query
     spent: float = 0.0
 
@@ -140,8 +164,21 @@ class FeedQuery:
     def filters_text(self) -> bool:
         return any(
             p is not None
-            for p in (self.include, self.exclude, self.include_title, self.include_description)
+            for p in (
+                self.include,
+                self.exclude,
+                self.include_title,
+                self.include_description,
+                self.exclude_title,
+                self.exclude_description,
+            )
         )
+
+    @property
+    def selection(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The parameters that decide which items the feed holds and which version of
+        each story it shows (not how many, nor how they are shown)."""
+        return tuple((name, values) for name, values in self.canonical if name not in PRESENTATION)
 
     def keep(self, row: Mapping[str, Any]) -> bool:
         """Whether an item passes RSSHub's ``filter``, ``filterout``, ``filter_title``
@@ -176,6 +213,12 @@ class FeedQuery:
                 return False
             if self.exclude is not None and (
                 _search(self.exclude, title) or _search(self.exclude, description)
+            ):
+                return False
+            if self.exclude_title is not None and _search(self.exclude_title, title):
+                return False
+            if self.exclude_description is not None and _search(
+                self.exclude_description, description
             ):
                 return False
         except TimeoutError as exc:
@@ -269,9 +312,14 @@ def _pattern(name: str, text: str | None, case_sensitive: bool) -> Any:
     # ValueError: flags regex finds incompatible, such as (?a)(?u) (it was a 500)
     invalid = (regex.error, ValueError, OverflowError, RecursionError, MemoryError)
     try:
-        cost, depth = pattern_cost(text, flags)
+        cost, depth, nested = _measure(text, flags)
     except invalid as exc:
         raise BadQuery(f"{name} is not a valid regular expression: {exc}") from None
+    if nested:
+        raise BadQuery(
+            f"{name} repeats a repetition without bound, such as (a+)+, which can take "
+            "forever to fail; bound the inner one ({1,50}) or drop the outer one"
+        )
     if depth > MAX_NESTING:
         raise BadQuery(
             f"{name} nests groups and repetitions more than {MAX_NESTING} deep; simplify it"
@@ -298,14 +346,20 @@ def pattern_cost(text: str, flags: int = 0) -> tuple[int, int]:
     Raises:
         regex.error: ``text`` is not a regular expression.
     """
+    cost, depth, _ = _measure(text, flags)
+    return cost, depth
+
+
+def _measure(text: str, flags: int) -> tuple[int, int, bool]:
+    """:func:`pattern_cost`, and whether an unbounded repetition sits inside another."""
     walk = _CostWalk()
     try:
         cost = walk.measure(_parse(text, flags), 0)
     except (AttributeError, TypeError, NameError):  # the parser is not a public API
-        return _rough_cost(text)
+        return (*_rough_cost(text), False)
     if walk.calls:
         cost *= 4
-    return cost, walk.depth
+    return cost, walk.depth, walk.nested_unbounded
 
 
 def _parse(text: str, flags: int) -> Any:
@@ -336,6 +390,8 @@ class _CostWalk:
     def __init__(self) -> None:
         self.depth = 0
         self.calls = False
+        self.open_unbounded = 0
+        self.nested_unbounded = False
         self.core: Any = getattr(regex, "_regex_core", None)
 
     def measure(self, node: Any, depth: int) -> int:
@@ -351,8 +407,7 @@ class _CostWalk:
         if isinstance(node, core.SetBase):
             return 1 + sum(self.measure(item, depth) for item in node.items)
         if isinstance(node, core.GreedyRepeat):  # LazyRepeat, PossessiveRepeat too
-            upper = int(node.max_count if node.max_count is not None else max(node.min_count, 1))
-            return 1 + upper * self.measure(node.subpattern, depth + 1)
+            return self._repeat(node, depth)
         if isinstance(node, core.String):
             return max(1, len(node.characters))
         if isinstance(node, core.CallGroup | core.CallRef):
@@ -366,6 +421,19 @@ class _CostWalk:
         if parts:  # a group, lookaround, atomic group, conditional, fuzzy section
             return 1 + sum(self.measure(part, depth + 1) for part in parts)
         return 1
+
+    def _repeat(self, node: Any, depth: int) -> int:
+        """A repetition's size; an unbounded one inside another (``(a+)+``) is noted: it
+        backtracks exponentially on a near match, whatever the text (unless possessive)."""
+        unbounded = node.max_count is None and not isinstance(node, self.core.PossessiveRepeat)
+        upper = int(node.max_count if node.max_count is not None else max(node.min_count, 1))
+        if unbounded and self.open_unbounded:
+            self.nested_unbounded = True
+        self.open_unbounded += unbounded
+        try:
+            return 1 + upper * self.measure(node.subpattern, depth + 1)
+        finally:
+            self.open_unbounded -= unbounded
 
 
 def _rough_cost(text: str) -> tuple[int, int]:
@@ -426,69 +494,100 @@ def _checked(name: str, values: Iterable[str], allowed: frozenset[str]) -> list[
     return out
 
 
-def parse_query(  # noqa: C901, PLR0912, PLR0915  (split into composed steps by issue 15)
-    params: Mapping[str, Sequence[str]],
-    vocabulary: Vocabulary,
-    *,
-    now: datetime,
-    base: Mapping[str, Sequence[str]] | None = None,
-) -> FeedQuery:
-    """Check a feed's parameters and turn them into a :class:`FeedQuery`.
-
-    Args:
-        params: the query string, each name with its values (as given, repeated).
-        vocabulary: the values list parameters may take.
-        now: the time ``filter_time`` counts back from.
-        base: a named feed's own parameters, which the query string narrows: a list
-            the feed sets may only be narrowed to some of its values; other parameters
-            are added or, for single values (limit, since...), replace the feed's.
+def _screen(params: Mapping[str, Sequence[str]]) -> tuple[dict[str, Sequence[str]], list[str]]:
+    """The parameters this server knows, checked for control characters and length, and
+    the names of the others (a tracker's ``utm_source``, a reader's cache buster), which
+    are left out rather than refused: a subscription must not break on them.
 
     Raises:
-        BadQuery: an unknown parameter or value, a malformed date or number, a pattern
-            that is not a regular expression. The message is one line.
+        BadQuery: a known parameter holds control characters or is too long.
     """
-    for name in params:
+    known: dict[str, Sequence[str]] = {}
+    ignored: list[str] = []
+    for name, values in params.items():
         if name not in PARAMETERS:
-            raise BadQuery(f"unknown parameter {name[:40]!r} (known: {', '.join(PARAMETERS)})")
-        for value in params[name]:
+            ignored.append(name[:40])
+            continue
+        for value in values:
             if _CONTROL.search(value):
                 raise BadQuery(f"{name} holds control characters")
             if len(value) > MAX_QUERY:
                 raise BadQuery(f"{name} is longer than {MAX_QUERY} characters")
+        known[name] = values
+    return known, ignored
+
+
+def _merge(
+    params: Mapping[str, Sequence[str]], base: Mapping[str, Sequence[str]] | None
+) -> dict[str, Sequence[str]]:
+    """A named feed's own parameters with the query string's: a list the feed sets is
+    only narrowed (kazakhstan?country=UZ is not Uzbekistan under Kazakhstan's title);
+    other parameters are added or, for single values, replace the feed's.
+
+    Raises:
+        BadQuery: the query string widens a list the feed sets.
+    """
     merged: dict[str, Sequence[str]] = dict(base or {})
     for name, values in params.items():
         if name in _LISTS and base and name in base:
-            # a named feed's list is narrowed, never widened: kazakhstan?country=UZ is
-            # not Uzbekistan under Kazakhstan's title
-            allowed = {v.upper() if name == "country" else v for v in _values(base, name)}
-            asked = _values(params, name)
-            outside = [v for v in asked if (v.upper() if name == "country" else v) not in allowed]
+            allowed = {_fold(name, v) for v in _values(base, name)}
+            outside = [v for v in _values(params, name) if _fold(name, v) not in allowed]
             if outside:
                 raise BadQuery(
                     f"{name}={outside[0][:40]} is outside this feed ({', '.join(sorted(allowed))})"
                 )
         merged[name] = values
-    spec = ArticleFilter(limit=DEFAULT_LIMIT)
+    return merged
+
+
+def _fold(name: str, value: str) -> str:
+    return value.upper() if name == "country" else value
+
+
+def _lists(
+    merged: Mapping[str, Sequence[str]], vocabulary: Vocabulary, spec: ArticleFilter
+) -> None:
+    """The list parameters, each value checked against what the store knows."""
     spec.sources = _checked("source", _values(merged, "source"), vocabulary.sources)
     spec.countries = _checked(
         "country", [v.upper() for v in _values(merged, "country")], vocabulary.countries
     )
     spec.topics = _checked("topic", _values(merged, "topic"), vocabulary.topics)
     spec.event_types = _checked("event_type", _values(merged, "event_type"), vocabulary.event_types)
-    languages = _checked("lang", _values(merged, "lang"), vocabulary.languages)
-    spec.languages = languages
+    spec.languages = _checked("lang", _values(merged, "lang"), vocabulary.languages)
+
+
+def _uniqueness(merged: Mapping[str, Sequence[str]], spec: ArticleFilter) -> None:
     unique = _single(merged, "unique")
     if unique not in (None, "story", "article"):
         raise BadQuery(f"unique must be story or article, not {unique[:20]!r}")
     spec.one_per_story = unique == "story"
     if spec.one_per_story:
         # lang=en,ru: each story in English, else in Russian (stories in neither are left out)
-        spec.prefer_languages = languages
-    limit = _single(merged, "limit")
-    if limit is not None:
-        if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
-            raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-        spec.limit = int(limit)
+        spec.prefer_languages = list(spec.languages)
+
+
+def _number(merged: Mapping[str, Sequence[str]], name: str, low: int, high: int) -> int | None:
+    """A whole-number parameter within ``low`` and ``high``, or None when not given."""
+    text = _single(merged, name)
+    if text is None:
+        return None
+    if not _DIGITS.fullmatch(text) or not low <= int(text) <= high:
+        raise BadQuery(f"{name} must be a whole number from {low} to {high}")
+    return int(text)
+
+
+def _choice(merged: Mapping[str, Sequence[str]], name: str, allowed: Sequence[str]) -> str | None:
+    value = _single(merged, name)
+    if value is not None and value not in allowed:
+        raise BadQuery(f"{name} must be {' or '.join(allowed)}, not {value[:20]!r}")
+    return value
+
+
+def _text_and_dates(
+    merged: Mapping[str, Sequence[str]], spec: ArticleFilter, now: datetime
+) -> None:
+    """``q``, ``since``, ``until`` and ``filter_time``."""
     query = _single(merged, "q")
     if query is not None:
         if not fts_query(query):
@@ -505,18 +604,63 @@ def parse_query(  # noqa: C901, PLR0912, PLR0915  (split into composed steps by 
         spec.since = max(spec.since, start) if spec.since else start
     if spec.since and spec.until and spec.since > spec.until:
         raise BadQuery("since is after until")
-    sensitive = _single(merged, "filter_case_sensitive")
-    if sensitive not in (None, "true", "false"):
-        raise BadQuery("filter_case_sensitive must be true or false")
-    case = sensitive != "false"  # RSSHub's default: case sensitive
+
+
+def _patterns(merged: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """RSSHub's text filters, compiled (case sensitive unless told otherwise)."""
+    case = _choice(merged, "filter_case_sensitive", ("true", "false")) != "false"
+    return {
+        field: _pattern(name, _single(merged, name), case)
+        for name, field in (
+            ("filter", "include"),
+            ("filterout", "exclude"),
+            ("filter_title", "include_title"),
+            ("filter_description", "include_description"),
+            ("filterout_title", "exclude_title"),
+            ("filterout_description", "exclude_description"),
+        )
+    }
+
+
+def parse_query(
+    params: Mapping[str, Sequence[str]],
+    vocabulary: Vocabulary,
+    *,
+    now: datetime,
+    base: Mapping[str, Sequence[str]] | None = None,
+) -> FeedQuery:
+    """Check a feed's parameters and turn them into a :class:`FeedQuery`.
+
+    Args:
+        params: the query string, each name with its values (as given, repeated).
+            Parameters this server does not know are ignored (and listed in
+            ``FeedQuery.ignored``).
+        vocabulary: the values list parameters may take.
+        now: the time ``filter_time`` counts back from.
+        base: a named feed's own parameters, which the query string narrows: a list
+            the feed sets may only be narrowed to some of its values; other parameters
+            are added or, for single values (limit, since...), replace the feed's.
+
+    Raises:
+        BadQuery: a malformed value of a known parameter (an unknown country, a
+            malformed date or number, a pattern that is not a regular expression). The
+            message is one line.
+    """
+    known, ignored = _screen(params)
+    merged = _merge(known, base)
+    spec = ArticleFilter(limit=DEFAULT_LIMIT)
+    _lists(merged, vocabulary, spec)
+    _uniqueness(merged, spec)
+    spec.limit = _number(merged, "limit", 1, MAX_LIMIT) or DEFAULT_LIMIT
+    _text_and_dates(merged, spec, now)
     canonical = tuple(sorted((name, tuple(values)) for name, values in merged.items() if values))
+    _choice(merged, "sorted", ("true", "false"))
+    _choice(merged, "mode", ("fulltext",))
     return FeedQuery(
         spec=spec,
-        include=_pattern("filter", _single(merged, "filter"), case),
-        exclude=_pattern("filterout", _single(merged, "filterout"), case),
-        include_title=_pattern("filter_title", _single(merged, "filter_title"), case),
-        include_description=_pattern(
-            "filter_description", _single(merged, "filter_description"), case
-        ),
+        **_patterns(merged),
         canonical=canonical,
+        format=_choice(merged, "format", FORMATS),
+        brief=_number(merged, "brief", MIN_BRIEF, MAX_BRIEF),
+        ignored=tuple(ignored),
     )

@@ -3,7 +3,11 @@
 * ``/feed.rss``, ``/feed.atom``, ``/feed.json``: any feed, by query parameters
   (feeds/query.py).
 * ``/feeds/<name>.rss|atom|json``: the named feeds of feeds.toml; ``/opml`` lists them.
-* ``/``: an index page of the feeds and the sources' health; ``/health.atom``.
+* ``/``: the front page (feeds/frontpage.py), ``/search`` and the builder's ``/build``;
+  ``/health.atom`` and ``/changes.atom``.
+
+Each address is a method of a view class (``FeedView``, ``ServiceFeedView``,
+``PageView``), listed in one place, ``_routes``, as Datasette lists its own.
 
 Every feed answer carries an ``ETag`` computed over its items (ids, dates, story sizes)
 and a ``Last-Modified`` from its newest item, so a reader polling an unchanged feed gets
@@ -25,6 +29,7 @@ import gzip
 import hashlib
 import logging
 import os
+import re
 import resource
 import socket
 import sqlite3
@@ -37,24 +42,29 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from feeds.errors import OutputError
-from storage import Store
+from storage import ArticleFilter, Store, fts_query
 from storage.errors import StorageError
 from storage.writing import unavailable
 
 from .build import FeedSpec, build_feed
+from .changes import build_changes_feed
 from .config import FEED_NAME, ConfigError, FeedsConfig, NamedFeed, load_config
+from .frontpage import FeedLink, Page, build_page, front_page, search_page
 from .health import build_health_feed
-from .publish import feed_rows, index_html, opml, vocabulary
-from .query import BadQuery, FeedQuery, FilterBusy, Vocabulary, parse_query
+from .publish import feed_rows, feed_scope, front_stories, opml, vocabulary
+from .query import MAX_QUERY, PARAMETERS, BadQuery, FeedQuery, FilterBusy, Vocabulary, parse_query
 
 __all__ = [
     "CONTENT_TYPES",
@@ -170,13 +180,6 @@ def _bad(message: str, request: Request) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=400)
 
 
-def _params(request: Request) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for name, value in request.query_params.multi_items():
-        params.setdefault(name, []).append(value)
-    return params
-
-
 def _etag_matches(header: str, etag: str) -> bool:
     """``If-None-Match``: a list of tags, weak or strong, or ``*`` (RFC 9110 13.1.2:
     compared weakly; the gzipped representation's tag names the same content)."""
@@ -266,7 +269,319 @@ def _describe(query: FeedQuery) -> str:
     return "; ".join(parts) or "every source"
 
 
-def create_app(  # noqa: C901, PLR0915  (routes become views in issue 15)
+class _StripSlash:
+    """A trailing slash (``/feed.rss/``, ``/opml/``) names the same page: readers and
+    share buttons add one, and a redirect is one more round trip some readers refuse."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+            scope["raw_path"] = scope["path"].encode()
+        await self.app(scope, receive, send)
+
+
+def _conditional(request: Request, answer: _Answer, media_type: str, ttl_minutes: int) -> Response:
+    """The answer with its validators: 304 when the client has it, gzipped when it
+    asks for that (its own ETag, RFC 9110 8.8.3)."""
+    headers = {
+        "ETag": answer.etag,
+        "Last-Modified": format_datetime(answer.modified, usegmt=True),
+        "Cache-Control": f"public, max-age={ttl_minutes * 60}",
+        "Vary": "Accept-Encoding",
+    }
+    zipped = _accepts_gzip(request.headers.get("accept-encoding", "")) and len(answer.body) > 1024
+    if zipped:
+        headers["ETag"] = answer.etag[:-1] + '-gz"'
+    if _not_modified(request, answer):
+        return Response(status_code=304, headers=headers)
+    body = answer.body
+    if zipped:
+        if answer.gzipped is None:
+            answer.gzipped = gzip.compress(body, 6, mtime=0)
+        body = answer.gzipped
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, headers=headers, media_type=media_type)
+
+
+def _atom_updated(body: bytes) -> datetime:
+    """An Atom document's own ``updated`` (a service feed's Last-Modified)."""
+    found = re.search(rb"<updated>([^<]+)</updated>", body)
+    text = found.group(1).decode() if found else "2026-01-01T00:00:00+00:00"
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+class _View:
+    """A page of the server over the shared state (the shape of Datasette's views)."""
+
+    def __init__(self, state: _State, cache_size: int) -> None:
+        self.state = state
+        self.cache_size = cache_size
+
+    def cached(self, key: tuple[Any, ...], generation: tuple[int, ...]) -> _Answer | None:
+        """The kept answer for ``key`` if the store has not changed since."""
+        with self.state.lock:
+            answer = self.state.answers.get(key)
+            if answer is None or answer.generation != generation:
+                return None
+            self.state.answers.move_to_end(key)
+            return answer
+
+    def keep(self, key: tuple[Any, ...], answer: _Answer) -> None:
+        with self.state.lock:
+            self.state.keep(key, answer, self.cache_size)
+
+    def no_parameters(self, request: Request) -> Response | None:
+        """A 400 for a page that takes no parameters, unless they are only a tracker's
+        or a reader's (ignored, as on feeds)."""
+        known = [name for name in request.query_params if name in PARAMETERS]
+        if known:
+            return _bad(f"{request.url.path} takes no parameters", request)
+        return None
+
+
+class FeedView(_View):
+    """``/feed.{fmt}`` and ``/feeds/{name}.{fmt}``: a feed by its parameters."""
+
+    def adhoc(self, request: Request) -> Response:
+        """Any feed, by the query string."""
+        return self.answer(request, request.path_params["fmt"], None)
+
+    def named(self, request: Request) -> Response:
+        """A named feed of feeds.toml, narrowed by the query string."""
+        name = request.path_params["name"]
+        if not FEED_NAME.match(name):
+            return _bad(_BAD_NAME, request)
+        named = self.state.config.feeds.get(name)
+        if named is None:
+            return PlainTextResponse(f"no feed named {name}: see /opml\n", status_code=404)
+        return self.answer(request, request.path_params["fmt"], named)
+
+    def answer(self, request: Request, fmt: str, named: NamedFeed | None) -> Response:
+        if fmt not in CONTENT_TYPES:
+            return PlainTextResponse("unknown feed format: use .rss, .atom or .json\n", 404)
+        generation = self.state.generation()
+        try:
+            query = self.parse(request, generation, named)
+        except BadQuery as exc:
+            return _bad(str(exc), request)
+        fmt = query.format or fmt  # RSSHub's format= wins over the address
+        base = str(request.base_url)
+        kind = f"named:{named.name}" if named else "query"
+        key = (kind, fmt, base, query.canonical)
+        timely = "filter_time" not in dict(query.canonical)  # else it moves with the clock
+        answer = self.cached(key, generation) if timely else None
+        if answer is None:
+            try:
+                answer = self.build(request, query, fmt, named, generation)
+            except BadQuery as exc:
+                return _bad(str(exc), request)
+            except FilterBusy as exc:  # not the pattern's fault: ask again later
+                log.warning("503 for a filter: the server is too busy to give it CPU time")
+                return PlainTextResponse(f"{exc}\n", 503, headers={"Retry-After": "10"})
+            self.keep(key, answer)
+        response = _conditional(request, answer, CONTENT_TYPES[fmt], self.state.config.ttl_minutes)
+        if query.ignored:  # said, so a typo (contry=KZ) can be found
+            response.headers["X-Ignored-Parameters"] = ", ".join(query.ignored)[:200]
+        return response
+
+    def parse(
+        self, request: Request, generation: tuple[int, ...], named: NamedFeed | None
+    ) -> FeedQuery:
+        params: dict[str, list[str]] = {}
+        for name, value in request.query_params.multi_items():
+            params.setdefault(name, []).append(value)
+        base = named.params if named else None
+        return parse_query(params, self.state.words(generation), now=datetime.now(UTC), base=base)
+
+    def build(
+        self,
+        request: Request,
+        query: FeedQuery,
+        fmt: str,
+        named: NamedFeed | None,
+        generation: tuple[int, ...],
+    ) -> _Answer:
+        store = self.state.store()
+        rows = feed_rows(store, query)
+        info = store.info()
+        base = str(request.base_url)
+        own = None
+        if named:
+            own = parse_query(
+                {}, self.state.words(generation), now=datetime.now(UTC), base=named.params
+            )
+        spec = FeedSpec(
+            named.name if named else "query",
+            named.title if named else f"diplofeed: {_describe(query)}",
+            f"Central Asian diplomacy: {_describe(query)}"
+            + (", one item per story" if query.spec.one_per_story else ""),
+            _self_url(request),
+            base,
+            info,
+            one_per_story=query.spec.one_per_story,
+            language=query.spec.languages[0] if len(query.spec.languages) == 1 else None,
+            ttl_minutes=self.state.config.ttl_minutes,
+            scope=feed_scope(named.name if named else "feed", query, own),
+            brief=query.brief,
+        )
+        etag = _fingerprint(
+            spec.scope, fmt, [base, query.canonical], info.get("store_key", ""), rows
+        )
+        return _Answer(generation, etag, _newest(rows, store), build_feed(spec, rows, fmt))
+
+
+def _self_url(request: Request) -> str:
+    """The feed's own address without what a tracker or reader added (the answer is
+    shared by every request that differs only in those)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in PARAMETERS]
+    url = str(request.url.replace(query=""))
+    return url + ("?" + urlencode(kept) if kept else "")
+
+
+class ServiceFeedView(_View):
+    """``/health.atom`` and ``/changes.atom``: the store's own Atom feeds."""
+
+    def health(self, request: Request) -> Response:
+        """One entry per change of a source's health."""
+        return self.answer(request, "health")
+
+    def changes(self, request: Request) -> Response:
+        """One entry per edit of a stored article."""
+        return self.answer(request, "changes")
+
+    def answer(self, request: Request, name: str) -> Response:
+        refused = self.no_parameters(request)
+        if refused is not None:
+            return refused
+        generation = self.state.generation()
+        base = str(request.base_url)
+        key = (name, base)
+        answer = self.cached(key, generation)
+        if answer is None:
+            store = self.state.store()
+            info, url = store.info(), f"{base}{name}.atom"
+            if name == "health":
+                body = build_health_feed(store.health_events(), info, self_url=url, home_url=base)
+            else:
+                body = build_changes_feed(store.changes(), info, self_url=url, home_url=base)
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            answer = _Answer(generation, etag, _atom_updated(body), body)
+            self.keep(key, answer)
+        return _conditional(request, answer, CONTENT_TYPES["atom"], self.state.config.ttl_minutes)
+
+
+class PageView(_View):
+    """The HTML pages: the front page, the feed builder's answer, search results; and
+    the OPML of the named feeds."""
+
+    def feeds(self) -> list[tuple[str, str]]:
+        return [(f"feeds/{f.name}", f.title) for f in self.state.config.feeds.values()]
+
+    def page(self) -> Page:
+        words = self.state.words(self.state.generation())
+        page = Page([FeedLink(p, t) for p, t in self.feeds()], "opml", "health.atom", True)
+        page.vocabulary = {
+            "country": sorted(words.countries),
+            "topic": sorted(words.topics),
+            "event_type": sorted(words.event_types),
+            "lang": sorted(words.languages),
+        }
+        return page
+
+    def index(self, request: Request) -> Response:
+        """The front page, kept until the store changes."""
+        refused = self.no_parameters(request)
+        if refused is not None:
+            return refused
+        generation = self.state.generation()
+        key = ("index", str(request.base_url))
+        answer = self.cached(key, generation)
+        if answer is None:
+            store = self.state.store()
+            body = front_page(self.page(), front_stories(store), store.sources()).encode()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            # it shows the last crawl's figures: it changed at the latest when it was made
+            answer = _Answer(generation, etag, datetime.now(UTC).replace(microsecond=0), body)
+            self.keep(key, answer)
+        return _conditional(request, answer, "text/html; charset=utf-8", 1)
+
+    def build(self, request: Request) -> Response:
+        """The feed builder's answer: the address of the feed the form describes."""
+        params = [(k, v) for k, v in request.query_params.multi_items() if v.strip()]
+        asked: dict[str, list[str]] = {}
+        for name, value in params:
+            asked.setdefault(name, []).append(value)
+        asked.setdefault("unique", ["story"])
+        asked["limit"] = ["10"]
+        try:
+            query = parse_query(
+                asked, self.state.words(self.state.generation()), now=datetime.now(UTC)
+            )
+            rows = feed_rows(self.state.store(), query)
+        except BadQuery as exc:
+            return _bad(str(exc), request)
+        known = [(k, v) for k, v in params if k in PARAMETERS and k != "limit"]
+        return HTMLResponse(build_page(self.page(), known, rows))
+
+    def search(self, request: Request) -> Response:
+        """Search results as a page (relevant articles, best first), with the feed."""
+        words = request.query_params.get("q", "").strip()
+        if not words:
+            return RedirectResponse("./", status_code=303)
+        if len(words) > MAX_QUERY or not fts_query(words):
+            return _bad("q holds no word to search for", request)
+        rows = self.state.store().search(words, limit=30, spec=ArticleFilter(), marks=("", ""))
+        return HTMLResponse(search_page(self.page(), words, rows))
+
+    def opml(self, request: Request) -> Response:
+        """The named feeds as OPML 2.0."""
+        refused = self.no_parameters(request)
+        if refused is not None:
+            return refused
+        base = str(request.base_url)
+        feeds = [(f"{base}{path}.rss", title) for path, title in self.feeds()]
+        return Response(opml(feeds, base), media_type="text/x-opml; charset=utf-8")
+
+
+def _bad_name(request: Request) -> Response:
+    return _bad(_BAD_NAME, request)
+
+
+def _routes(state: _State, cache_size: int) -> list[Route]:
+    """Every address of the server, in one place (as Datasette's ``_routes``)."""
+    feed = FeedView(state, cache_size)
+    service = ServiceFeedView(state, cache_size)
+    pages = PageView(state, cache_size)
+    return [
+        Route("/", pages.index),
+        Route("/opml", pages.opml),
+        Route("/search", pages.search),
+        Route("/build", pages.build),
+        Route("/health.atom", service.health),
+        Route("/changes.atom", service.changes),
+        Route("/feed.{fmt}", feed.adhoc),
+        Route("/feeds/{name}.{fmt}", feed.named),
+        Route("/feeds/{rest:path}", _bad_name),
+    ]
+
+
+def _check_named_feeds(state: _State) -> None:
+    """Fail at start, not at the first request: the store must open, and every named
+    feed must be one that could answer (not only 400)."""
+    with Store(state.db, readonly=True) as store:
+        words = vocabulary(store, state.config.sources())
+    for named in state.config.feeds.values():
+        try:
+            parse_query({}, words, now=datetime.now(UTC), base=named.params)
+        except BadQuery as exc:
+            raise ConfigError(f"feed {named.name} ({state.config.path}): {exc}") from None
+
+
+def create_app(
     db: str | Path, config: FeedsConfig | None = None, *, cache_size: int = 256
 ) -> Starlette:
     """The feed server's ASGI application over the store at ``db``.
@@ -282,142 +597,7 @@ def create_app(  # noqa: C901, PLR0915  (routes become views in issue 15)
         ConfigError: a named feed's parameters are not valid.
     """
     state = _State(str(db), config or load_config())
-    with Store(state.db, readonly=True) as store:  # fail now, not at the first request
-        words = vocabulary(store, state.config.sources())
-    for named in state.config.feeds.values():  # and on a feed that could only answer 400
-        try:
-            parse_query({}, words, now=datetime.now(UTC), base=named.params)
-        except BadQuery as exc:
-            raise ConfigError(f"feed {named.name} ({state.config.path}): {exc}") from None
-    ttl = state.config.ttl_minutes
-
-    def feed_answer(request: Request, fmt: str, kind: str, named: NamedFeed | None) -> Response:
-        if fmt not in CONTENT_TYPES:
-            return PlainTextResponse("unknown feed format: use .rss, .atom or .json\n", 404)
-        params = _params(request)
-        generation = state.generation()
-        try:
-            query = parse_query(
-                params,
-                state.words(generation),
-                now=datetime.now(UTC),
-                base=named.params if named else None,
-            )
-        except BadQuery as exc:
-            return _bad(str(exc), request)
-        base = str(request.base_url)
-        key = (kind, fmt, base, query.canonical)
-        timely = "filter_time" not in dict(query.canonical)  # else it moves with the clock
-        with state.lock:
-            answer = state.answers.get(key)
-            if answer and (answer.generation != generation or not timely):
-                answer = None
-            elif answer:
-                state.answers.move_to_end(key)
-        if answer is None:
-            store = state.store()
-            try:
-                rows = feed_rows(store, query)
-            except BadQuery as exc:
-                return _bad(str(exc), request)
-            except FilterBusy as exc:  # not the pattern's fault: ask again later
-                log.warning("503 for a filter: the server is too busy to give it CPU time")
-                return PlainTextResponse(f"{exc}\n", 503, headers={"Retry-After": "10"})
-            info = store.info()
-            title = named.title if named else f"diplofeed: {_describe(query)}"
-            spec = FeedSpec(
-                named.name if named else "query",
-                title,
-                f"Central Asian diplomacy: {_describe(query)}"
-                + (", one item per story" if query.spec.one_per_story else ""),
-                str(request.url),
-                base,
-                info,
-                one_per_story=query.spec.one_per_story,
-                language=query.spec.languages[0] if len(query.spec.languages) == 1 else None,
-                ttl_minutes=ttl,
-            )
-            answer = _Answer(
-                generation,
-                _fingerprint(kind, fmt, [base, query.canonical], info.get("store_key", ""), rows),
-                _newest(rows, store),
-                build_feed(spec, rows, fmt),
-            )
-            with state.lock:
-                state.keep(key, answer, cache_size)
-        headers = {
-            "ETag": answer.etag,
-            "Last-Modified": format_datetime(answer.modified, usegmt=True),
-            "Cache-Control": f"public, max-age={ttl * 60}",
-            "Vary": "Accept-Encoding",
-        }
-        zipped = _accepts_gzip(request.headers.get("accept-encoding", ""))
-        zipped = zipped and len(answer.body) > 1024
-        if zipped:  # another representation: its own tag (RFC 9110 8.8.3)
-            headers["ETag"] = answer.etag[:-1] + '-gz"'
-        if _not_modified(request, answer):
-            return Response(status_code=304, headers=headers)
-        body = answer.body
-        if zipped:
-            if answer.gzipped is None:
-                answer.gzipped = gzip.compress(body, 6, mtime=0)
-            body = answer.gzipped
-            headers["Content-Encoding"] = "gzip"
-        return Response(body, headers=headers, media_type=CONTENT_TYPES[fmt])
-
-    def adhoc(request: Request) -> Response:
-        return feed_answer(request, request.path_params["fmt"], "query", None)
-
-    def named_feed(request: Request) -> Response:
-        name, fmt = request.path_params["name"], request.path_params["fmt"]
-        if not FEED_NAME.match(name):
-            return _bad(_BAD_NAME, request)
-        named = state.config.feeds.get(name)
-        if named is None:
-            return PlainTextResponse(f"no feed named {name}: see /opml\n", status_code=404)
-        return feed_answer(request, fmt, f"named:{name}", named)
-
-    def bad_name(request: Request) -> Response:
-        return _bad(_BAD_NAME, request)
-
-    def opml_page(request: Request) -> Response:
-        if request.query_params:
-            return _bad("/opml takes no parameters", request)
-        base = str(request.base_url)
-        feeds = [(f"{base}feeds/{f.name}.rss", f.title) for f in state.config.feeds.values()]
-        return Response(opml(feeds, base), media_type="text/x-opml; charset=utf-8")
-
-    def health(request: Request) -> Response:
-        if request.query_params:
-            return _bad("/health.atom takes no parameters", request)
-        store = state.store()
-        base = str(request.base_url)
-        body = build_health_feed(
-            store.health_events(), store.info(), self_url=f"{base}health.atom", home_url=base
-        )
-        return Response(body, media_type=CONTENT_TYPES["atom"])
-
-    def index(request: Request) -> Response:
-        if request.query_params:
-            return _bad("/ takes no parameters", request)
-        feeds = [(f"feeds/{f.name}", f.title) for f in state.config.feeds.values()]
-        page = index_html(
-            feeds,
-            state.store(),
-            opml_url="opml",
-            health_url="health.atom",
-            query_base=str(request.base_url),
-        )
-        return HTMLResponse(page)
-
-    routes = [
-        Route("/", index),
-        Route("/opml", opml_page),
-        Route("/health.atom", health),
-        Route("/feed.{fmt}", adhoc),
-        Route("/feeds/{name}.{fmt}", named_feed),
-        Route("/feeds/{rest:path}", bad_name),
-    ]
+    _check_named_feeds(state)
 
     async def storage_error(request: Request, exc: Exception) -> Response:
         # a damaged page, a vanished file: the reader is told to come back, the operator
@@ -432,7 +612,8 @@ def create_app(  # noqa: C901, PLR0915  (routes become views in issue 15)
         )
 
     app = Starlette(
-        routes=routes,
+        routes=_routes(state, cache_size),
+        middleware=[Middleware(_StripSlash)],
         exception_handlers={StorageError: storage_error, sqlite3.DatabaseError: storage_error},
     )
     app.state.feeds = state  # for tests and debugging: the cache and the config

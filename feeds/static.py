@@ -20,8 +20,8 @@ from .build import FeedSpec, build_feed
 from .changes import build_changes_feed
 from .config import ConfigError, FeedsConfig, load_config
 from .health import build_health_feed
-from .publish import feed_rows, index_html, opml, vocabulary
-from .query import BadQuery, parse_query
+from .publish import feed_rows, feed_scope, index_html, opml, vocabulary
+from .query import BadQuery, Vocabulary, parse_query
 from .sanitize import safe_url
 
 if TYPE_CHECKING:
@@ -156,32 +156,52 @@ def build_static_feeds(
     )
     plans = _plans(store, config)
     for plan in plans:
-        params = {"limit": [str(limit)], **plan.params}
-        try:
-            query = parse_query(params, words, now=utcnow())
-        except BadQuery as exc:
-            raise ConfigError(f"feed {plan.name} ({config.path}): {exc}") from exc
-        if query.spec.one_per_story and not query.spec.prefer_languages:
-            query.spec.prefer_languages = list(prefer_languages or [])
-        rows = feed_rows(store, query)
-        for fmt in ("rss", "atom", "json"):
-            spec = FeedSpec(
-                plan.name,
-                plan.title,
-                plan.description,
-                f"{base}{plan.name}.{fmt}",
-                plan.home_url or base,
-                info,
-                one_per_story=query.spec.one_per_story,
-                language=plan.language,
-                ttl_minutes=config.ttl_minutes,
-            )
-            write(out / f"{plan.name}.{fmt}", build_feed(spec, rows, fmt))
+        for fmt, data in _plan_feeds(store, plan, words, limit, prefer_languages, config, base):
+            write(out / f"{plan.name}.{fmt}", data)
     feeds = [(plan.name, plan.title) for plan in plans]
-    # The reader's import: the named feeds and the sources. Not the built-in all and
-    # country feeds beside named ones: same stories, same GUIDs (docs/feeds.md).
-    listed = [(n, t) for n, t in feeds if n in config.feeds or n.startswith("source-")] or feeds
-    write(out / "feeds.opml", opml([(f"{base}{n}.rss", t) for n, t in listed], base))
+    # The reader's import: every feed. Each feed's items have GUIDs of its own, so a
+    # reader that keys items by GUID across feeds (newsboat) shows each feed whole.
+    write(out / "feeds.opml", opml([(f"{base}{n}.rss", t) for n, t in feeds], base))
     page = index_html(feeds, store, opml_url="feeds.opml", health_url="health.atom")
     write(out / "index.html", page.encode())
     return result
+
+
+def _plan_feeds(
+    store: Store,
+    plan: _Plan,
+    words: Vocabulary,
+    limit: int,
+    prefer_languages: list[str] | None,
+    config: FeedsConfig,
+    base: str,
+) -> list[tuple[str, bytes]]:
+    """One feed of a static build in each format.
+
+    Raises:
+        ConfigError: the feed's parameters are not valid.
+    """
+    try:
+        own = parse_query(plan.params, words, now=utcnow())
+        query = parse_query({"limit": [str(limit)], **plan.params}, words, now=utcnow())
+    except BadQuery as exc:
+        raise ConfigError(f"feed {plan.name} ({config.path}): {exc}") from exc
+    if query.spec.one_per_story and not query.spec.prefer_languages:
+        query.spec.prefer_languages = list(prefer_languages or [])
+    rows = feed_rows(store, query)
+    out = []
+    for fmt in ("rss", "atom", "json"):
+        spec = FeedSpec(
+            plan.name,
+            plan.title,
+            plan.description,
+            f"{base}{plan.name}.{fmt}",
+            plan.home_url or base,
+            store.info(),
+            one_per_story=query.spec.one_per_story,
+            language=plan.language,
+            ttl_minutes=config.ttl_minutes,
+            scope=feed_scope(plan.name, query, own),
+        )
+        out.append((fmt, build_feed(spec, rows, fmt)))
+    return out

@@ -45,6 +45,7 @@ __all__ = [
     "same_story",
     "shingle_hashes",
     "shingles",
+    "sidelines",
     "signature",
     "signature_from_stored",
     "similarity",
@@ -385,7 +386,7 @@ _MINISTER = re.compile(
 _COMMISSION = re.compile(
     r"(?i)(?:межправительственн\w* комисси|межправкомисси|intergovernmental commission|"
     r"hukumatlararo komissiya|ҳукуматлараро комиссия|үкіметаралық комиссия|"
-    r"өкмөттөр аралык комиссия|комиссияи байниҳукуматӣ|hökümetara (?:topar|komissi)|"
+    r"өкмөттөр аралык комиссия|комиссияи байниҳукумат|hökümetara (?:topar|komissi)|"
     # the border: government delegations on delimitation meet in rounds, like a commission
     r"делимитац|демаркац|delimitation|demarcation|delimitatsiya|делимитатсия|"
     r"правительственных делегаций|government delegations|ҳайатҳои ҳукумат|"
@@ -408,6 +409,27 @@ _SUMMIT = re.compile(
     r"(?i)(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
     r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув)"
 )
+
+
+# "On the sidelines of" in a headline: a meeting held at a gathering, not the gathering;
+# "within the framework of" too, unless it is a dialogue's or a format's (the meeting
+# itself: "в рамках Диалога «Центральная Азия + Япония»").
+_SIDELINES = re.compile(
+    r"(?i)(?:на полях|в кулуарах|on the sidelines|on the margins|chetida|четида|дар ҳошияи)"
+)
+_FRAMEWORK = re.compile(
+    r"(?i)(?:в рамках|within the framework|doirasida|доирасида|аясында|шеңберінде|алкагында|"
+    r"чегинде|дар доираи|çäklerinde|gyrasynda)"
+)
+_DIALOGUE = re.compile(r"(?i)(?:диалог|dialog|формат|format|muloqot|мулоқот)")
+
+
+@lru_cache(maxsize=1 << 15)
+def sidelines(title: str) -> bool:
+    """Whether a headline reports a meeting on a gathering's sidelines."""
+    if _SIDELINES.search(title):
+        return True
+    return bool(_FRAMEWORK.search(title)) and not _DIALOGUE.search(title)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -500,6 +522,8 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa:
     """
     gap = abs(a["published"] - b["published"])
     parties_a, parties_b = set(a.get("countries") or ()), set(b.get("countries") or ())
+    if _at_the_organisations_summit(a, b, parties_a, parties_b, gap):
+        return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
     if parties_clash(parties_a, parties_b):
         return Decision(False, "different foreign parties")
     one_language = (
@@ -629,6 +653,30 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:  # noqa:
 # Event types the classifier tells apart reliably in every language: one of these and
 # another type are two events.
 _DISTINCT_ACTS = frozenset({"phone_call", "appointment", "congratulation"})
+
+
+def _at_the_organisations_summit(
+    a: Mapping[str, Any],
+    b: Mapping[str, Any],
+    parties_a: set[str],
+    parties_b: set[str],
+    gap: timedelta,
+) -> bool:
+    """Two reports of one organisation's summit (the OTS, the SCO), within the day: both
+    headlines name a summit, one names the organisation (``members``: its members), and
+    every party either names is a member; neither is a meeting on its sidelines. Each
+    state's report names its own leader alone, so their parties differ."""
+    if gap > SUMMIT_WINDOW or not (a.get("summit") and b.get("summit")):
+        return False
+    if a.get("sidelines") or b.get("sidelines"):
+        return False
+    if _distinct_acts(a.get("event_type"), b.get("event_type")):
+        return False
+    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
+    if mine and theirs and mine != theirs:
+        return False  # two organisations' summits
+    members = mine or theirs
+    return bool(members) and parties_a | parties_b <= members
 
 
 def _one_at_the_summit(

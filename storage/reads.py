@@ -127,10 +127,15 @@ class Reads(StoreBase):
                         AS newest_published,
                    st.run_id AS last_run, st.finished AS last_crawled, st.pages AS last_pages,
                    st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed,
+                   st.status_reason AS last_reason,
+                   (SELECT max(finished) FROM crawl_source_stats n
+                    WHERE n.source = s.id AND n.new > 0) AS last_new_found,
                    (SELECT status FROM source_health h WHERE h.source = s.id
                     ORDER BY h.id DESC LIMIT 1) AS status,
                    (SELECT reason FROM source_health h WHERE h.source = s.id
-                    ORDER BY h.id DESC LIMIT 1) AS status_reason
+                    ORDER BY h.id DESC LIMIT 1) AS status_reason,
+                   (SELECT since FROM source_health h WHERE h.source = s.id
+                    ORDER BY h.id DESC LIMIT 1) AS status_since
             FROM sources s
             LEFT JOIN crawl_source_stats st ON st.source = s.id AND st.run_id = (
                 SELECT max(run_id) FROM crawl_source_stats WHERE source = s.id)

@@ -199,7 +199,17 @@ _SIDELINES_REACH = 60
 def _off_the_sidelines(hits: list[Any]) -> list[Any]:
     """Drop the formats and regions named right after "on the sidelines of" / "в рамках":
     a bilateral met at a summit is not the summit, and its parties are its own."""
-    cues = [(h[3], h[3] + len(h[2])) for h in hits if h[0] == "sidelines"]
+    dialogues = [h[3] for h in hits if h[0] == "sidelines" and h[1] == "dialogue"]
+    cues = [
+        (h[3], h[3] + len(h[2]))
+        for h in hits
+        if h[0] == "sidelines"
+        and (
+            h[1] == "sidelines"
+            # "в рамках Диалога «...»": the framework of the meeting itself
+            or (h[1] == "framework" and not any(abs(d - h[3]) <= 40 for d in dialogues))
+        )
+    ]
     if not cues:
         return hits
     return [
@@ -242,6 +252,9 @@ class Classifier:
         for iso, entry in data["countries"].items():
             self._lexicons.add("country", iso, [*entry.get("names", []), *entry.get("people", [])])
         self._format_members: dict[str, tuple[str, ...]] = {}
+        self._summit_members: dict[str, tuple[str, ...]] = {
+            name: tuple(members) for name, members in data.get("summit_members", {}).items()
+        }
         transit = data.get("transit", {})
         self._transit_before = tuple(normalise(w) for w in transit.get("before", []))
         self._transit_after = tuple(normalise(w) for w in transit.get("after", []))
@@ -255,7 +268,10 @@ class Classifier:
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
-        self._lexicons.add("sidelines", "sidelines", data.get("sidelines", {}).get("patterns", []))
+        sidelines = data.get("sidelines", {})
+        self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
+        self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))
+        self._lexicons.add("sidelines", "dialogue", sidelines.get("dialogue", []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
             self._format_members[name] = tuple(entry.get("members", []))
@@ -426,6 +442,15 @@ class Classifier:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
         return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
+
+    def summit_members(self, title: str) -> tuple[str, ...]:
+        """The members of the organisations a headline names (the OTS, the SCO, the CIS),
+        for a report of their summit; none when it names none of them."""
+        hits = self._lexicons.scan(normalise(title))
+        members: list[str] = []
+        for key in _group(hits, "organisation"):
+            members += [m for m in self._summit_members.get(key, ()) if m not in members]
+        return tuple(members)
 
     def _format_partner(self, hits: list[Any], before: int | None) -> str | None:
         """The partner of a "Central Asia + X" format named in these hits: a state named

@@ -39,6 +39,7 @@ from .dedup import (
     same_story,
     shingle_hashes,
     shingles,
+    sidelines,
     signature_bytes,
     signature_from_stored,
     signature_of_hashes,
@@ -49,7 +50,7 @@ from .dedup import (
 )
 from .lsh import BandIndex, band_keys
 from .reads import _KIND_RANK
-from .relevance import OFFICIAL_KINDS
+from .relevance import OFFICIAL_KINDS, default_classifier
 from .times import format_utc
 
 # The languages articles are stored in (storage/relevance.py and the registry).
@@ -129,6 +130,17 @@ def _with_home(countries: list[str], home: str | None) -> list[str]:
     return [*countries, home] if home and countries and home not in countries else countries
 
 
+def _members(countries: list[str], title: str) -> tuple[str, ...]:
+    """For a report of an organisation's summit (the OTS, the SCO, the CIS), the members:
+    each state's report names its own leader alone, and its summit is theirs."""
+    return _summit_members(title) if countries and summit(title) else ()
+
+
+@lru_cache(maxsize=1 << 12)
+def _summit_members(title: str) -> tuple[str, ...]:
+    return default_classifier().summit_members(title)
+
+
 def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     countries = _with_home(_countries(row.get("countries")), home)
     return _Features(
@@ -146,6 +158,8 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         commission=commission(row["title"]),
         visit=state_visit(row["title"]),
         summit=summit(row["title"]),
+        sidelines=sidelines(row["title"]),
+        members=_members(countries, row["title"]),
         _text=f"{row['title']}\n{row.get('body') or ''}",
     )
 
@@ -289,15 +303,16 @@ class Stories:
         nodes = {
             int(r["id"]): r
             for r in self._select(
-                "SELECT a.id, a.story_id, a.canonical_url, a.countries, a.source, a.published "  # noqa: S608
+                "SELECT a.id, a.story_id, a.canonical_url, a.countries, a.source, a.published, "  # noqa: S608
+                "a.title "
                 f"FROM articles a WHERE a.id IN ({marks})",
                 list(seen),
             )
         }
         for node in nodes.values():
-            node["parties"] = frozenset(
-                _with_home(_countries(node["countries"]), self._home(node["source"]))
-            )
+            parties = _with_home(_countries(node["countries"]), self._home(node["source"]))
+            node["parties"] = frozenset(parties)
+            node["members"] = _members(parties, node["title"])
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -427,7 +442,8 @@ class Stories:
         events: list[dict[str, Any]] = []
         when = features["published"]
         if features["countries"]:
-            parties = set(features["countries"])
+            # a report of an organisation's summit looks among all its members' reports
+            parties = set(features.get("members") or ()) or set(features["countries"])
             # a report of the event names at least one of its Central Asian parties
             anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
@@ -586,14 +602,28 @@ class Stories:
         )
 
 
+def _one_summit(
+    x: frozenset[str], one: tuple[str, ...], y: frozenset[str], other: tuple[str, ...]
+) -> bool:
+    """Whether two reports whose parties differ are both of one organisation's summit: one
+    names the organisation, and the other's parties are among its members."""
+    if one and other:
+        return one == other
+    return bool((one and y <= set(one)) or (other and x <= set(other)))
+
+
 def _group_links(
     nodes: Mapping[int, Mapping[str, Any]], edges: list[tuple[float, int, int, str]]
 ) -> list[set[int]]:
     """Groups of linked articles: links taken strongest first (ties by the articles'
     URLs, never by arrival), two groups joined unless their members' parties clash."""
     parent = {node: node for node in nodes}
-    members: dict[int, list[frozenset[str]]] = {
-        node: [nodes[node]["parties"]] if nodes[node]["parties"] else [] for node in nodes
+    # each member's parties, and the organisation's members when it reports its summit
+    members: dict[int, list[tuple[frozenset[str], tuple[str, ...]]]] = {
+        node: [(nodes[node]["parties"], nodes[node].get("members", ()))]
+        if nodes[node]["parties"]
+        else []
+        for node in nodes
     }
 
     def root(node: int) -> int:
@@ -614,9 +644,11 @@ def _group_links(
         # summit's reports with a bilateral's
         copy = strength >= COPY
         if any(
-            parties_clash(x, y) or (not copy and regional_and_bilateral(x, y))
-            for x in members[ra]
-            for y in members[rb]
+            # two states' reports of one organisation's summit name their own leaders
+            (parties_clash(x, y) and not _one_summit(x, one, y, other))
+            or (not copy and regional_and_bilateral(x, y))
+            for x, one in members[ra]
+            for y, other in members[rb]
         ):
             continue
         # the smaller URL's root leads, so the result is the same in any order

@@ -181,6 +181,54 @@ def newsboat_reload(newsboat: str, url: str, home: Path) -> list[tuple[str, str,
         conn.close()
 
 
+def newsboat_import_reload(newsboat: str, opml: Path, home: Path) -> list[tuple[str, str]]:
+    """Import an OPML file into newsboat as a user does (``newsboat -i``), reload every
+    feed once into one cache, and return what it stored: (feed URL, GUID) of each item.
+    Fails on any error newsboat logged."""
+    home.mkdir(parents=True)
+    urls, config, cache = home / "urls", home / "config", home / "cache.db"
+    urls.write_text("")
+    config.write_text("auto-reload no\n")
+    base = [newsboat, "-u", str(urls), "-c", str(cache), "-C", str(config)]
+    env = {**os.environ, "HOME": str(home)}
+    for args in (["-i", str(opml)], ["-x", "reload", "-l", "3", "-d", str(home / "log")]):
+        subprocess.run([*base, *args], env=env, capture_output=True, timeout=300, check=False)
+    log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
+    assert "USERERROR" not in log, f"{opml}: {log[-2000:]}"
+    assert urls.read_text().strip(), f"newsboat imported no feed from {opml}"
+    conn = sqlite3.connect(cache)
+    try:
+        return conn.execute("SELECT feedurl, guid FROM rss_item").fetchall()
+    finally:
+        conn.close()
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """An ASGI app as users run it: uvicorn in a thread, on a free port of 127.0.0.1;
+    yields its address."""
+    import socket
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
 # -- Redis (scale-out) ------------------------------------------------------------------
 
 REDIS_SERVER = shutil.which("redis-server")

@@ -527,3 +527,53 @@ def test_border_delimitation_rounds_meet_like_a_commission():
     assert commission("Ҷаласаи навбатии ҳайатҳои ҳукуматии Тоҷикистону Қирғизистон")
     assert commission("Tajik, Kyrgyz border commissions agree on timeline")
     assert not commission("Министры иностранных дел обсудили торговлю")
+
+
+def test_each_states_report_of_an_organisations_summit_is_one_story(tmp_path):
+    from datetime import UTC, datetime
+
+    from storage import Store
+
+    when = datetime(2026, 5, 20, 7, tzinfo=UTC)
+    reports = [
+        ("kazinform", "kk", "Тоқаев Түркі мемлекеттері ұйымының бейресми саммитінде сөз сөйледі",
+         "Мемлекет басшысы Қасым-Жомарт Тоқаев Шолпан-Атада өткен саммитте сөз сөйледі."),
+        ("uza", "uz", "Shavkat Mirziyoyev Turkiy davlatlar tashkilotining norasmiy sammitida",
+         ("Prezident Shavkat Mirziyoyev Turkiy davlatlar tashkilotining norasmiy sammitida "
+         "ishtirok etdi.")),
+        ("mfa_kg", "ru", "Неформальный саммит Организации тюркских государств",
+         ("В Чолпон-Ате прошел неформальный саммит Организации тюркских государств под "
+         "председательством Президента Кыргызской Республики Садыра Жапарова.")),
+        # a bilateral on its sidelines is another event
+        ("akipress", "ru", "На полях саммита ОТГ Жапаров и Эрдоган обсудили торговлю",
+         ("На полях саммита Организации тюркских государств Президент Кыргызстана Садыр Жапаров "
+         "и Президент Турции Реджеп Тайип Эрдоган обсудили торговлю.")),
+    ]  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{i}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=i)).isoformat(),
+                },
+                now=when + timedelta(days=1),
+            )
+        stories = [
+            r["story_id"] for r in store.db.query("SELECT story_id FROM articles ORDER BY id")
+        ]
+    assert stories[0] == stories[1] == stories[2]
+    assert stories[3] != stories[0]
+
+
+def test_within_a_dialogues_framework_is_the_meeting_itself_not_its_sidelines():
+    from storage.dedup import sidelines
+
+    assert sidelines("Мирзиёев Ашхобод саммити доирасида Сердар Бердимуҳамедов билан учрашди")
+    assert sidelines("На полях саммита ШОС состоялась встреча")
+    assert not sidelines(
+        "В Ашхабаде состоялось заседание министров в рамках Диалога «Центральная Азия + Япония»"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import UTC, datetime
 
 import feedparser
@@ -10,6 +11,8 @@ import pytest
 from lxml import etree
 
 from feeds import FeedSpec, build_feed, sanitize_html, tag_uri, write_if_changed
+from feeds.publish import feed_scope
+from feeds.query import Vocabulary, parse_query
 
 INFO = {"store_key": "ab12cd34", "created": "2026-11-28T00:00:00Z"}
 
@@ -146,3 +149,101 @@ def test_an_item_without_a_summary_gets_the_bodys_opening():
     assert len(summary) <= 300 and " " not in summary[-2:]
     assert _summary({"summary": "Своё резюме", "body": body}) == "Своё резюме"
     assert _summary({"summary": None, "body": "x" * 400}).endswith("…")
+
+
+# -- issue 15: GUIDs per feed, reader metadata, RSSHub's brief --------------------------
+
+WORDS15 = Vocabulary(
+    sources=frozenset({"kt_kz"}),
+    countries=frozenset({"KZ", "UZ"}),
+    topics=frozenset({"water_energy"}),
+    event_types=frozenset({"visit"}),
+    languages=frozenset({"en", "ru"}),
+)
+NOW15 = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+def query(**params):
+    return parse_query({k: [v] for k, v in params.items()}, WORDS15, now=NOW15)
+
+
+def test_a_feed_scope_is_its_name_unless_the_query_changes_what_it_selects():
+    own = query(country="KZ", unique="story")
+    assert feed_scope("kazakhstan", own, own) == "kazakhstan"
+    # how many, and how they are shown, do not change the items' identity
+    shown = query(country="KZ", unique="story", limit="5", format="atom", brief="200")
+    assert feed_scope("kazakhstan", shown, own) == "kazakhstan"
+    narrowed = query(country="KZ", unique="story", lang="en")
+    assert feed_scope("kazakhstan", narrowed, own).startswith("kazakhstan.")
+    # the version of a story a feed shows is part of its identity
+    preferring = query(country="KZ", unique="story")
+    preferring.spec.prefer_languages = ["en"]
+    assert feed_scope("kazakhstan", preferring, own) not in (
+        "kazakhstan",
+        feed_scope("kazakhstan", narrowed, own),
+    )
+    # a feed by parameters: the same parameters, the same scope, in any order
+    assert feed_scope("feed", query(country="KZ", topic="water_energy")) == feed_scope(
+        "feed", parse_query({"topic": ["water_energy"], "country": ["KZ"]}, WORDS15, now=NOW15)
+    )
+    assert tag_uri(INFO, "story", 8, "all") == "tag:diplofeed,2026-11-28:ab12cd34/all/story/8"
+
+
+def test_two_feeds_give_one_story_two_guids():
+    rows = [row(1, "2026-11-25T06:00:00Z")]
+    guids = {
+        etree.fromstring(build_feed(spec(one_per_story=True, scope=name), rows)).findtext(
+            "channel/item/guid"
+        )
+        for name in ("all", "english")
+    }
+    assert guids == {
+        "tag:diplofeed,2026-11-28:ab12cd34/all/story/101",
+        "tag:diplofeed,2026-11-28:ab12cd34/english/story/101",
+    }
+
+
+def test_items_carry_the_publisher_labelled_categories_and_language():
+    rows = [
+        row(
+            1,
+            "2026-11-25T06:00:00Z",
+            countries='["KZ", "JP"]',
+            topics='["water_energy"]',
+            event_type="visit",
+        )
+    ]
+    rss = etree.fromstring(build_feed(spec(language="ru"), rows, "rss"))
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    assert rss.findtext(f"channel/item/{dc}creator") == "Kazakhstan Today"
+    assert rss.findtext(f"channel/item/{dc}language") == "ru"
+    categories = {c.get("domain").rsplit(":", 1)[1]: c.text for c in rss.iter("category")}
+    assert categories["topic"] == "Вода и энергетика" and categories["event_type"] == "Визит"
+    assert {c.text for c in rss.iter("category")} >= {"Казахстан", "Япония", "русский"}
+    atom = etree.fromstring(build_feed(spec(), rows, "atom"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = atom.find("a:entry", ns)
+    assert entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
+    assert entry.findtext("a:author/a:name", namespaces=ns) == "Kazakhstan Today"
+    assert entry.findtext("a:author/a:uri", namespaces=ns) == "https://www.kt.kz/"
+    japan = next(c for c in entry.findall("a:category", ns) if c.get("term") == "JP")
+    assert japan.get("scheme") == "tag:diplofeed,2026:country" and japan.get("label") == "Япония"
+    english = etree.fromstring(build_feed(spec(language="en"), rows, "atom"))
+    assert "Japan" in {
+        c.get("label") for c in english.iter("{http://www.w3.org/2005/Atom}category")
+    }
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_brief_gives_plain_text_of_at_most_n_characters_and_no_body(fmt):
+    long = row(
+        1, "2026-11-25T06:00:00Z", body="Слово " * 200, body_html="<p>" + "Слово " * 200 + "</p>"
+    )
+    data = build_feed(spec(brief=120), [long], fmt)
+    if fmt == "json":
+        item = json.loads(data)["items"][0]
+        assert "content_html" not in item and len(item["content_text"]) <= 120
+        return
+    entry = feedparser.parse(data).entries[0]
+    assert len(entry.summary) <= 120 and entry.summary.endswith("…")
+    assert not entry.get("content")

@@ -221,7 +221,7 @@ def test_patterns_too_costly_to_compile_are_a_400(pattern):
         r"(?:\S+\s+){0,100}water",
         r"[\p{L}\p{N}]{1,100}",
         r"\d{4}-\d{2}-\d{2}",
-        "(a+)+$",
+        "(a|aa)+$",
         "(?:(?:a{5}){5}){5}",
     ],
 )
@@ -310,7 +310,7 @@ try:
             result["kept"].append(str(exc))
         result["wall"].append(time.monotonic() - wall)
         result["thread"].append(time.thread_time() - thread)
-    bad = parse_query({"filter": ["(a+)+$"]}, words, now=now)
+    bad = parse_query({"filter": ["(a|aa)+$"]}, words, now=now)
     try:
         bad.keep({"title": "a" * 5000 + "!", "body": ""})
         result["catastrophic"] = "kept"

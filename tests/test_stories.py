@@ -60,7 +60,15 @@ def _held_to(name, scores):
 
 @pytest.mark.parametrize(
     "name",
-    ["dev_stream", "dev2_stream", "dev3_stream", "dev4_stream", "dev5_stream", "holdout_stream"],
+    [
+        "dev_stream",
+        "dev2_stream",
+        "dev3_stream",
+        "dev4_stream",
+        "dev5_stream",
+        "dev6_stream",
+        "holdout_stream",
+    ],
 )
 def test_stream_gate(name, capsys):
     if name not in GATES["floors"]:
