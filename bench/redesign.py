@@ -65,6 +65,15 @@ _COOKIES = {
         "Accept",
     ),
 }
+_TODAY = {
+    "ru": "Сегодня",
+    "en": "Today",
+    "kk": "Бүгін",
+    "ky": "Бүгүн",
+    "uz": "Bugun",
+    "tg": "Имрӯз",
+    "tk": "Şu gün",
+}
 _SHARE = {"ru": "Поделиться в соцсетях:", "en": "Share this article:"}
 
 
@@ -154,13 +163,16 @@ def _ticker(
     rng: random.Random, names: _Names, lang: str, out: Redesign, today: date
 ) -> etree._Element:
     """A strip above the headline: the date and time the page is served (relative, or
-    as today's full date), the exchange rate."""
+    as today's full date, half the time labelled "today" in the page's language), the
+    exchange rate."""
     ticker = _el("div", names)
-    printed = (
-        _dates(rng, lang)[0]
-        if rng.random() < 0.5
-        else f"{today:%d.%m.%Y} {rng.randint(0, 23):02d}:{rng.randint(10, 59)}"
-    )
+    if rng.random() < 0.5:
+        printed = _dates(rng, lang)[0]
+    else:
+        hour = rng.randint(0, 23)
+        printed = f"{today:%d.%m.%Y} {hour:02d}:{rng.randint(10, 59)}"
+        if hour % 2:
+            printed = f"{_TODAY.get(lang, _TODAY['ru'])}: {printed}"
     ticker.append(_el("span", names, printed))
     ticker.append(_el("span", names, "USD 478.20 EUR 503.10"))
     out.added_dates.append(printed)

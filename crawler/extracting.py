@@ -25,6 +25,7 @@ from crawler.extract import (
 from crawler.extract.encoding import decode_page
 from crawler.items import item_fields
 from storage import canonical_url, format_utc
+from storage.times import day_precision, local_day
 
 if TYPE_CHECKING:
     from crawler.registry import Source
@@ -115,10 +116,22 @@ def document_kind(body: bytes, source: Source) -> str:
     return "article"
 
 
-def article_report(article: Article) -> dict[str, Any]:
-    """An article as JSON-ready data, dates in UTC, with its canonical URL."""
+def article_report(article: Article, zone: str | None = None) -> dict[str, Any]:
+    """An article as JSON-ready data, dates in UTC, with its canonical URL.
+
+    ``published_precision`` and ``published_day`` are what the store would record
+    (storage/times.py): a date given to the day only (local midnight in ``zone``, the
+    source's) is ``day``, stored at 09:00 UTC of ``published_day``.
+    """
     data = item_fields(article)
     data["published"] = format_utc(article.published) if article.published else None
+    if article.published is not None:
+        data["published_precision"] = (
+            "day" if day_precision(article.published, zone) is not None else "minute"
+        )
+        data["published_day"] = local_day(article.published, zone)
+    else:
+        data["published_precision"] = data["published_day"] = None
     data["canonical_url"] = canonical_url(article.url)
     data.pop("body_html")
     return data
@@ -159,16 +172,16 @@ def extract_document(
     if note:
         report["charset_repair"] = note
     if kind == "article":
-        report["article"] = article_report(found)
+        report["article"] = article_report(found, source.timezone)
     elif kind == "sitemap":
         report["sitemaps"] = found.sitemaps
         report["links"] = _links(found.links)
     elif kind == "feed":
         links, articles = found
-        report["articles"] = [article_report(a) for a in articles]
+        report["articles"] = [article_report(a, source.timezone) for a in articles]
         report["links"] = _links(links)
     else:
         if kind == "telegram":
             report["older_url"] = found.older_url
-        report["articles"] = [article_report(a) for a in found.articles]
+        report["articles"] = [article_report(a, source.timezone) for a in found.articles]
     return report

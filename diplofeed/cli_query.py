@@ -402,7 +402,9 @@ def extract(
     """Print, as JSON, what diplofeed extracts from one page, feed or API answer: what a
     crawl reads there (the same decoding, parser and clock).
 
-    The tool to run when adding a source or when one breaks.
+    The tool to run when adding a source or when one breaks. A date the page gives to
+    the day only shows as local midnight with published_precision "day" and its
+    published_day (a crawl stores it at 09:00 UTC of that day).
 
     Example:
 

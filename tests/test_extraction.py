@@ -8,6 +8,7 @@ body, boilerplate that must not be in it), independently of the extractor.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,57 @@ def test_generic_path_drops_the_site_name_and_copyright_lines(registry):
     article = parse_article(html, "https://mfa.tj/ru/main/view/1/x", source, now=FIXED_NOW)
     assert article.title == "Встреча с Послом Японии"
     assert article.body.endswith("таджикско-японского сотрудничества.")
+
+
+@pytest.mark.parametrize(
+    "label", ["Today", "Сегодня", "Бүгүн", "Bugun", "Имрӯз", "Şu gün", "Бүгін"]
+)
+def test_a_date_labelled_today_is_never_the_articles(label, registry):
+    """A ticker or clock showing the crawl day ("Имрӯз: 07.12.2026 | 11:20") is passed
+    over, in any of the region's languages; the page's own date printed below the text
+    is taken, and that date line stays out of the body, as does the one between the
+    standfirst and the text."""
+    source = dataclasses.replace(registry["mfa_tj"], extract=ExtractRules())
+    html = f"""<html lang="ru"><head><title>Встреча с Послом Японии</title></head><body>
+    <div class="strip"><b>{label}:</b> 07.12.2026 | 11:20</div>
+    <article><h1>Встреча с Послом Японии</h1>
+    <p class="standfirst">Министр провел встречу с Послом Японии.</p>
+    <p class="info">26.11.2026 · Политика</p>
+    <div class="text">
+    <p>26 ноября Министр иностранных дел провел встречу с Чрезвычайным и Полномочным
+    Послом Японии в Республике Таджикистан господином Такаши Сато.</p>
+    <p>Стороны обсудили состояние и перспективы таджикско-японского сотрудничества в
+    политической, торгово-экономической и культурно-гуманитарной сферах.</p>
+    </div>
+    <footer><span>Опубликовано:</span> 26.11.2026, 10:15</footer>
+    </article></body></html>"""
+    crawl_day = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    article = parse_article(html, "https://mfa.tj/ru/main/view/2/x", source, now=crawl_day)
+    assert format_utc(article.published) == "2026-11-26T05:15:00Z"
+    assert article.body.startswith("Министр провел встречу с Послом Японии.\n\n26 ноября")
+    assert article.body.endswith("культурно-гуманитарной сферах.")
+    assert "Политика" not in article.body and "Опубликовано" not in article.body
+
+
+@pytest.mark.parametrize(
+    "now",
+    [None, datetime(2026, 12, 7, 8, 0, tzinfo=UTC), datetime(2026, 12, 21, 8, 0, tzinfo=UTC)],
+    ids=["no crawl time", "the ticker's day", "two weeks later"],
+)
+def test_a_ticker_showing_today_gives_no_date(now, registry):
+    """Above the headline, a strip showing today's date never dates the article: the
+    article's own date further up is taken, and a page with no other date has none (the
+    last-resort reading of the whole page lands on the ticker's day: refused)."""
+    source = dataclasses.replace(registry["mfa_tj"], extract=ExtractRules())
+    text = """<h1>Встреча с Послом Японии</h1><div class="text">
+    <p>26 ноября Министр иностранных дел провел встречу с Чрезвычайным и Полномочным
+    Послом Японии в Республике Таджикистан господином Такаши Сато.</p>
+    <p>Стороны обсудили состояние и перспективы таджикско-японского сотрудничества в
+    политической, торгово-экономической и культурно-гуманитарной сферах.</p></div>"""
+    ticker = '<div class="strip"><span>Сегодня</span> <span>07.12.2026 11:20</span></div>'
+    url = "https://mfa.tj/ru/main/view/2/x"
+    dated = f'<html><body><div class="d">26.11.2026 10:15</div>{ticker}{text}</body></html>'
+    article = parse_article(dated, url, source, now=now)
+    assert format_utc(article.published) == "2026-11-26T05:15:00Z"
+    undated = f"<html><body>{ticker}{text}</body></html>"
+    assert parse_article(undated, url, source, now=now).published is None

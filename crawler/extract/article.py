@@ -30,6 +30,7 @@ from .generic import (
     prune_within,
     pruned,
     site_credit,
+    todays_dates,
     without_datelines,
 )
 from .language import detect_language
@@ -189,8 +190,8 @@ def _published(
             logger.warning("%s: unreadable date %r on %s", source.id, visible, url)
     line = page.dateline(tz, now)
     structured = _structured_dates(sel, ld, tz)
-    if line and line.above and structured:
-        # a date above the headline may be a ticker's: kept when the metadata agrees on the day
+    if line and (line.above or line.below) and structured:
+        # a date away from the headline may be a ticker's: kept when the metadata agrees on the day
         days = {moment.astimezone(tz).date() for moment, _, _ in structured}
         if line.moment.astimezone(tz).date() not in days:
             line = None
@@ -199,11 +200,12 @@ def _published(
     candidates += structured
     if candidates:
         return _weigh(candidates, tz)
-    # Last resort: htmldate's reading (day precision only, no zone: read in the source's).
+    # Last resort: htmldate's reading (day precision only, no zone: read in the source's),
+    # unless it is the day a ticker shows as today's.
     found = trafilatura.extract_metadata(page.html, default_url=url)
     if found is not None and found.date:
         moment = parse_date(str(found.date), tz)
-        if moment:
+        if moment and moment.astimezone(tz).date() not in todays_dates(page.html, tz):
             return moment, "htmldate"
     return None, "none"
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
-__all__ = ["MONTHS", "parse_date"]
+__all__ = ["MONTHS", "names_today", "parse_date"]
 
 # Month names and their inflected stems, by month. Agglutinative languages (kk, ky, uz,
 # tk, tg) add case suffixes (Tajik "ноябри", Turkmen "noýabry", Kazakh "қарашада"), so
@@ -67,6 +67,15 @@ _RELATIVE_RE = re.compile(
     r"(?<!\w)(?P<word>" + "|".join(map(re.escape, _TODAY + _YESTERDAY)) + r")(?!\w)",
     re.IGNORECASE,
 )
+
+_TODAY_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _TODAY)) + r")(?!\w)", re.IGNORECASE)
+
+
+def names_today(text: str) -> bool:
+    """Whether ``text`` says "today" in one of the region's languages ("Имрӯз:",
+    "Сегодня, 7 декабря 2026"): the label of a ticker or a clock, not of an article."""
+    return bool(_TODAY_RE.search(text))
+
 
 _ISO_RE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"

@@ -9,16 +9,17 @@ next to it. See docs/sources.md, "When the selectors miss".
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 import lxml.html
 from lxml import etree
 
 from storage.normalize import clean_text
 
-from .dates import parse_date
+from .dates import names_today, parse_date
 
 __all__ = [
     "Dateline",
@@ -27,6 +28,7 @@ __all__ = [
     "prune_within",
     "pruned",
     "site_credit",
+    "todays_dates",
     "without_datelines",
 ]
 
@@ -145,14 +147,34 @@ def _drop_standfirst(doc: etree._Element, description: str) -> None:
         return
 
 
+def _is_dateline(paragraph: str, tz: tzinfo) -> bool:
+    """A short paragraph that is only a date ("18.11.2026 10:05 · Политика"), not a
+    sentence."""
+    return (
+        len(paragraph) <= 60
+        and len(paragraph.split()) <= 6
+        and parse_date(paragraph, tz) is not None
+    )
+
+
 def without_datelines(paragraphs: list[str], tz: tzinfo) -> list[str]:
-    """The text without the date line a page prints above it ("26.11.2026, 10:15"): a
-    short opening paragraph that is only a date, not a sentence."""
-    while paragraphs and len(paragraphs[0]) <= 60 and len(paragraphs[0].split()) <= 6:
-        if parse_date(paragraphs[0], tz) is None:
-            break
-        paragraphs = paragraphs[1:]
-    return paragraphs
+    """The text without the page's own date lines: the one printed above it
+    ("26.11.2026, 10:15"), between the standfirst and the text ("18.11.2026 10:05 ·
+    Politics"), or below it ("Published: 26.11.2026, 10:15").
+
+    Only the opening (the first three paragraphs, before a second long one) and the
+    closing lines are looked at: a short dated line inside the text stays.
+    """
+    kept: list[str] = []
+    long_seen = 0
+    for index, paragraph in enumerate(paragraphs):
+        if index < 3 and long_seen < 2 and _is_dateline(paragraph, tz):
+            continue
+        long_seen += len(paragraph) >= _LONG_PARAGRAPH
+        kept.append(paragraph)
+    while kept and _is_dateline(kept[-1], tz):
+        kept.pop()
+    return kept
 
 
 def site_credit(paragraph: str, site_name: str | None) -> bool:
@@ -173,7 +195,7 @@ def pruned(
     """
     doc = lxml.html.document_fromstring(html)
     for node in list(doc.iter(*_NOISE_TAGS)):
-        if node.getparent() is not None:
+        if node.getparent() is not None and not _dated_footer(node):
             node.drop_tree()
     headlines = doc.xpath("//body//h1") or doc.xpath("//h1")
     headline = headlines[0] if headlines else None
@@ -187,6 +209,37 @@ def pruned(
     if description:
         _drop_standfirst(doc, description)
     return doc, headline
+
+
+def todays_dates(html: str, tz: tzinfo) -> set[date]:
+    """The days the page shows as today's (a ticker's "Имрӯз: 07.12.2026 | 11:20"): a
+    reading of the whole page that lands on one of them took the ticker's date.
+
+    Raises:
+        etree.ParserError, ValueError: the text is not HTML lxml can read.
+    """
+    days = set()
+    for el in lxml.html.document_fromstring(html).iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head"):
+            continue
+        text = clean_text(" ".join(el.itertext()))
+        if not text or len(text) > _MAX_DATELINE or not _labelled_today(el):
+            continue
+        moment = parse_date(text, tz)
+        if moment is not None:
+            days.add(moment.astimezone(tz).date())
+    return days
+
+
+def _dated_footer(node: etree._Element) -> bool:
+    """An article's footer that is only its date line ("Published: 26.11.2026, 10:15"):
+    HTML5 puts an article's date in its ``<footer>``; the site's footer says more."""
+    if node.tag != "footer":
+        return False
+    text = clean_text(" ".join(node.itertext()))
+    return (
+        len(text) <= _MAX_DATELINE and not names_today(text) and parse_date(text, UTC) is not None
+    )
 
 
 def prune_within(root: etree._Element) -> None:
@@ -226,6 +279,24 @@ class Dateline:
     has_time: bool
     # found above the headline, where tickers and "today" strips also sit: weaker
     above: bool = False
+    # found below the text, where the page had no date next to the headline: weaker
+    below: bool = False
+
+
+def _labelled_today(el: etree._Element) -> bool:
+    """Whether a date is shown as today's ("Имрӯз: 07.12.2026 | 11:20", "Сегодня,
+    7 декабря 2026"): a ticker's or a clock's, never an article's. Its label is in the
+    element, just before it, or opens the block that holds it."""
+    texts = [" ".join(el.itertext())]
+    before = el.getprevious()
+    if before is not None and isinstance(before.tag, str):
+        label = clean_text(" ".join(before.itertext()))
+        if len(label) <= _LABEL:
+            texts.append(label)
+    parent = el.getparent()
+    if parent is not None and parent.text:
+        texts.append(parent.text)
+    return any(names_today(text) for text in texts)
 
 
 def _date_of(el: etree._Element, tz: tzinfo) -> Dateline | None:
@@ -239,6 +310,9 @@ def _date_of(el: etree._Element, tz: tzinfo) -> Dateline | None:
         if not own or len(own) > _MAX_DATELINE:
             return None
         text = own
+    if _labelled_today(el):
+        # today's date in a ticker: whatever day the page is read, not the article's
+        return None
     # no crawl time: relative dates ("today, 10:05") are widgets, never the article's
     moment = parse_date(text, tz)
     if moment is None:
@@ -256,9 +330,11 @@ def dateline(
 
     The first short element after the headline that reads as an absolute date, within
     the article's opening (a date without a time takes the time of a later element on
-    the same day); failing that, the nearest just before the headline, where a strip
-    showing today's date (``now``'s day: a ticker, a clock) gives way to another day's
-    date. Relative dates and dated links are never taken.
+    the same day, in the opening or in the lines just below the text); failing that,
+    the date line just below the text ("Published: 26.11.2026, 10:15"); failing that,
+    the nearest just before the headline, where a strip showing today's date (``now``'s
+    day: a ticker, a clock) gives way to another day's date. Relative dates, dated
+    links and dates labelled as today's ("Имрӯз: 07.12.2026") are never taken.
     """
     elements = [el for el in doc.iter() if isinstance(el.tag, str)]
     order = {el: i for i, el in enumerate(elements)}
@@ -270,8 +346,16 @@ def dateline(
     if len(long_texts) >= 2:
         after = after[: long_texts[1]]
     found = _first_date(_dates_in(after, tz), tz)
-    if found is not None or headline is None:
+    if headline is None or (found is not None and found.has_time):
         return found
+    below = _first_date(_dates_in(_after_text(elements, order, headline), tz), tz)
+    if found is not None:
+        # the day next to the headline, its time printed below the text
+        if below is not None and below.has_time and _same_day(below, found, tz):
+            return below
+        return found
+    if below is not None:
+        return Dateline(below.moment, below.text, below.has_time, below=True)
     above = [
         Dateline(d.moment, d.text, d.has_time, above=True)
         for d in _dates_in(reversed(elements[max(0, start - 12) : start]), tz)
@@ -282,6 +366,35 @@ def dateline(
         if other_days and len(other_days) < len(above):
             above = other_days
     return _first_date(above, tz)
+
+
+def _after_text(
+    elements: list[etree._Element],
+    order: dict[etree._Element, int],
+    headline: etree._Element,
+) -> list[etree._Element]:
+    """The short lines just after the article's text ("Published: 26.11.2026, 10:15"),
+    up to the first block that is not the article's (another article's headline, a
+    heading, a long text)."""
+    start = order[headline]
+    first = next(
+        (el for el in elements[start + 1 : start + 400] if len(_own_text(el)) >= _LONG_PARAGRAPH),
+        None,
+    )
+    if first is None:
+        return []
+    container = first
+    while container.getparent() is not None and not _holds(container.getparent(), headline):
+        container = container.getparent()
+    last = deque(container.iter(), maxlen=1)[0]  # its last element, in document order
+    lines = []
+    for el in elements[order[last] + 1 : order[last] + 1 + 12]:
+        if el.tag in ("h2", "h3", "h4", "h5", "h6") or len(_own_text(el)) >= _LONG_PARAGRAPH:
+            break
+        if any(len(clean_text(" ".join(a.itertext()))) >= _HEADLINE_LINK for a in el.iter("a")):
+            break
+        lines.append(el)
+    return lines
 
 
 def _dates_in(elements: Iterable[etree._Element], tz: tzinfo) -> list[Dateline]:
