@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,7 +33,12 @@ OVERRIDES = {"CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_REQUESTS": 16, "LO
 
 class PlainSpider(scrapy.Spider):
     name = "plain"
-    custom_settings = {"ITEM_PIPELINES": {}}  # noqa: RUF012 - Scrapy's own attribute
+    # plain Scrapy: no item pipeline, and none of diplofeed's spider middlewares (they
+    # read a diplofeed spider's source and clock, which this spider has not)
+    custom_settings = {  # noqa: RUF012 - Scrapy's own attribute
+        "ITEM_PIPELINES": {},
+        "SPIDER_MIDDLEWARES": {"crawler.middlewares.IncrementalCrawl": None},
+    }
 
     def __init__(self, urls: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -65,6 +71,20 @@ def main() -> None:
         urls = Path(target).read_text().split()
         crawler = process.create_crawler(PlainSpider)
         process.crawl(crawler, urls=urls)
+    cpu: dict[str, float] = {}
+
+    def cpu_now() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    # this process's CPU time from the spider's start to its end: what a machine shared
+    # with other work changes much less than the wall clock
+    crawler.signals.connect(
+        lambda **_: cpu.setdefault("opened", cpu_now()), signal=signals.spider_opened, weak=False
+    )
+    crawler.signals.connect(
+        lambda **_: cpu.setdefault("closed", cpu_now()), signal=signals.spider_closed, weak=False
+    )
     process.start()
     stats = crawler.stats.get_stats()
     pages = int(stats.get("response_received_count", 0))
@@ -74,6 +94,7 @@ def main() -> None:
                 "mode": mode,
                 "pages": pages,
                 "seconds": float(stats.get("elapsed_time_seconds", 0.0)),
+                "cpu_seconds": cpu.get("closed", 0.0) - cpu.get("opened", 0.0),
                 "items": int(stats.get("item_scraped_count", 0)),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }

@@ -34,7 +34,8 @@ class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         if crawler.settings.get("DIPLOFEED_REDIS_URL"):
             # a scale-out worker: crawler.scaleout.pipeline.QueuePipeline sends items to the writer
-            raise NotConfigured("scale-out worker: the writer stores the items")
+            # (no message: Scrapy would log the normal case as a warning per spider)
+            raise NotConfigured
         self.crawler = crawler
         self.db_path = crawler.settings.get("DIPLOFEED_DB")
         self.run_id: int | None = crawler.settings.getint("DIPLOFEED_RUN_ID") or None

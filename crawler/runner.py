@@ -8,21 +8,65 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from crawler.errors import SourceConfigError
 from crawler.registry import Source, load_registry
 from storage import Store, format_utc
-from storage.errors import StoreUnavailable
+from storage.errors import StorageError, StoreUnavailable
 from storage.lock import crawl_lock
 from storage.vocabulary import yielded_nothing
 
-__all__ = ["CrawlResult", "WorkerResult", "crawl_settings", "run_crawl", "run_worker"]
+__all__ = [
+    "CrawlObserver",
+    "CrawlResult",
+    "WorkerResult",
+    "crawl_settings",
+    "run_crawl",
+    "run_worker",
+]
 
 logger = logging.getLogger(__name__)
+# The log repeats no warning or error: this many distinct ones are remembered.
+_ONCE_MEMORY = 10_000
+
+
+class CrawlObserver(Protocol):
+    """What a crawl tells as it goes (the command line's progress display and its line
+    per source). Called in the crawl's thread, from the Scrapy engine's signals."""
+
+    def page(self, source: str) -> None:
+        """A page of ``source`` was fetched (any status)."""
+
+    def article(self, source: str) -> None:
+        """An article of ``source`` was read and handed to the store."""
+
+    def failure(self, source: str) -> None:
+        """A page of ``source`` failed (HTTP error, network, parse)."""
+
+    def finished(self, source: str, stats: dict[str, Any] | None) -> None:
+        """``source`` finished: its figures and health as stored (None: not stored)."""
+
+
+class _Once(logging.Filter):
+    """Lets each distinct log line through once (23 spiders warning the same thing are
+    one warning); bounded, then everything goes through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, int, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, record.getMessage())
+        if key in self.seen:
+            return False
+        if len(self.seen) < _ONCE_MEMORY:
+            self.seen.add(key)
+        return True
 
 
 @dataclass(slots=True)
@@ -54,7 +98,7 @@ def crawl_settings(
     run_id: int | None = None,
     replay_url: str | None = None,
     registry: str | Path | None = None,
-    log_level: str = "INFO",
+    log_level: str = "WARNING",
     log_file: str | Path | None = None,
     as_of: datetime | None = None,
     redis_url: str | None = None,
@@ -85,14 +129,65 @@ def crawl_settings(
     return settings
 
 
-def _process(settings: Any, sources: list[str]) -> Any:
-    """A crawler process (the real Scrapy engine) with one spider per source."""
+def _process(
+    settings: Any, sources: list[str], watch: Callable[[Any, str], None] | None = None
+) -> Any:
+    """A crawler process (the real Scrapy engine) with one spider per source; ``watch``
+    is called with each source's crawler before it starts (to connect signals)."""
     from scrapy.crawler import AsyncCrawlerProcess
 
     process = AsyncCrawlerProcess(settings)
+    if settings.get("LOG_LEVEL") != "DEBUG":
+        for handler in logging.root.handlers:
+            handler.addFilter(_Once())
     for source_id in sources:
-        process.crawl(source_id)
+        crawler = process.create_crawler(source_id)
+        if watch is not None:
+            watch(crawler, source_id)
+        process.crawl(crawler)
     return process
+
+
+def _watcher(
+    observer: CrawlObserver, db_path: str | Path, run_id: int
+) -> Callable[[Any, str], None]:
+    """Connect a source's crawler to ``observer``: pages, articles and failures as they
+    happen, and the source's stored figures once its spider has closed (Scrapy closes
+    the item pipeline, which records them, before it sends ``spider_closed``)."""
+    from scrapy import signals
+
+    from .extract.model import Article
+    from .items import FetchFailure
+
+    def watch(crawler: Any, source: str) -> None:
+        def page(**_: Any) -> None:
+            observer.page(source)
+
+        def item(item: Any, **_: Any) -> None:
+            if isinstance(item, Article):
+                observer.article(source)
+            elif isinstance(item, FetchFailure) and item.kind != "robots":
+                observer.failure(source)
+
+        def closed(**_: Any) -> None:
+            observer.finished(source, _source_stats(db_path, run_id, source))
+
+        # weak references by default: these closures live as long as the crawler
+        crawler.signals.connect(page, signal=signals.response_received, weak=False)
+        crawler.signals.connect(item, signal=signals.item_scraped, weak=False)
+        crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+
+    return watch
+
+
+def _source_stats(db_path: str | Path, run_id: int, source: str) -> dict[str, Any] | None:
+    try:
+        with Store.for_reading(db_path) as store:
+            rows = [r for r in store.run_stats(run_id) if r["source"] == source]
+    except StorageError as exc:
+        logger.error("%s: its figures could not be read back: %s", source, exc)
+        return None
+    return rows[0] if rows else None
 
 
 def _select(registry: dict[str, Source], wanted: list[str] | None) -> list[str]:
@@ -112,9 +207,10 @@ def run_crawl(
     *,
     replay_url: str | None = None,
     registry: str | Path | None = None,
-    log_level: str = "INFO",
+    log_level: str = "WARNING",
     log_file: str | Path | None = None,
     as_of: datetime | None = None,
+    observer: CrawlObserver | None = None,
     settings: dict[str, Any] | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` (default: all) into the store at ``db_path``.
@@ -126,6 +222,8 @@ def run_crawl(
         registry: another registry file than the bundled one.
         as_of: run as of this time (relative dates, first-seen times, health); now
             by default.
+        observer: told of each page, article and failure as they happen, and of each
+            source's figures as soon as that source finishes.
         settings: further Scrapy settings (``diplofeed replay record`` adds its
             recorder).
 
@@ -140,7 +238,16 @@ def run_crawl(
     chosen = _select(entries, sources)
     with crawl_lock(db_path):
         return _crawl(
-            db_path, entries, chosen, replay_url, registry, log_level, log_file, as_of, settings
+            db_path,
+            entries,
+            chosen,
+            replay_url,
+            registry,
+            log_level,
+            log_file,
+            as_of,
+            observer,
+            settings,
         )
 
 
@@ -153,6 +260,7 @@ def _crawl(
     log_level: str,
     log_file: str | Path | None,
     as_of: datetime | None,
+    observer: CrawlObserver | None,
     extra: dict[str, Any] | None = None,
 ) -> CrawlResult:
     with Store(db_path) as store:
@@ -169,7 +277,8 @@ def _crawl(
     )
     for key, value in (extra or {}).items():
         settings.set(key, value, priority="cmdline")
-    process = _process(settings, chosen)
+    watch = _watcher(observer, db_path, run_id) if observer is not None else None
+    process = _process(settings, chosen, watch)
     status = "finished"
     try:
         process.start()
@@ -215,7 +324,7 @@ def run_worker(
     *,
     replay_url: str | None = None,
     registry: str | Path | None = None,
-    log_level: str = "INFO",
+    log_level: str = "WARNING",
     log_file: str | Path | None = None,
     as_of: datetime | None = None,
 ) -> WorkerResult:

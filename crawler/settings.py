@@ -28,8 +28,17 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
+# No listening ports: Scrapy's telnet console and remote-control server stay off unless
+# asked for (`-s REMOTE_CONTROL_ENABLED=1`).
 TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = "INFO"
+REMOTE_CONTROL_ENABLED = False
+# `diplofeed crawl` prints its own line per source; Scrapy's log is for --log-level INFO.
+LOG_LEVEL = "WARNING"
+# Items (and requests) one response's output may have in the item pipeline at once. The
+# pipeline is synchronous (one SQLite write at a time), so parallelism buys nothing here,
+# while Scrapy's default of 100 starts 100 asyncio tasks for every response: about a
+# third of the crawl's time on the benchmark site (bench/README.md).
+CONCURRENT_ITEMS = 4
 
 # One of the two writes: the store, or (scale-out workers) the writer's Redis queue.
 # Request identity: URL, method, body, and Accept-Language (one API URL, two languages).

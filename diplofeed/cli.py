@@ -11,6 +11,7 @@ opened (``--out``, a port in use). The codes live on the error classes
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime
@@ -38,7 +39,7 @@ def _summary_line(source: str, stats: dict[str, Any] | None) -> str:
     if not stats:
         return f"{source:<14} FAILED: the source did not finish (see the log)"
     return (
-        f"{source:<14} {stats.get('status') or '?':<9}"
+        f"{source:<14} {stats.get('status') or '?':<12}"
         f"pages={stats['pages']:<4} articles={stats['articles']:<4} "
         f"new={stats['new']:<4} updated={stats['updated']:<3} unchanged={stats['unchanged']:<4} "
         f"failed={stats['failed']:<3} undated={stats['undated']}"
@@ -65,9 +66,15 @@ def cli() -> None:
 )
 @click.option(
     "--log-level",
-    default="INFO",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    show_default=True,
+    help="Scrapy's log on stderr from this level [default: WARNING; --verbose: INFO].",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Scrapy's log at INFO (as --log-level INFO).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON summary of the run on stdout instead of a line per source.",
 )
 @click.option(
     "--as-of",
@@ -76,7 +83,9 @@ def cli() -> None:
     "times and health are read against it. --replay sets it to the copies' recording time.",
 )
 @click.option(
-    "--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here instead of stderr."
+    "--log-file",
+    type=click.Path(dir_okay=False),
+    help="Write Scrapy's log here instead of stderr (at INFO unless --log-level says).",
 )
 @click.option(
     "--redis",
@@ -91,43 +100,79 @@ def crawl(
     replay: bool,
     replay_url: str | None,
     as_of: datetime | None,
-    log_level: str,
+    log_level: str | None,
+    verbose: bool,
+    as_json: bool,
     log_file: str | None,
     redis_url: str | None,
 ) -> None:
-    """Crawl sources into the store; print one summary line per source.
+    """Crawl sources into the store; print one summary line per source as it finishes.
 
     Each line gives the source's figures and its health (ok, degraded, stale, broken,
-    blocked). Exits 3 when a source yielded no article (broken, blocked or unreachable),
-    5 at once when another crawl is writing to the store (safe under cron), 6 when
-    articles could not be stored (full disk, read-only, another writer past the bound).
+    unreachable, blocked). On a terminal a live display on stderr shows sources done,
+    pages, articles, errors and time elapsed; elsewhere (cron, systemd) only the lines.
+    Scrapy's own log is quiet unless asked for (--verbose, --log-level INFO).
+
+    Exits 3 when a source yielded no article (broken, blocked or unreachable), 5 at once
+    when another crawl is writing to the store (safe under cron), 6 when articles could
+    not be stored (full disk, read-only, another writer past the bound).
 
     With --redis, crawl as a scale-out worker (docs/scale-out.md): each line gives this
     worker's share of the source's figures; the writer records the health.
 
+    \b
     Example:
-
         diplofeed crawl --db news.db --source kt_kz --source kabar
+        diplofeed crawl --db news.db --json | jq '.sources[] | select(.status != "ok")'
     """
     from crawler.replay import ReplayArchive, ReplayServer
     from crawler.runner import run_crawl
 
-    options: dict[str, Any] = {"log_level": log_level, "log_file": log_file}
+    # a log file is asked for to be read later: Scrapy's INFO goes there unless told
+    level = log_level or ("INFO" if verbose or log_file else "WARNING")
+    options: dict[str, Any] = {"log_level": level, "log_file": log_file}
     if redis_url:
         _crawl_worker(redis_url, list(sources), replay, replay_url, as_of, options)
         return
+    from crawler.registry import load_registry
+
+    from .progress import CrawlDisplay
+
     try:
-        if replay and not replay_url:
-            when = as_of or ReplayArchive.load().recorded
-            with ReplayServer() as server:
-                result = run_crawl(db, list(sources), replay_url=server.url, as_of=when, **options)
-        else:
-            result = run_crawl(db, list(sources), replay_url=replay_url, as_of=as_of, **options)
+        chosen = list(sources) or list(load_registry())
+        with CrawlDisplay(chosen, None if as_json else _summary_line) as display:
+            options["observer"] = display
+            if replay and not replay_url:
+                when = as_of or ReplayArchive.load().recorded
+                with ReplayServer() as server:
+                    result = run_crawl(
+                        db, list(sources), replay_url=server.url, as_of=when, **options
+                    )
+            else:
+                result = run_crawl(db, list(sources), replay_url=replay_url, as_of=as_of, **options)
+            display.rest(result.stats)
     except DiplofeedError as exc:  # CrawlLocked: exit 5
         raise fail(exc) from exc
-    for source in result.sources:
-        click.echo(_summary_line(source, result.stats.get(source)))
+    if as_json:
+        click.echo(json.dumps(_run_summary(result), ensure_ascii=False, indent=2))
     _crawl_exit(result)
+
+
+def _run_summary(result: Any) -> dict[str, Any]:
+    """``crawl --json``: the run, each source's figures and health, what failed."""
+    sources = []
+    for source in result.sources:
+        stats = result.stats.get(source)
+        entry: dict[str, Any] = {"source": source, "finished": bool(stats)}
+        if stats:
+            entry.update({k: v for k, v in stats.items() if k not in ("run_id", "source")})
+        sources.append(entry)
+    return {
+        "run_id": result.run_id,
+        "sources": sources,
+        "failed_sources": result.failed_sources,
+        "unstored": result.unstored,
+    }
 
 
 def _crawl_exit(result: Any) -> None:
@@ -208,8 +253,8 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
     stays in Redis for the next start).
     See docs/scale-out.md.
 
+    \b
     Example:
-
         diplofeed writer --db /var/lib/diplofeed/news.db --redis redis://queue.internal:6379/0
     """
     import signal
@@ -254,26 +299,28 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
 def demo(db: str, out: str) -> None:
     """Crawl every source from the bundled replay copies, offline, and build the feeds.
 
+    \b
     Example:
-
         diplofeed demo --db /tmp/demo.db --out /tmp/feeds
     """
+    from crawler.registry import load_registry
     from crawler.replay import ReplayArchive, ReplayServer
     from crawler.runner import run_crawl
     from feeds import build_static_feeds
     from storage import Store
 
+    from .progress import CrawlDisplay
+
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:
-        with ReplayServer() as server:
+        with ReplayServer() as server, CrawlDisplay(list(load_registry()), _summary_line) as shown:
             click.echo(
                 f"replay server on {server.url}; crawling every source (real Scrapy engine)..."
             )
             result = run_crawl(
-                db, replay_url=server.url, log_level="WARNING", as_of=ReplayArchive.load().recorded
+                db, replay_url=server.url, as_of=ReplayArchive.load().recorded, observer=shown
             )
-        for source in result.sources:
-            click.echo(_summary_line(source, result.stats.get(source)))
+            shown.rest(result.stats)
         with Store(db) as store:
             build = build_static_feeds(store, out)
             counts = store.counts()
@@ -287,17 +334,25 @@ def demo(db: str, out: str) -> None:
         sys.exit(EXIT_SOURCES_FAILED)
 
 
-def _progress_printer(every: int | None) -> Any:
-    """A progress callback for ``import --progress N``: one stderr line each N lines."""
-    if not every:
+def _progress_printer(every: int | None, display: Any = None) -> Any:
+    """A progress callback for ``import``: the live display on a terminal, and with
+    ``--progress N`` one stderr line each N lines."""
+    if not every and (display is None or not display.live):
         return None
     import time
 
     started = time.perf_counter()
-    state = {"next": every}
+    state = {"next": every or 0}
 
     def show(number: int, result: Any) -> None:
-        if number < state["next"]:
+        if display is not None:
+            outcomes = result.outcomes
+            display.update(
+                number,
+                figures=f"new {outcomes['new']}  updated {outcomes['updated']}  "
+                f"rejected {result.rejected}",
+            )
+        if not every or number < state["next"]:
             return
         state["next"] = (number // every + 1) * every
         seconds = time.perf_counter() - started
@@ -351,8 +406,8 @@ def import_(file: Any, db: str, workers: int | None, progress: int | None) -> No
     stops with an error saying how many lines were imported, and the status 6; importing
     the file again resumes it (lines already stored come back unchanged).
 
+    \b
     Example:
-
         diplofeed import articles.jsonl --db news.db
     """
     from storage import Store
@@ -364,15 +419,17 @@ def import_(file: Any, db: str, workers: int | None, progress: int | None) -> No
     def reject(number: int, message: str) -> None:
         click.echo(f"line {number}: {message}", err=True)
 
+    from .progress import TaskDisplay
+
     stopped: ImportStopped | None = None
     try:
-        with Store(db) as store:
+        with Store(db) as store, TaskDisplay("importing", "lines") as shown:
             try:
                 result = import_lines(
                     store,
                     file,
                     workers=workers,
-                    progress=_progress_printer(progress),
+                    progress=_progress_printer(progress, shown),
                     reject=reject,
                 )
             except ImportStopped as exc:  # what was committed before stays: say what
@@ -438,17 +495,19 @@ def feeds_build(
     --prefer-language ru, one-item-per-story feeds show a story's English version, else
     its Russian one, else its best other version.
 
+    \b
     Example:
-
         diplofeed feeds build --db news.db --out /var/www/feeds --base-url https://example.org/feeds/
     """
     from feeds import build_static_feeds
     from feeds.config import load_config
     from storage import Store
 
+    from .progress import TaskDisplay
+
     try:
         config = load_config(feeds_config)
-        with Store.for_reading(db) as store:
+        with Store.for_reading(db) as store, TaskDisplay("building", "feeds") as shown:
             build = build_static_feeds(
                 store,
                 out,
@@ -456,6 +515,7 @@ def feeds_build(
                 limit=limit,
                 prefer_languages=list(prefer_languages),
                 config=config,
+                progress=shown.update,
             )
     except DiplofeedError as exc:
         raise fail(exc) from exc
@@ -509,8 +569,8 @@ def serve(
     /feeds/<name>.rss|atom|json, /health.atom, /changes.atom (docs/feeds.md). A port
     in use is an error (exit status 7).
 
+    \b
     Example:
-
         diplofeed serve --db news.db --port 8080 &
         curl 'http://127.0.0.1:8080/feed.atom?country=KZ&topic=water_energy&unique=story'
     """
@@ -561,6 +621,20 @@ def serve(
     metavar="URL",
     help="Each crawl is a scale-out worker sharing the crawl through this Redis.",
 )
+@click.option(
+    "--build-feeds",
+    "build_feeds",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="After each crawl that changed the store, rebuild the static feeds in DIR "
+    "(as `diplofeed feeds build --out DIR`).",
+)
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:8080/",
+    show_default=True,
+    help="With --build-feeds: where DIR is served (for self links).",
+)
 def schedule(
     db: str,
     every: str,
@@ -570,17 +644,22 @@ def schedule(
     log_file: str | None,
     runs: int | None,
     redis_url: str | None,
+    build_feeds: str | None,
+    base_url: str,
 ) -> None:
     """Crawl on a schedule, in the foreground (for a systemd service or a container).
 
     Each crawl runs in a fresh process (`diplofeed crawl`) and prints its summary and its
-    exit status. SIGTERM or SIGINT stops the loop: between crawls at once, during one by
-    passing the signal on (Scrapy finishes the pages in flight and stores them), then
-    exits 0. See docs/deploy.md.
+    exit status; then the schedule logs when the next crawl starts. A crawl that fails
+    is logged with its exit status and the schedule goes on. With --build-feeds DIR the
+    static feeds are rebuilt after each crawl that changed the store. SIGTERM or SIGINT
+    stops the loop: between crawls at once, during one by passing the signal on (Scrapy
+    finishes the pages in flight and stores them), then exits 0. See docs/deploy.md.
 
+    \b
     Example:
-
         diplofeed schedule --db /var/lib/diplofeed/news.db --every 30m --jitter 5m
+        diplofeed schedule --db news.db --every 1h --build-feeds /var/www/feeds
     """
     from diplofeed.schedule import Schedule, parse_duration
 
@@ -597,7 +676,18 @@ def schedule(
         command += ["--log-file", log_file]
     if redis_url:
         command += ["--redis", redis_url]
-    Schedule(command, period, spread).run(runs)
+    after = None
+    if build_feeds:
+        after = [sys.executable, "-m", "diplofeed", "feeds", "build", "--db", db]
+        after += ["--out", build_feeds, "--base-url", base_url]
+
+    def marker() -> object:
+        from storage import Store
+
+        with Store.for_reading(db) as store:
+            return store.change_marker()
+
+    Schedule(command, period, spread, after=after, marker=marker).run(runs)
 
 
 @cli.group()
@@ -627,8 +717,8 @@ def replay() -> None:
 def replay_serve(port: int, sites: tuple[str, ...], access_log: str | None, latency: float) -> None:
     """Serve the replay copies until interrupted (see docs/replay.md).
 
+    \b
     Example:
-
         diplofeed replay serve --port 8765 & diplofeed crawl --replay-url http://127.0.0.1:8765
     """
     from crawler.replay.server import main as serve

@@ -148,8 +148,8 @@ def search(
     higher is better) and snippet (matched words in [ ]). In CSV, countries and topics
     are joined with commas (KZ,CN) and relevant is 1 or 0.
 
+    \b
     Example:
-
         diplofeed search "water" --country KZ --country KG --topic water_energy --json
     """
     from storage import ArticleFilter, Store
@@ -229,8 +229,8 @@ def classify(file: Any, explain: bool) -> None:
     longer than 4 MiB or nested deeper than 32 levels, as in import; after 64 MiB
     without a line break, reading stops with an error and the status 4.
 
+    \b
     Example:
-
         echo '{"title": "Токаев провел переговоры с Мирзиёевым", "body": "..."}' | diplofeed classify --explain
     """
     from storage.importer import LineReader, json_object
@@ -271,15 +271,17 @@ def classify(file: Any, explain: bool) -> None:
 def retag(db: str) -> None:
     """Classify every stored article again (after the relevance data changed).
 
+    \b
     Example:
-
         diplofeed retag --db news.db
     """
     from storage import Store
 
+    from .progress import TaskDisplay
+
     try:
-        with Store(db, create=False) as store:
-            count = store.tag_untagged(everything=True)
+        with Store(db, create=False) as store, TaskDisplay("classifying", "articles") as shown:
+            count = store.tag_untagged(everything=True, progress=shown.update)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(f"{count} articles classified")
@@ -295,15 +297,20 @@ def retag(db: str) -> None:
     "prints 'ok' or each problem; exits 6 when the store is damaged.",
 )
 def sources(db: str, as_json: bool, check: bool) -> None:
-    """List the sources: country, kind, languages, articles, newest article and health.
+    """List the sources: country, kind, articles, last crawl, last new article, health.
 
-    Health after the latest crawl: ok; degraded (some pages failed, or fields missing);
-    stale (nothing new for much longer than usual); broken (nothing extracted: the
-    layout changed?); blocked (403/429/TLS errors); unknown (never crawled).
+    Health after the latest crawl, with its reason, decided again at every crawl: ok;
+    degraded (some pages failed, selectors missed, fields missing); stale (nothing new
+    for much longer than usual); broken (pages fetched, no article found: the layout
+    changed?); unreachable (DNS, connection, timeout or TLS failures); blocked
+    (403/429/captcha); unknown (never crawled). The last column is the status of the
+    last crawls, newest first (o ok, d degraded, s stale, b broken, u unreachable,
+    B blocked); --json gives them in full (``history``: the last 10 crawls).
 
+    \b
     Example:
-
-        diplofeed sources --json
+        diplofeed sources --db news.db
+        diplofeed sources --db news.db --json | jq '.[] | {id, status, last_crawled}'
     """
     from crawler.registry import load_registry
     from storage import Store
@@ -329,21 +336,34 @@ def sources(db: str, as_json: bool, check: bool) -> None:
             row = source.as_row()
             rows.append(
                 {**row, "languages": list(row.get("languages", [])), "article_count": 0,
-                 "newest_published": None, "status": None, "status_reason": None}
+                 "newest_published": None, "status": None, "status_reason": None,
+                 "last_crawled": None, "last_new_article": None, "history": []}
             )  # fmt: skip
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{'id':<14}{'country':<8}{'kind':<9}{'strategy':<9}{'languages':<16}{'articles':>8}  "
-        f"{'newest':<21}{'status':<9}why"
+        f"{'id':<14}{'country':<8}{'kind':<7}{'articles':>8}  {'last crawled':<21}"
+        f"{'last new article':<21}{'status':<12}{'history':<11}why"
     )
     for r in rows:
+        history = "".join(_HISTORY_MARK.get(h["status"], "?") for h in r.get("history") or [])
         click.echo(
-            f"{r['id']:<14}{r['country'] or '-':<8}{r['kind']:<9}{r['strategy'] or '-':<9}"
-            f"{','.join(r['languages']):<16}{r['article_count']:>8}  "
-            f"{r['newest_published'] or '-':<21}{r['status'] or 'unknown':<9}{r['status_reason'] or ''}"
+            f"{r['id']:<14}{r['country'] or '-':<8}{r['kind']:<7}{r['article_count']:>8}  "
+            f"{r.get('last_crawled') or '-':<21}{r.get('last_new_article') or '-':<21}"
+            f"{r['status'] or 'unknown':<12}{history or '-':<11}{r['status_reason'] or ''}"
         )
+
+
+# One letter per crawl in the `sources` table's history column.
+_HISTORY_MARK = {
+    "ok": "o",
+    "degraded": "d",
+    "stale": "s",
+    "broken": "b",
+    "unreachable": "u",
+    "blocked": "B",
+}
 
 
 def _check_store(db: str) -> None:
@@ -406,8 +426,8 @@ def extract(
     the day only shows as local midnight with published_precision "day" and its
     published_day (a crawl stores it at 09:00 UTC of that day).
 
+    \b
     Example:
-
         diplofeed extract https://www.kt.kz/rus/politics/some_article_1377996214.html --html page.html
     """
     from crawler.fetch import extract_url
@@ -437,8 +457,8 @@ def browse(db: str, host: str, port: int) -> None:
     health. The store is migrated first; a crawl may write it meanwhile. Needs the
     optional extra: pip install 'diplofeed[browse]'.
 
+    \b
     Example:
-
         diplofeed browse --db news.db --port 8001
     """
     from diplofeed.browse import serve

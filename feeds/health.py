@@ -35,7 +35,7 @@ def build_health_feed(
         store_info,
         "health",
         "diplofeed: source health",
-        "A source changed status: ok, degraded, stale, broken or blocked",
+        "A source changed status: ok, degraded, stale, broken, unreachable or blocked",
         self_url=self_url,
         home_url=home_url,
     )
@@ -51,5 +51,20 @@ def build_health_feed(
         entry.updated(since)
         status = str(event["status"])
         entry.category(term=status, scheme=HEALTH_SCHEME, label=status.replace("_", " ").title())
-        entry.content(plain_to_html(event["reason"]), type="html")
+        entry.content("<br>".join(plain_to_html(line) for line in _content(event)), type="html")
     return service_feed_bytes(fg, newest, store_info)
+
+
+def _content(event: Mapping[str, Any]) -> list[str]:
+    """The reason for the change, then the source's state at that crawl: when it ended,
+    the last crawl that found a new article, the statuses of its last crawls (newest
+    first). Later crawls change none of it: the entry keeps its bytes."""
+    lines = [str(event["reason"])]
+    if "history" not in event:
+        return lines
+    lines.append(f"Crawled: {event.get('last_crawled') or '?'}")
+    lines.append(f"Last new article found: {event.get('last_new_article') or 'none yet'}")
+    if event["history"]:
+        statuses = ", ".join(str(h["status"] or "?") for h in event["history"])
+        lines.append(f"Last {len(event['history'])} crawl(s): {statuses}")
+    return lines

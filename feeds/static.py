@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -120,6 +121,7 @@ def build_static_feeds(
     limit: int = 100,
     prefer_languages: list[str] | None = None,
     config: FeedsConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> StaticBuild:
     """Write every feed in RSS, Atom and JSON Feed (``all``, ``country-<cc>``,
     ``source-<id>`` and the named feeds of feeds.toml), ``feeds.opml`` listing them,
@@ -130,6 +132,8 @@ def build_static_feeds(
     story (its GUID is the story's, so a press release reprinted by five agencies is one
     item); source feeds show each of the source's articles (GUID: the article's). Files are
     replaced atomically, and only when their bytes changed.
+
+    ``progress(done, total)`` is called after each feed (its three formats) is written.
 
     Raises:
         ConfigError: a named feed's parameters are not valid (unknown country, ...).
@@ -155,9 +159,11 @@ def build_static_feeds(
         build_changes_feed(store.changes(), info, self_url=f"{base}changes.atom", home_url=base),
     )
     plans = _plans(store, config)
-    for plan in plans:
+    for done, plan in enumerate(plans, start=1):
         for fmt, data in _plan_feeds(store, plan, words, limit, prefer_languages, config, base):
             write(out / f"{plan.name}.{fmt}", data)
+        if progress is not None:
+            progress(done, len(plans))
     feeds = [(plan.name, plan.title) for plan in plans]
     # The reader's import: every feed. Each feed's items have GUIDs of its own, so a
     # reader that keys items by GUID across feeds (newsboat) shows each feed whole.

@@ -209,7 +209,7 @@ TABLES: dict[str, TableDoc] = {
             "unstored": "articles fetched but not stored because the store could not be "
             "written (locked by another writer past the write bound, disk full, read-only); "
             "each also has a `store` row in `crawl_failures` when that could be written",
-            "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `blocked`",
+            "status": "the health decided: `ok`, `degraded`, `stale`, `broken`, `unreachable`, `blocked`",
             "status_reason": "why, in a few words",
         },
     ),

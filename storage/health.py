@@ -1,21 +1,39 @@
 """Source health: one status per source per crawl, from its figures and its history.
 
-Pure functions (figures in, status out); the store records the result and every change
-of status (``source_health``), which the health feed publishes (docs/sources.md, "Health").
+Pure functions (figures in, status out); the store records the result of every crawl
+(``crawl_source_stats``) and every change of status (``source_health``), which the
+health feed publishes (docs/sources.md, "Health").
+
+Each status word has one small rule, ``Facts -> Health | None``; :data:`RULES` tries them
+from the worst word to the best and the first that answers decides. A new signal is a
+new rule (or a line in one), not a new branch in a long function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["STATUSES", "Health", "classify", "selector_drift"]
+__all__ = ["RULES", "STATUSES", "Facts", "Health", "classify", "selector_drift"]
 
 # From the worst to the best; a source gets the first that applies.
-STATUSES = ("blocked", "broken", "stale", "degraded", "ok")
+STATUSES = ("blocked", "unreachable", "broken", "stale", "degraded", "ok")
 _BLOCKING_HTTP = {401, 403, 407, 429, 451}
+_BLOCKING_WORDS = ("captcha", "are you a robot", "access denied")
 _TLS_WORDS = ("ssl", "tls", "certificate", "handshake")
+# Failures of the way to the host, not of the host's answer: DNS, connect, timeout, TLS.
+_UNREACHABLE_KINDS = {"network", "timeout"}
+_UNREACHABLE_WORDS = (
+    "dns",
+    "refused",
+    "unreachable",
+    "no route",
+    "timed out",
+    "timeout",
+    "reset by peer",
+    "connection lost",
+)
 # "Much longer than usual": this many typical gaps between posts, and never under MIN_STALE
 # (ministries post in bursts and rest at weekends and holidays).
 STALE_GAPS = 5
@@ -30,13 +48,147 @@ class Health:
     reason: str
 
 
-def _typical_gap(published: Sequence[datetime]) -> timedelta | None:
-    """The mean gap between recent posts (a median would be minutes for a ministry that
-    publishes three releases after one meeting, then nothing for days)."""
-    if len(published) < 4:
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What one crawl of one source showed, read once for every rule."""
+
+    stats: Mapping[str, int]
+    failures: Sequence[Mapping[str, object]]
+    recent_published: Sequence[datetime]
+    as_of: datetime
+
+    def figure(self, name: str) -> int:
+        return int(self.stats.get(name, 0) or 0)
+
+    @property
+    def articles(self) -> int:
+        return self.figure("articles")
+
+    @property
+    def known(self) -> int:
+        """Articles listed that the store already had (or that answered 304)."""
+        return self.figure("known") + self.figure("not_modified")
+
+    @property
+    def read_nothing(self) -> bool:
+        return self.articles == 0 and self.known == 0
+
+    @property
+    def blocking(self) -> list[Mapping[str, object]]:
+        """Failures that say the site refuses us: 401/403/407/429/451, a captcha page."""
+        return [
+            f
+            for f in self.failures
+            if f.get("status") in _BLOCKING_HTTP or any(w in _message(f) for w in _BLOCKING_WORDS)
+        ]
+
+    @property
+    def unreachable(self) -> list[Mapping[str, object]]:
+        """Failures on the way to the host: DNS, connection refused or reset, timeout, TLS."""
+        return [
+            f
+            for f in self.failures
+            if not f.get("status")
+            and (
+                f.get("kind") == "timeout"
+                or any(w in _message(f) for w in _TLS_WORDS)
+                or (
+                    f.get("kind") in _UNREACHABLE_KINDS
+                    and any(w in _message(f) for w in _UNREACHABLE_WORDS)
+                )
+            )
+        ]
+
+
+def _message(failure: Mapping[str, object]) -> str:
+    return str(failure.get("message", "")).lower()
+
+
+def _first(failures: Sequence[Mapping[str, object]]) -> str:
+    first = failures[0]
+    if first.get("status"):
+        return f"HTTP {first['status']}"
+    return str(first.get("message", "")).strip()[:80]
+
+
+def blocked(facts: Facts) -> Health | None:
+    """403/429/captcha answers, and nothing read."""
+    refused = facts.blocking
+    if not refused or facts.articles:
         return None
-    span = max(published) - min(published)
-    return span / (len(published) - 1) if span else None
+    return Health("blocked", f"{len(refused)} request(s) refused ({_first(refused)}), nothing read")
+
+
+def unreachable(facts: Facts) -> Health | None:
+    """The host could not be reached (DNS, connect, timeout, TLS), and no page came back."""
+    failed = facts.unreachable
+    if not failed or not facts.read_nothing or facts.figure("pages"):
+        return None
+    return Health("unreachable", f"host not reached: {len(failed)} failure(s) ({_first(failed)})")
+
+
+def broken(facts: Facts) -> Health | None:
+    """Pages fetched but no article found, or every body empty (selectors that miss
+    while the generic path still reads the pages are ``degraded``, issue #18)."""
+    articles, pages = facts.articles, facts.figure("pages")
+    if facts.read_nothing and pages == 0:
+        failed = facts.failures
+        detail = f": {_first(failed)}" if failed else ""
+        return Health(
+            "broken", f"no page could be fetched ({facts.figure('failed')} failure(s){detail})"
+        )
+    if facts.read_nothing:
+        return Health(
+            "broken", f"{pages} page(s) fetched but no article found: the layout changed?"
+        )
+    if articles and facts.figure("empty_body") >= articles:
+        return Health("broken", f"every one of {articles} article(s) has an empty body")
+    return None
+
+
+def stale(facts: Facts) -> Health | None:
+    """Nothing new for much longer than the source's usual gap between posts (articles
+    lost to the store matter more than silence: those make it degraded)."""
+    if facts.figure("unstored"):
+        return None
+    return _stale(facts.recent_published, facts.as_of)
+
+
+def degraded(facts: Facts) -> Health | None:
+    """Some pages failed, articles could not be stored, selectors missed, or under 80%
+    of articles have title, date and body."""
+    articles = facts.articles
+    if not articles:
+        return None
+    unstored, failed = facts.figure("unstored"), facts.figure("failed")
+    misses = facts.figure("selector_misses")
+    coverage = int(facts.stats.get("complete", articles)) / articles
+    parts = []
+    if unstored:
+        parts.append(f"{unstored} article(s) could not be stored (see the crawl's errors)")
+    if failed:
+        parts.append(f"{failed} page(s) failed")
+    if coverage < MIN_COVERAGE:
+        parts.append(f"only {coverage:.0%} of articles have title, date and body")
+    if misses:
+        parts.append(selector_drift(facts.stats))
+    return Health("degraded", "; ".join(parts)) if parts else None
+
+
+def ok(facts: Facts) -> Health:
+    if facts.articles == 0:
+        return Health("ok", f"nothing new; {facts.known} known article(s) listed")
+    return Health("ok", f"{facts.articles} article(s), {facts.figure('new')} new")
+
+
+# Tried in this order; ``ok`` answers when none does.
+RULES: tuple[Callable[[Facts], Health | None], ...] = (
+    blocked,
+    unreachable,
+    broken,
+    stale,
+    degraded,
+)
 
 
 def classify(
@@ -49,66 +201,35 @@ def classify(
 
     Args:
         stats: the run's figures (pages, articles, new, failed, complete, empty_body,
-            selector_misses).
+            selector_misses, known, not_modified, unstored).
         failures: the run's failures of this source (``kind``, ``status``, ``message``).
         recent_published: publication times of the source's latest stored articles.
         as_of: the time the crawl ran as of.
 
     Returns:
-        ``blocked`` (403/429/TLS errors and nothing read), ``broken`` (nothing extracted,
-        or every body empty), ``stale`` (nothing new for much longer than the source's usual gap
-        between posts), ``degraded`` (some pages failed, articles could not be stored,
-        under 80% of articles have title, date and body, or the registry's selectors
-        missed: the layout changed and the generic path read the pages), else ``ok``; with a
-        one-line reason.
+        ``blocked`` (403/429/captcha and nothing read), ``unreachable`` (DNS, connect,
+        timeout or TLS failures and no page fetched), ``broken`` (pages fetched but no
+        article found, or every body empty), ``stale`` (nothing new for much longer than
+        the source's usual gap between posts), ``degraded`` (some pages failed, articles
+        could not be stored, under 80% of articles have title, date and body, or the
+        registry's selectors missed: the layout changed and the generic path read the
+        pages), else ``ok``; with a one-line reason.
     """
-    articles = int(stats.get("articles", 0))
-    pages = int(stats.get("pages", 0))
-    failed = int(stats.get("failed", 0))
-    blocking = [
-        f
-        for f in failures
-        if f.get("status") in _BLOCKING_HTTP
-        or any(w in str(f.get("message", "")).lower() for w in _TLS_WORDS)
-    ]
-    if blocking and articles == 0:
-        first = blocking[0]
-        code = (
-            f"HTTP {first['status']}" if first.get("status") else str(first.get("message", ""))[:80]
-        )
-        return Health("blocked", f"{len(blocking)} request(s) refused ({code}), nothing read")
-    known = int(stats.get("known", 0)) + int(stats.get("not_modified", 0))
-    if articles == 0 and known:
-        # the listing works and holds only articles stored before: nothing new, unless
-        # nothing has been new for too long
-        stale = _stale(recent_published, as_of)
-        return stale or Health("ok", f"nothing new; {known} known article(s) listed")
-    if articles == 0:
-        if pages == 0:
-            return Health("broken", f"no page could be fetched ({failed} failure(s))")
-        return Health(
-            "broken", f"{pages} page(s) fetched but no article found: the layout changed?"
-        )
-    misses = int(stats.get("selector_misses", 0))
-    if int(stats.get("empty_body", 0)) >= articles:
-        return Health("broken", f"every one of {articles} article(s) has an empty body")
-    unstored = int(stats.get("unstored", 0))
-    stale = _stale(recent_published, as_of)
-    if stale and not unstored:  # articles lost to the store matter more than silence
-        return stale
-    coverage = int(stats.get("complete", articles)) / articles
-    if failed or coverage < MIN_COVERAGE or misses or unstored:
-        parts = []
-        if unstored:
-            parts.append(f"{unstored} article(s) could not be stored (see the crawl's errors)")
-        if failed:
-            parts.append(f"{failed} page(s) failed")
-        if coverage < MIN_COVERAGE:
-            parts.append(f"only {coverage:.0%} of articles have title, date and body")
-        if misses:
-            parts.append(selector_drift(stats))
-        return Health("degraded", "; ".join(parts))
-    return Health("ok", f"{articles} article(s), {int(stats.get('new', 0))} new")
+    facts = Facts(stats, failures, recent_published, as_of)
+    for rule in RULES:
+        health = rule(facts)
+        if health is not None:
+            return health
+    return ok(facts)
+
+
+def _typical_gap(published: Sequence[datetime]) -> timedelta | None:
+    """The mean gap between recent posts (a median would be minutes for a ministry that
+    publishes three releases after one meeting, then nothing for days)."""
+    if len(published) < 4:
+        return None
+    span = max(published) - min(published)
+    return span / (len(published) - 1) if span else None
 
 
 def _stale(recent_published: Sequence[datetime], as_of: datetime) -> Health | None:

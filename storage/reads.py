@@ -117,40 +117,72 @@ class Reads(StoreBase):
         """Every source the store knows (registered or seen through an import)."""
         return [r[0] for r in self.db.execute("SELECT id FROM sources ORDER BY id")]
 
-    def sources(self) -> list[dict[str, Any]]:
-        """Return every source with its article count and its latest crawl's figures."""
+    def sources(self, history: int = 10) -> list[dict[str, Any]]:
+        """Return every source with its article count, its latest crawl's figures and
+        health, when it was last crawled, when it last gave a new article, and the
+        status of its last ``history`` crawls (newest first, in ``history``).
+
+        The status and its reason are the latest crawl's, decided again at every crawl
+        (``crawl_source_stats``); ``status_since`` is when the source took that status
+        (``source_health``).
+        """
         rows = self.db.query(
             """
             SELECT s.*,
                    (SELECT count(*) FROM articles a WHERE a.source = s.id) AS article_count,
                    (SELECT max(published) FROM articles a WHERE a.source = s.id)
                         AS newest_published,
+                   (SELECT max(first_seen) FROM articles a WHERE a.source = s.id)
+                        AS last_new_article,
                    st.run_id AS last_run, st.finished AS last_crawled, st.pages AS last_pages,
                    st.new AS last_new, st.updated AS last_updated, st.failed AS last_failed,
                    st.status_reason AS last_reason,
                    (SELECT max(finished) FROM crawl_source_stats n
                     WHERE n.source = s.id AND n.new > 0) AS last_new_found,
-                   (SELECT status FROM source_health h WHERE h.source = s.id
-                    ORDER BY h.id DESC LIMIT 1) AS status,
-                   (SELECT reason FROM source_health h WHERE h.source = s.id
-                    ORDER BY h.id DESC LIMIT 1) AS status_reason,
-                   (SELECT since FROM source_health h WHERE h.source = s.id
-                    ORDER BY h.id DESC LIMIT 1) AS status_since
+                   coalesce(st.status, h.status) AS status,
+                   coalesce(st.status_reason, h.reason) AS status_reason,
+                   h.since AS status_since
             FROM sources s
             LEFT JOIN crawl_source_stats st ON st.source = s.id AND st.run_id = (
                 SELECT max(run_id) FROM crawl_source_stats WHERE source = s.id)
+            LEFT JOIN source_health h ON h.id = (
+                SELECT max(id) FROM source_health WHERE source = s.id)
             ORDER BY s.registered DESC, s.country, s.id
             """
         )
         out = []
         for row in rows:
             row["languages"] = json.loads(row["languages"] or "[]")
+            row["history"] = self.crawl_history(row["id"], history)
             out.append(row)
         return out
 
-    def health_events(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Changes of source status, newest first, with the source's name."""
+    def crawl_history(
+        self, source: str, limit: int = 10, *, up_to_run: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A source's last ``limit`` crawls (up to run ``up_to_run``, when given), newest
+        first: run, when it finished, its status and reason, pages, articles and new
+        articles."""
         return list(
+            self.db.query(
+                """
+                SELECT run_id, finished, status, status_reason, pages, articles, new, failed
+                FROM crawl_source_stats WHERE source = ? AND run_id <= ?
+                ORDER BY run_id DESC LIMIT ?
+                """,
+                [source, up_to_run if up_to_run is not None else 2**62, limit],
+            )
+        )
+
+    def health_events(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Changes of source status, newest first, with the source's name.
+
+        Each change also carries the source's state at that crawl, which later crawls do
+        not change (the health feed's entries keep their bytes): ``last_crawled`` (when
+        that crawl ended), ``last_new_article`` (the last crawl up to it that found a new
+        article) and ``history`` (its last ten crawls up to it, newest first).
+        """
+        events = list(
             self.db.query(
                 """
                 SELECT h.*, s.name AS source_name, s.country FROM source_health h
@@ -159,6 +191,31 @@ class Reads(StoreBase):
                 [limit],
             )
         )
+        for event in events:
+            if event.get("run_id") is None:
+                continue
+            history = self.crawl_history(event["source"], up_to_run=int(event["run_id"]))
+            found = self.db.execute(
+                "SELECT max(finished) FROM crawl_source_stats "
+                "WHERE source = ? AND run_id <= ? AND new > 0",
+                [event["source"], event["run_id"]],
+            ).fetchone()
+            event["history"] = history
+            event["last_crawled"] = history[0]["finished"] if history else None
+            event["last_new_article"] = found[0] if found else None
+        return events
+
+    def change_marker(self) -> tuple[Any, ...]:
+        """A value that changes when an article is added, edited or removed, or a source
+        changes status: what the feeds show (``diplofeed schedule --build-feeds`` rebuilds
+        them only after a crawl that changed it)."""
+        row = self.db.execute(
+            """
+            SELECT (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),
+                   (SELECT max(rowid) FROM article_versions), (SELECT max(id) FROM source_health)
+            """
+        ).fetchone()
+        return tuple(row)
 
     def run_stats(self, run_id: int) -> list[dict[str, Any]]:
         """Return the per-source figures of one run, by source id."""

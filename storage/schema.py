@@ -447,3 +447,11 @@ def m018_party_index(db: Database) -> None:
     db.execute(
         "CREATE INDEX articles_relevant_published ON articles(relevant, published DESC, countries)"
     )
+
+
+@migrations()
+def m016_crawl_history(db: Database) -> None:
+    # `diplofeed sources` shows each source's last ten crawls and when it last gave a new
+    # article (issue #17): both read per source, not over the whole table.
+    db.execute("CREATE INDEX crawl_source_stats_source ON crawl_source_stats(source, run_id)")
+    db.execute("CREATE INDEX articles_source_first_seen ON articles(source, first_seen)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -289,12 +289,19 @@ class Store(Reads, Runs, Stories):
         row["published_precision"] = "day" if day else "minute"
         row["published_day"] = local_day(moment, zone)
 
-    def tag_untagged(self, *, everything: bool = False, chunk: int = 500) -> int:
+    def tag_untagged(
+        self,
+        *,
+        everything: bool = False,
+        chunk: int = 500,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Classify stored articles that have no verdict yet (or all of them, after the
         classifier's data changed); return how many were tagged.
 
         Committed ``chunk`` articles at a time, so another writer (a crawl, an import)
-        waits for the write lock a fraction of a second, not the whole retag.
+        waits for the write lock a fraction of a second, not the whole retag; after each
+        chunk ``progress(done, total)`` is called.
         """
         condition = "" if everything else "WHERE a.relevant IS NULL"
         ids = [
@@ -331,6 +338,8 @@ class Store(Reads, Runs, Stories):
                 }
                 for story in sorted(stories):
                     self._refresh_story(story)
+            if progress is not None:
+                progress(start + len(part), len(ids))
         return len(ids)
 
     # -- crawl runs -------------------------------------------------------------------

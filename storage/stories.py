@@ -191,6 +191,7 @@ class Stories:
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
+    _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
 
     def write(self) -> AbstractContextManager[None]:
         raise NotImplementedError
@@ -245,6 +246,7 @@ class Stories:
                      decision.reason)
                 )  # fmt: skip
         self._pending_links = links
+        self._pending_parties = (frozenset(features["countries"]), features["members"])
         if links:
             best = max(links, key=lambda link: (link[2], -link[1]))
             return min(link[1] for link in links), best[3], features
@@ -273,9 +275,33 @@ class Stories:
             "INSERT OR IGNORE INTO story_links (a, b, strength, reason) VALUES (?, ?, ?, ?)",
             [(min(o, article_id), max(o, article_id), w, why) for o, _, w, why in links],
         )
+        if self._joins_alone(article_id, links):
+            return
         nodes, edges = self._neighbourhood(article_id)
         groups = _group_links(nodes, edges)
         self._assign(groups, nodes, at)
+
+    def _joins_alone(self, article_id: int, links: list[tuple[int, int, float, str]]) -> bool:
+        """The new article's links all lead into one story whose members all name the
+        parties it names (the reprints of one release, the reports of one call): grouping
+        the neighbourhood again would give that story plus the article, and nothing else
+        (no party of its can keep two groups apart that were joined, nor join two that
+        were kept apart), so the article just joins it. A shortcut, not another rule: a
+        story of a hundred copies would otherwise be grouped again a hundred times."""
+        stories = {story for _, story, _, _ in links}
+        if len(stories) != 1:
+            return False
+        (story,) = stories
+        mine = self._pending_parties
+        for member in self._select(
+            "SELECT source, countries, title FROM articles WHERE story_id = ? AND id != ?",
+            [story, article_id],
+        ):
+            parties = _with_home(_countries(member["countries"]), self._home(member["source"]))
+            if (frozenset(parties), _members(parties, member["title"])) != mine:
+                return False
+        self._refresh_story(story)
+        return True
 
     def _neighbourhood(
         self, article_id: int
@@ -632,9 +658,11 @@ def _group_links(
             node = parent[node]
         return node
 
+    url = {node: str(nodes[node]["canonical_url"]) for node in nodes}
+
     def key(edge: tuple[float, int, int, str]) -> tuple[float, str, str]:
-        urls = sorted((str(nodes[edge[1]]["canonical_url"]), str(nodes[edge[2]]["canonical_url"])))
-        return (-edge[0], urls[0], urls[1])
+        a, b = url[edge[1]], url[edge[2]]
+        return (-edge[0], a, b) if a <= b else (-edge[0], b, a)
 
     for strength, a, b, _ in sorted(edges, key=key):
         ra, rb = root(a), root(b)

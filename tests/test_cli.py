@@ -256,3 +256,27 @@ def test_every_error_class_is_in_the_exit_status_table():
             break
         errors |= more
     assert errors == {cls.__name__ for cls in error_classes()}
+
+
+def _leaf_commands(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from _leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+@pytest.mark.parametrize(("path", "command"), list(_leaf_commands(cli)))
+def test_help_examples_are_printed_as_written(path, command):
+    """Issue #17: click rewrapped the examples (a URL broke across two lines). Every
+    line of a command's Example block appears whole in its --help, at 80 columns, and
+    in docs/cli.md."""
+    doc = command.help or ""
+    assert "Example:" in doc, f"{' '.join(path)} has no Example block"
+    example = [line.strip() for line in doc.split("Example:", 1)[1].splitlines() if line.strip()]
+    assert example
+    shown = CliRunner().invoke(cli, [*path, "--help"], terminal_width=80).output
+    documented = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for line in example:
+        assert any(row.strip() == line for row in shown.splitlines()), (line, shown)
+        assert line in documented

@@ -577,3 +577,47 @@ def test_within_a_dialogues_framework_is_the_meeting_itself_not_its_sidelines():
     assert not sidelines(
         "В Ашхабаде состоялось заседание министров в рамках Диалога «Центральная Азия + Япония»"
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_story_of_many_reprints_groups_the_same_whatever_the_order(tmp_path, seed):
+    import random
+    from datetime import UTC, datetime
+
+    from storage import Store
+
+    when = datetime(2026, 11, 20, 5, tzinfo=UTC)
+    articles = [
+        {
+            "source": "kt_kz",
+            "url": f"https://www.kt.kz/rus/politics/copy_{i}.html",
+            "title": "Кошербаев и Кулубаев обсудили водные вопросы",
+            "body": RELEASE + f" Источник {i}.",
+            "language": "ru",
+            "published": (when + timedelta(minutes=i)).isoformat(),
+        }
+        for i in range(25)
+    ]
+    # a reprint naming another party (Japan) in its headline joins only through its text
+    articles.append(
+        dict(articles[0], url="https://www.kt.kz/rus/politics/jp.html",
+             title="Кошербаев, Кулубаев и посол Японии обсудили водные вопросы")
+    )  # fmt: skip
+    random.Random(seed).shuffle(articles)
+    with Store(tmp_path / "s.db") as store:
+        for article in articles:
+            store.save_article(article, now=when + timedelta(days=2))
+        grouping = {
+            r["url"]: r["story_id"] for r in store.db.query("SELECT url, story_id FROM articles")
+        }
+    by_story: dict[int, set[str]] = {}
+    for url, story in grouping.items():
+        by_story.setdefault(story, set()).add(url)
+    partition = sorted(sorted(urls) for urls in by_story.values())
+    with Store(tmp_path / "sorted.db") as store:
+        for article in sorted(articles, key=lambda a: a["url"]):
+            store.save_article(article, now=when + timedelta(days=2))
+        again: dict[int, set[str]] = {}
+        for r in store.db.query("SELECT url, story_id FROM articles"):
+            again.setdefault(r["story_id"], set()).add(r["url"])
+    assert partition == sorted(sorted(urls) for urls in again.values())

@@ -69,7 +69,7 @@ def stats(**over):
                 }
             ],
             DAILY,
-            "blocked",
+            "unreachable",
         ),
         # a daily source silent for 6 days is stale; one that posts weekly is not yet
         (stats(new=0), [], [d - timedelta(days=6) for d in DAILY], "stale"),
@@ -95,6 +95,57 @@ def test_classify(figures, failures, published, status):
 def test_a_403_with_articles_read_is_not_blocked():
     failures = [{"kind": "http", "status": 403, "message": "HTTP 403"}]
     assert classify(stats(failed=1), failures, DAILY, AS_OF).status == "degraded"
+
+
+NOTHING = stats(articles=0, pages=0, failed=1, new=0, complete=0)
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [
+        # the way to the host fails: unreachable, whatever the site would have said
+        ({"kind": "network", "status": None, "message": "DNS lookup failed"}, "unreachable"),
+        ({"kind": "timeout", "status": None, "message": "timed out"}, "unreachable"),
+        (
+            {
+                "kind": "network",
+                "status": None,
+                "message": "ConnectionRefusedError: Connection was refused by other side",
+            },
+            "unreachable",
+        ),
+        # the host answers and refuses us: blocked
+        ({"kind": "http", "status": 451, "message": "HTTP 451"}, "blocked"),
+        ({"kind": "parse", "status": 200, "message": "a captcha page"}, "blocked"),
+        # the host answers with an error page: the address moved, broken
+        ({"kind": "http", "status": 404, "message": "HTTP 404"}, "broken"),
+    ],
+)
+def test_unreachable_blocked_and_broken_are_told_apart(failure, status):
+    health = classify(NOTHING, [failure], DAILY, AS_OF)
+    assert health.status == status, health.reason
+
+
+def test_pages_with_no_article_are_broken_not_unreachable():
+    health = classify(stats(articles=0, pages=3, failed=2, new=0), [], DAILY, AS_OF)
+    assert (health.status, health.reason) == (
+        "broken",
+        "3 page(s) fetched but no article found: the layout changed?",
+    )
+
+
+def test_the_reason_follows_the_figures():
+    one = classify(stats(failed=1), [], DAILY, AS_OF)
+    two = classify(stats(failed=3, complete=5), [], DAILY, AS_OF)
+    assert one.status == two.status == "degraded"
+    assert one.reason == "1 page(s) failed"
+    assert two.reason == "3 page(s) failed; only 50% of articles have title, date and body"
+
+
+def test_every_rule_is_a_status_word():
+    from storage.health import RULES, STATUSES
+
+    assert [rule.__name__ for rule in RULES] + ["ok"] == list(STATUSES)
 
 
 def test_selector_drift_reason_names_the_rate_and_fields():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage.normalize import body_fingerprint, canonical_url, clean_text, clean_url
 
@@ -87,3 +89,17 @@ def test_a_summary_is_stored_as_plain_text():
 
     text = "<a href='javascript:alert(1)'>Talks</a> held <script>alert(1)</script>&amp; more"
     assert plain_text(text) == "Talks held & more"
+
+
+# Issue #17: clean_text returns clean text as it is, found with one search; the same
+# answer as the long way on any text, made mostly of the characters that matter.
+_TRICKY = "ab Ж\n\r\t\x00\x0b\x1c\x85\u00a0\u1680\u2000\u200b\u2028\u2029\u202a\u3000\ufffe\u0301e"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY) | st.characters(), max_size=40))
+def test_clean_text_shortcut_gives_what_the_long_way_gives(text):
+    from storage.normalize import _clean
+
+    assert clean_text(text) == (_clean(text) if text else "")
+    assert clean_text(clean_text(text)) == clean_text(text)

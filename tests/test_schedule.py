@@ -5,6 +5,7 @@ in subprocesses, real store files."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -167,3 +168,25 @@ def test_scrapy_list_names_every_source():
     )
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split() == sorted(load_registry())
+
+
+def test_schedule_says_when_the_next_crawl_starts_and_rebuilds_feeds_after_a_change(tmp_path):
+    """Issue #17: the next crawl's time is logged, and --build-feeds rebuilds the static
+    feeds after the crawl that stored articles, not after the one that found nothing new."""
+    db, out = tmp_path / "feeds.db", tmp_path / "feeds"
+    process = start_schedule(db, "--every", "1s", "--runs", "2", "--build-feeds", str(out))
+    _, err = process.communicate(timeout=240)
+    assert process.returncode == 0, err
+    assert err.count("crawl ended, exit status 0") == 2, err
+    assert len(re.findall(r"next crawl at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", err)) == 1, err
+    assert err.count("feeds rebuilt") == 1, err  # the second crawl changed nothing
+    assert (out / "all.atom").exists() and (out / "health.atom").exists()
+
+
+def test_a_failed_crawl_keeps_the_schedule_going_and_says_so(tmp_path):
+    db = tmp_path / "failing.db"
+    process = start_schedule(db, "--every", "0s", "--runs", "2", sources=("no_such_source",))
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert err.count("crawl ended, exit status 1 (the crawl failed); the schedule goes on") == 2
+    assert "stopped after 2 crawl(s)" in err
