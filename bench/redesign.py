@@ -16,6 +16,7 @@ import random
 import string
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -234,6 +235,42 @@ def _article_container(headline: etree._Element | None, doc: etree._Element) -> 
     return body if body is not None else doc
 
 
+def _rename(doc: Any, names: Any) -> None:
+    """Every class and id renamed, as a new theme names its own."""
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("class"):
+            element.set("class", " ".join(names(t) for t in element.get("class", "").split()))
+        if element.get("id"):
+            element.set("id", names(element.get("id", "")))
+
+
+def _plain_divs(doc: Any) -> None:
+    """The new theme uses plain divs where the old one had semantic elements."""
+    for element in list(doc.iter("article", "section", "aside", "header", "main", "nav", "footer")):
+        element.tag = "div"
+
+
+def _place_related(container: Any, related: Any, rng: random.Random) -> None:
+    """A "read also" box after the text, after the article's wrapper, or inside the text."""
+    where = rng.random()
+    paragraphs = container.xpath(".//p")
+    if where < 0.4:
+        container.append(related)  # inside the article's wrapper, after its text
+    elif where < 0.7 or not paragraphs:
+        container.addnext(related)
+    else:
+        paragraphs[0].addnext(related)  # a "read also" box inside the text
+
+
+def _place_first_or_last(parent: Any, block: Any, rng: random.Random) -> None:
+    if rng.random() < 0.5:
+        parent.insert(0, block)
+    else:
+        parent.append(block)
+
+
 def redesign(html: str, seed: int, today: date | None = None) -> Redesign:
     """The page in a new theme chosen by ``seed`` (same seed, same page, same result).
 
@@ -245,19 +282,9 @@ def redesign(html: str, seed: int, today: date | None = None) -> Redesign:
     doc = lxml.html.document_fromstring(html)
     lang = (doc.get("lang") or "ru").split("-")[0].lower()
     out = Redesign(html="")
-    for element in doc.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.get("class"):
-            element.set("class", " ".join(names(t) for t in element.get("class", "").split()))
-        if element.get("id"):
-            element.set("id", names(element.get("id", "")))
+    _rename(doc, names)
     if rng.random() < 0.5:
-        # the new theme uses plain divs where the old one had semantic elements
-        for element in list(
-            doc.iter("article", "section", "aside", "header", "main", "nav", "footer")
-        ):
-            element.tag = "div"
+        _plain_divs(doc)
     headline = _headline(doc)
     container = _article_container(headline, doc)
     # new wrappers: around the article's container, around the headline, around blocks
@@ -268,15 +295,7 @@ def redesign(html: str, seed: int, today: date | None = None) -> Redesign:
             _wrap(block, rng, names, rng.randint(1, 2))
     _wrap(container, rng, names, rng.randint(1, 3))
     # blocks a new theme adds
-    related = _related_block(rng, names, lang, out)
-    where = rng.random()
-    paragraphs = container.xpath(".//p")
-    if where < 0.4:
-        container.append(related)  # inside the article's wrapper, after its text
-    elif where < 0.7 or not paragraphs:
-        container.addnext(related)
-    else:
-        paragraphs[0].addnext(related)  # a "read also" box inside the text
+    _place_related(container, _related_block(rng, names, lang, out), rng)
     share = _share_bar(rng, names, lang, out)
     if rng.random() < 0.5:
         container.append(share)
@@ -288,10 +307,6 @@ def redesign(html: str, seed: int, today: date | None = None) -> Redesign:
         wrapper.addprevious(_ticker(rng, names, lang, out, today))
     body = doc.find("body")
     if body is not None:
-        banner = _cookie_banner(rng, names, lang, out)
-        if rng.random() < 0.5:
-            body.insert(0, banner)
-        else:
-            body.append(banner)
+        _place_first_or_last(body, _cookie_banner(rng, names, lang, out), rng)
     out.html = lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
     return out

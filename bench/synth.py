@@ -211,10 +211,26 @@ def sentences(language: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@cache
+def _words(language: str) -> tuple[str, ...]:
+    return tuple(w for sentence in sentences(language) for w in sentence.split())
+
+
+def _varied(rng: random.Random, sentence: str, language: str) -> str:
+    """A sentence with every third word drawn from the language's words: articles that
+    draw the same sentence share its vocabulary, not its word 4-grams (unrelated articles
+    of the sources share few; a near copy, below, shares most of its original's)."""
+    words = sentence.split()
+    vocabulary = _words(language)
+    for i in range(1, len(words), 3):
+        words[i] = rng.choice(vocabulary)
+    return " ".join(words)
+
+
 def _local_body(rng: random.Random, language: str, figures: list[int]) -> list[str]:
     """Paragraphs of 6 to 12 sentences in ``language``, their figures the article's."""
     pool = sentences(language)
-    chosen = [rng.choice(pool) for _ in range(rng.randint(6, 12))]
+    chosen = [_varied(rng, rng.choice(pool), language) for _ in range(rng.randint(6, 12))]
     numbers = iter(figures * 8)
     text = [_DIGITS.sub(lambda _: str(next(numbers, 7)), sentence) for sentence in chosen]
     return [" ".join(text[i : i + 3]) for i in range(0, len(text), 3)]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.extract import parse_article
+from crawler.extracting import decode_document, parse_document
 from crawler.registry import ExtractRules, Source, load_registry
 from crawler.replay.archive import ReplayArchive
 from crawler.replay.record import Recording, recorder_settings
@@ -67,7 +67,7 @@ def _body_start(text: str) -> str:
 
 def _read(html: str, url: str, source: Source, now: datetime) -> dict[str, Any]:
     try:
-        article = parse_article(html, url, source, now=now)
+        article = parse_document("article", url, source, text=html, now=now)
     except Exception:  # noqa: BLE001 - an unreadable page is a finding, reported as empty
         return {"title": "", "date": None, "body": "", "missed": set(FIELDS)}
     return {
@@ -172,7 +172,8 @@ def check_sources(
             for url in recording.articles:
                 recorded = archive.lookup(url) if archive else None
                 if recorded is not None and _belongs(url, source) and recorded.status == 200:
-                    pages.append((url, recorded.text()))
+                    content_type = recorded.headers.get("Content-Type", "")
+                    pages.append((url, decode_document(recorded.body, content_type)[0]))
             fetched = sum(1 for e in recording.responses if _belongs(e["url"], source))
             stored = int((result.stats.get(source_id) or {}).get("articles") or 0)
             if pages:

@@ -5,20 +5,18 @@ No SQL here and no per-source branching: ``storage.Store`` decides identity and 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from storage import CRAWL_FIGURES, Store, canonical_url, format_utc, parse_utc
-from storage.errors import StorageError, StoreUnavailable
-from storage.times import utcnow
+from storage import CRAWL_FIGURES, Store, parse_utc
+from storage.errors import StoreUnavailable
 from storage.writing import write_timeout
 
-from .extract.model import Article
-from .items import FetchFailure, NotModified
+from .items import Article, NotModified, item_fields
+from .storing import ITEM_KINDS, store_item
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -35,7 +33,7 @@ logger = logging.getLogger(__name__)
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         if crawler.settings.get("DIPLOFEED_REDIS_URL"):
-            # a scale-out worker: crawler.scaleout.worker.QueuePipeline sends items to the writer
+            # a scale-out worker: crawler.scaleout.pipeline.QueuePipeline sends items to the writer
             # (no message: Scrapy would log the normal case as a warning per spider)
             raise NotConfigured
         self.crawler = crawler
@@ -103,32 +101,17 @@ class StorePipeline:
         raise DropItem(f"{source}: not stored {url}: {exc}") from exc
 
     def _store_item(self, store: Store, item: Any) -> Any:
-        if isinstance(item, FetchFailure):
-            store.record_failure(
-                self.run_id, item.source, item.url, item.kind, item.message, item.status
-            )
-            return item
-        if isinstance(item, NotModified):
-            store.seen_unchanged(item.url, now=self._now)
-            return item
-        if not isinstance(item, Article):
+        kind = ITEM_KINDS.get(type(item))
+        if kind is None:
             raise DropItem(f"unexpected item type {type(item).__name__}")
-        try:
-            outcome = store.save_article(dataclasses.asdict(item), now=self._now)
-        except StoreUnavailable:
-            raise
-        except StorageError as exc:
+        stored = store_item(store, kind, item_fields(item), run_id=self.run_id, now=self._now)
+        if stored.error is not None:
             self.crawler.stats.inc_value("diplofeed/failed")
-            store.record_failure(self.run_id, item.source, item.url, "store", str(exc))
-            raise DropItem(f"{item.source}: not stored {item.url}: {exc}") from exc
-        self.crawler.stats.inc_value(f"diplofeed/{outcome}")
-        if item.http_etag or item.http_last_modified:
-            store.remember_validators(
-                canonical_url(item.url),
-                item.http_etag,
-                item.http_last_modified,
-                format_utc(self._now or utcnow()),
-            )
+            raise DropItem(
+                f"{item.source}: not stored {item.url}: {stored.error}"
+            ) from stored.error
+        if kind == "article":
+            self.crawler.stats.inc_value(f"diplofeed/{stored.outcome}")
         return item
 
     def close_spider(self) -> None:

@@ -20,16 +20,17 @@ from zoneinfo import ZoneInfo
 
 from parsel.csstranslator import HTMLTranslator
 
+from storage.vocabulary import LANGUAGES, SOURCE_KINDS
+
 from .errors import SourceConfigError
 
 __all__ = ["KINDS", "STRATEGIES", "Source", "find_source_for_url", "load_registry", "zone"]
 
-KINDS = ("mfa", "agency", "outlet", "intl", "telegram")
+# the kinds and languages a source may have (storage/vocabulary.py)
+KINDS = SOURCE_KINDS
 STRATEGIES = ("rss", "sitemap", "listing", "api", "telegram")
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _CSS = HTMLTranslator()
-# The language codes diplofeed identifies (crawler/extract/language.py), plus uz-Cyrl.
-LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 
 
@@ -190,12 +191,25 @@ def _check_selector(query: str, where: str) -> None:
 
 
 def _build(entry: dict[str, Any], position: int) -> Source:
+    """One ``[[source]]`` table, checked: the types of its fields, then each rule."""
     where = f"source #{position} ({entry.get('id', '?')})"
     data = dict(entry)
     listing = data.pop("listing", {})
     extract = data.pop("extract", {})
     if not isinstance(listing, dict) or not isinstance(extract, dict):
         raise SourceConfigError(f"{where}: [source.listing] and [source.extract] must be tables")
+    _check_scalars(data, where)
+    source = _make_source(data, listing, extract, where)
+    _check_identity(source, where)
+    _check_urls(source, where)
+    _check_languages(source, where)
+    _check_limits(source, where)
+    _check_patterns(source, where)
+    _check_selectors(source, where)
+    return source
+
+
+def _check_scalars(data: dict[str, Any], where: str) -> None:
     for key, value in data.items():
         expected = _SCALARS.get(key)
         # bool is an int in Python: max_pages = true must not pass
@@ -204,6 +218,11 @@ def _build(entry: dict[str, Any], position: int) -> Source:
         ):
             names = " or ".join(t.__name__ for t in expected)
             raise SourceConfigError(f"{where}: {key} must be {names}, not {value!r}")
+
+
+def _make_source(
+    data: dict[str, Any], listing: dict[str, Any], extract: dict[str, Any], where: str
+) -> Source:
     try:
         listing_rules = ListingRules(**listing)
         extract_args: dict[str, Any] = {
@@ -217,9 +236,12 @@ def _build(entry: dict[str, Any], position: int) -> Source:
         for key in ("url_languages", "headers"):
             if key in data:
                 data[key] = _table_of_str(data[key], f"{where} {key}")
-        source = Source(**data, listing=listing_rules, extract=extract_rules)
+        return Source(**data, listing=listing_rules, extract=extract_rules)
     except TypeError as exc:
         raise SourceConfigError(f"{where}: {exc}") from exc
+
+
+def _check_identity(source: Source, where: str) -> None:
     if not _ID.fullmatch(source.id):
         raise SourceConfigError(f"{where}: id must be lower-case letters, digits and _")
     if source.kind not in KINDS:
@@ -228,12 +250,18 @@ def _build(entry: dict[str, Any], position: int) -> Source:
         raise SourceConfigError(f"{where}: strategy {source.strategy!r} not in {STRATEGIES}")
     if not re.fullmatch(r"[A-Z]{2}", source.country):
         raise SourceConfigError(f"{where}: country must be an ISO 3166 alpha-2 code")
+
+
+def _check_urls(source: Source, where: str) -> None:
     if not source.start_urls:
         raise SourceConfigError(f"{where}: no start_urls")
     for url in source.start_urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SourceConfigError(f"{where}: start URL {url!r} is not an absolute http(s) URL")
+
+
+def _check_languages(source: Source, where: str) -> None:
     for language in (
         *source.languages,
         *source.api_languages,
@@ -241,14 +269,23 @@ def _build(entry: dict[str, Any], position: int) -> Source:
     ):
         if language not in LANGUAGES:
             raise SourceConfigError(f"{where}: language {language!r} is not one of {LANGUAGES}")
+
+
+def _check_limits(source: Source, where: str) -> None:
     if source.max_pages < 1 or source.listing.max_pages < 1:
         raise SourceConfigError(f"{where}: max_pages must be at least 1")
     zone(source.timezone)
+
+
+def _check_patterns(source: Source, where: str) -> None:
     for pattern in (source.link_pattern, *source.sitemap_follow, *source.extract.boilerplate):
         try:
             re.compile(pattern)
         except re.error as exc:
             raise SourceConfigError(f"{where}: bad regular expression {pattern!r}: {exc}") from exc
+
+
+def _check_selectors(source: Source, where: str) -> None:
     rules = source.extract
     for query in (
         *_listing_selectors(source.listing),
@@ -261,7 +298,6 @@ def _build(entry: dict[str, Any], position: int) -> Source:
     ):
         if query:
             _check_selector(query, where)
-    return source
 
 
 def _listing_selectors(rules: ListingRules) -> tuple[str, ...]:

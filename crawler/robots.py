@@ -34,7 +34,8 @@ from twisted.internet.defer import Deferred
 from storage import Store, format_utc, parse_utc
 from storage.errors import StorageError
 
-from .scaleout.worker import Worker, as_text, worker_key
+from .scaleout.keys import robots_key, worker_key
+from .scaleout.worker import Worker, as_text
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -49,10 +50,6 @@ MAX_AGE = timedelta(hours=24)
 FAILED_SECONDS = 300
 # Longer than a fetch can take: DOWNLOAD_TIMEOUT 30 s, three tries.
 CLAIM_SECONDS = 120
-
-
-def redis_key(host: str) -> str:
-    return f"diplofeed:robots:{host}"
 
 
 class RobotsTxtCache(RobotsTxtMiddleware):
@@ -126,7 +123,7 @@ class RobotsTxtCache(RobotsTxtMiddleware):
         """One worker claims the fetch; the others wait for what it keeps. The claim of
         a worker whose heartbeat is gone (killed) is taken over at once; any claim
         expires after CLAIM_SECONDS."""
-        client, key = self.worker.client, redis_key(host)
+        client, key = self.worker.client, robots_key(host)
         deadline = time.monotonic() + 2 * CLAIM_SECONDS
         while time.monotonic() < deadline:
             kept = client.get(key)

@@ -19,6 +19,7 @@ from crawler.registry import Source, load_registry
 from storage import Store, format_utc
 from storage.errors import StorageError, StoreUnavailable
 from storage.lock import crawl_lock
+from storage.vocabulary import yielded_nothing
 
 __all__ = [
     "CrawlObserver",
@@ -88,14 +89,7 @@ class CrawlResult:
     def failed_sources(self) -> list[str]:
         """Sources that recorded no figures (the spider died) or found no article, new or
         already stored."""
-        return [
-            s
-            for s in self.sources
-            if not self.stats.get(s)
-            or not (
-                self.stats[s]["articles"] or self.stats[s]["known"] or self.stats[s]["not_modified"]
-            )
-        ]
+        return [s for s in self.sources if yielded_nothing(self.stats.get(s))]
 
 
 def crawl_settings(

@@ -42,15 +42,15 @@ CONCURRENT_ITEMS = 4
 
 # One of the two writes: the store, or (scale-out workers) the writer's Redis queue.
 # Request identity: URL, method, body, and Accept-Language (one API URL, two languages).
-REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.LanguageFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.fingerprint.LanguageFingerprinter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
-    "crawler.scaleout.worker.QueuePipeline": 300,
+    "crawler.scaleout.pipeline.QueuePipeline": 300,
 }
 # Incremental crawls: articles stored more than DIPLOFEED_REVISIT_HOURS ago are not fetched
-# again, and pagination stops at a page holding only those (crawler/middlewares.py).
-SPIDER_MIDDLEWARES = {"crawler.middlewares.IncrementalCrawl": 950}
+# again, and pagination stops at a page holding only those (crawler/middlewares/incremental.py).
+SPIDER_MIDDLEWARES = {"crawler.middlewares.incremental.IncrementalCrawl": 950}
 # A redirect back to a URL on the chain is a failure, not a silent duplicate (runs before
 # Scrapy's RedirectMiddleware at 600).
 DOWNLOADER_MIDDLEWARES = {
@@ -58,9 +58,9 @@ DOWNLOADER_MIDDLEWARES = {
     # file kept in the store, or shared in Redis between scale-out workers
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.RobotsTxtCache": 100,
-    "crawler.middlewares.RedirectLoopGuard": 650,
+    "crawler.middlewares.redirect_loop.RedirectLoopGuard": 650,
     # before RetryMiddleware (550) sees the response: wait as Retry-After asks
-    "crawler.middlewares.RetryAfter": 560,
+    "crawler.middlewares.retry_after.RetryAfter": 560,
 }
 DIPLOFEED_REVISIT_HOURS = float(os.environ.get("DIPLOFEED_REVISIT_HOURS") or 48)
 # ...and within the window, each is asked again at most once this often (a crawl every
@@ -92,7 +92,7 @@ if DIPLOFEED_REPLAY_URL:
 # sharing a crawl through Redis (scrapy-redis's scheduler and duplicate filter, switched
 # on by the add-on), and `diplofeed writer` writes the store. Workers whose heartbeat key
 # (refreshed every third of DIPLOFEED_REDIS_HEARTBEAT seconds) expires are counted out.
-ADDONS = {"crawler.scaleout.worker.ScaleOut": 0}
+ADDONS = {"crawler.scaleout.addon.ScaleOut": 0}
 # Set by `diplofeed crawl --redis URL`, or `scrapy crawl <id> -s DIPLOFEED_REDIS_URL=URL`
 # (not read from the environment: a variable meant for the writer must not turn local
 # crawls into workers).

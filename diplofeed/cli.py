@@ -24,7 +24,6 @@ from diplofeed.errors import DiplofeedError
 
 from .cli_base import (
     EXIT_BAD_INPUT,
-    EXIT_LOCKED,
     EXIT_OUTPUT,
     EXIT_SOURCES_FAILED,
     EXIT_STORE,
@@ -129,7 +128,6 @@ def crawl(
     """
     from crawler.replay import ReplayArchive, ReplayServer
     from crawler.runner import run_crawl
-    from storage.lock import CrawlLocked
 
     # a log file is asked for to be read later: Scrapy's INFO goes there unless told
     level = log_level or ("INFO" if verbose or log_file else "WARNING")
@@ -154,10 +152,7 @@ def crawl(
             else:
                 result = run_crawl(db, list(sources), replay_url=replay_url, as_of=as_of, **options)
             display.rest(result.stats)
-    except CrawlLocked as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
-    except DiplofeedError as exc:
+    except DiplofeedError as exc:  # CrawlLocked: exit 5
         raise fail(exc) from exc
     if as_json:
         click.echo(json.dumps(_run_summary(result), ensure_ascii=False, indent=2))
@@ -266,8 +261,7 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
     import signal
     import threading
 
-    from crawler.scaleout.writer import RunWritten, WriterBusy, run_writer
-    from storage.lock import CrawlLocked
+    from crawler.scaleout.writer import RunWritten, run_writer
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -282,10 +276,7 @@ def writer(db: str, redis_url: str, drain: bool) -> None:
 
     try:
         runs = run_writer(db, redis_url, drain=drain, stop=stop, on_run=report)
-    except (CrawlLocked, WriterBusy) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
-    except DiplofeedError as exc:
+    except DiplofeedError as exc:  # CrawlLocked, WriterBusy: exit 5
         raise fail(exc) from exc
     if any(run.status != "finished" for run in runs):
         sys.exit(EXIT_SOURCES_FAILED)

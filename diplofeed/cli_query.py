@@ -8,14 +8,15 @@ import io
 import json
 import sys
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from diplofeed.errors import DiplofeedError, StoreUnavailable
-from storage.relevance import EVENT_TYPES, TOPICS
+from storage.times import parse_moment
+from storage.vocabulary import EVENT_TYPES, TOPICS
 
 from .cli_base import EXIT_BAD_INPUT, db_option, fail
 
@@ -29,13 +30,7 @@ def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return None
     text = value.strip()
     try:
-        if len(text) == 10:
-            end = param.name == "until"
-            return datetime.combine(date.fromisoformat(text), time.max if end else time.min, UTC)
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
+        return parse_moment(text, end=param.name == "until")
     except (ValueError, OverflowError):
         raise click.BadParameter(
             f"{text!r} is not an ISO 8601 date or time (2026-11-28 or 2026-11-28T10:00Z)"
@@ -178,7 +173,7 @@ def search(
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
     from storage.relevance import country_codes
-    from storage.stories import LANGUAGES
+    from storage.vocabulary import LANGUAGES
 
     # a typo finds nothing, silently: say so instead (as the feed server does)
     unknown = [c for c in countries if c.upper() not in country_codes()]
@@ -193,12 +188,7 @@ def search(
             f"unknown language {strange[0]!r} (one of {', '.join(LANGUAGES)})",
             param_hint="--lang",
         )
-    from feeds.query import BadQuery, parse_pair
-
-    try:
-        pair_list = [parse_pair(p, country_codes()) for p in pairs]
-    except BadQuery as exc:
-        raise click.BadParameter(str(exc), param_hint="--pair") from None
+    pair_list = _pairs(pairs, country_codes())
     filtered = bool(countries or pairs or topics or event_types or sources or relevant_only)
     if query is None and not (filtered or languages or since or until):
         raise click.UsageError("give words to search for, or filters (--pair KZ-CN...)")
@@ -217,12 +207,7 @@ def search(
     marks = _BOLD if table and sys.stdout.isatty() else ("[", "]")
     try:
         with Store.for_reading(db) as store:
-            if query is not None:  # given, even blank: a blank one finds nothing
-                rows = store.search(query, limit=limit, spec=spec, marks=marks)
-            else:  # filters alone: the newest articles they keep
-                rows = store.query_articles(replace(spec, limit=limit))
-                for row in rows:
-                    row["score"], row["snippet"] = None, row["summary"][:200]
+            rows = _found(store, query, spec, limit, marks)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     if as_csv:
@@ -249,6 +234,29 @@ def search(
         click.echo(f"{row['published'][:16]}  {row['source']:<12} [{tags}] {title}")
         click.echo(f"{'':18}{url}")
         click.echo(f"{'':18}{snippet}")
+
+
+def _pairs(given: tuple[str, ...], countries: frozenset[str]) -> list[tuple[str, str]]:
+    """``--pair`` values as pairs of states, read as the feeds read ``pair=``."""
+    from feeds.query import BadQuery, parse_pair
+
+    try:
+        return [parse_pair(p, countries) for p in given]
+    except BadQuery as exc:
+        raise click.BadParameter(str(exc), param_hint="--pair") from None
+
+
+def _found(
+    store: Any, query: str | None, spec: Any, limit: int, marks: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """The search's rows: ranked matches of ``query`` (given, even blank: a blank one
+    finds nothing), or without it the newest articles the filters keep."""
+    if query is not None:
+        return list(store.search(query, limit=limit, spec=spec, marks=marks))
+    rows = store.query_articles(replace(spec, limit=limit))
+    for row in rows:
+        row["score"], row["snippet"] = None, row["summary"][:200]
+    return list(rows)
 
 
 @click.command()
@@ -441,9 +449,21 @@ def _check_store(db: str) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Read the page from FILE instead of fetching it.",
 )
-@click.option("--replay", is_flag=True, help="Fetch from the bundled replay copies.")
-def extract(url: str, source_id: str | None, html_file: str | None, replay: bool) -> None:
-    """Print, as JSON, what diplofeed extracts from one page, feed or API answer.
+@click.option(
+    "--replay",
+    is_flag=True,
+    help="Fetch from the bundled replay copies, read on their recording time (as crawl --replay).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+    help="Read relative dates against this time, as a crawl run with --as-of does.",
+)
+def extract(
+    url: str, source_id: str | None, html_file: str | None, replay: bool, as_of: datetime | None
+) -> None:
+    """Print, as JSON, what diplofeed extracts from one page, feed or API answer: what a
+    crawl reads there (the same decoding, parser and clock).
 
     The tool to run when adding a source or when one breaks. A date the page gives to
     the day only shows as local midnight with published_precision "day" and its
@@ -453,32 +473,10 @@ def extract(url: str, source_id: str | None, html_file: str | None, replay: bool
     Example:
         diplofeed extract https://www.kt.kz/rus/politics/some_article_1377996214.html --html page.html
     """
-    from crawler.extracting import extract_document
-    from crawler.fetch import fetch_page
-    from crawler.registry import find_source_for_url, load_registry
-    from crawler.replay import ReplayServer
+    from crawler.fetch import extract_url
 
     try:
-        registry = load_registry()
-        if source_id and source_id not in registry:
-            raise click.ClickException(
-                f"unknown source {source_id!r} (known: {', '.join(registry)})"
-            )
-        source = registry[source_id] if source_id else find_source_for_url(url, registry)
-        if source is None:
-            raise click.ClickException(
-                f"no source for {url}: pass --source (known: {', '.join(registry)})"
-            )
-        if html_file:
-            body, content_type = Path(html_file).read_bytes(), ""
-        elif replay:
-            with ReplayServer() as server:
-                page = fetch_page(url, replay_url=server.url)
-            body, content_type, url = page.body, page.content_type, page.url
-        else:
-            page = fetch_page(url)
-            body, content_type, url = page.body, page.content_type, page.url
-        result = extract_document(body, url, source, content_type=content_type)
+        result = extract_url(url, source_id, html_file=html_file, replay=replay, as_of=as_of)
     except DiplofeedError as exc:
         raise fail(exc) from exc
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))

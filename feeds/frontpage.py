@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from storage.vocabulary import STATES
+
 from .labels import label
 from .sanitize import safe_url, xml_text
 
@@ -186,7 +188,6 @@ def _feed_list(page: Page) -> str:
     )
 
 
-_CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
 _BUILDER_FIELDS = (
     ("country", "Countries (any of)", "country"),
     ("topic", "Topics (any of)", "topic"),
@@ -201,8 +202,7 @@ def _builder(page: Page) -> str:
     for name, legend, kind in _BUILDER_FIELDS:
         # the five states first, then the rest by name
         named = [
-            (code not in _CENTRAL_ASIA, label(kind, code), code)
-            for code in page.vocabulary.get(name, ())
+            (code not in STATES, label(kind, code), code) for code in page.vocabulary.get(name, ())
         ]
         codes = [code for *_, code in sorted(named)]
         boxes = "".join(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from storage import ArticleFilter, relevance
-from storage.stories import LANGUAGES
+from storage.vocabulary import EVENT_TYPES, LANGUAGES, TOPICS
 
 from .frontpage import FeedLink, Page, front_page
 from .query import FeedQuery, Vocabulary
@@ -32,8 +32,8 @@ def vocabulary(store: Store, sources: Iterable[str] = ()) -> Vocabulary:
     return Vocabulary(
         sources=frozenset(store.source_ids()) | frozenset(sources),
         countries=relevance.country_codes(),
-        topics=frozenset(relevance.TOPICS),
-        event_types=frozenset(relevance.EVENT_TYPES),
+        topics=frozenset(TOPICS),
+        event_types=frozenset(EVENT_TYPES),
         languages=frozenset(LANGUAGES),
     )
 

@@ -18,12 +18,13 @@ import time as clock
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import regex
 
 from storage import ArticleFilter, fts_query
+from storage.times import parse_moment
 
 __all__ = [
     "FORMATS",
@@ -279,23 +280,16 @@ def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
 
 
 def _when(name: str, text: str, *, end: bool) -> datetime:
-    """An ISO 8601 date or time; a date alone is its whole day, a time without offset UTC."""
+    """``since`` or ``until`` (storage.times.parse_moment, as ``search`` reads them)."""
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
-        moment = datetime.fromisoformat(text)
+        return parse_moment(text, end=end)
+    except OverflowError:
+        raise BadQuery(f"{name} is out of range: {text[:40]!r}") from None
     except ValueError:
         raise BadQuery(
             f"{name} is not an ISO 8601 date or time (2026-11-28 or 2026-11-28T10:00:00Z): "
             f"{text[:40]!r}"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise BadQuery(f"{name} is out of range: {text[:40]!r}") from None
 
 
 def _pattern(name: str, text: str | None, case_sensitive: bool) -> Any:

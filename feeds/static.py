@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storage.times import utcnow
+from storage.vocabulary import STATE_NAMES, STATES
 
 from .build import FeedSpec, build_feed
 from .changes import build_changes_feed
@@ -23,17 +24,6 @@ from .health import build_health_feed
 from .publish import feed_rows, feed_scope, index_html, opml, vocabulary
 from .query import BadQuery, Vocabulary, parse_query
 from .sanitize import safe_url
-
-# The states whose diplomacy diplofeed follows: one feed each, of the posts in which the
-# state is a party (the classifier's countries), whoever published them.
-CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
-COUNTRY_NAMES = {
-    "KZ": "Kazakhstan",
-    "KG": "Kyrgyzstan",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "UZ": "Uzbekistan",
-}
 
 if TYPE_CHECKING:
     from storage import Store
@@ -92,8 +82,9 @@ def _plans(store: Store, config: FeedsConfig) -> list[_Plan]:
             {"unique": ["story"]},
         )
     ]
-    for country in CENTRAL_ASIA:
-        name = COUNTRY_NAMES[country]
+    # one feed per state, of the posts in which it is a party, whoever published them
+    for country in STATES:
+        name = STATE_NAMES[country]
         plans.append(
             _Plan(
                 f"country-{country.lower()}",

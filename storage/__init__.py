@@ -5,9 +5,9 @@ from __future__ import annotations
 from .fts import fts_query
 from .normalize import body_fingerprint, canonical_url, clean_text, clean_url
 from .reads import ArticleFilter
-from .runs import CRAWL_FIGURES
 from .store import Preparer, Store, article_row
 from .times import format_utc, parse_utc
+from .vocabulary import CRAWL_FIGURES
 
 __all__ = [
     "CRAWL_FIGURES",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .vocabulary import EXTERNAL_KIND, SOURCE_KINDS
+
 __all__ = ["CANNED_QUERIES", "TABLES", "TableDoc"]
 
 
@@ -205,8 +207,8 @@ TABLES: dict[str, TableDoc] = {
             "id": "the source id (`crawler/sources.toml`, or the name given to `import`)",
             "name": "who publishes it",
             "country": "the publisher's country (ISO 3166 alpha-2)",
-            "kind": "`mfa`, `agency`, `outlet`, `intl`, `telegram`; `external` for sources "
-            "only seen through `import`",
+            "kind": ", ".join(f"`{kind}`" for kind in SOURCE_KINDS)
+            + f"; `{EXTERNAL_KIND}` for sources only seen through `import`",
             "languages": "JSON list of the languages it publishes in",
             "timezone": "the IANA time zone its dates are read in",
             "strategy": "how it is crawled: `rss`, `sitemap`, `listing`, `api`, `telegram`",

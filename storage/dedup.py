@@ -19,12 +19,14 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
+
+from .vocabulary import STATES
 
 __all__ = [
     "BANDS",
@@ -75,7 +77,7 @@ TRANSLATION_WINDOW = timedelta(hours=30)
 GATHERING_WINDOW = timedelta(hours=12)
 # ... and when a headline names the summit, within the day.
 SUMMIT_WINDOW = timedelta(hours=24)
-CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
+CENTRAL_ASIA = frozenset(STATES)
 _WORD = re.compile(r"\w+")
 # Not a number that is part of a name: ГЭС-1, Kambarata-1, COP-29.
 _NUMBER = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:\d[\d.,]*\d|\d\b)")
@@ -512,6 +514,11 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     the two articles alone, so the stories of a set of articles do not depend on the
     order they arrive in (storage/stories.py groups the links).
 
+    The rules are tried in order, each stage a function of the pair: what rules a pair
+    out at once, copies, one release's versions, whether the parties fit; then, with the
+    facts weighed (numbers, names), the head-of-state guard, the meetings known by their
+    kind (a commission, a state visit), the facts, and the reports of the same hours.
+
     Args:
         a, b: ``published`` (aware datetime), ``language``, ``source``, ``countries``
             (parties), ``acronyms``, ``shingles`` (of title and body), ``numbers`` and
@@ -520,134 +527,247 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
     Returns:
         The decision, a one-line reason (``story_reason``) and the link's strength.
     """
-    gap = abs(a["published"] - b["published"])
-    parties_a, parties_b = set(a.get("countries") or ()), set(b.get("countries") or ())
-    if _at_the_organisations_summit(a, b, parties_a, parties_b, gap):
+    pair = _Pair.of(a, b)
+    for stage in (_ruled_out, _copied, _released, _parties_fit):
+        decision = stage(pair)
+        if decision is not None:
+            return decision
+    pair.weigh()
+    for stage in (_head_guard, _known_meetings, _facts, _same_hours):
+        decision = stage(pair)
+        if decision is not None:
+            return decision
+    if pair.nums_a or pair.nums_b or pair.people:
+        return Decision(
+            False, f"{len(pair.shared)} numbers, {len(pair.people)} names shared: too few"
+        )
+    return Decision(False, "nothing to confirm one event")
+
+
+@dataclass(slots=True)
+class _Pair:
+    """Two articles being compared, and what the stages of :func:`same_story` work out
+    about them on the way."""
+
+    a: Mapping[str, Any]
+    b: Mapping[str, Any]
+    gap: timedelta
+    parties_a: set[str]
+    parties_b: set[str]
+    one_language: bool
+    versions: bool = False
+    subset: bool = False
+    to_the_day: bool = False
+    nums_a: set[str] = field(default_factory=set)
+    nums_b: set[str] = field(default_factory=set)
+    shared: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
+    overlap: float = 1.0
+    unsure: bool = False
+
+    @classmethod
+    def of(cls, a: Mapping[str, Any], b: Mapping[str, Any]) -> _Pair:
+        one_language = (
+            a.get("language") == b.get("language") or not a.get("language") or not b.get("language")
+        )
+        pair = cls(
+            a,
+            b,
+            abs(a["published"] - b["published"]),
+            set(a.get("countries") or ()),
+            set(b.get("countries") or ()),
+            one_language,
+        )
+        pair.versions = a.get("source") == b.get("source") and not one_language
+        pair.subset = pair.parties_a <= pair.parties_b or pair.parties_b <= pair.parties_a
+        # pages dated to the day carry one time for all the day's posts: minutes apart
+        # says nothing of one release then, and its versions must name the same parties
+        pair.to_the_day = a.get("precision") == "day" or b.get("precision") == "day"
+        return pair
+
+    @property
+    def two(self) -> bool:
+        """Exactly the same two parties."""
+        return len(self.parties_a) == 2 and self.parties_a == self.parties_b
+
+    def weigh(self) -> None:
+        """The facts both state: numbers (not the dateline's, not one-digit ones, which
+        are in every text on a relationship) and names."""
+        a, b = self.a, self.b
+        noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
+        self.nums_a = {n for n in a["numbers"] if n not in noise and len(n) > 1}
+        self.nums_b = {n for n in b["numbers"] if n not in noise and len(n) > 1}
+        self.shared = self.nums_a & self.nums_b
+        # a case ending adds a consonant (Фидан-ом, Кулубаев-ым): stems of three consonants
+        self.people = {n[:3] for n in a["names"]} & {n[:3] for n in b["names"]}
+        if self.nums_a and self.nums_b:
+            self.overlap = len(self.shared) / min(len(self.nums_a), len(self.nums_b))
+
+
+def _ruled_out(pair: _Pair) -> Decision | None:
+    """An organisation's summit (its members' reports name different leaders), else what
+    rules a pair out at once: other parties, other organisations, time."""
+    a, b = pair.a, pair.b
+    if _at_the_organisations_summit(a, b, pair.parties_a, pair.parties_b, pair.gap):
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
-    if parties_clash(parties_a, parties_b):
+    if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
-    one_language = (
-        a.get("language") == b.get("language") or not a.get("language") or not b.get("language")
-    )
-    if one_language and parties_clash(a["acronyms"], b["acronyms"]):
+    if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
         return Decision(False, "different organisations in the titles")
-    if one_language:
-        if gap > COPY_WINDOW:
-            return Decision(False, f"{gap.days} days apart")
-        if min(len(a["shingles"]), len(b["shingles"])) >= MIN_SHINGLES:
-            containment, jaccard = similarity(a["shingles"], b["shingles"])
-            if containment >= CONTAINMENT:
-                return Decision(
-                    True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}", COPY
-                )
-        # not a copy: an agency's own rewrite of the event is judged as a translation
-    if gap > TRANSLATION_WINDOW:
+    if pair.one_language and pair.gap > COPY_WINDOW:
+        return Decision(False, f"{pair.gap.days} days apart")
+    return None
+
+
+def _copied(pair: _Pair) -> Decision | None:
+    """One text in one language (a reprint, a shortened version); else, further apart
+    than a day, not one event. An agency's own rewrite is judged as a translation."""
+    a, b = pair.a, pair.b
+    if pair.one_language and min(len(a["shingles"]), len(b["shingles"])) >= MIN_SHINGLES:
+        containment, jaccard = similarity(a["shingles"], b["shingles"])
+        if containment >= CONTAINMENT:
+            return Decision(
+                True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}", COPY
+            )
+    if pair.gap > TRANSLATION_WINDOW:
         return Decision(False, "reports of one event are published within hours")
-    versions = a.get("source") == b.get("source") and not one_language
-    subset = parties_a <= parties_b or parties_b <= parties_a
-    # pages dated to the day carry one time for all the day's posts: minutes apart says
-    # nothing of one release then, and its versions must name the same parties
-    to_the_day = a.get("precision") == "day" or b.get("precision") == "day"
-    if versions and gap <= SAME_RELEASE and (parties_a == parties_b if to_the_day else subset):
+    return None
+
+
+def _released(pair: _Pair) -> Decision | None:
+    """One source's language versions of one release, published minutes apart."""
+    fits = pair.parties_a == pair.parties_b if pair.to_the_day else pair.subset
+    if pair.versions and pair.gap <= SAME_RELEASE and fits:
         return Decision(True, "one source's language versions, minutes apart", VERSIONS)
-    if not parties_a or not parties_b or not subset:
+    return None
+
+
+def _parties_fit(pair: _Pair) -> Decision | None:
+    """Reports of one event name its parties, some or all; a gathering's report and a
+    bilateral's are two events, except one state's own report of the summit."""
+    if not pair.parties_a or not pair.parties_b or not pair.subset:
         return Decision(False, "different parties")
-    if len(parties_a ^ parties_b) > 1:
-        if _one_at_the_summit(a, b, parties_a, parties_b, gap):
+    if len(pair.parties_a ^ pair.parties_b) > 1:
+        if _one_at_the_summit(pair.a, pair.b, pair.parties_a, pair.parties_b, pair.gap):
             return Decision(True, "one state's report of the summit it attended", HUB)
         return Decision(False, "a regional text and a bilateral one")
-    noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
-    # one-digit numbers ("3 billion", "2 days") are in every text on a relationship
-    nums_a = {n for n in a["numbers"] if n not in noise and len(n) > 1}
-    nums_b = {n for n in b["numbers"] if n not in noise and len(n) > 1}
-    shared = nums_a & nums_b
-    # a case ending adds a consonant (Фидан-ом, Кулубаев-ым): stems of three consonants
-    people = {n[:3] for n in a["names"]} & {n[:3] for n in b["names"]}
-    # Not the event type: the classifier's can differ between languages of one text.
-    evidence = len(shared) + len(people)
-    overlap = len(shared) / min(len(nums_a), len(nums_b)) if nums_a and nums_b else 1.0
-    # two facts, one of them a name: two stock figures ("10 billion by 2030") alone are
-    # repeated by every text on a relationship
-    gathering = min(len(parties_a), len(parties_b)) >= 3
-    release = versions and gap <= SAME_RELEASE and not to_the_day
-    if not (release or gathering) and a.get("head") is not None and a.get("head") != b.get("head"):
-        # the president receiving a visiting minister is another event than the
-        # ministers' talks that day (not so at a summit, or in one release's versions);
-        # a headline with neither ("12 documents signed") may be either: it needs more
-        other = b if a.get("head") else a
-        if other.get("minister"):
-            return Decision(False, "a head of state in one headline, a minister in the other")
-        unsure = True
-    else:
-        unsure = False
-    if a.get("commission") and b.get("commission") and len(parties_a) == 2 and subset:
+    return None
+
+
+def _head_guard(pair: _Pair) -> Decision | None:
+    """The president receiving a visiting minister is another event than the ministers'
+    talks that day (not so at a summit, or in one release's versions); a headline with
+    neither ("12 documents signed") may be either: it needs more (``unsure``)."""
+    a, b = pair.a, pair.b
+    gathering = min(len(pair.parties_a), len(pair.parties_b)) >= 3
+    release = pair.versions and pair.gap <= SAME_RELEASE and not pair.to_the_day
+    if release or gathering or a.get("head") is None or a.get("head") == b.get("head"):
+        return None
+    other = b if a.get("head") else a
+    if other.get("minister"):
+        return Decision(False, "a head of state in one headline, a minister in the other")
+    pair.unsure = True
+    return None
+
+
+def _known_meetings(pair: _Pair) -> Decision | None:
+    """Meetings known by their kind: a commission's session, a head of state's visit; and
+    two acts that are never one (a call and a meeting)."""
+    a, b = pair.a, pair.b
+    if a.get("commission") and b.get("commission") and len(pair.parties_a) == 2 and pair.subset:
         # a session of the two states' intergovernmental commission: they meet once a year
         return Decision(True, "one session of the two states' commission", GATHERING)
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         # a phone call and a meeting of the same two states the same day are two events
         return Decision(False, f"a {a.get('event_type')} and a {b.get('event_type')}")
-    pair = len(parties_a) == 2 and parties_a == parties_b
-    if pair and (a.get("visit") or b.get("visit")):
+    if pair.two and (a.get("visit") or b.get("visit")):
         # a head of state's visit is the two states' event for its days: the arrival, the
         # talks, the signing and the business forum are reported apart, rarely naming it
         return Decision(True, "one state visit: the same two states, within its days", HUB)
+    commission = a.get("commission") or b.get("commission")
     if (
-        pair
-        and (a.get("commission") or b.get("commission"))
-        and gap <= GATHERING_WINDOW
+        pair.two
+        and commission
+        and pair.gap <= GATHERING_WINDOW
         and not (a.get("head") or b.get("head"))
     ):
         # the commission's session is the two governments' business of the day
         return Decision(True, "one session of the two states' commission, the same day", HUB)
-    # a report naming one state alone matches every event of that state: it needs more
-    needed = (2 if min(len(parties_a), len(parties_b)) >= 2 else 3) + unsure
+    return None
+
+
+def _facts(pair: _Pair) -> Decision | None:
+    """Facts both state: two, one of them a name (two stock figures, "10 billion by
+    2030", are repeated by every text on a relationship; a report naming one state
+    alone matches every event of that state: it needs three); or one person named in
+    full by other sources the same day."""
+    parties_a, parties_b = pair.parties_a, pair.parties_b
+    needed = (2 if min(len(parties_a), len(parties_b)) >= 2 else 3) + pair.unsure
     # two reports of the same two states the same day naming the same two people: a
     # figure one states and the other leaves out does not make two events
-    named = len(people) >= 2 and parties_a == parties_b and gap <= GATHERING_WINDOW
-    if evidence >= needed and (people or len(shared) >= 3) and (overlap >= 0.5 or named):
-        kind = "rewrite" if one_language else "translation"
+    named = len(pair.people) >= 2 and parties_a == parties_b and pair.gap <= GATHERING_WINDOW
+    evidence = len(pair.shared) + len(pair.people)
+    if (
+        evidence >= needed
+        and (pair.people or len(pair.shared) >= 3)
+        and (pair.overlap >= 0.5 or named)
+    ):
+        kind = "rewrite" if pair.one_language else "translation"
         return Decision(
             True,
-            f"{kind}: parties, {len(shared)} numbers and {len(people)} names shared",
+            f"{kind}: parties, {len(pair.shared)} numbers and {len(pair.people)} names shared",
             EVIDENCE,
         )
-    other_source = a.get("source") != b.get("source")
     # (one state alone: and no figure of one contradicting the other's)
-    same_parties = parties_a == parties_b and (pair or (len(parties_a) == 1 and overlap >= 0.5))
+    alone = len(parties_a) == 1 and pair.overlap >= 0.5
+    same_parties = parties_a == parties_b and (pair.two or alone)
+    other_source = pair.a.get("source") != pair.b.get("source")
     if (
         same_parties
         and other_source
-        and gap <= GATHERING_WINDOW
-        and not unsure
-        and _one_full_name(a, b)
+        and pair.gap <= GATHERING_WINDOW
+        and not pair.unsure
+        and _one_full_name(pair.a, pair.b)
     ):
         # the same two states the same day, and the same person (a minister's first name
         # survives where the surname is a known minister's): one meeting. Not in one
         # source's two posts: the minister's departure, then the talks.
         return Decision(True, "the same two states and the same person, hours apart", HUB)
-    if versions and gap <= VERSIONS_WINDOW and overlap >= 0.5 and not to_the_day:
+    return None
+
+
+def _same_hours(pair: _Pair) -> Decision | None:
+    """Reports of the same hours that are one event by what they are: one source's
+    versions, one call, one summit of two heads of state, one gathering of three or
+    more."""
+    a, b = pair.a, pair.b
+    parties_a, parties_b = pair.parties_a, pair.parties_b
+    if (
+        pair.versions
+        and pair.gap <= VERSIONS_WINDOW
+        and pair.overlap >= 0.5
+        and not pair.to_the_day
+    ):
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")
     same_act = act in _ONCE_A_DAY and act == b.get("event_type")
-    if same_act and parties_a == parties_b and gap <= GATHERING_WINDOW:
+    if same_act and parties_a == parties_b and pair.gap <= GATHERING_WINDOW:
         # two calls (letters of congratulation, consultations) between the same two within
         # hours are one: the repeat comes days later
         return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
-    if a.get("head") and b.get("head") and len(parties_a) == 2 and parties_a == parties_b:
+    if a.get("head") and b.get("head") and pair.two:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
     guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
     # a summit's next-morning analyses and its leaders' departures name it: a day
     window = SUMMIT_WINDOW if a.get("summit") or b.get("summit") else GATHERING_WINDOW
-    if min(len(parties_a), len(parties_b)) >= 3 and guest and gap <= window:
+    if min(len(parties_a), len(parties_b)) >= 3 and guest and pair.gap <= window:
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
         )
-    if nums_a or nums_b or people:
-        return Decision(False, f"{len(shared)} numbers, {len(people)} names shared: too few")
-    return Decision(False, "nothing to confirm one event")
+    return None
 
 
 # Event types the classifier tells apart reliably in every language: one of these and

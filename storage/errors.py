@@ -38,6 +38,6 @@ class StorageError(DiplofeedError):
 class StoreUnavailable(StorageError):
     """The store itself cannot be used: the disk is full, the file or its folder is
     read-only, the file is corrupted, or another writer kept the write lock past the
-    write bound. Unlike a refused article, this is never the input's fault."""
+    write bound (``DIPLOFEED_WRITE_TIMEOUT``, 60 s). Unlike a refused article, this is never the input's fault."""
 
     exit_code = EXIT_STORE

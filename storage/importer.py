@@ -283,38 +283,13 @@ def _record(data: dict[str, Any]) -> dict[str, object]:
     Raises:
         ValueError: it is not an article.
     """
-    for key in ("url", "title", "body"):
-        if not isinstance(data.get(key), str):
-            raise ValueError(f"'{key}' must be a string")
-    for key in ("summary", "language", "author", "image", "source", "published"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ValueError(f"'{key}' must be a string or null")
-    if not clean_text(data["title"]):
-        raise ValueError("'title' is empty")
-    url = data["url"].strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises on a port that is no number in 0-65535)
-    except ValueError as exc:
-        raise ValueError(f"'url' is not a valid URL ({exc}): {url[:80]!r}") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("'url' must be an absolute http(s) URL")
+    _check_types(data)
+    _check_url(data["url"].strip())
     language = data.get("language")
     if language is not None and not _LANGUAGE_TAG.fullmatch(language):
         raise ValueError(f"'language' is not a language code: {language[:40]!r}")
-    published = data.get("published")
-    if published is not None:
-        try:
-            moment = datetime.fromisoformat(published)
-        except ValueError as exc:
-            raise ValueError(f"'published' is not ISO 8601: {published[:60]!r}") from exc
-        if moment.tzinfo is None:
-            raise ValueError(f"'published' has no UTC offset: {published[:60]!r}")
-        try:
-            moment.astimezone(UTC)
-        except OverflowError as exc:
-            raise ValueError(f"'published' is out of range: {published[:60]!r}") from exc
-        data["published"] = moment
+    if data.get("published") is not None:
+        data["published"] = _published(data["published"])
     source = (data.get("source") or "import").strip()
     if not _SOURCE_NAME.fullmatch(source):
         raise ValueError(f"'source' must be 1-64 letters, digits, '_', '-' or '.': {source[:40]!r}")
@@ -330,6 +305,42 @@ def _record(data: dict[str, Any]) -> dict[str, object]:
         "author": data.get("author"),
         "image": data.get("image"),
     }
+
+
+def _check_types(data: dict[str, Any]) -> None:
+    for key in ("url", "title", "body"):
+        if not isinstance(data.get(key), str):
+            raise ValueError(f"'{key}' must be a string")
+    for key in ("summary", "language", "author", "image", "source", "published"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValueError(f"'{key}' must be a string or null")
+    if not clean_text(data["title"]):
+        raise ValueError("'title' is empty")
+
+
+def _check_url(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port that is no number in 0-65535)
+    except ValueError as exc:
+        raise ValueError(f"'url' is not a valid URL ({exc}): {url[:80]!r}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("'url' must be an absolute http(s) URL")
+
+
+def _published(published: str) -> datetime:
+    """An ISO 8601 date with its UTC offset, in range."""
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError as exc:
+        raise ValueError(f"'published' is not ISO 8601: {published[:60]!r}") from exc
+    if moment.tzinfo is None:
+        raise ValueError(f"'published' has no UTC offset: {published[:60]!r}")
+    try:
+        moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"'published' is out of range: {published[:60]!r}") from exc
+    return moment
 
 
 def import_lines(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DiplofeedError
+from .errors import EXIT_LOCKED, DiplofeedError
 from .writing import unavailable
 
 try:
@@ -25,7 +25,7 @@ __all__ = ["CrawlLocked", "crawl_lock"]
 class CrawlLocked(DiplofeedError):
     """Another crawl is writing to this store."""
 
-    exit_code = 5
+    exit_code = EXIT_LOCKED
 
 
 def _unavailable(exc: OSError, db_path: str) -> DiplofeedError:

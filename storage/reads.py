@@ -10,22 +10,21 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .base import StoreBase
 from .fts import fts_query
 from .times import format_utc
+from .vocabulary import KIND_RANK
+
+# the name storage/stories.py imports it by
+_KIND_RANK = KIND_RANK
 
 # A stored page as a crawl needs it: first stored, ETag, Last-Modified, last seen.
 KnownPage = tuple[str, str | None, str | None, str | None]
 
-if TYPE_CHECKING:
-    import sqlite_utils
 
 __all__ = ["ArticleFilter", "Reads"]
-
-# Source kinds, in the order the "original" of a story is chosen: a ministry's own post
-# beats an agency's copy of it.
-_KIND_RANK = {"mfa": 0, "intl": 1, "telegram": 2, "agency": 3, "outlet": 4, "external": 5}
 
 
 # bm25 weight of a match in the title against one in the body (Reads.search).
@@ -36,7 +35,7 @@ CROSS_SCRIPT_WEIGHT = 0.25
 
 _KIND_ORDER = (
     "CASE s.kind "
-    + " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in _KIND_RANK.items())
+    + " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in KIND_RANK.items())
     + " ELSE 9 END"
 )
 
@@ -120,10 +119,9 @@ def _filter_sql(spec: ArticleFilter) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-class Reads:
-    """The read side of :class:`storage.Store` (which provides ``db``)."""
-
-    db: sqlite_utils.Database
+class Reads(StoreBase):
+    """The read side of :class:`storage.Store`: every method only reads (a store opened
+    ``readonly`` has all of them)."""
 
     def source_ids(self) -> list[str]:
         """Every source the store knows (registered or seen through an import)."""

@@ -394,7 +394,8 @@ class Classifier:
         """States that are parties: named (or whose leader or minister is named) in the
         title or the lead, plus the partners a format named there implies. States named
         later are context ("discussed the situation in Afghanistan"), except that a
-        Central Asian state named in the opening still makes the post about it."""
+        Central Asian state named in the opening still makes the post about it; places
+        come last (:meth:`_places`)."""
         found = _group(title_hits, "country")
         for key, words in _group(body_hits, "country", before=lead_end).items():
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
@@ -402,46 +403,73 @@ class Classifier:
         # the partner a headline's format names ("«Merkezi Aziýa — Hytaý» sammitinde") is
         # the format's, not a second state of the headline's own
         titled.pop(self._format_partner(title_hits, None) or "", None)
-        for where, hits in (("title", title_hits), ("lead", body_hits)):
-            partner = self._format_partner(hits, lead_end if where == "lead" else None)
-            if partner and len(titled) < 2:
-                # "Central Asia – Korea", "Markaziy Osiyo + Koreya": the five and the partner
-                for key in (partner, *self.central_asia):
-                    found.setdefault(key, [f"format: central asia + {partner}"])
+        if len(titled) < 2:
+            self._format_partners(title_hits, body_hits, lead_end, found)
         # a headline naming two states is about them: a summit its lead mentions ("met on
         # the sidelines of the Consultative Meeting") adds no parties
         formats = {
             **_group(title_hits, "format"),
             **({} if len(titled) >= 2 else _group(body_hits, "format", before=lead_end)),
         }
-        order = list(found)
-        for name in formats:
-            members = self._format_members.get(name, ())
-            order += [m for m in members if m not in order]
-            if not any(m in self.central_asia for m in members):
-                # "Central Asia + Japan": the five and the partner
-                order += [m for m in self.central_asia if m not in order]
+        order = self._with_formats(list(found), formats)
         if not any(p in self.central_asia for p in order):
             opening = _group(body_hits, "country", before=self.party_window)
             for key in self.central_asia:
                 if key in opening:
                     order.append(key)
                     found[key] = opening[key]
+        self._places(title_hits, body_hits, lead_end, order, found)
+        return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
+
+    def _format_partners(
+        self,
+        title_hits: list[Any],
+        body_hits: list[Any],
+        lead_end: int,
+        found: dict[str, list[str]],
+    ) -> None:
+        """ "Central Asia – Korea", "Markaziy Osiyo + Koreya" in the title or the lead: the
+        five and the partner."""
+        for where, hits in (("title", title_hits), ("lead", body_hits)):
+            partner = self._format_partner(hits, lead_end if where == "lead" else None)
+            if partner:
+                for key in (partner, *self.central_asia):
+                    found.setdefault(key, [f"format: central asia + {partner}"])
+
+    def _with_formats(self, order: list[str], formats: dict[str, list[str]]) -> list[str]:
+        """The parties, and the members of each format named ("C5+1": the five and the
+        United States)."""
+        for name in formats:
+            members = self._format_members.get(name, ())
+            order += [m for m in members if m not in order]
+            if not any(m in self.central_asia for m in members):
+                # "Central Asia + Japan": the five and the partner
+                order += [m for m in self.central_asia if m not in order]
+        return order
+
+    def _places(
+        self,
+        title_hits: list[Any],
+        body_hits: list[Any],
+        lead_end: int,
+        order: list[str],
+        found: dict[str, list[str]],
+    ) -> None:
+        """Capitals and the cities of the region's meetings: one state acting in
+        another's city makes that one a party ("Рахмон прибыл в Бишкек"); with no state
+        named at all, the place where it happened does ("В Ашхабаде состоялись ...")."""
         places = {
             **_group(title_hits, "capital"),
             **_group(body_hits, "capital", before=lead_end),
         }
         if len(order) == 1 and order[0] in self.central_asia:
-            # one state, and another's capital where it acts ("Рахмон прибыл в Бишкек")
             for key, words in places.items():
                 if key not in order:
                     order.append(key)
                     found[f"capital:{key}"] = words
         if not order:
-            # last resort: the capital where it happened ("В Ашхабаде состоялись ...")
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
-        return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
 
     def summit_members(self, title: str) -> tuple[str, ...]:
         """The members of the organisations a headline names (the OTS, the SCO, the CIS),

@@ -4,52 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from .base import StoreBase
 from .health import Health, classify
 from .normalize import clean_text
 from .times import format_utc, parse_utc, utcnow
-
-if TYPE_CHECKING:
-    import sqlite_utils
+from .vocabulary import CRAWL_FIGURES
 
 __all__ = ["CRAWL_FIGURES", "Runs"]
 
-# The figures a crawl counts per source: columns of crawl_source_stats (docs/schema.md),
-# counted by crawler/pipelines.py under "diplofeed/<name>".
-CRAWL_FIGURES = (
-    "pages",
-    "articles",
-    "new",
-    "updated",
-    "unchanged",
-    "failed",
-    "undated",
-    "complete",
-    "empty_body",
-    "selector_misses",
-    "known",
-    "not_modified",
-    "unstored",
-    "selector_pages",
-    "title_selector_misses",
-    "date_selector_misses",
-    "body_selector_misses",
-)
 
-
-class Runs:
-    """Recording crawls (mixed into :class:`storage.Store`, which provides ``db``)."""
-
-    db: sqlite_utils.Database
-
-    def _ensure_source(self, source_id: str) -> tuple[str, str | None]:
-        raise NotImplementedError
-
-    def write(self) -> AbstractContextManager[None]:
-        raise NotImplementedError
+class Runs(StoreBase):
+    """Recording crawls: runs, each source's figures and health, failures, HTTP
+    validators and robots.txt files (part of :class:`storage.Store`)."""
 
     def start_run(
         self, sources: Iterable[str], *, replay: bool = False, as_of: datetime | None = None

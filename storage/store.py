@@ -1,4 +1,5 @@
-"""The SQLite store: the only module that runs SQL (schema in docs/schema.md).
+"""The SQLite store: writing articles, and :class:`Store`, the base and parts put
+together (storage/base.py says what each part relies on; schema in docs/schema.md).
 
 Every write goes through :class:`Store`, inside :meth:`Store.write`, so a crash or a kill
 leaves either the whole article or nothing, and several writing processes interleave
@@ -7,21 +8,17 @@ without losing a write (storage/writing.py).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import secrets
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
-import sqlite_utils
-
 from . import relevance
+from .base import StoreOutdated, _connect_readonly, _store_error, on_readonly_mount, writable
 from .errors import StorageError
 from .normalize import (
     body_fingerprint,
@@ -34,12 +31,9 @@ from .normalize import (
 )
 from .reads import ArticleFilter, Reads
 from .runs import Runs
-from .schema import migrations
 from .stories import Stories, text_features
 from .times import day_precision, format_utc, local_day, parse_utc, utcnow
 from .translit import search_forms
-from .writing import BUSY_SLICE_MS, unavailable, write_transaction
-from .writing import write_timeout as default_write_timeout
 
 __all__ = [
     "ArticleFilter",
@@ -61,73 +55,6 @@ FUTURE_TOLERANCE = timedelta(minutes=15)
 FAR_PAST = timedelta(days=5 * 366)
 
 
-def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
-    """Raise unless the database is empty or already a diplofeed store: a mistyped
-    ``--db`` must not turn someone's other database into a store."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if tables and "store_info" not in tables:
-        conn.close()
-        shown = ", ".join(sorted(tables)[:5])
-        raise StorageError(
-            f"{path} is a SQLite database but not a diplofeed store (tables: {shown})"
-        )
-
-
-class StoreOutdated(StorageError):
-    """The store needs migrating, and this connection only reads."""
-
-
-def writable(path: str | Path) -> bool:
-    """Whether this process can write the store at ``path`` (its file and its folder,
-    where SQLite keeps the journal) and the file system is not mounted read-only."""
-    where = Path(path)
-    folder = where.parent if str(where.parent) else Path(".")
-    if on_readonly_mount(where):
-        return False
-    return os.access(folder, os.W_OK) and (not where.exists() or os.access(where, os.W_OK))
-
-
-def _store_error(exc: sqlite3.Error, path: str) -> StorageError:
-    """A one-line error for a store that cannot be opened or used."""
-    return unavailable(exc, path) or StorageError(f"cannot open store {path}: {exc}")
-
-
-def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
-    """A read-only connection. A store in WAL mode that no writer has open has no WAL
-    index (``-shm``) beside it, and SQLite cannot create one where this process may not
-    write (a read-only mount, another user's folder, a full disk): there the store is
-    opened ``immutable``, which is true while no writer has it open (a writer would
-    have made the index, and the first try would have worked)."""
-    uri = path.as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_SLICE_MS / 1000, check_same_thread=False)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn, False
-    except sqlite3.OperationalError as exc:
-        conn.close()
-        wal = Path(f"{path}-wal")
-        if Path(f"{path}-shm").exists() or (wal.exists() and wal.stat().st_size):
-            # a writer has it open, or left commits in its WAL: immutable would read a
-            # store without them
-            raise
-        first = exc
-    try:
-        conn = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True,
-                               check_same_thread=False)  # fmt: skip
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error:
-        raise first from None
-    return conn, True
-
-
-def on_readonly_mount(path: Path) -> bool:
-    """Whether the file system holding ``path`` is mounted read-only."""
-    try:
-        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
 def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """The ``articles`` row of an article as given: fields checked and cleaned, the
     date judged against ``now``, the URL made canonical, the text fingerprinted. Pure.
@@ -135,33 +62,9 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     Raises:
         StorageError: a required field is missing, or the date has no time zone.
     """
-    for key in ("source", "url", "title"):
-        # checked after cleaning: a title of "\u200b" or "\x00" is no title
-        if not isinstance(article.get(key), str) or not clean_text(article[key]):
-            raise StorageError(f"article without {key}: {article.get('url')!r}")
-    for key in ("body", "body_html", "summary", "language", "author", "image"):
-        if article.get(key) is not None and not isinstance(article[key], str):
-            raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
-    if web_url(article["url"]) is None:
-        raise StorageError(f"article URL is not an absolute http(s) URL: {article['url']!r}")
-    published = article.get("published")
+    _check_fields(article)
+    claimed, date_flag = _judge_date(article, now)
     published_from = article.get("published_from") or "page"
-    if isinstance(published, str) and published.strip():
-        try:
-            published = datetime.fromisoformat(published.strip())
-        except ValueError as exc:
-            raise StorageError(f"unreadable date {published!r}") from exc
-    date_flag = claimed = None
-    if isinstance(published, datetime):
-        if published.tzinfo is None:
-            raise StorageError(f"date without time zone for {article['url']}: {published}")
-        if published > now + FUTURE_TOLERANCE:
-            date_flag = "future"
-        elif published < now - FAR_PAST:
-            date_flag = "too_old"
-        claimed = format_utc(published)
-    else:
-        date_flag = "missing"
     if date_flag is None and claimed is not None:
         published_text, claimed = claimed, None
     else:
@@ -201,6 +104,39 @@ def _forms(row: Mapping[str, Any]) -> str:
     if isinstance(forms, str):
         return forms
     return search_forms(str(row["title"]), str(row.get("body") or ""))
+
+
+def _check_fields(article: Mapping[str, Any]) -> None:
+    for key in ("source", "url", "title"):
+        # checked after cleaning: a title of "\u200b" or "\x00" is no title
+        if not isinstance(article.get(key), str) or not clean_text(article[key]):
+            raise StorageError(f"article without {key}: {article.get('url')!r}")
+    for key in ("body", "body_html", "summary", "language", "author", "image"):
+        if article.get(key) is not None and not isinstance(article[key], str):
+            raise StorageError(f"article field {key} is not text: {article.get('url')!r}")
+    if web_url(article["url"]) is None:
+        raise StorageError(f"article URL is not an absolute http(s) URL: {article['url']!r}")
+
+
+def _judge_date(article: Mapping[str, Any], now: datetime) -> tuple[str | None, str | None]:
+    """The date the page claims (UTC text) and what is wrong with it: ``future``,
+    ``too_old``, ``missing`` or None (trusted)."""
+    published = article.get("published")
+    if isinstance(published, str) and published.strip():
+        try:
+            published = datetime.fromisoformat(published.strip())
+        except ValueError as exc:
+            raise StorageError(f"unreadable date {published!r}") from exc
+    if not isinstance(published, datetime):
+        return None, "missing"
+    if published.tzinfo is None:
+        raise StorageError(f"date without time zone for {article['url']}: {published}")
+    date_flag = None
+    if published > now + FUTURE_TOLERANCE:
+        date_flag = "future"
+    elif published < now - FAR_PAST:
+        date_flag = "too_old"
+    return format_utc(published), date_flag
 
 
 def _aliases(values: Any, own: str) -> list[str]:
@@ -299,170 +235,22 @@ class Preparer:
 
 
 class Store(Reads, Runs, Stories):
-    """A diplofeed SQLite store at ``path``, migrated to the current schema on open.
+    """A diplofeed SQLite store at ``path``, migrated to the current schema on open
+    (:class:`storage.base.StoreBase`: the arguments, errors and the parts' contract).
 
-    Args:
-        path: the database file. ``":memory:"`` for tests.
-        create: create the store when the file does not exist; with False a missing
-            file is an error (commands that only read, like ``search``).
-        readonly: open for reading only (the feed server): nothing is migrated or
-            written, and a store that needs migrating is an error.
-
-    Raises:
-        StorageError: the file is missing (``create=False``), is not a SQLite database,
-            is a SQLite database of something else (it is never altered), or cannot be
-            migrated.
+    Its own part: writing articles (:meth:`save_article`, :meth:`save_prepared`,
+    :meth:`seen_unchanged`), the registry's sources (:meth:`sync_sources`) and the
+    classifier's verdicts (:meth:`tag_untagged`).
     """
 
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        create: bool = True,
-        readonly: bool = False,
-        write_timeout: float | None = None,
-    ) -> None:
-        self.path = str(path)
-        # read as it was: no writer had it open, and none could be seen here (storage
-        # opened read only where no WAL index can be made)
-        self.immutable = False
-        self.write_timeout = write_timeout if write_timeout is not None else default_write_timeout()
-        self._source_cache: dict[str, tuple[str, str | None]] = {}
-        self._zones: dict[str, str | None] = {}
-        if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():
-            raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
-        if readonly:
-            self._open_readonly()
-            return
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_SLICE_MS / 1000, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise _store_error(exc, self.path) from exc
-        try:
-            _refuse_foreign(conn, self.path)
-            self.db = sqlite_utils.Database(conn)
-            # WAL: readers (the feed server, sqlite3) never see "database is locked" while
-            # a crawl writes; NORMAL sync is safe under WAL and ~2x faster (FIELD-NOTES).
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            busy_ms = int(min(BUSY_SLICE_MS, self.write_timeout * 1000))
-            self.db.execute(f"PRAGMA busy_timeout={busy_ms}")
-            pending = {m.name for m in migrations.pending(self.db)}
-            if pending:
-                # under the write lock: two processes opening a new store do not both
-                # migrate it; all pending migrations are one transaction
-                with self.write():
-                    pending = {m.name for m in migrations.pending(self.db)}
-                    migrations.apply(self.db)
-            self._ensure_store_info()
+    def _backfill(self, applied: list[str]) -> None:
+        """Articles stored before the classifier (``m003_relevance``) are classified,
+        and those stored before near-duplicate search (``m004_near_duplicates``) are
+        signed; every later article is both as it is saved."""
+        if "m003_relevance" in applied:
             self.tag_untagged()
-            if "m004_near_duplicates" in pending:
-                # articles from before near-duplicate search; every later article is
-                # signed as it is saved (the scan is not worth paying on every open)
-                self.index_unsigned()
-        except StorageError:
-            conn.close()
-            raise
-        except sqlite3.Error as exc:
-            conn.close()
-            raise _store_error(exc, self.path) from exc
-
-    def _open_readonly(self) -> None:
-        """For readers (the feed server, ``search``, ``feeds build``): no migration, no
-        write, and an error when the store is older than this code (a writing command
-        migrates it). Works on a store the user cannot write, and on a read-only mount
-        (opened ``immutable``: nothing can change it there)."""
-        resolved = Path(self.path).resolve()
-        try:
-            conn, self.immutable = _connect_readonly(resolved)
-        except sqlite3.Error as exc:
-            raise _store_error(exc, self.path) from exc
-        try:
-            _refuse_foreign(conn, self.path)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute(f"PRAGMA busy_timeout={BUSY_SLICE_MS * 15}")
-            pending = migrations.pending(self.db)
-        except StorageError:
-            raise
-        except sqlite3.Error as exc:
-            conn.close()
-            raise _store_error(exc, self.path) from exc
-        if pending:
-            conn.close()
-            raise StoreOutdated(
-                f"the store {self.path} predates this diplofeed: run a crawl or an import "
-                "once to migrate it"
-            )
-
-    @classmethod
-    def for_reading(cls, path: str | Path) -> Store:
-        """Open an existing store for a command that only reads (``search``, ``feeds
-        build``, ``sources``, ``browse``): read only, so it works on a store the user
-        cannot write and on a read-only mount. A store older than this code is
-        migrated first when it can be written, as every command used to.
-
-        Raises:
-            StorageError: no store at ``path``, not a store, or too old to read here.
-        """
-        try:
-            return cls(path, readonly=True)
-        except StoreOutdated:
-            if not writable(path):
-                raise
-        cls(path, create=False).close()
-        return cls(path, readonly=True)
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
-        """One write transaction, holding the store's write lock from its start
-        (storage/writing.py): nested calls are savepoints. Waits up to
-        ``write_timeout`` seconds for another writer.
-
-        Raises:
-            StoreUnavailable: the lock stayed taken, the disk is full, the store is
-                read-only or damaged (nothing of the block was written).
-        """
-        outermost = not self.db.conn.in_transaction
-        try:
-            with write_transaction(self.db.conn, self.path, self.write_timeout):
-                yield
-        except BaseException:
-            if outermost:
-                # rows of the rolled-back transaction may be in the in-memory index
-                self._forget_bands()
-            raise
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- store identity ---------------------------------------------------------------
-
-    def _ensure_store_info(self) -> None:
-        known = self.db.execute(
-            "SELECT count(*) FROM store_info WHERE key IN ('store_key', 'created')"
-        ).fetchone()[0]
-        if known == 2:
-            return  # opening a store writes nothing when there is nothing to write
-        with self.write():
-            self.db.execute(
-                "INSERT OR IGNORE INTO store_info(key, value) VALUES ('store_key', ?)",
-                [secrets.token_hex(4)],
-            )
-            self.db.execute(
-                "INSERT OR IGNORE INTO store_info(key, value) VALUES ('created', ?)",
-                [format_utc(utcnow())],
-            )
-
-    def info(self) -> dict[str, str]:
-        """Return the store's identity: ``store_key`` and ``created`` (used in GUIDs)."""
-        return {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM store_info")}
+        if "m004_near_duplicates" in applied:
+            self.index_unsigned()
 
     # -- sources ----------------------------------------------------------------------
 
@@ -501,26 +289,6 @@ class Store(Reads, Runs, Stories):
                     },
                 )
 
-    def _ensure_source(self, source_id: str) -> tuple[str, str | None]:
-        """Return the kind and country of ``source_id``, recording an unknown source as
-        ``external``."""
-        if source_id in self._source_cache:
-            return self._source_cache[source_id]
-        rows = list(
-            self.db.query("SELECT kind, country, timezone FROM sources WHERE id = ?", [source_id])
-        )
-        if not rows:
-            # not cached: a savepoint rolled back later could take this row away again
-            self.db.execute(
-                "INSERT INTO sources (id, name, kind, registered) VALUES (?, ?, 'external', 0)",
-                [source_id, source_id],
-            )
-            return "external", None
-        found: tuple[str, str | None] = (str(rows[0]["kind"]), rows[0]["country"])
-        self._source_cache[source_id] = found
-        self._zones[source_id] = rows[0]["timezone"]
-        return found
-
     def _date_precision(self, row: dict[str, Any]) -> None:
         """Set ``published_precision`` and ``published_day``: a page's date at local
         midnight where the source is was given to the day (storage/times.py)."""
@@ -531,11 +299,6 @@ class Store(Reads, Runs, Stories):
             row["published"] = format_utc(day)
         row["published_precision"] = "day" if day else "minute"
         row["published_day"] = local_day(moment, zone)
-
-    def batch(self) -> Any:
-        """One transaction around many writes (``with store.batch(): ...``): each article
-        stays all-or-nothing (a savepoint), the commit is paid once."""
-        return self.write()
 
     def tag_untagged(
         self,

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from .base import StoreBase
 from .dedup import (
     BANDS,
     CENTRAL_ASIA,
@@ -49,15 +49,9 @@ from .dedup import (
     week,
 )
 from .lsh import BandIndex, band_keys
-from .reads import _KIND_RANK
 from .relevance import OFFICIAL_KINDS, default_classifier
 from .times import format_utc
-
-# The languages articles are stored in (storage/relevance.py and the registry).
-LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
-
-if TYPE_CHECKING:
-    import sqlite_utils
+from .vocabulary import KIND_RANK
 
 __all__ = ["Stories"]
 
@@ -180,29 +174,16 @@ def text_features(row: Mapping[str, Any], features: _Features | None = None) -> 
     }
 
 
-class Stories:
-    """Story assignment and the near-duplicate index (needs ``db`` and
-    ``_ensure_source`` from the Store)."""
+class Stories(StoreBase):
+    """Story assignment and the near-duplicate index, over the store's connection and
+    write transaction (:class:`storage.base.StoreBase`)."""
 
-    db: sqlite_utils.Database
-    _ensure_source: Callable[[str], tuple[str, str | None]]
     # The in-memory band index and the last article_signatures row it has seen.
     _bands: BandIndex | None = None
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
     _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
-
-    def write(self) -> AbstractContextManager[None]:
-        raise NotImplementedError
-
-    def _select(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        """Rows as dicts, straight from the connection: sqlite-utils' ``query`` wraps
-        every statement in a savepoint, three statements where one will do on the path
-        every article takes."""
-        cursor = self.db.conn.execute(sql, params)
-        keys = [column[0] for column in cursor.description]
-        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def _home(self, source: str) -> str | None:
         """The state an official source speaks for, else None."""
@@ -598,7 +579,7 @@ class Stories:
         if not members:
             self.db.execute("UPDATE stories SET article_count = 0 WHERE id = ?", [story_id])
             return
-        best = min(members, key=lambda m: (_KIND_RANK.get(m["kind"], 9), m["published"], m["id"]))
+        best = min(members, key=lambda m: (KIND_RANK.get(m["kind"], 9), m["published"], m["id"]))
         votes: dict[str, int] = {}
         for member in members:
             if member["tagged_event_type"]:

@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["DAY_HOUR_UTC", "day_precision", "format_utc", "local_day", "parse_utc", "utcnow"]
+__all__ = [
+    "DAY_HOUR_UTC",
+    "day_precision",
+    "format_utc",
+    "local_day",
+    "parse_moment",
+    "parse_utc",
+    "utcnow",
+]
 
 # A date given to the day only ("23 ноября 2026") is stored at this hour UTC of that day:
 # a reader anywhere from UTC-9 to UTC+14 shows it on the stated day (at local midnight,
@@ -28,6 +36,23 @@ def format_utc(moment: datetime) -> str:
 def parse_utc(text: str) -> datetime:
     """Parse a timestamp written by :func:`format_utc` back to an aware datetime."""
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def parse_moment(text: str, *, end: bool = False) -> datetime:
+    """A ``since`` or ``until`` given by a user (the feed server's query, ``search``):
+    an ISO 8601 date or time in UTC. A date alone is its whole day (its first instant,
+    or its last with ``end``); a time without an offset is UTC.
+
+    Raises:
+        ValueError: it is not an ISO 8601 date or time.
+        OverflowError: it is out of range in UTC.
+    """
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time.max if end else time.min, UTC)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def utcnow() -> datetime:

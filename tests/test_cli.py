@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -194,6 +195,67 @@ def test_every_exit_code_is_in_the_documented_table():
     codes = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
     for code in codes | {0, 2}:
         assert f"\n| {code} | " in table, f"exit {code} is not in docs/cli.md's table"
+
+
+def test_exit_status_table_lists_every_error_under_the_code_it_carries():
+    """docs/cli.md's exit statuses come from the error classes (issue #14): each class
+    is in the row of its own exit code, and every code the commands use has a row."""
+    from diplofeed import errors
+
+    rows = {
+        int(line.split("|")[1]): line
+        for line in (ROOT / "docs" / "cli.md").read_text().splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip().isdigit()
+    }
+    for cls in errors.error_classes():
+        assert f"`{cls.__name__}`" in rows[cls.exit_code], cls
+    codes = {getattr(errors, name) for name in errors.__all__ if name.startswith("EXIT_")}
+    assert codes | {0, 2} == set(rows)
+
+
+def test_extract_reads_relative_dates_on_the_crawl_clock(archive, registry, tmp_path):
+    """Issue #14: extract reads a page's date as the crawl does, on the crawl's clock:
+    --as-of, or with --replay the copies' recording time (as `crawl --replay`)."""
+    url = "https://www.kt.kz/rus/politics/glavy_mid_kazahstana_i_kyrgyzstana_obsudili_vododelenie_i_granitsu_1377996214.html"
+    page = tmp_path / "page.html"
+    body = archive.lookup(url).body.replace(b"26.11.2026, 12:10", "Сегодня, 12:10".encode())
+    page.write_bytes(body)
+
+    def published(*options):
+        result = invoke("extract", url, "--html", str(page), *options)
+        return json.loads(result.output)["article"]["published"]
+
+    assert published("--as-of", "2026-12-01T10:00:00+00:00") == "2026-12-01T07:10:00Z"
+    local = ZoneInfo(registry["kt_kz"].timezone)
+    recorded = archive.recorded.astimezone(local).date().isoformat()
+    assert published("--replay") == f"{recorded}T07:10:00Z"
+
+
+def test_every_error_class_is_in_the_exit_status_table():
+    """A new error class in a module diplofeed/errors.py does not import would be left
+    out of the table: every class deriving from DiplofeedError, found in the source, is
+    among those it lists."""
+    import ast
+
+    from diplofeed.errors import error_classes
+
+    bases: dict[str, set[str]] = {}
+    for package in ("storage", "crawler", "feeds", "diplofeed"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef):
+                    names = {
+                        b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                        for b in node.bases
+                    }
+                    bases[node.name] = names
+    errors = {"DiplofeedError"}
+    while True:
+        more = {name for name, parents in bases.items() if parents & errors} - errors
+        if not more:
+            break
+        errors |= more
+    assert errors == {cls.__name__ for cls in error_classes()}
 
 
 def _leaf_commands(group, prefix=()):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import parse_api, parse_article, parse_feed, parse_telegram
+from crawler.extract import parse_article
+from crawler.extracting import parse_document
 from crawler.registry import ExtractRules
 from storage import canonical_url, format_utc
 
@@ -23,18 +24,23 @@ CASES = sorted(Path(__file__).with_name("extraction").glob("*/*.json"))
 
 
 def extract_case(case: dict, source, archive):
+    """The case's article, read by the parser a crawl dispatches its document to
+    (crawler/extracting.py): an API answer, a Telegram page or a full-text feed lists
+    it, else its own page is read."""
     recorded = archive.lookup(case["page"], case.get("request_headers"))
     assert recorded is not None, f"{case['page']} is not in the replay archive"
     if source.strategy == "api":
         headers = case.get("request_headers") or {}
         language = headers.get("Accept-Language") or source.language_for_url(case["page"]) or ""
-        articles = parse_api(recorded.body, case["page"], language, source).articles
+        found = parse_document("api", case["page"], source, body=recorded.body, language=language)
+        articles = found.articles
     elif source.strategy == "telegram":
-        articles = parse_telegram(recorded.text(), case["page"], source).articles
+        found = parse_document("telegram", case["page"], source, text=recorded.text())
+        articles = found.articles
     elif source.strategy == "rss" and source.full_text:
-        articles = parse_feed(recorded.body, case["page"], source)[1]
+        articles = parse_document("feed", case["page"], source, body=recorded.body)[1]
     else:
-        return parse_article(recorded.text(), case["url"], source, now=FIXED_NOW)
+        return parse_document("article", case["url"], source, text=recorded.text(), now=FIXED_NOW)
     matches = [a for a in articles if a.url == case["url"]]
     assert len(matches) == 1, f"{case['url']} found {len(matches)} times in {case['page']}"
     return matches[0]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -39,7 +40,7 @@ from .conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.crawl
 WORDS = Vocabulary(*(frozenset() for _ in range(5)))
-NOW = feeds.query.datetime(2026, 11, 28, tzinfo=feeds.query.UTC)
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

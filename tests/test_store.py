@@ -333,3 +333,20 @@ def test_an_alias_gives_no_validators_and_yields_to_an_article_of_its_own(store)
     assert store.first_seen([node])[node][0] == "2026-11-28T15:00:00Z"
     assert list(store.db.query("SELECT * FROM article_aliases")) == []
     assert sorted(row[0] for row in store.known_pages()) == sorted([url, node])
+
+
+def test_opening_a_current_store_migrates_and_does_nothing_else(tmp_path):
+    """Issue #14: opening writes nothing to a store already migrated; classifying
+    articles without a verdict is an explicit call (or a migration's backfill)."""
+    path = tmp_path / "current.db"
+    with Store(path) as store:
+        store.save_article(article(), now=NOW)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE articles SET relevant = NULL")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.db.conn.total_changes == 0
+        assert store.db.execute("SELECT relevant FROM articles").fetchone()[0] is None
+        assert store.tag_untagged() == 1
+        assert store.db.execute("SELECT relevant FROM articles").fetchone()[0] is not None

@@ -149,6 +149,19 @@ def _title(sel: Selector, source: Source, ld: list[dict[str, Any]]) -> str | Non
     return h1 or page_title or None
 
 
+def _weigh(candidates: list[tuple[datetime, str, bool]], tz: Any) -> tuple[datetime, str]:
+    """The first candidate date, unless it has no time and a later one gives a time on
+    the same day."""
+    first = candidates[0]
+    if first[2]:
+        return first[0], first[1]
+    day = first[0].astimezone(tz).date()
+    for moment, origin, timed in candidates[1:]:
+        if timed and moment.astimezone(tz).date() == day:
+            return moment, origin
+    return first[0], first[1]
+
+
 def _published(
     sel: Selector,
     page: _Generic,
@@ -186,14 +199,7 @@ def _published(
         candidates.append((line.moment, "page", line.has_time))
     candidates += structured
     if candidates:
-        first = candidates[0]
-        if first[2]:
-            return first[0], first[1]
-        day = first[0].astimezone(tz).date()
-        for moment, origin, timed in candidates[1:]:
-            if timed and moment.astimezone(tz).date() == day:
-                return moment, origin
-        return first[0], first[1]
+        return _weigh(candidates, tz)
     # Last resort: htmldate's reading (day precision only, no zone: read in the source's),
     # unless it is the day a ticker shows as today's.
     found = trafilatura.extract_metadata(page.html, default_url=url)
@@ -300,6 +306,15 @@ def _canonical(sel: Selector, url: str) -> str:
     return url
 
 
+def _from_jsonld(ld: list[dict[str, Any]], key: str) -> str | None:
+    """The first JSON-LD object's ``key`` that names something (an image, an author)."""
+    for obj in ld:
+        found = _name(obj.get(key))
+        if found:
+            return found
+    return None
+
+
 def parse_article(html: str, url: str, source: Source, *, now: datetime | None = None) -> Article:
     """Extract one article from an HTML page.
 
@@ -352,17 +367,11 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
     image = _css_text(sel, source.extract.image) or _first(
         sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'
     )
-    if not image:
-        for obj in ld:
-            image = _name(obj.get("image"))
-            if image:
-                break
+    if not image and ld:
+        image = _from_jsonld(ld, "image")
     author = _css_text(sel, source.extract.author)
-    if not author:
-        for obj in ld:
-            author = _name(obj.get("author"))
-            if author:
-                break
+    if not author and ld:
+        author = _from_jsonld(ld, "author")
     summary = description or (paragraphs[0][:300] if paragraphs else "")
     canonical = _canonical(sel, url)
     language = detect_language(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from storage.vocabulary import BASE_LANGUAGES, LANGUAGES
+
 __all__ = ["LANGUAGES", "detect_language", "normalise_language_tag"]
 
-LANGUAGES = ("ru", "en", "kk", "ky", "uz", "uz-Cyrl", "tg", "tk")
 
 # Letters found in one language (or a few) and not in Russian.
 _KAZAKH_ONLY = set("әіұһ")  # not used by Kyrgyz, Tajik or Uzbek Cyrillic
@@ -56,7 +57,7 @@ def normalise_language_tag(tag: str | None) -> str | None:
     base = _TAG_ALIASES.get(parts[0].lower(), parts[0].lower())
     if base == "uz" and any(p.lower() == "cyrl" for p in parts[1:]):
         return "uz-Cyrl"
-    return base if base in {"ru", "en", "kk", "ky", "uz", "tg", "tk"} else None
+    return base if base in BASE_LANGUAGES else None
 
 
 def _from_letters(text: str) -> tuple[str | None, float]:

@@ -171,6 +171,10 @@ class ReplayArchive:
     def urls(self) -> list[str]:
         return sorted({e.url for b in self._by_key.values() for e in b})
 
+    def responses(self) -> list[RecordedResponse]:
+        """Every recorded response (each copy of a URL recorded per request header)."""
+        return [e for b in self._by_key.values() for e in b]
+
     def lookup(
         self, url: str, request_headers: dict[str, str] | None = None
     ) -> RecordedResponse | None:

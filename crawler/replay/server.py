@@ -44,6 +44,110 @@ def _not_modified(request_headers: dict[str, str], response_headers: dict[str, s
     return False
 
 
+class ReplayHTTPServer(ThreadingHTTPServer):
+    """A threaded server holding what its handlers answer from."""
+
+    daemon_threads = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        archive: ReplayArchive,
+        access_log: TextIO | None,
+        latency: float,
+    ) -> None:
+        self.archive = archive
+        self.access_log = access_log
+        self.latency = latency
+        self._log_lock = threading.Lock()
+        super().__init__(address, ReplayHandler)
+
+    def record(self, status: int, url: str, request_headers: dict[str, str]) -> None:
+        """One access-log line, ``<status> <real URL> [<Accept-Language>]``."""
+        if self.access_log is None:
+            return
+        language = request_headers.get("accept-language")
+        with self._log_lock:
+            self.access_log.write(f"{status} {url}{f' [{language}]' if language else ''}\n")
+            self.access_log.flush()
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    """Answers one request from the server's archive: the recording, a 304, a played
+    fault, or a 404 naming what was not recorded."""
+
+    server: ReplayHTTPServer
+    server_version = "diplofeed-replay/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        logger.debug("%s " + format, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        self._answer(head_only=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head_only=True)
+
+    def _answer(self, head_only: bool) -> None:
+        url = self.headers.get(REPLAY_HEADER) or (
+            self.path if self.path.startswith(("http://", "https://")) else ""
+        )
+        request_headers = {k.lower(): v for k, v in self.headers.items()}
+        if self.server.latency:
+            time.sleep(self.server.latency)
+        entry = self.server.archive.lookup(url, request_headers) if url else None
+        if entry is None:
+            self._not_recorded(url or self.path, request_headers, head_only)
+            return
+        if entry.delay:
+            time.sleep(entry.delay)
+        if entry.fault:
+            self.server.record(0, url, request_headers)
+            self._play_fault(entry.fault, entry.status, entry.headers, entry.body)
+            return
+        status, body = entry.status, entry.body
+        if status == 200 and _not_modified(request_headers, entry.headers):
+            status, body = 304, b""
+        self.server.record(status, url, request_headers)
+        headers = {
+            name: value
+            for name, value in entry.headers.items()
+            if not (status == 304 and name.lower() == "content-type")
+        }
+        self._send(status, headers, body, head_only)
+
+    def _not_recorded(self, url: str, request_headers: dict[str, str], head_only: bool) -> None:
+        logger.info("404 %s", url)
+        self.server.record(404, url, request_headers)
+        message = f"not recorded: {url}\n".encode()
+        self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, message, head_only)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, head_only: bool) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(body)
+
+    def _play_fault(self, fault: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        """Break the connection as a flaky server or network would."""
+        self.close_connection = True
+        if fault == "truncate":
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+        # "reset" (and the end of "truncate"): drop the socket, RST rather than FIN
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+
 def make_server(
     archive: ReplayArchive,
     host: str = "127.0.0.1",
@@ -58,88 +162,7 @@ def make_server(
     status 0 for a played fault. What a crawl fetched, for tests that count fetches.
     ``latency``: seconds every answer waits first, as a distant server would.
     """
-    log_lock = threading.Lock()
-
-    def record(status: int, url: str, request_headers: dict[str, str]) -> None:
-        if access_log is None:
-            return
-        language = request_headers.get("accept-language")
-        with log_lock:
-            access_log.write(f"{status} {url}{f' [{language}]' if language else ''}\n")
-            access_log.flush()
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "diplofeed-replay/1"
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            logger.debug("%s " + format, self.address_string(), *args)
-
-        def _answer(self, head_only: bool) -> None:
-            url = self.headers.get(REPLAY_HEADER) or (
-                self.path if self.path.startswith(("http://", "https://")) else ""
-            )
-            request_headers = {k.lower(): v for k, v in self.headers.items()}
-            if latency:
-                time.sleep(latency)
-            entry = archive.lookup(url, request_headers) if url else None
-            if entry is None:
-                message = f"not recorded: {url or self.path}\n".encode()
-                logger.info("404 %s", url or self.path)
-                record(404, url or self.path, request_headers)
-                self.send_response(404)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(message)))
-                self.end_headers()
-                if not head_only:
-                    self.wfile.write(message)
-                return
-            if entry.delay:
-                time.sleep(entry.delay)
-            if entry.fault:
-                record(0, url, request_headers)
-                self._play_fault(entry.fault, entry.status, entry.headers, entry.body)
-                return
-            status, body = entry.status, entry.body
-            if status == 200 and _not_modified(request_headers, entry.headers):
-                status, body = 304, b""
-            record(status, url, request_headers)
-            self.send_response(status)
-            for name, value in entry.headers.items():
-                if status == 304 and name.lower() == "content-type":
-                    continue
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head_only:
-                self.wfile.write(body)
-
-        def _play_fault(
-            self, fault: str, status: int, headers: dict[str, str], body: bytes
-        ) -> None:
-            """Break the connection as a flaky server or network would."""
-            self.close_connection = True
-            if fault == "truncate":
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2])
-                self.wfile.flush()
-            # "reset" (and the end of "truncate"): drop the socket, RST rather than FIN
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-
-        def do_GET(self) -> None:
-            self._answer(head_only=False)
-
-        def do_HEAD(self) -> None:
-            self._answer(head_only=True)
-
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return ReplayHTTPServer((host, port), archive, access_log, latency)
 
 
 def _exit_with_parent() -> None:

@@ -1,4 +1,5 @@
 """Scale-out: workers on several machines share each crawl through Redis, one writer
-writes the store (docs/scale-out.md). ``worker`` holds the Scrapy components a worker
-runs (rounds, the shared queue, the queue pipeline, the add-on), ``writer`` the process
-that writes the store."""
+writes the store (docs/scale-out.md). One module each: ``keys`` (every Redis key),
+``worker`` (a process's place in the open round), ``scheduler`` (the shared queue and
+duplicate filter), ``pipeline`` (items sent to the writer), ``addon`` (switches a crawl to
+scale-out), ``writer`` (the process that writes the store)."""

@@ -23,7 +23,6 @@ NotConfigured or behave as Scrapy's own.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -31,77 +30,30 @@ import secrets
 import socket
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from string import Template
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy.http import Request
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from crawler.extract.model import Article
-from crawler.items import FetchFailure, NotModified
-from storage import CRAWL_FIGURES, format_utc
 from storage.errors import DiplofeedError
 from storage.reads import KnownPage
-from storage.times import utcnow
+
+from .keys import EVENTS, KNOWN, ROUND, ROUND_PREFIX, WORKER_PREFIX, round_key, run_key, worker_key
 
 if TYPE_CHECKING:
     import redis
-    from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
 __all__ = [
-    "DEAD",
-    "ENDED",
-    "EVENTS",
-    "KNOWN",
-    "ROUND",
     "KnownPages",
-    "QueuePipeline",
     "RedisUnavailable",
-    "RoundScheduler",
-    "ScaleOut",
     "Worker",
     "as_text",
     "connect",
-    "decode_article",
-    "encode_item",
     "reap",
-    "run_key",
-    "worker_key",
 ]
 
 logger = logging.getLogger(__name__)
-
-# Every key diplofeed keeps in Redis (docs/scale-out.md lists them).
-ROUND = "diplofeed:round"  # the id of the open round
-EVENTS = "diplofeed:events"  # what workers send the writer, oldest first (JSON)
-PROCESSING = "diplofeed:events:processing"  # taken by the writer, not yet written
-DEAD = "diplofeed:events:dead"  # events the writer could not write (kept for a look)
-KNOWN = "diplofeed:known"  # canonical URL -> [first_seen, etag, last_modified]
-KNOWN_STORE = "diplofeed:known:store"  # the store_key of the store KNOWN mirrors
-RUNS = "diplofeed:runs"  # round id -> the store's crawl_runs id (set by the writer)
-ENDED = "diplofeed:ended:"  # + round id -> its crawl_runs id, for a week after it ended
-WRITER = "diplofeed:writer"  # held by the one writer
-
-
-def round_key(round_id: str, *parts: str) -> str:
-    """A key of one round's crawl state (queue, duplicate filter, robots.txt, workers):
-    deleted when the round ends."""
-    return ":".join(["diplofeed:round", round_id, *parts])
-
-
-def run_key(round_id: str, part: str) -> str:
-    """A key of what a round reports to the writer (figures, sources): deleted by the
-    writer once it has recorded the run."""
-    return f"diplofeed:run:{round_id}:{part}"
-
-
-def worker_key(worker_id: str) -> str:
-    return f"diplofeed:worker:{worker_id}"
 
 
 class RedisUnavailable(DiplofeedError):
@@ -127,16 +79,21 @@ def connect(url: str) -> redis.Redis:
 # Counting out workers whose heartbeat expired; ending a round left with none. KEYS[1] is
 # ROUND, KEYS[2] EVENTS. Returns {round id or '', ended round id or ''}. Run atomically,
 # so two workers starting together join the same round and only one ends a dead one.
-_PRUNE = """
+def _lua(script: str) -> str:
+    """A Lua script with the key prefixes filled in from crawler/scaleout/keys.py."""
+    return Template(script).substitute(round=ROUND_PREFIX, worker=WORKER_PREFIX)
+
+
+_PRUNE = _lua("""
 local function alive(round)
-  local members = redis.call('SMEMBERS', 'diplofeed:round:' .. round .. ':workers')
+  local members = redis.call('SMEMBERS', '$round' .. round .. ':workers')
   local n = 0
   for _, w in ipairs(members) do
-    if redis.call('EXISTS', 'diplofeed:worker:' .. w) == 1 then
+    if redis.call('EXISTS', '$worker' .. w) == 1 then
       n = n + 1
     else
-      redis.call('SREM', 'diplofeed:round:' .. round .. ':workers', w)
-      redis.call('SET', 'diplofeed:round:' .. round .. ':lost', '1')
+      redis.call('SREM', '$round' .. round .. ':workers', w)
+      redis.call('SET', '$round' .. round .. ':lost', '1')
     end
   end
   return n
@@ -146,12 +103,11 @@ local function finish(round, status)
   redis.call('RPUSH', KEYS[2], '{"event": "end", "round": "' .. round ..
     '", "status": "' .. status .. '"}')
 end
-"""
+""")
 
 # ARGV: worker id, a new round id, heartbeat seconds (0: only end a dead round).
-_JOIN = (
-    _PRUNE
-    + """
+_JOIN = _PRUNE + _lua(
+    """
 local round = redis.call('GET', KEYS[1])
 local ended = ''
 if round and alive(round) == 0 then
@@ -166,31 +122,30 @@ if not round then
   round = ARGV[2]
   redis.call('SET', KEYS[1], round)
 end
-redis.call('SADD', 'diplofeed:round:' .. round .. ':workers', ARGV[1])
-redis.call('SET', 'diplofeed:worker:' .. ARGV[1], round, 'EX', ARGV[3])
+redis.call('SADD', '$round' .. round .. ':workers', ARGV[1])
+redis.call('SET', '$worker' .. ARGV[1], round, 'EX', ARGV[3])
 return {round, ended}
 """
 )
 
 # KEYS[1] is ROUND; ARGV: worker id, its round, heartbeat seconds. Renews the heartbeat of
 # a worker still in the open round; returns 0 for one counted out (or whose round ended).
-_BEAT = """
+_BEAT = _lua("""
 if redis.call('GET', KEYS[1]) ~= ARGV[2] or
-   redis.call('SISMEMBER', 'diplofeed:round:' .. ARGV[2] .. ':workers', ARGV[1]) == 0 then
+   redis.call('SISMEMBER', '$round' .. ARGV[2] .. ':workers', ARGV[1]) == 0 then
   return 0
 end
-redis.call('SET', 'diplofeed:worker:' .. ARGV[1], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', '$worker' .. ARGV[1], ARGV[2], 'EX', ARGV[3])
 return 1
-"""
+""")
 
 # ARGV: worker id, its round. Returns 1 when this worker was the round's last.
-_LEAVE = (
-    _PRUNE
-    + """
-redis.call('SREM', 'diplofeed:round:' .. ARGV[2] .. ':workers', ARGV[1])
-redis.call('DEL', 'diplofeed:worker:' .. ARGV[1])
+_LEAVE = _PRUNE + _lua(
+    """
+redis.call('SREM', '$round' .. ARGV[2] .. ':workers', ARGV[1])
+redis.call('DEL', '$worker' .. ARGV[1])
 if alive(ARGV[2]) == 0 and redis.call('GET', KEYS[1]) == ARGV[2] then
-  local lost = redis.call('GET', 'diplofeed:round:' .. ARGV[2] .. ':lost')
+  local lost = redis.call('GET', '$round' .. ARGV[2] .. ':lost')
   finish(ARGV[2], lost and 'interrupted' or 'finished')
   return 1
 end
@@ -336,183 +291,6 @@ class Worker:
         assert self.round is not None
         event = {**event, "round": self.round, "worker": self.id, "id": secrets.token_hex(8)}
         self.client.rpush(EVENTS, json.dumps(event, ensure_ascii=False))
-
-
-class ScaleOut:
-    """Scrapy add-on (``ADDONS`` in crawler/settings.py): with ``DIPLOFEED_REDIS_URL`` set,
-    schedule through the round's shared queue and duplicate filter."""
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        url = settings.get("DIPLOFEED_REDIS_URL")
-        if not url:
-            return
-        settings.set("REDIS_URL", url, priority="addon")
-        settings.set("SCHEDULER", "crawler.scaleout.worker.RoundScheduler", priority="addon")
-        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
-        # A spider takes from the shared queue as many requests as its downloader may
-        # hold (CONCURRENT_REQUESTS), then fetches them one at a time per site: a worker
-        # holding few leaves the rest to the others. Above the project's setting, below
-        # the command line's.
-        settings.set(
-            "CONCURRENT_REQUESTS", settings.getint("DIPLOFEED_WORKER_REQUESTS", 4), "spider"
-        )
-
-
-class RoundScheduler(Scheduler):  # type: ignore[misc]
-    """scrapy-redis's scheduler, with the queue and duplicate filter of the open round.
-
-    A spider with nothing left to do stays open while the same spider in another live
-    worker is still busy (it may yet queue requests this one can take): the work is
-    shared to the end, not only at the start.
-    """
-
-    POLL_SECONDS = 0.5  # how often an idle spider looks for requests another worker queued
-
-    worker: Worker
-    crawler: Crawler
-    busy = False  # this worker holds requests of this spider (in the round's busy set)
-    busy_key = ""
-    debug = False
-    fingerprinter: Any = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RoundScheduler:
-        worker = Worker.of(crawler.settings)
-        scheduler = cls(server=worker.client, persist=True, idle_before_close=0, serializer=None)
-        scheduler.stats = crawler.stats
-        scheduler.crawler = crawler
-        scheduler.worker = worker
-        scheduler.busy = False
-        scheduler.debug = crawler.settings.getbool("DUPEFILTER_DEBUG")
-        scheduler.fingerprinter = crawler.request_fingerprinter
-        crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
-        return scheduler
-
-    def open(self, spider: Any) -> None:
-        round_id = self.worker.enter(spider.name)
-        self.queue_key = round_key(round_id, "requests", "%(spider)s")
-        self.busy_key = round_key(round_id, "busy", spider.name)
-        self.df = RoundDupeFilter(
-            self.server,
-            key=round_key(round_id, "seen", spider.name),
-            debug=self.debug,
-            fingerprinter=self.fingerprinter,
-        )
-        super().open(spider)
-
-    def close(self, reason: str) -> None:
-        # persist=True: the queue and filter belong to the round, not to this worker
-        self._idle()
-        self.worker.exit()
-
-    def enqueue_request(self, request: Any) -> bool:
-        if self.worker.counted_out:  # the round goes on, or ended, without this worker
-            self.stats.inc_value("diplofeed/dropped_counted_out")
-            return False
-        return bool(super().enqueue_request(request))
-
-    def has_pending_requests(self) -> bool:
-        return not self.worker.counted_out and bool(super().has_pending_requests())
-
-    def next_request(self) -> Any:
-        if self.worker.counted_out:
-            return None
-        request = super().next_request()
-        if request is not None and not self.busy:
-            self.server.sadd(self.busy_key, self.worker.id)
-            self.busy = True
-        return request
-
-    def _idle(self) -> None:
-        if self.busy:
-            self.server.srem(self.busy_key, self.worker.id)
-            self.busy = False
-
-    def spider_idle(self, spider: Any) -> None:
-        self._idle()
-        if self.worker.counted_out:
-            return
-        members = [as_text(w) for w in self.server.smembers(self.busy_key)]
-        if self.worker.alive(members):
-            # Scrapy looks again at its next heartbeat (5 s); look sooner, so requests
-            # the other worker queues meanwhile are shared
-            slot = getattr(self.crawler.engine, "_slot", None)
-            nextcall = getattr(slot, "nextcall", None)
-            if nextcall is not None:
-                nextcall.schedule(self.POLL_SECONDS)
-            raise DontCloseSpider("another worker of this round is still crawling this source")
-
-
-class RoundDupeFilter(RFPDupeFilter):  # type: ignore[misc]
-    """scrapy-redis's shared duplicate filter, with the crawl's request fingerprints
-    (``REQUEST_FINGERPRINTER_CLASS``), so a shared crawl keeps apart what a local one
-    keeps apart."""
-
-    def __init__(self, server: Any, key: str, debug: bool, fingerprinter: Any) -> None:
-        super().__init__(server, key=key, debug=debug)
-        self.fingerprinter = fingerprinter
-
-    def request_fingerprint(self, request: Request) -> str:
-        return str(self.fingerprinter.fingerprint(request).hex())
-
-
-def encode_item(item: Article | FetchFailure | NotModified) -> dict[str, Any]:
-    """An item as JSON-ready data (dates as ISO 8601 text)."""
-    data = dataclasses.asdict(item)
-    for name, value in data.items():
-        if isinstance(value, datetime):
-            data[name] = value.isoformat()
-        elif isinstance(value, tuple):
-            data[name] = list(value)
-    return data
-
-
-def decode_article(data: dict[str, Any]) -> dict[str, Any]:
-    """What :meth:`storage.Store.save_article` takes, from :func:`encode_item`'s output
-    (it reads ISO 8601 dates itself)."""
-    return {k: v for k, v in data.items() if k != "missed_selectors"}
-
-
-class QueuePipeline:
-    """In scale-out mode, the item pipeline: each item goes to the writer through Redis;
-    each source's figures are added to the round's at close (crawler/settings.py enables
-    it beside StorePipeline; exactly one of the two is configured)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.get("DIPLOFEED_REDIS_URL"):
-            # the store pipeline writes: the normal case, not worth a warning per spider
-            raise NotConfigured
-        self.crawler = crawler
-        self.worker = Worker.of(crawler.settings)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> QueuePipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        kinds = {Article: "article", FetchFailure: "failure", NotModified: "not_modified"}
-        kind = kinds.get(type(item))
-        if kind is None:
-            return item
-        as_of = self.worker.as_of
-        self.worker.send(
-            {"event": kind, "seen": as_of or format_utc(utcnow()), "item": encode_item(item)}
-        )
-        return item
-
-    def close_spider(self) -> None:
-        spider = self.crawler.spider
-        assert spider is not None and self.worker.round is not None
-        stats = self.crawler.stats
-        figures = {n: int(stats.get_value(f"diplofeed/{n}", 0) or 0) for n in CRAWL_FIGURES}
-        self.worker.figures[spider.name] = figures
-        if self.worker.counted_out:
-            return  # the round went on (or ended) without this worker's figures
-        key = run_key(self.worker.round, "figures")
-        pipe = self.worker.client.pipeline()
-        for name, value in figures.items():
-            pipe.hincrby(key, f"{spider.name}:{name}", value)
-        pipe.execute()
 
 
 class KnownPages:

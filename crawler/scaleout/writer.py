@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.registry import load_registry
-from crawler.scaleout.worker import (
+from crawler.scaleout.keys import (
     DEAD,
     ENDED,
     EVENTS,
@@ -38,15 +38,14 @@ from crawler.scaleout.worker import (
     PROCESSING,
     RUNS,
     WRITER,
-    as_text,
-    connect,
-    decode_article,
-    reap,
     run_key,
 )
-from storage import CRAWL_FIGURES, Store, canonical_url, parse_utc
-from storage.errors import DiplofeedError, StorageError, StoreUnavailable
+from crawler.scaleout.worker import as_text, connect, reap
+from crawler.storing import store_item
+from storage import CRAWL_FIGURES, Store, parse_utc
+from storage.errors import EXIT_LOCKED, DiplofeedError, StoreUnavailable
 from storage.lock import crawl_lock
+from storage.vocabulary import yielded_nothing
 
 if TYPE_CHECKING:
     import redis
@@ -61,6 +60,8 @@ LOCK_SECONDS = 30
 
 class WriterBusy(DiplofeedError):
     """Another writer is draining this Redis."""
+
+    exit_code = EXIT_LOCKED
 
 
 @dataclass(slots=True)
@@ -210,20 +211,8 @@ class _Writer:
             return self.end(event)
         ended = self._ended(event["round"])
         run_id = ended if ended is not None else self.run_id(event)
-        if kind == "article":
-            self.article(run_id, event, count=ended is None)
-        elif kind == "not_modified":
-            item = event["item"]
-            seen = parse_utc(event["seen"]) if event.get("seen") else None
-            if self.store.seen_unchanged(item["url"], now=seen):
-                self._mirror([canonical_url(item["url"])])
-        elif kind == "failure":
-            item = event["item"]
-            self.store.record_failure(
-                run_id, item["source"], item["url"], item["kind"], item["message"], item["status"]
-            )
-        elif kind != "join":
-            raise ValueError(f"unknown event {kind!r}")
+        if kind != "join":
+            self.item(run_id, kind, event, count=ended is None)
         return None
 
     def _ended(self, round_id: str) -> int | None:
@@ -247,31 +236,24 @@ class _Writer:
     def _count(self, event: dict[str, Any], source: str, figure: str) -> None:
         self.client.hincrby(run_key(event["round"], "figures"), f"{source}:{figure}", 1)
 
-    def article(self, run_id: int, event: dict[str, Any], *, count: bool = True) -> None:
+    def item(self, run_id: int, kind: str, event: dict[str, Any], *, count: bool = True) -> None:
+        """Write one item a worker found, as the local pipeline does (one function,
+        crawler/storing.py), and add an article's outcome to the round's figures."""
         item = event["item"]
         seen = parse_utc(event["seen"]) if event.get("seen") else None
-        try:
-            outcome = self.store.save_article(decode_article(item), now=seen)
-        except StoreUnavailable:
-            raise
-        except StorageError as exc:
-            logger.warning("%s: not stored %s: %s", item.get("source"), item.get("url"), exc)
-            self.store.record_failure(run_id, item["source"], item["url"], "store", str(exc))
-            if count:
-                self._count(event, item["source"], "failed")
-            return
-        if count:  # not into the figures of a round already recorded
-            self._count(event, item["source"], outcome)
-        url = canonical_url(item["url"])
-        if item.get("http_etag") or item.get("http_last_modified"):
-            self.store.remember_validators(
-                url, item.get("http_etag"), item.get("http_last_modified"), event.get("seen") or ""
+        stored = store_item(self.store, kind, item, run_id=run_id, now=seen)
+        if stored.error is not None:
+            logger.warning(
+                "%s: not stored %s: %s", item.get("source"), item.get("url"), stored.error
             )
-        aliases = [canonical_url(a) for a in item.get("aliases") or () if isinstance(a, str)]
-        self._mirror([url, *aliases])
+        if kind == "article" and count:  # not into the figures of a round already recorded
+            self._count(event, item["source"], stored.outcome)
+        self._mirror(list(stored.urls))
 
     def _mirror(self, urls: list[str]) -> None:
         """Copy what the store now knows of these pages (or aliases) to ``KNOWN``."""
+        if not urls:
+            return
         known = self.store.first_seen(urls)
         if known:
             self.client.hset(KNOWN, mapping={u: json.dumps(list(v)) for u, v in known.items()})
@@ -293,12 +275,7 @@ class _Writer:
         for source in sorted(figures):
             self.store.record_source_stats(run_id, source, figures[source])
         stats = {row["source"]: row for row in self.store.run_stats(run_id)}
-        failed = [
-            s
-            for s in sources
-            if s not in stats
-            or not (stats[s]["articles"] or stats[s]["known"] or stats[s]["not_modified"])
-        ]
+        failed = [s for s in sources if yielded_nothing(stats.get(s))]
         status = event.get("status") or "finished"
         if status == "finished" and failed:
             status = "partial"

@@ -22,13 +22,12 @@ from scrapy.exceptions import (
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
-from w3lib.encoding import html_to_unicode
 
 from crawler.errors import ExtractionError
-from crawler.extract import Article, Link, parse_article
-from crawler.extract.encoding import decode_page
+from crawler.extract import Article, Link
+from crawler.extracting import decode_document, parse_document
 from crawler.items import FetchFailure, NotModified
-from crawler.middlewares import RedirectLoop
+from crawler.middlewares.redirect_loop import RedirectLoop
 from storage import parse_utc
 from storage.normalize import clean_url
 
@@ -85,7 +84,7 @@ class SourceSpider(scrapy.Spider):
         role: str | None = None,
     ) -> scrapy.Request:
         """A request of this source; ``role`` (``article``, ``next_page``) tells the
-        incremental-crawl middleware what it is (crawler/middlewares.py)."""
+        incremental-crawl middleware what it is (crawler/middlewares/incremental.py)."""
         name = getattr(callback, "__name__", "")
         if getattr(self, name, None) != callback:
             raise TypeError(f"{callback!r} is not a method of {type(self).__name__}")
@@ -106,7 +105,7 @@ class SourceSpider(scrapy.Spider):
 
     def next_page(self, url: str, callback: Callback, **kwargs: Any) -> scrapy.Request:
         """The next (older) page of a listing, feed or API: not followed when the page
-        held only articles already stored (crawler/middlewares.py)."""
+        held only articles already stored (crawler/middlewares/incremental.py)."""
         return self.request(url, callback, role="next_page", **kwargs)
 
     def follow_article(self, link: Link, origin: str) -> scrapy.Request:
@@ -131,7 +130,9 @@ class SourceSpider(scrapy.Spider):
         fallback_from: str,
         fallback_language: str | None,
     ) -> Iterator[Any]:
-        article = parse_article(self.page_text(response), response.url, self.source, now=self.now)
+        article = parse_document(
+            "article", response.url, self.source, text=self.page_text(response), now=self.now
+        )
         article.http_etag = _header(response, "ETag")
         article.http_last_modified = _header(response, "Last-Modified")
         article.aliases = _moved_permanently(response)
@@ -175,11 +176,8 @@ class SourceSpider(scrapy.Spider):
 
     def page_text(self, response: Response) -> str:
         """The page decoded; a charset header that garbles it is overruled, logged, counted."""
-        if isinstance(response, TextResponse):
-            header_text = response.text
-        else:
-            _, header_text = html_to_unicode(_content_type(response), response.body)
-        text, note = decode_page(header_text, response.body, _content_type(response))
+        header_text = response.text if isinstance(response, TextResponse) else None
+        text, note = decode_document(response.body, _content_type(response), header_text)
         if note:
             self.crawler.stats.inc_value("diplofeed/charset_mismatch")
             logger.warning("%s: %s on %s", self.source.id, note, response.url)
@@ -191,7 +189,7 @@ class SourceSpider(scrapy.Spider):
         """Every request's callback: run the parser method the request names, so that one
         bad page becomes a FetchFailure item, never a crash."""
         self.crawler.stats.inc_value("diplofeed/pages")
-        if response.status == 304:  # asked conditionally (crawler/middlewares.py)
+        if response.status == 304:  # asked conditionally (crawler/middlewares/incremental.py)
             self.crawler.stats.inc_value("diplofeed/not_modified")
             yield NotModified(source=self.source.id, url=response.url)
             return

@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from crawler.extract import (
-    next_page_url,
-    parse_api,
-    parse_feed,
-    parse_listing,
-    parse_sitemap,
-    parse_telegram,
-)
+from crawler.extract import next_page_url
+from crawler.extracting import parse_document
 
 from .base import SourceSpider
 
@@ -27,7 +21,9 @@ class RssSpider(SourceSpider):
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
         problems: list[str] = []
-        links, articles = parse_feed(response.body, response.url, self.source, problems)
+        links, articles = parse_document(
+            "feed", response.url, self.source, body=response.body, problems=problems
+        )
         for problem in problems:  # items may be lost: the source is degraded, not ok
             yield self._failure(response.url, "parse", problem, response.status)
         if self.source.full_text:
@@ -41,7 +37,7 @@ class SitemapSpider(SourceSpider):
     """Sitemap indexes and (news) sitemaps: child sitemaps are walked, URLs followed."""
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
-        page = parse_sitemap(response.body, response.url, self.source)
+        page = parse_document("sitemap", response.url, self.source, body=response.body)
         if depth < 4:  # an index of indexes of sitemaps is deep enough
             for child in page.sitemaps:
                 yield self.request(child, self.parse_start, cb_kwargs={"depth": depth + 1})
@@ -54,7 +50,9 @@ class ListingSpider(SourceSpider):
     ``listing.max_pages`` pages per start URL."""
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
-        page = parse_listing(self.page_text(response), response.url, self.source, now=self.now)
+        page = parse_document(
+            "listing", response.url, self.source, text=self.page_text(response), now=self.now
+        )
         for link in page.links:
             yield self.follow_article(link, "listing")
         if page.next_url and depth < self.source.listing.max_pages:
@@ -80,12 +78,14 @@ class ApiSpider(SourceSpider):
                     self.parse_start,
                     cb_kwargs={"depth": 1, "language": language},
                     # one URL, one request per language: the fingerprint holds the
-                    # language (crawler/middlewares.py LanguageFingerprinter)
+                    # language (crawler/middlewares/fingerprint.py)
                     headers={"Accept-Language": language, "Accept": "application/json"},
                 )
 
     def parse_start(self, response: Response, depth: int, language: str = "") -> Iterator[Any]:
-        page = parse_api(response.body, response.url, language, self.source)
+        page = parse_document(
+            "api", response.url, self.source, body=response.body, language=language
+        )
         yield from self.emit(page.articles, response.url)
         if page.has_next and depth < self.source.max_pages:
             yield self.next_page(
@@ -101,7 +101,7 @@ class TelegramSpider(SourceSpider):
     ``?before=`` link is followed for older posts, up to ``max_pages`` pages."""
 
     def parse_start(self, response: Response, depth: int) -> Iterator[Any]:
-        page = parse_telegram(self.page_text(response), response.url, self.source)
+        page = parse_document("telegram", response.url, self.source, text=self.page_text(response))
         yield from self.emit(page.articles, response.url)
         if page.older_url and depth < self.source.max_pages:
             yield self.next_page(page.older_url, self.parse_start, cb_kwargs={"depth": depth + 1})

@@ -1,4 +1,4 @@
-"""Incremental crawls: a re-crawl with nothing new fetches listings, feeds and sitemaps,
+"""The spider middleware of incremental crawls: a re-crawl with nothing new fetches listings, feeds and sitemaps,
 not the articles already stored (docs/deploy.md, "Incremental crawls").
 
 A spider middleware over each page's output (the spiders only navigate and mark their
@@ -18,20 +18,13 @@ requests with a role):
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
-import logging
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.request import fingerprint
 
 from crawler.extract import Article
 from storage import Store, canonical_url, parse_utc
@@ -42,15 +35,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-__all__ = [
-    "IncrementalCrawl",
-    "LanguageFingerprinter",
-    "RedirectLoop",
-    "RedirectLoopGuard",
-    "RetryAfter",
-]
-
-logger = logging.getLogger(__name__)
+__all__ = ["IncrementalCrawl"]
 
 
 class IncrementalCrawl:
@@ -63,7 +48,7 @@ class IncrementalCrawl:
         # scale-out workers have no store: the writer mirrors what is stored to Redis
         self._known: Any = None
         if crawler.settings.get("DIPLOFEED_REDIS_URL"):
-            from .scaleout.worker import KnownPages, Worker
+            from crawler.scaleout.worker import KnownPages, Worker
 
             self._known = KnownPages(Worker.of(crawler.settings).client)
 
@@ -151,101 +136,3 @@ def _conditional(request: scrapy.Request, etag: str | None, last_modified: str |
     if last_modified:
         request.headers["If-Modified-Since"] = last_modified
     request.meta["handle_httpstatus_list"] = [304]
-
-
-class LanguageFingerprinter:
-    """Scrapy's request fingerprint with the ``Accept-Language`` header in it: one API
-    URL asked in two languages (the ApiSpider's ``api_languages``) is two requests,
-    which the duplicate filter, local or shared between scale-out workers, keeps apart.
-    Every other header is left out, as Scrapy does. ``REQUEST_FINGERPRINTER_CLASS``."""
-
-    HEADERS = ("Accept-Language",)
-
-    def __init__(self, crawler: Any = None) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> LanguageFingerprinter:
-        return cls(crawler)
-
-    def fingerprint(self, request: scrapy.Request) -> bytes:
-        return fingerprint(request, include_headers=self.HEADERS)
-
-
-class RedirectLoop(IgnoreRequest):
-    """A redirect back to a URL already on the request's redirect chain."""
-
-
-class RedirectLoopGuard:
-    """Turn a redirect loop (A -> B -> A, or A -> A) into a failure the spider's errback
-    sees (logged, counted, stored): without it the scheduler's duplicate filter drops the
-    repeated URL and the article is lost without a word. Runs before Scrapy's
-    RedirectMiddleware (enabled in crawler/settings.py)."""
-
-    def process_response(self, request: scrapy.Request, response: Response) -> Response:
-        location = response.headers.get("Location")
-        if (
-            response.status not in (301, 302, 303, 307, 308)
-            or not location
-            or request.meta.get("dont_redirect")
-        ):
-            return response
-        target = urldefrag(urljoin(request.url, location.decode("latin-1")))[0]
-        chain = [*request.meta.get("redirect_urls", []), request.url]
-        if target in {urldefrag(u)[0] for u in chain}:
-            raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
-        return response
-
-
-# The longest Retry-After a crawl waits for; a longer one is a failure of this crawl
-# (the next scheduled crawl tries again).
-MAX_RETRY_AFTER = 60.0
-
-
-def _retry_after(value: bytes | None, now: float) -> float | None:
-    """Seconds a ``Retry-After`` header asks for: a number, or an HTTP date."""
-    if not value:
-        return None
-    text = value.decode("latin-1").strip()
-    if text.isascii() and text.isdigit():
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-class RetryAfter:
-    """Honour ``Retry-After`` on 429 and 503: Scrapy retries those at once. The retry
-    waits as long as the server asked (up to MAX_RETRY_AFTER); a longer wait is not
-    retried in this crawl. Runs before Scrapy's RetryMiddleware (crawler/settings.py)."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> RetryAfter:
-        return cls(crawler)
-
-    async def process_response(self, request: scrapy.Request, response: Response) -> Response:
-        if response.status not in (429, 503):
-            return response
-        wait = _retry_after(response.headers.get("Retry-After"), time.time())
-        tries = request.meta.get("max_retry_times", self.crawler.settings.getint("RETRY_TIMES"))
-        if wait is None or request.meta.get("retry_times", 0) >= tries:
-            return response  # no wait asked, or no retry left: no wait
-        stats = self.crawler.stats
-        if wait > MAX_RETRY_AFTER:
-            request.meta["dont_retry"] = True
-            stats.inc_value("diplofeed/retry_after_too_long")
-            logger.warning(
-                "%s asks to retry in %.0f s (Retry-After): not in this crawl", request.url, wait
-            )
-            return response
-        stats.inc_value("diplofeed/retry_after_waits")
-        logger.info("%s: waiting %.1f s as Retry-After asks", request.url, wait)
-        await asyncio.sleep(wait)
-        return response
