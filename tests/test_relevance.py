@@ -237,3 +237,14 @@ def test_a_headlines_format_partner_is_the_formats_not_a_second_state():
 )
 def test_a_ministrys_advice_to_its_citizens_abroad_is_not_diplomacy(title, body):
     assert not classify(title, body).relevant
+
+
+def test_a_persons_name_is_not_a_state_that_begins_it():
+    # Daniyar Sarsenbayev, Kazakhstan's deputy foreign minister, is not Denmark
+    tags = classify(
+        "Казахстан и Китай провели консультации по консульским вопросам",
+        "Заместитель министра иностранных дел Казахстана Данияр Сарсенбаев провел "
+        "консультации с генеральным директором департамента МИД Китая.",
+    )
+    assert set(tags.countries) == {"KZ", "CN"}
+    assert "DK" in classify("Казахстан и Дания провели консультации", "").countries
