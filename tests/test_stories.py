@@ -68,6 +68,7 @@ def _held_to(name, scores):
         "dev5_stream",
         "dev6_stream",
         "holdout_stream",
+        "holdout2_stream",
     ],
 )
 def test_stream_gate(name, capsys):
