@@ -788,6 +788,8 @@ def _at_the_organisations_summit(
     state's report names its own leader alone, so their parties differ."""
     if gap > SUMMIT_WINDOW or not (a.get("summit") and b.get("summit")):
         return False
+    if not parties_a or not parties_b:
+        return False  # a post that is not diplomacy names no party: never a member's report
     if a.get("sidelines") or b.get("sidelines"):
         return False
     if _distinct_acts(a.get("event_type"), b.get("event_type")):

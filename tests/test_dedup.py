@@ -621,3 +621,15 @@ def test_a_story_of_many_reprints_groups_the_same_whatever_the_order(tmp_path, s
         for r in store.db.query("SELECT url, story_id FROM articles"):
             again.setdefault(r["story_id"], set()).add(r["url"])
     assert partition == sorted(sorted(urls) for urls in again.values())
+
+
+def test_a_post_that_is_not_diplomacy_is_no_members_report_of_a_summit():
+    members = ("KZ", "KG", "UZ", "TR", "AZ", "HU", "TM")
+    report = features("Президент выступил на саммите.", countries=("KZ",), event="conference")
+    report.update(summit=True, sidelines=False, members=members)
+    roads = features("В Чолпон-Ате на время саммита перекрыли дороги.", countries=())
+    roads.update(summit=True, sidelines=False, members=(), event_type=None)
+    assert not same_story(report, roads).same
+    other = features("Президент выступил на саммите.", countries=("UZ",), event="conference")
+    other.update(summit=True, sidelines=False, members=members)
+    assert same_story(report, other).same
