@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from .relevance import default_classifier
+from .translit import latin_key
 from .vocabulary import STATES
 
 __all__ = [
@@ -159,60 +161,6 @@ def week(moment: datetime) -> int:
     return int(moment.timestamp() // 86400) // 7
 
 
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a",
-        "б": "b",
-        "в": "v",
-        "г": "g",
-        "д": "d",
-        "е": "e",
-        "ё": "e",
-        "ж": "j",
-        "з": "z",
-        "и": "i",
-        "й": "y",
-        "к": "k",
-        "л": "l",
-        "м": "m",
-        "н": "n",
-        "о": "o",
-        "п": "p",
-        "р": "r",
-        "с": "s",
-        "т": "t",
-        "у": "u",
-        "ф": "f",
-        "х": "h",
-        "ц": "s",
-        "ч": "c",
-        "ш": "s",
-        "щ": "s",
-        "ъ": "",
-        "ы": "y",
-        "ь": "",
-        "э": "e",
-        "ю": "u",
-        "я": "a",
-        "ә": "a",
-        "ғ": "g",
-        "қ": "k",
-        "ң": "n",
-        "ө": "o",
-        "ұ": "u",
-        "ү": "u",
-        "һ": "h",
-        "і": "i",
-        "ў": "u",
-        "ҳ": "h",
-        "ҷ": "j",
-        "ӣ": "i",
-        "ӯ": "u",
-        "w": "v",
-        "q": "k",
-        "x": "h",
-    }
-)
 _CAPITALISED = re.compile(r"(?<![\w.])([A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄŇÝŽŞÇÖÜ][\w'ʻ’-]{3,})")
 _VOWELS = re.compile(r"[aeiouy'ʻ’-]+")
 
@@ -236,11 +184,13 @@ def names(text: str) -> set[str]:
 
 @lru_cache(maxsize=1 << 16)  # news vocabulary repeats: most words are seen before
 def _skeleton(word: str) -> str:
-    latin = unicodedata.normalize("NFKD", word.lower().translate(_TRANSLIT))
-    latin = "".join(c for c in latin if c.isascii() and (c.isalpha() or c in "'-"))
-    for digraph, letter in (("kh", "h"), ("zh", "j"), ("dj", "j"), ("sh", "s"), ("ch", "c")):
-        latin = latin.replace(digraph, letter)  # as the Cyrillic х, ж, дж, ш, ч are spelled
-    consonants = _VOWELS.sub("", latin)
+    # the search index's key (storage/translit.py: Кулубаев and Kulubaev, Муҳриддин and
+    # Muhriddin share it), with the digraphs of the Cyrillic ш, ч, ц as one letter each
+    latin = latin_key(word)
+    for digraph, letter in (("sh", "s"), ("ch", "c"), ("ts", "s")):
+        latin = latin.replace(digraph, letter)
+    latin = "".join(c for c in unicodedata.normalize("NFKD", latin) if c.isascii())
+    consonants = _VOWELS.sub("", "".join(c for c in latin if c.isalpha() or c in "'-"))
     # four consonants: case endings (Кулубаев-ым, Kulubaev-dan) add more, the stem keeps these
     return re.sub(r"(.)\1+", r"\1", consonants)[:4]
 
@@ -413,25 +363,11 @@ _SUMMIT = re.compile(
 )
 
 
-# "On the sidelines of" in a headline: a meeting held at a gathering, not the gathering;
-# "within the framework of" too, unless it is a dialogue's or a format's (the meeting
-# itself: "в рамках Диалога «Центральная Азия + Япония»").
-_SIDELINES = re.compile(
-    r"(?i)(?:на полях|в кулуарах|on the sidelines|on the margins|chetida|четида|дар ҳошияи)"
-)
-_FRAMEWORK = re.compile(
-    r"(?i)(?:в рамках|within the framework|doirasida|доирасида|аясында|шеңберінде|алкагында|"
-    r"чегинде|дар доираи|çäklerinde|gyrasynda)"
-)
-_DIALOGUE = re.compile(r"(?i)(?:диалог|dialog|формат|format|muloqot|мулоқот)")
-
-
 @lru_cache(maxsize=1 << 15)
 def sidelines(title: str) -> bool:
-    """Whether a headline reports a meeting on a gathering's sidelines."""
-    if _SIDELINES.search(title):
-        return True
-    return bool(_FRAMEWORK.search(title)) and not _DIALOGUE.search(title)
+    """Whether a headline reports a meeting on a gathering's sidelines (the classifier's
+    sidelines words, storage/relevance.toml)."""
+    return default_classifier().on_the_sidelines(title)
 
 
 @lru_cache(maxsize=1 << 15)

@@ -196,20 +196,26 @@ def _rest_matches(entry: _Entry, words: list[tuple[str, int]], i: int) -> bool:
 _SIDELINES_REACH = 60
 
 
-def _off_the_sidelines(hits: list[Any]) -> list[Any]:
-    """Drop the formats and regions named right after "on the sidelines of" / "в рамках":
-    a bilateral met at a summit is not the summit, and its parties are its own."""
+def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int]]:
+    """Where the text says "on the sidelines of" ("within the framework of" too, unless a
+    dialogue or format is named beside it: "в рамках Диалога «...»" is the meeting
+    itself)."""
     dialogues = [h[3] for h in hits if h[0] == "sidelines" and h[1] == "dialogue"]
-    cues = [
+    return [
         (h[3], h[3] + len(h[2]))
         for h in hits
         if h[0] == "sidelines"
         and (
             h[1] == "sidelines"
-            # "в рамках Диалога «...»": the framework of the meeting itself
             or (h[1] == "framework" and not any(abs(d - h[3]) <= 40 for d in dialogues))
         )
     ]
+
+
+def _off_the_sidelines(hits: list[Any]) -> list[Any]:
+    """Drop the formats and regions named right after "on the sidelines of" / "в рамках":
+    a bilateral met at a summit is not the summit, and its parties are its own."""
+    cues = _sidelines_cues(hits)
     if not cues:
         return hits
     return [
@@ -470,6 +476,10 @@ class Classifier:
         if not order:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
+
+    def on_the_sidelines(self, title: str) -> bool:
+        """Whether a headline reports a meeting on a gathering's sidelines."""
+        return bool(_sidelines_cues(self._lexicons.scan(normalise(title))))
 
     def summit_members(self, title: str) -> tuple[str, ...]:
         """The members of the organisations a headline names (the OTS, the SCO, the CIS),
