@@ -123,7 +123,8 @@ TABLES: dict[str, TableDoc] = {
         "A story's parties by majority: one agency's aside (China named in a Kyrgyz-Uzbek "
         "call) does not make a bilateral contact trilateral. Only relevant articles "
         "count; a story with none has no row. Counting stories here counts events, not "
-        "reports of them. Triggers (migration `m015`) count a story's rows again whenever "
+        "reports of them. Triggers (migration `m015`; `m019` made them cheaper, counting "
+        "the same) count a story's rows again whenever "
         "one of its articles arrives, leaves, moves to another story or is tagged again, "
         "and when the story is merged or its representative or event type changes; do "
         "not write it by hand.",
