@@ -465,10 +465,11 @@ class Stories(StoreBase):
                 "g.names AS sig_names"
             )
             # the reports nearest in time, after and before: two index walks that stop
-            # at the limit, not a sort of the whole window
+            # at the limit, not a sort of the whole window, in the index alone (most
+            # rows are then ruled out by their parties); the rows kept are read after
             query = (
-                f"SELECT {light} FROM articles a INDEXED BY articles_relevant_published "  # noqa: S608
-                "LEFT JOIN article_signatures g ON g.article_id = a.id "
+                "SELECT a.id, a.countries FROM articles a "  # noqa: S608
+                "INDEXED BY articles_relevant_published "
                 f"WHERE a.relevant = 1 AND a.published {{}} ? AND a.published {{}} ? "
                 f"AND ({likes}) AND (({every}) OR length(a.countries) <= ?) "
                 f"ORDER BY a.published {{}} LIMIT {_MAX_CANDIDATES // 2}"
@@ -476,21 +477,30 @@ class Stories(StoreBase):
             # a report of the same event names all the parties, or some of them and no
             # other: then its list is no longer than this article's
             shorter = len(json.dumps(sorted(parties)))
-            events = []
+            kept: list[int] = []
             for comparison, bound, direction in (
                 (">=", when + TRANSLATION_WINDOW, "ASC"),
                 ("<", when - TRANSLATION_WINDOW, "DESC"),
             ):
-                cursor = self.db.conn.execute(
+                for article_id, countries in self.db.conn.execute(
                     query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
                     [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
-                )
-                keys = [column[0] for column in cursor.description]
-                for values in cursor:
+                ):
                     # the parties first: most reports of the days are about other pairs
-                    found = set(_countries(values[6]))
+                    found = set(_countries(countries))
                     if found and (found <= parties or parties <= found):
-                        events.append(dict(zip(keys, values, strict=True)))
+                        kept.append(article_id)
+            if kept:
+                read = {
+                    r["id"]: r
+                    for r in self._select(
+                        f"SELECT {light} FROM articles a "  # noqa: S608
+                        "LEFT JOIN article_signatures g ON g.article_id = a.id "
+                        f"WHERE a.id IN ({', '.join('?' for _ in kept)})",
+                        kept,
+                    )
+                }
+                events = [read[article_id] for article_id in kept]
         # one source's language versions of one release, whatever they are about
         versions = self._select(
             f"SELECT {columns} FROM articles WHERE source = ? AND published BETWEEN ? AND ? "  # noqa: S608
