@@ -135,8 +135,40 @@ def _summit_members(title: str) -> tuple[str, ...]:
     return default_classifier().summit_members(title)
 
 
+# A title's cues for same_story, kept for the articles seen last (each is a candidate
+# for the reports of the next days): pure functions of the title, which the processes
+# preparing the articles (storage.Preparer) have worked out already and send along.
+_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool]
+_TITLE_CUES: dict[str, _TitleCues] = {}
+_TITLE_CUES_KEPT = 1 << 15
+
+
+def _title_cues(title: str) -> _TitleCues:
+    cues = _TITLE_CUES.get(title)
+    if cues is None:
+        cues = (
+            acronyms(title),
+            head_of_state(title),
+            minister(title),
+            commission(title),
+            state_visit(title),
+            summit(title),
+            sidelines(title),
+        )
+        _remember_cues(title, cues)
+    return cues
+
+
+def _remember_cues(title: str, cues: _TitleCues) -> None:
+    if len(_TITLE_CUES) >= _TITLE_CUES_KEPT:
+        del _TITLE_CUES[next(iter(_TITLE_CUES))]  # the oldest
+    _TITLE_CUES[title] = cues
+
+
 def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     countries = _with_home(_countries(row.get("countries")), home)
+    title = row["title"]
+    acronyms_, head, minister_, commission_, visit, summit_, sidelines_ = _title_cues(title)
     return _Features(
         id=row.get("id"),
         story_id=row.get("story_id"),
@@ -146,22 +178,23 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         language=row.get("language"),
         countries=countries,
         event_type=row.get("event_type"),
-        acronyms=acronyms(row["title"]),
-        head=head_of_state(row["title"]),
-        minister=minister(row["title"]),
-        commission=commission(row["title"]),
-        visit=state_visit(row["title"]),
-        summit=summit(row["title"]),
-        sidelines=sidelines(row["title"]),
-        members=_members(countries, row["title"]),
-        _text=f"{row['title']}\n{row.get('body') or ''}",
+        acronyms=acronyms_,
+        head=head,
+        minister=minister_,
+        commission=commission_,
+        visit=visit,
+        summit=summit_,
+        sidelines=sidelines_,
+        members=_members(countries, title),
+        _text=f"{title}\n{row.get('body') or ''}",
     )
 
 
 def text_features(row: Mapping[str, Any], features: _Features | None = None) -> dict[str, Any]:
     """What story search needs of an article's own text and date: its MinHash values,
-    numbers, names and week. Pure and the costly part, so it may run in another process
-    (:class:`storage.Preparer`) and travel with the row as ``row["_prepared"]``."""
+    numbers, names, week and title cues. Pure and the costly part, so it may run in
+    another process (:class:`storage.Preparer`) and travel with the row as
+    ``row["_prepared"]``."""
     features = features if features is not None else _features(row)
     minhash = signature_of_hashes(features["shingles"])
     return {
@@ -171,6 +204,7 @@ def text_features(row: Mapping[str, Any], features: _Features | None = None) -> 
         "names": features["names"],
         "week": week(features["published"]),
         "band_keys": band_keys(minhash, BANDS),
+        "title_cues": _title_cues(row["title"]),
     }
 
 
@@ -194,9 +228,13 @@ class Stories(StoreBase):
         """The story a new article joins for now (the oldest story it links to, or a new
         one), why, and its index features; the links found wait in ``_pending_links``
         for :meth:`_regroup`, once the article has its id."""
+        prepared = row.get("_prepared")
+        if prepared and "title_cues" in prepared:  # worked out in another process
+            _remember_cues(row["title"], prepared["title_cues"])
         features = _features(row, self._home(row["source"]))
         # computed beforehand, maybe in another process (Preparer), else now
-        features.update(row.get("_prepared") or text_features(row, features))
+        features.update(prepared or text_features(row, features))
+        features.pop("title_cues", None)
         links: list[tuple[int, int, float, str]] = []  # (article, its story, strength, why)
         if row["body_hash"]:
             for same in self._select(
