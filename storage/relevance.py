@@ -173,8 +173,11 @@ class _Lexicons:
             elif not entries:
                 continue
             for entry in entries:
-                if _rest_matches(entry, words, i):
-                    matched = " ".join(w for w, _ in words[i : i + len(entry.tokens)])
+                size = len(entry.tokens)
+                if size == 1:  # most patterns are one word: it matched already
+                    found.append((entry.lexicon, entry.key, word, offset))
+                elif _rest_matches(entry, words, i):
+                    matched = " ".join(w for w, _ in words[i : i + size])
                     found.append((entry.lexicon, entry.key, matched, offset))
         for lexicon, key, rx, needed in self._literals:
             if needed not in text:
