@@ -61,10 +61,13 @@ class _Week:
         pairs = [(key, i) for key, ids in self.recent.items() for i in ids]
         extra_keys = np.fromiter((k for k, _ in pairs), dtype=np.uint64, count=len(pairs))
         extra_ids = np.fromiter((i for _, i in pairs), dtype=np.int64, count=len(pairs))
-        keys = np.concatenate([self.keys, extra_keys])
-        ids = np.concatenate([self.ids, extra_ids])
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.ids = keys[order], ids[order]
+        # the additions sorted, then put in place (after the equal keys already there):
+        # a pass over the arrays, not a sort of them all again
+        order = np.argsort(extra_keys, kind="stable")
+        extra_keys, extra_ids = extra_keys[order], extra_ids[order]
+        at = np.searchsorted(self.keys, extra_keys, side="right")
+        self.keys = np.insert(self.keys, at, extra_keys)
+        self.ids = np.insert(self.ids, at, extra_ids)
         self.recent = {}
 
     def matches(self, keys: np.ndarray, listed: list[int]) -> list[np.ndarray]:
@@ -159,11 +162,13 @@ class BandIndex:
         """The articles of ``weeks`` (all loaded) sharing at least ``least`` bands with
         ``keys``: the ``most`` sharing most, those sharing most first."""
         listed = keys.tolist()
+        # in order: each binary search starts where the last one ended
+        ordered = np.sort(keys)
         found: list[np.ndarray] = []
         for week in weeks:
             entry = self._weeks[week]
             self._weeks.move_to_end(week)
-            found += entry.matches(keys, listed)
+            found += entry.matches(ordered, listed)
         if not found:
             return []
         ids, counts = np.unique(np.concatenate(found), return_counts=True)
