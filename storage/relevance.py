@@ -99,6 +99,8 @@ def normalise(text: str) -> str:
 
 
 _WORD = re.compile(r"[\w']+")
+# texts up to this long (titles) are remembered by the scan (_Lexicons.scan)
+_REMEMBERED = 1000
 _WORD_SPLIT = re.compile(r"([\w']+)")  # _WORD, kept by re.split
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 _WORDLIKE = re.compile(r"^[\w']+\$?$")
@@ -128,6 +130,9 @@ class _Lexicons:
         # written cannot match, and is not searched)
         self._literals: list[tuple[str, str, re.Pattern[str], str]] = []
         self._cache: dict[str, list[_Entry]] = {}
+        # the last short text scanned and its matches: a title is scanned by the
+        # classifier, then again for the story rules' cues
+        self._last: tuple[str, tuple[tuple[str, str, str, int], ...]] = ("", ())
 
     def add(self, lexicon: str, key: str, patterns: Iterable[str]) -> None:
         for raw in patterns:
@@ -144,6 +149,7 @@ class _Lexicons:
                 self._literals.append((lexicon, key, re.compile(rx), needed))
         self._lengths = sorted({len(k) for k in self._first}, reverse=True)
         self._cache.clear()
+        self._last = ("", ())
 
     def _entries_for(self, word: str) -> list[_Entry]:
         """The patterns whose first word this word begins with (cached: news vocabulary
@@ -165,6 +171,15 @@ class _Lexicons:
 
     def scan(self, text: str) -> list[tuple[str, str, str, int]]:
         """(lexicon, key, matched words, offset) for every match in ``text``."""
+        short = len(text) <= _REMEMBERED
+        if short and text == self._last[0]:
+            return list(self._last[1])
+        found = self._scan(text)
+        if short:
+            self._last = (text, tuple(found))
+        return found
+
+    def _scan(self, text: str) -> list[tuple[str, str, str, int]]:
         # the text as gaps and words in turn (gap, word, gap, word, ..., gap): the words
         # and where each begins, without a Python step per word
         parts = _WORD_SPLIT.split(text)
