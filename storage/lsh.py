@@ -13,7 +13,7 @@ A lookup is 48 binary searches per week and 48 dict probes.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
@@ -72,13 +72,14 @@ class _Week:
 
     def matches(self, keys: np.ndarray, listed: list[int]) -> list[np.ndarray]:
         """The ids of every entry under one of ``keys`` (an id once per shared band)."""
-        low = np.searchsorted(self.keys, keys, side="left")
-        high = np.searchsorted(self.keys, keys, side="right")
-        lengths = high - low
-        hit = lengths > 0
         found = []
+        size = self.keys.size
+        low = np.searchsorted(self.keys, keys, side="left")
+        # most keys are under no entry: the end of the range is searched for the others
+        hit = self.keys[np.minimum(low, size - 1)] == keys if size else low < 0
         if hit.any():
-            starts, lengths = low[hit], lengths[hit]
+            starts, hits = low[hit], keys[hit]
+            lengths = np.searchsorted(self.keys, hits, side="right") - starts
             # the indices of all the ranges [start, start + length) at once
             offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
             found.append(self.ids[offsets + np.arange(int(lengths.sum()))])
@@ -164,15 +165,12 @@ class BandIndex:
         listed = keys.tolist()
         # in order: each binary search starts where the last one ended
         ordered = np.sort(keys)
-        found: list[np.ndarray] = []
+        shared: Counter[int] = Counter()  # bands shared, by article
         for week in weeks:
             entry = self._weeks[week]
             self._weeks.move_to_end(week)
-            found += entry.matches(ordered, listed)
-        if not found:
-            return []
-        ids, counts = np.unique(np.concatenate(found), return_counts=True)
-        keep = counts >= least
-        ids, counts = ids[keep], counts[keep]
-        order = np.argsort(-counts, kind="stable")[:most]
-        return [int(i) for i in ids[order]]
+            for found in entry.matches(ordered, listed):
+                shared.update(found.tolist())
+        # those sharing most first, then by id (a few dozen: no numpy call's overhead)
+        ranked = sorted((-count, i) for i, count in shared.items() if count >= least)
+        return [i for _, i in ranked[:most]]

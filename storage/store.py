@@ -74,10 +74,11 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     body = clean_text(article.get("body"))
     title = clean_text(article.get("title")).replace("\n", " ")
     content = f"{title}\n{body}".encode()
+    canonical = canonical_url(str(article["url"]))
     return {
         "source": str(article["source"]),
         "url": clean_url(str(article["url"])),
-        "canonical_url": canonical_url(str(article["url"])),
+        "canonical_url": canonical,
         "title": title,
         "body": body,
         "body_html": article.get("body_html") or "",
@@ -93,7 +94,7 @@ def article_row(article: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "content_hash": hashlib.sha256(content).hexdigest(),
         "search_forms": search_forms(title, body),
         "first_seen": format_utc(now),
-        "aliases": _aliases(article.get("aliases"), canonical_url(str(article["url"]))),
+        "aliases": _aliases(article.get("aliases"), canonical),
     }
 
 
