@@ -407,8 +407,10 @@ class Classifier:
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
         titled = _group(title_hits, "country")
         # the partner a headline's format names ("«Merkezi Aziýa — Hytaý» sammitinde") is
-        # the format's, not a second state of the headline's own
-        titled.pop(self._format_partner(title_hits, None) or "", None)
+        # the format's, not a second state of the headline's own; so is one named right
+        # before the region ("Япония обещает Центральной Азии ... Что получит Таджикистан"):
+        # the lead then says which format it is
+        titled.pop(self._format_partner(title_hits, None, either_side=True) or "", None)
         if len(titled) < 2:
             self._format_partners(title_hits, body_hits, lead_end, found)
         # a headline naming two states is about them: a summit its lead mentions ("met on
@@ -490,7 +492,9 @@ class Classifier:
             members += [m for m in self._summit_members.get(key, ()) if m not in members]
         return tuple(members)
 
-    def _format_partner(self, hits: list[Any], before: int | None) -> str | None:
+    def _format_partner(
+        self, hits: list[Any], before: int | None, *, either_side: bool = False
+    ) -> str | None:
         """The partner of a "Central Asia + X" format named in these hits: a state named
         right after the words for Central Asia (within 40 characters)."""
         regions = [h for h in hits if h[0] == "region" and (before is None or h[3] < before)]
@@ -501,7 +505,7 @@ class Classifier:
                 continue
             for _, _, region_words, start in regions:
                 gap = offset - (start + len(region_words))
-                if 0 <= gap <= 40:
+                if 0 <= gap <= 40 or (either_side and 0 <= start - offset <= 40):
                     return str(key)
         return None
 

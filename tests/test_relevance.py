@@ -217,6 +217,35 @@ def test_a_headlines_format_partner_is_the_formats_not_a_second_state():
 
 
 @pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # the partner before the region's name: what the format gives one of the five
+            "Япония обещает Центральной Азии 300 млрд иен. Что получит Таджикистан",
+            (
+                "В Ашхабаде прошло 11-е заседание министров иностранных дел в формате "
+                "«Центральная Азия + Япония». Глава МИД Таджикистана выступил на нём."
+            ),
+            {"KZ", "KG", "TJ", "TM", "UZ", "JP"},
+        ),
+        (
+            # an envoy "for Central Asia" meeting one minister: the two, not a format
+            "Meeting with the EU Special Representative for Central Asia",
+            (
+                "The Minister of Foreign Affairs of Tajikistan met the European Union Special "
+                "Representative for Central Asia in Dushanbe."
+            ),
+            {"TJ", "EU"},
+        ),
+    ],
+)
+def test_a_headlines_partner_before_the_region_takes_the_format_from_the_lead(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant
+    assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
     ("title", "body"),
     [
         (
