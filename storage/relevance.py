@@ -257,6 +257,7 @@ class Classifier:
         self._lexicons = _Lexicons()
         for iso, entry in data["countries"].items():
             self._lexicons.add("country", iso, [*entry.get("names", []), *entry.get("people", [])])
+            self._lexicons.add("person", iso, entry.get("people", []))
         self._format_members: dict[str, tuple[str, ...]] = {}
         self._summit_members: dict[str, tuple[str, ...]] = {
             name: tuple(members) for name, members in data.get("summit_members", {}).items()
@@ -378,6 +379,15 @@ class Classifier:
         # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
         # received (credentials name a state the data may not know); or "the sides"
         counterpart = len(parties) >= 2 or bool(ca and ((organisations and acting) or envoy))
+        if ca and not counterpart and acting:
+            # the counterpart named a sentence later, by its leader or minister ("Рахмон
+            # прибыл в резиденцию «Ала-Арча». Садыр Жапаров лично встретил ...")
+            later = [k for k in _group(body_hits, "person", before=self.party_window)]
+            later = [k for k in later if k not in parties]
+            if later:
+                parties += later
+                counterpart = True
+                parts["counterpart named later"] = later
         if organisations:
             parts["organisations"] = organisations
         if ca and not counterpart:

@@ -277,3 +277,44 @@ def test_a_persons_name_is_not_a_state_that_begins_it():
     )
     assert set(tags.countries) == {"KZ", "CN"}
     assert "DK" in classify("Казахстан и Дания провели консультации", "").countries
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            "В «Ала-Арче» прошла церемония встречи Эмомали Рахмона",
+            (
+                "Президент Таджикистана Эмомали Рахмон прибыл в государственную резиденцию "
+                "«Ала-Арча», где состоялась официальная церемония встречи. Садыр Жапаров лично "
+                "встретил таджикского лидера."
+            ),
+            {"TJ", "KG"},
+        ),
+        (
+            "Маросими пешвозгирии расмии Президенти Ҷумҳурии Ӯзбекистон",
+            (
+                "Имрӯз дар Қасри миллат маросими расмии пешвозгирии Президенти Ҷумҳурии "
+                "Ӯзбекистон Шавкат Мирзиёев баргузор гардид. Пешвои миллат Эмомалӣ Раҳмон "
+                "меҳмони олиқадрро самимона истиқбол карданд."
+            ),
+            {"UZ", "TJ"},
+        ),
+    ],
+)
+def test_a_counterpart_named_by_its_leader_a_sentence_later_is_a_party(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
+
+
+def test_a_leader_named_later_is_no_counterpart_without_an_act():
+    # a domestic post that mentions a foreign leader in passing stays domestic
+    tags = classify(
+        "В Бишкеке открылась новая школа",
+        (
+            "В Бишкеке открылась новая школа на 1200 мест. Здание построено по проекту, "
+            "который когда-то обсуждал Эмомали Рахмон."
+        ),
+    )
+    assert not tags.relevant
