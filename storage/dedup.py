@@ -669,6 +669,11 @@ def _facts(pair: _Pair) -> Decision | None:
         # survives where the surname is a known minister's): one meeting. Not in one
         # source's two posts: the minister's departure, then the talks.
         return Decision(True, "the same two states and the same person, hours apart", HUB)
+    same_day = pair.two and other_source and pair.gap <= GATHERING_WINDOW and not pair.unsure
+    if same_day and evidence >= 1 and pair.overlap >= 0.5:
+        # exactly the same two the same day, a name stem or a figure in common and none
+        # contradicting: the day's one meeting of the two, told in other words
+        return Decision(True, "the same two states the same day, a fact shared", HUB)
     return None
 
 

@@ -633,3 +633,36 @@ def test_a_post_that_is_not_diplomacy_is_no_members_report_of_a_summit():
     other = features("Президент выступил на саммите.", countries=("UZ",), event="conference")
     other.update(summit=True, sidelines=False, members=members)
     assert same_story(report, other).same
+
+
+def test_the_same_two_states_the_same_day_sharing_a_fact_are_one_meeting():
+    talks = features(
+        "В Ашхабаде министры иностранных дел Туркменистана и Ирана обсудили увеличение "
+        "поставок газа на 30 процентов и строительство железной дороги.",
+        countries=("TM", "IR"),
+    )
+    report = features(
+        "Iran and Turkmenistan discussed increasing gas swap supplies by 30 percent.",
+        countries=("IR", "TM"),
+        language="en",
+        when=WHEN + timedelta(hours=4),
+    )
+    decision = same_story(talks, report)
+    assert decision.same and "a fact shared" in decision.reason
+    # figures the one states and the other contradicts: two events
+    other = features(
+        "Iran and Turkmenistan discussed gas swap supplies: up 30 percent, 40 trains a month, "
+        "15 billion cubic metres by 2035.",
+        countries=("IR", "TM"),
+        language="en",
+        when=WHEN + timedelta(hours=4),
+    )
+    figures = features(
+        "Министры Туркменистана и Ирана обсудили поставки газа: рост на 30 процентов, 25 "
+        "составов в месяц и 12 млрд кубометров к 2028 году.",
+        countries=("TM", "IR"),
+    )
+    assert not same_story(figures, other).same
+    # the next day is not the same day
+    report["published"] = WHEN + timedelta(hours=20)
+    assert not same_story(talks, report).same
