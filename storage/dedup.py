@@ -702,7 +702,11 @@ def _same_hours(pair: _Pair) -> Decision | None:
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
     guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
     # a summit's next-morning analyses and its leaders' departures name it: a day
-    window = SUMMIT_WINDOW if a.get("summit") or b.get("summit") else GATHERING_WINDOW
+    # (so is a format of the five and a partner, the same six named: met once in a year)
+    format_of_five = parties_a == parties_b and len(parties_a & CENTRAL_ASIA) == 5
+    window = (
+        SUMMIT_WINDOW if a.get("summit") or b.get("summit") or format_of_five else GATHERING_WINDOW
+    )
     if min(len(parties_a), len(parties_b)) >= 3 and guest and pair.gap <= window:
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(

@@ -666,3 +666,32 @@ def test_the_same_two_states_the_same_day_sharing_a_fact_are_one_meeting():
     # the next day is not the same day
     report["published"] = WHEN + timedelta(hours=20)
     assert not same_story(talks, report).same
+
+
+def test_a_format_of_the_five_and_a_partner_takes_the_next_mornings_analysis():
+    six = ("KZ", "KG", "TJ", "TM", "UZ", "EU")
+    meeting = features(
+        "Министры иностранных дел стран Центральной Азии и Европейского союза встретились в "
+        "Чолпон-Ате и приняли совместное коммюнике.",
+        countries=six,
+    )
+    analysis = features(
+        "After the ministerial, can Brussels keep its promises to the region? The communique "
+        "lists transport and water.",
+        countries=six,
+        language="en",
+        event="visit",
+        when=WHEN + timedelta(hours=20),
+    )
+    assert same_story(meeting, analysis).same
+    # three states the next day: another gathering, not the same
+    three = ("KZ", "KG", "TJ")
+    assert not same_story(
+        features("Министры трёх стран встретились в Худжанде.", countries=three),
+        features(
+            "Ministers of three states met in Khujand.",
+            countries=three,
+            language="en",
+            when=WHEN + timedelta(hours=20),
+        ),
+    ).same
