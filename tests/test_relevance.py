@@ -318,3 +318,17 @@ def test_a_leader_named_later_is_no_counterpart_without_an_act():
         ),
     )
     assert not tags.relevant
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "China's third summit with the five Central Asian presidents produced declarations.",
+        "Саммит глав пяти государств Центральной Азии и Китая прошёл в Пекине.",
+        "Pekinda Markaziy Osiyoning besh davlati rahbarlari va Xitoy raisi uchrashdi.",
+    ],
+)
+def test_the_five_named_as_five_are_the_format_of_the_region(lead):
+    tags = classify("In Beijing, Xi offers Central Asia more than money", lead)
+    assert tags.relevant
+    assert set(tags.countries) == {"KZ", "KG", "TJ", "TM", "UZ", "CN"}
