@@ -332,3 +332,19 @@ def test_the_five_named_as_five_are_the_format_of_the_region(lead):
     tags = classify("In Beijing, Xi offers Central Asia more than money", lead)
     assert tags.relevant
     assert set(tags.countries) == {"KZ", "KG", "TJ", "TM", "UZ", "CN"}
+
+
+@pytest.mark.parametrize(
+    ("title", "state"),
+    [
+        ("Шолпан-Атадағы саммит: түркі елдері немен келісті", "KG"),
+        ("Choʻlpon-Ota deklaratsiyasi qabul qilindi", "KG"),
+        ("Bişkekde gepleşikler geçirildi", "KG"),
+        ("Prezident Daşkentde gepleşik geçirdi", "UZ"),
+        ("Мемлекет басшысы Ашғабатқа барды", "TM"),
+        ("Бурабайда саммит өтті", "KZ"),
+    ],
+)
+def test_the_regions_meeting_places_in_every_language_are_places_of_their_state(title, state):
+    evidence = classify(title, "").evidence["parties"]
+    assert any(line.startswith(f"capital:{state}:") for line in evidence), evidence
