@@ -192,6 +192,28 @@ def _rest_matches(entry: _Entry, words: list[tuple[str, int]], i: int) -> bool:
     return True
 
 
+# What stands between a partner and the region's name in a format named partner first
+# ("ЕС и Центральная Азия", "EU – Central Asia", "Xitoy va Markaziy Osiyo").
+_CONJUNCTIONS = frozenset(
+    {
+        "и",
+        "and",
+        "&",
+        "va",
+        "ва",
+        "мен",
+        "менен",
+        "bilan",
+        "билан",
+        "we",
+        "ҳамда",
+        "hem",
+        "-",
+        "–",
+        "—",
+        "+",
+    }
+)
 # How far before a format's name "on the sidelines of" may stand.
 _SIDELINES_REACH = 60
 
@@ -333,7 +355,7 @@ class Classifier:
         title_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(title_n), title_n))
         body_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(body_n), body_n))
         lead_end = self._lead_end(body_n)
-        parties, party_words = self._parties(title_hits, body_hits, lead_end)
+        parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
         total = self.bias
@@ -405,7 +427,7 @@ class Classifier:
         return Tags(True, score, tuple(parties), topics, event, evidence)
 
     def _parties(
-        self, title_hits: list[Any], body_hits: list[Any], lead_end: int
+        self, title_hits: list[Any], body_hits: list[Any], lead_end: int, title: str = ""
     ) -> tuple[list[str], dict[str, list[str]]]:
         """States that are parties: named (or whose leader or minister is named) in the
         title or the lead, plus the partners a format named there implies. States named
@@ -422,7 +444,7 @@ class Classifier:
         # the lead then says which format it is
         titled.pop(self._format_partner(title_hits, None, either_side=True) or "", None)
         if len(titled) < 2:
-            self._format_partners(title_hits, body_hits, lead_end, found)
+            self._format_partners(title_hits, body_hits, lead_end, found, title)
         # a headline naming two states is about them: a summit its lead mentions ("met on
         # the sidelines of the Consultative Meeting") adds no parties
         formats = {
@@ -445,11 +467,15 @@ class Classifier:
         body_hits: list[Any],
         lead_end: int,
         found: dict[str, list[str]],
+        title: str = "",
     ) -> None:
         """ "Central Asia – Korea", "Markaziy Osiyo + Koreya" in the title or the lead: the
         five and the partner."""
         for where, hits in (("title", title_hits), ("lead", body_hits)):
-            partner = self._format_partner(hits, lead_end if where == "lead" else None)
+            if where == "title":
+                partner = self._format_partner(hits, None, text=title)
+            else:
+                partner = self._format_partner(hits, lead_end)
             if partner:
                 for key in (partner, *self.central_asia):
                     found.setdefault(key, [f"format: central asia + {partner}"])
@@ -503,10 +529,18 @@ class Classifier:
         return tuple(members)
 
     def _format_partner(
-        self, hits: list[Any], before: int | None, *, either_side: bool = False
+        self,
+        hits: list[Any],
+        before: int | None,
+        *,
+        either_side: bool = False,
+        text: str = "",
     ) -> str | None:
         """The partner of a "Central Asia + X" format named in these hits: a state named
-        right after the words for Central Asia (within 40 characters)."""
+        right after the words for Central Asia (within 40 characters), or, in ``text``,
+        right before them with a conjunction or a dash between ("ЕС и Центральная Азия",
+        "EU – Central Asia"; not "the EU Special Representative for Central Asia").
+        ``either_side``: any state named within 40 characters before them too."""
         regions = [h for h in hits if h[0] == "region" and (before is None or h[3] < before)]
         if not regions:
             return None
@@ -516,6 +550,9 @@ class Classifier:
             for _, _, region_words, start in regions:
                 gap = offset - (start + len(region_words))
                 if 0 <= gap <= 40 or (either_side and 0 <= start - offset <= 40):
+                    return str(key)
+                between = text[offset + len(_words) : start].strip(" «»\"'")
+                if text and start > offset and between in _CONJUNCTIONS:
                     return str(key)
         return None
 

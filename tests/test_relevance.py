@@ -348,3 +348,46 @@ def test_the_five_named_as_five_are_the_format_of_the_region(lead):
 def test_the_regions_meeting_places_in_every_language_are_places_of_their_state(title, state):
     evidence = classify(title, "").evidence["parties"]
     assert any(line.startswith(f"capital:{state}:") for line in evidence), evidence
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # the partner first, a conjunction, the region: the format
+            "ЕС и Центральная Азия приняли Самаркандскую декларацию",
+            "В Самарканде лидеры приняли декларацию.",
+            {"KZ", "KG", "TJ", "TM", "UZ", "EU"},
+        ),
+        (
+            # an envoy of the EU "for Central Asia": the two
+            "Vazir Yevropa Ittifoqining Markaziy Osiyo boʻyicha maxsus vakili bilan uchrashdi",
+            "Vazir Baxtiyor Saidov uchrashuv oʻtkazdi.",
+            {"UZ", "EU"},
+        ),
+        (
+            "Встреча со спецпредставителем ЕС по Центральной Азии",
+            "Министр иностранных дел Узбекистана провел встречу.",
+            {"UZ", "EU"},
+        ),
+        (
+            # a bilateral "on the eve of" a summit is not the summit
+            "Prezident Yevropa Kengashi raisi bilan uchrashdi",
+            (
+                "Prezident Shavkat Mirziyoyev «Markaziy Osiyo – Yevropa Ittifoqi» sammiti "
+                "arafasida Samarqandga kelgan Yevropa Kengashi raisi Antoniu Koshta bilan uchrashdi."
+            ),
+            {"UZ", "EU"},
+        ),
+        (
+            # the EU's institutions are the EU
+            "Встреча с Председателем Еврокомиссии",
+            "Президент Казахстана встретился с Председателем Европейской комиссии.",
+            {"KZ", "EU"},
+        ),
+    ],
+)
+def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
+    tags = classify(title, body, source_country="UZ", source_kind="outlet")
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
