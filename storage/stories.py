@@ -135,8 +135,29 @@ def _summit_members(title: str) -> tuple[str, ...]:
     return default_classifier().summit_members(title)
 
 
+def _lead(body: str | None) -> str:
+    """The body's first sentence (at most 300 characters)."""
+    text = (body or "")[:300]
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _principals(title: str, body: str | None) -> tuple[bool, bool]:
+    """Whether the report is of heads of state, of ministers: by the headline, else (a
+    headline naming neither: "Samarkand Declaration adopted") by the first sentence when
+    it names one of the two only ("По итогам саммита главы государств приняли ...")."""
+    head, minister_ = head_of_state(title), minister(title)
+    if head or minister_:
+        return head, minister_
+    lead = _lead(body)
+    head, minister_ = head_of_state(lead), minister(lead)
+    return (head, minister_) if head != minister_ else (False, False)
+
+
 def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     countries = _with_home(_countries(row.get("countries")), home)
+    # (a candidate found by its date comes with its body's first 300 characters only)
+    head, minister_ = _principals(row["title"], row["lead"] if "lead" in row else row.get("body"))
     return _Features(
         id=row.get("id"),
         story_id=row.get("story_id"),
@@ -147,8 +168,8 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         countries=countries,
         event_type=row.get("event_type"),
         acronyms=acronyms(row["title"]),
-        head=head_of_state(row["title"]),
-        minister=minister(row["title"]),
+        head=head,
+        minister=minister_,
         commission=commission(row["title"]),
         visit=state_visit(row["title"]),
         summit=summit(row["title"]),
@@ -462,7 +483,7 @@ class Stories(StoreBase):
             light = (
                 "a.id, a.story_id, a.source, a.published, a.published_precision, a.language, "
                 "a.countries, a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
-                "g.names AS sig_names"
+                "g.names AS sig_names, substr(a.body, 1, 300) AS lead"
             )
             # the reports nearest in time, after and before: two index walks that stop
             # at the limit, not a sort of the whole window

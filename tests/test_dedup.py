@@ -695,3 +695,54 @@ def test_a_format_of_the_five_and_a_partner_takes_the_next_mornings_analysis():
             when=WHEN + timedelta(hours=20),
         ),
     ).same
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_ministerial_the_day_before_a_summit_of_the_same_six_is_another_event(
+    tmp_path, reverse
+):
+    from storage import Store
+
+    when = datetime(2026, 3, 4, 6, tzinfo=UTC)
+    reports = [
+        # day one: the foreign ministers
+        (0, "mfa_kz", "en", "Kazakh FM attends Central Asia – EU ministerial meeting",
+         ("Foreign Minister Murat Nurtleu took part in the meeting of the foreign ministers of "
+          "Central Asia and the European Union in Samarkand.")),
+        (2, "kabar", "ru", "Жээнбек Кулубаев принял участие во встрече глав МИД Центральной Азии и ЕС",
+         ("Министр иностранных дел Кыргызстана принял участие во встрече министров иностранных "
+          "дел стран Центральной Азии и Европейского союза в Самарканде.")),
+        # day two: the heads of state; a headline naming neither, a lead naming them
+        (25, "mfa_uz", "ru", "Принята Самаркандская декларация",
+         ("По итогам второго саммита «Центральная Азия – Европейский союз» главы государств "
+          "приняли Самаркандскую декларацию.")),
+        (27, "trend", "en", "Central Asia, EU leaders convene in Samarkand",
+         ("Leaders of the five Central Asian states and the European Union met in Samarkand for "
+          "their second summit.")),
+        # a minister at the heads' summit is at the summit
+        (28, "uzbekmfa", "en", "FM Bakhtiyor Saidov takes part in the Central Asia – EU summit",
+         ("Minister Bakhtiyor Saidov took part in the second Central Asia – European Union summit "
+          "in Samarkand.")),
+    ]  # fmt: skip
+    if reverse:
+        reports.reverse()
+    with Store(tmp_path / "s.db") as store:
+        for hours, source, language, title, body in reports:
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{hours}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=hours)).isoformat(),
+                },
+                now=when + timedelta(days=2),
+            )
+        story = {
+            int(r["url"].rsplit("/", 1)[1]): r["story_id"]
+            for r in store.db.query("SELECT url, story_id FROM articles")
+        }
+    assert story[0] == story[2]
+    assert story[25] == story[27] == story[28]
+    assert story[0] != story[25]
