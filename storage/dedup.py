@@ -359,7 +359,11 @@ _VISIT = re.compile(
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = re.compile(
     r"(?i)(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
-    r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув)"
+    r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув|"
+    # an organisation's summit by its formal name: the council of its heads of state
+    r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
+    r"davlat rahbarlari kengash|давлат раҳбарлари кенгаш|мемлекет басшылары кеңес|"
+    r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş)"
 )
 
 
@@ -735,8 +739,10 @@ def _at_the_organisations_summit(
     headlines name a summit, one names the organisation (``members``: its members), and
     every party either names is a member; neither is a meeting on its sidelines. Each
     state's report names its own leader alone, so their parties differ."""
-    if gap > SUMMIT_WINDOW or not (a.get("summit") and b.get("summit")):
+    if gap > SUMMIT_WINDOW or not (a.get("summit") or b.get("summit")):
         return False
+    if not (a.get("summit") or a.get("members")) or not (b.get("summit") or b.get("members")):
+        return False  # one names the summit, the other the summit or its organisation
     if not parties_a or not parties_b:
         return False  # a post that is not diplomacy names no party: never a member's report
     if a.get("sidelines") or b.get("sidelines"):

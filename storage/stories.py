@@ -126,8 +126,14 @@ def _with_home(countries: list[str], home: str | None) -> list[str]:
 
 def _members(countries: list[str], title: str) -> tuple[str, ...]:
     """For a report of an organisation's summit (the OTS, the SCO, the CIS), the members:
-    each state's report names its own leader alone, and its summit is theirs."""
-    return _summit_members(title) if countries and summit(title) else ()
+    each state's report names its own leader alone, and its summit is theirs. A head of
+    state's headline naming the organisation is of its summit too ("Türkmenistanyň
+    Prezidenti «ŞHG — plýus» formatyndaky mejlisde"), a minister's is not."""
+    if not countries or sidelines(title):
+        return ()  # a meeting on the summit's sidelines is its two states' own
+    if summit(title) or (head_of_state(title) and not minister(title)):
+        return _summit_members(title)
+    return ()
 
 
 @lru_cache(maxsize=1 << 12)
@@ -676,7 +682,12 @@ def _group_links(
         if any(
             # two states' reports of one organisation's summit name their own leaders
             (parties_clash(x, y) and not _one_summit(x, one, y, other))
-            or (not copy and regional_and_bilateral(x, y))
+            or (
+                not copy
+                and regional_and_bilateral(x, y)
+                # each state's report of its organisation's summit names its leader alone
+                and not ((one or other) and _one_summit(x, one, y, other))
+            )
             for x, one in members[ra]
             for y, other in members[rb]
         ):

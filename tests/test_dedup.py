@@ -746,3 +746,47 @@ def test_the_ministerial_the_day_before_a_summit_of_the_same_six_is_another_even
     assert story[0] == story[2]
     assert story[25] == story[27] == story[28]
     assert story[0] != story[25]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_an_organisations_summit_by_its_formal_name_in_its_host_capital(tmp_path, reverse):
+    from storage import Store
+
+    when = datetime(2026, 7, 14, 8, tzinfo=UTC)
+    reports = [
+        # the host's reports name its capital: a party of every report
+        (0, "kabar", "ky", "ШКУнун саммитине катышуучулар Бишкекке келе баштады",
+         ("Шанхай кызматташтык уюмунун саммитине катышуучулар Бишкекке келе баштады. "
+          "Казакстандын, Тажикстандын жана Өзбекстандын лидерлери келди.")),
+        (16, "kabar", "ru", "Садыр Жапаров открыл заседание Совета глав государств ШОС",
+         "В Бишкеке Президент Кыргызстана открыл заседание Совета глав государств ШОС."),
+        (18, "kazinform", "ru", "Токаев выступил на саммите ШОС в Бишкеке",
+         "Президент Казахстана выступил на саммите Шанхайской организации сотрудничества."),
+        (19, "uza", "uz", "Prezident ShHT sammitida nutq soʻzladi",
+         "Prezident Shavkat Mirziyoyev Bishkekda ShHT sammitida nutq soʻzladi."),
+        # a bilateral on its sidelines is another event
+        (20, "akipress", "ru", "На полях саммита ШОС Токаев и Мирзиёев провели встречу",
+         ("На полях саммита ШОС в Бишкеке Президент Казахстана и Президент Узбекистана "
+          "провели встречу.")),
+    ]  # fmt: skip
+    if reverse:
+        reports.reverse()
+    with Store(tmp_path / "s.db") as store:
+        for hours, source, language, title, body in reports:
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{hours}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=hours)).isoformat(),
+                },
+                now=when + timedelta(days=2),
+            )
+        story = {
+            int(r["url"].rsplit("/", 1)[1]): r["story_id"]
+            for r in store.db.query("SELECT url, story_id FROM articles")
+        }
+    assert story[0] == story[16] == story[18] == story[19]
+    assert story[20] != story[0]
