@@ -363,7 +363,13 @@ _SUMMIT = re.compile(
     # an organisation's summit by its formal name: the council of its heads of state
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
     r"davlat rahbarlari kengash|давлат раҳбарлари кенгаш|мемлекет басшылары кеңес|"
-    r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş)"
+    r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş|"
+    # and its council of foreign ministers, the organisation's other gathering
+    r"\bсмид\b|совет\w* министров иностранных дел|council of foreign ministers|"
+    r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
+    r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
+    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷӣ|"
+    r"daşary işler ministrleriniň geňeş)"
 )
 
 

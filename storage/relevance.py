@@ -252,6 +252,26 @@ def _off_the_sidelines(hits: list[Any]) -> list[Any]:
     ]
 
 
+# How far after "to take part in" the gathering's name stands.
+_PURPOSE_REACH = 60
+
+
+def _for_a_gathering(title_hits: list[Any], body_hits: list[Any], lead_end: int) -> bool:
+    """Whether a headline of a trip ("прибыл", "сафари корӣ", "arrives") has a lead that
+    says it was made to take part in a format's gathering: the words for it ("для участия
+    в", "бо мақсади иштирок дар") right before the format's name ("Консультативной
+    встрече глав государств Центральной Азии"). Not a meeting of two there."""
+    if not any(h[0] == "trip" for h in title_hits):
+        return False
+    cues = [h[3] + len(h[2]) for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
+    return any(
+        0 <= h[3] - end <= _PURPOSE_REACH
+        for h in body_hits
+        if h[0] in ("format", "region") and h[3] < lead_end
+        for end in cues
+    )
+
+
 def _group(
     matches: Iterable[tuple[str, str, str, int]], lexicon: str, before: int | None = None
 ) -> dict[str, list[str]]:
@@ -296,6 +316,8 @@ class Classifier:
             self._lexicons.add("organisation", name, patterns)
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
+        self._lexicons.add("purpose", "purpose", data.get("purpose", {}).get("patterns", []))
+        self._lexicons.add("trip", "trip", data.get("purpose", {}).get("trips", []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
@@ -443,13 +465,16 @@ class Classifier:
         # before the region ("Япония обещает Центральной Азии ... Что получит Таджикистан"):
         # the lead then says which format it is
         titled.pop(self._format_partner(title_hits, None, either_side=True) or "", None)
-        if len(titled) < 2:
-            self._format_partners(title_hits, body_hits, lead_end, found, title)
         # a headline naming two states is about them: a summit its lead mentions ("met on
-        # the sidelines of the Consultative Meeting") adds no parties
+        # the sidelines of the Consultative Meeting") adds no parties; unless the lead says
+        # the trip was made for it ("Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон":
+        # "... бо мақсади иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ")
+        lead_formats = len(titled) < 2 or _for_a_gathering(title_hits, body_hits, lead_end)
+        if lead_formats:
+            self._format_partners(title_hits, body_hits, lead_end, found, title)
         formats = {
             **_group(title_hits, "format"),
-            **({} if len(titled) >= 2 else _group(body_hits, "format", before=lead_end)),
+            **(_group(body_hits, "format", before=lead_end) if lead_formats else {}),
         }
         order = self._with_formats(list(found), formats)
         if not any(p in self.central_asia for p in order):

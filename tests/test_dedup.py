@@ -790,3 +790,18 @@ def test_an_organisations_summit_by_its_formal_name_in_its_host_capital(tmp_path
         }
     assert story[0] == story[16] == story[18] == story[19]
     assert story[20] != story[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Садыр Жапаров открыл заседание Совета глав государств ШОС",
+        "Meeting of the SCO Council of Heads of State held in Bishkek",
+        "Суханронии Пешвои миллат дар ҷаласаи Шӯрои сарони давлатҳои аъзои СҲШ",
+        "Бахтиёр Саидов выступил на заседании СМИД ШОС",
+        "OTS Council of Foreign Ministers",
+        "ShHT TIV kengashi yigʻilishi boʻlib oʻtdi",
+    ],
+)
+def test_an_organisations_gatherings_by_their_formal_names(title):
+    assert summit(title)

@@ -391,3 +391,33 @@ def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
     tags = classify(title, body, source_country="UZ", source_kind="outlet")
     assert tags.relevant, tags.evidence
     assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # a leader's trip made for the region's summit: the summit's
+            "Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон",
+            (
+                "Пешвои миллат, Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон бо мақсади "
+                "иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ ба шаҳри "
+                "Бишкек сафар карданд."
+            ),
+            {"KZ", "KG", "TJ", "TM", "UZ"},
+        ),
+        (
+            # two ministers who came for it meeting there: their own meeting
+            "Главы МИД Туркменистана и Таджикистана провели встречу в Душанбе",
+            (
+                "Министр иностранных дел Туркменистана, прибывший для участия во встрече "
+                "министров иностранных дел государств Центральной Азии, встретился с коллегой."
+            ),
+            {"TM", "TJ"},
+        ),
+    ],
+)
+def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
