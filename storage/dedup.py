@@ -338,7 +338,7 @@ _MINISTER = re.compile(
 _COMMISSION = re.compile(
     r"(?i)(?:межправительственн\w* комисси|межправкомисси|intergovernmental commission|"
     r"hukumatlararo komissiya|ҳукуматлараро комиссия|үкіметаралық комиссия|"
-    r"өкмөттөр аралык комиссия|комиссияи байниҳукумат|hökümetara (?:topar|komissi)|"
+    r"өкмөттөр аралык комиссия|комиссияи (?:муштараки )?байниҳукумат|hökümetara (?:topar|komissi)|"
     # the border: government delegations on delimitation meet in rounds, like a commission
     r"делимитац|демаркац|delimitation|demarcation|delimitatsiya|делимитатсия|"
     r"правительственных делегаций|government delegations|ҳайатҳои ҳукумат|"

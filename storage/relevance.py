@@ -264,11 +264,14 @@ def _for_a_gathering(title_hits: list[Any], body_hits: list[Any], lead_end: int)
     if not any(h[0] == "trip" for h in title_hits):
         return False
     cues = [h[3] + len(h[2]) for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
+    starts = [h[3] for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
+    # the name after the words, or, in the region's languages, before them ("«Борбордук
+    # Азия – Европа Бирлиги» экинчи саммитине катышуу үчүн")
     return any(
-        0 <= h[3] - end <= _PURPOSE_REACH
+        0 <= h[3] - end <= _PURPOSE_REACH or 0 <= start - h[3] <= _PURPOSE_REACH
         for h in body_hits
         if h[0] in ("format", "region") and h[3] < lead_end
-        for end in cues
+        for end, start in zip(cues, starts, strict=True)
     )
 
 
