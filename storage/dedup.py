@@ -581,8 +581,14 @@ def _copied(pair: _Pair) -> Decision | None:
 
 
 def _released(pair: _Pair) -> Decision | None:
-    """One source's language versions of one release, published minutes apart."""
-    fits = pair.parties_a == pair.parties_b if pair.to_the_day else pair.subset
+    """One source's language versions of one release, published minutes apart (a page
+    dated to the day: the same parties, and not the president's reception of a minister
+    beside the ministers' talks, which the ministry posts the same day)."""
+    fits = (
+        pair.parties_a == pair.parties_b and not _head_and_minister(pair.a, pair.b)
+        if pair.to_the_day
+        else pair.subset
+    )
     if pair.versions and pair.gap <= SAME_RELEASE and fits:
         return Decision(True, "one source's language versions, minutes apart", VERSIONS)
     return None
@@ -602,22 +608,31 @@ def _parties_fit(pair: _Pair) -> Decision | None:
 
 def _head_guard(pair: _Pair) -> Decision | None:
     """The president receiving a visiting minister is another event than the ministers'
-    talks that day (not so at a summit, or in one release's versions); a headline with
-    neither ("12 documents signed") may be either: it needs more (``unsure``)."""
+    talks that day, at a gathering too (not in one release's versions); a headline with
+    neither ("12 documents signed") may be either: it needs more (``unsure``), except at
+    a gathering."""
     a, b = pair.a, pair.b
     gathering = min(len(pair.parties_a), len(pair.parties_b)) >= 3
     release = pair.versions and pair.gap <= SAME_RELEASE and not pair.to_the_day
     if release or a.get("head") is None or a.get("head") == b.get("head"):
         return None
-    other = b if a.get("head") else a
-    at_the_heads = other.get("head") or other.get("summit") or other.get("visit")
-    if other.get("minister") and not at_the_heads:
+    if _head_and_minister(a, b):
         # (at a gathering too: the ministers meet the day before their leaders' summit;
         # a minister "takes part in the summit talks" is at the heads' event)
         return Decision(False, "a head of state in one headline, a minister in the other")
     if not gathering:
         pair.unsure = True
     return None
+
+
+def _head_and_minister(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """One headline a head of state's, the other a minister's alone (not a minister at the
+    heads' summit or state visit)."""
+    if a.get("head") is None or a.get("head") == b.get("head"):
+        return False
+    other = b if a.get("head") else a
+    at_the_heads = other.get("head") or other.get("summit") or other.get("visit")
+    return bool(other.get("minister") and not at_the_heads)
 
 
 def _known_meetings(pair: _Pair) -> Decision | None:

@@ -805,3 +805,30 @@ def test_an_organisations_summit_by_its_formal_name_in_its_host_capital(tmp_path
 )
 def test_an_organisations_gatherings_by_their_formal_names(title):
     assert summit(title)
+
+
+def test_one_ministrys_day_the_presidents_reception_and_the_ministers_talks_are_two():
+    # a page dated to the day: both posts carry one time
+    talks = _titled(
+        "Состоялись переговоры министров иностранных дел Туркменистана и Индии",
+        "В Ашхабаде состоялись переговоры министров иностранных дел Туркменистана и Индии.",
+        countries=("TM", "IN"),
+    )
+    reception = _titled(
+        "President of Turkmenistan receives the External Affairs Minister of India",
+        "President Serdar Berdimuhamedov received the External Affairs Minister of India.",
+        countries=("TM", "IN"),
+        language="en",
+    )
+    for post in (talks, reception):
+        post.update(source="mfa_tm", precision="day")
+    assert not same_story(talks, reception).same
+    # the ministers' talks in two languages that day are one release
+    english = _titled(
+        "Talks held between the Foreign Ministers of Turkmenistan and India",
+        "Talks between the foreign ministers of Turkmenistan and India were held in Ashgabat.",
+        countries=("TM", "IN"),
+        language="en",
+    )
+    english.update(source="mfa_tm", precision="day")
+    assert same_story(talks, english).same
