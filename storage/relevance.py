@@ -256,11 +256,19 @@ def _off_the_sidelines(hits: list[Any]) -> list[Any]:
 _PURPOSE_REACH = 60
 
 
-def _for_a_gathering(title_hits: list[Any], body_hits: list[Any], lead_end: int) -> bool:
+def _for_a_gathering(
+    title_hits: list[Any], body_hits: list[Any], lead_end: int, partnered: bool
+) -> bool:
     """Whether a headline of a trip ("прибыл", "сафари корӣ", "arrives") has a lead that
     says it was made to take part in a format's gathering: the words for it ("для участия
     в", "бо мақсади иштирок дар") right before the format's name ("Консультативной
-    встрече глав государств Центральной Азии"). Not a meeting of two there."""
+    встрече глав государств Центральной Азии"); or a headline of one speaker's words
+    ("предложил", "выступил") a lead naming the format (``partnered``: a "Central Asia +
+    X" one). Not a meeting of two there."""
+    if any(h[0] == "speech" for h in title_hits):
+        # one speaker's words at it: the lead names the gathering ("на заседании Диалога
+        # «Центральная Азия – Индия»"; a meeting on its sidelines is no longer named there)
+        return partnered or any(h[0] == "format" and h[3] < lead_end for h in body_hits)
     if not any(h[0] == "trip" for h in title_hits):
         return False
     cues = [h[3] + len(h[2]) for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
@@ -321,6 +329,7 @@ class Classifier:
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
         self._lexicons.add("purpose", "purpose", data.get("purpose", {}).get("patterns", []))
         self._lexicons.add("trip", "trip", data.get("purpose", {}).get("trips", []))
+        self._lexicons.add("speech", "speech", data.get("purpose", {}).get("speeches", []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
@@ -472,7 +481,9 @@ class Classifier:
         # the sidelines of the Consultative Meeting") adds no parties; unless the lead says
         # the trip was made for it ("Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон":
         # "... бо мақсади иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ")
-        lead_formats = len(titled) < 2 or _for_a_gathering(title_hits, body_hits, lead_end)
+        lead_formats = len(titled) < 2 or _for_a_gathering(
+            title_hits, body_hits, lead_end, bool(self._format_partner(body_hits, lead_end))
+        )
         if lead_formats:
             self._format_partners(title_hits, body_hits, lead_end, found, title)
         formats = {

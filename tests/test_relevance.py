@@ -415,6 +415,24 @@ def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
             ),
             {"TM", "TJ"},
         ),
+        (
+            # one speaker's words at the format's meeting: the meeting's
+            "Нуртлеу предложил Индии использовать транзитный потенциал Казахстана",
+            (
+                "Глава МИД Казахстана Мурат Нуртлеу на заседании Диалога «Центральная Азия – "
+                "Индия» в Ашхабаде призвал индийских партнеров использовать транзит."
+            ),
+            {"KZ", "KG", "TJ", "TM", "UZ", "IN"},
+        ),
+        (
+            # two ministers meeting at it: their own meeting
+            "Нуртлеу встретился с министром иностранных дел Индии",
+            (
+                "Глава МИД Казахстана Мурат Нуртлеу в ходе заседания Диалога «Центральная Азия – "
+                "Индия» в Ашхабаде встретился с министром иностранных дел Индии."
+            ),
+            {"KZ", "IN"},
+        ),
     ],
 )
 def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
