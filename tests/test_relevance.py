@@ -439,3 +439,35 @@ def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
     tags = classify(title, body)
     assert tags.relevant, tags.evidence
     assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "МИД напомнил казахстанцам о правилах въезда в ОАЭ",
+            (
+                "Министерство иностранных дел Казахстана напомнило гражданам о правилах "
+                "пребывания в Объединенных Арабских Эмиратах. Казахстанцам рекомендуют иметь "
+                "при себе обратный билет."
+            ),
+        ),
+        (
+            "Иттилоот барои шаҳрвандон",
+            (
+                "Вазорати корҳои хориҷии Ҷумҳурии Тоҷикистон ба шаҳрвандони кишвар, ки дар "
+                "Федератсияи Россия қарор доранд, хотиррасон менамояд, ки тартиби нави "
+                "бақайдгирии муҳоҷирон амал мекунад."
+            ),
+        ),
+        (
+            "В Бишкеке на время саммита ШОС ограничат движение транспорта",
+            (
+                "С 13 по 16 июля в Бишкеке будет частично ограничено движение транспорта в связи "
+                "с проведением саммита ШОС, сообщает Управление патрульной милиции."
+            ),
+        ),
+    ],
+)
+def test_reminders_to_citizens_abroad_and_a_summits_traffic_are_not_diplomacy(title, body):
+    assert not classify(title, body, source_country="KZ", source_kind="agency").relevant
