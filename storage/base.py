@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Self
 import sqlite_utils
 
 from .errors import StorageError
-from .schema import migrations
+from .schema import migrations, story_parties_recount
 from .times import format_utc, utcnow
 from .vocabulary import EXTERNAL_KIND
 from .writing import BUSY_SLICE_MS, unavailable, write_transaction
@@ -148,6 +148,7 @@ class StoreBase:
         self.write_timeout = write_timeout if write_timeout is not None else default_write_timeout()
         self._source_cache: dict[str, tuple[str, str | None]] = {}
         self._zones: dict[str, str | None] = {}
+        self._deferring = False  # inside batch(): indexes caught up at its end
         if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():
             raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
         if readonly:
@@ -316,7 +317,40 @@ class StoreBase:
         self._zones[source_id] = rows[0]["timezone"]
         return found
 
-    def batch(self) -> Any:
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
         """One transaction around many writes (``with store.batch(): ...``): each article
-        stays all-or-nothing (a savepoint), the commit is paid once."""
-        return self.write()
+        stays all-or-nothing (a savepoint), the commit is paid once.
+
+        The full-text index of the batch's new articles and the ``story_parties`` of the
+        stories it touched are brought up to date once, at its end, before the commit
+        (migration m019): nobody else sees the store before then. Within the batch, this
+        connection's searches do not find its new articles yet.
+        """
+        with self.write():
+            if self._deferring:  # within another batch: part of it
+                yield
+                return
+            last = self.db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+            self.db.conn.execute("INSERT INTO index_deferral (last_article) VALUES (?)", [last])
+            self._deferring = True
+            try:
+                yield
+                self._catch_up(last)
+            finally:
+                self._deferring = False
+
+    def _catch_up(self, last: int) -> None:
+        """What the triggers left to the batch's end (m019): index the articles added
+        after ``last`` as they are now, count the parties of the stories it touched."""
+        conn = self.db.conn
+        conn.execute("DELETE FROM index_deferral")
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body, search_forms) "
+            "SELECT id, title, body, search_forms FROM articles WHERE id > ? ORDER BY id",
+            [last],
+        )
+        stories = [{"story": r[0]} for r in conn.execute("SELECT story_id FROM stories_recount")]
+        for statement in story_parties_recount(":story"):
+            conn.executemany(statement, stories)
+        conn.execute("DELETE FROM stories_recount")

@@ -123,10 +123,11 @@ TABLES: dict[str, TableDoc] = {
         "A story's parties by majority: one agency's aside (China named in a Kyrgyz-Uzbek "
         "call) does not make a bilateral contact trilateral. Only relevant articles "
         "count; a story with none has no row. Counting stories here counts events, not "
-        "reports of them. Triggers (migration `m015`) count a story's rows again whenever "
-        "one of its articles arrives, leaves, moves to another story or is tagged again, "
-        "and when the story is merged or its representative or event type changes; do "
-        "not write it by hand.",
+        "reports of them. Triggers (migration `m015`, `m019`) count a story's rows again "
+        "whenever one of its articles arrives, leaves, moves to another story or is "
+        "tagged again, and when the story is merged or its representative or event type "
+        "changes; within a batch of writes (an import), once for each story it touched, "
+        "at its end, before its commit. Do not write it by hand.",
     ),
     "contacts": TableDoc(
         "view: one row per story and unordered pair of its parties",
@@ -331,7 +332,23 @@ TABLES: dict[str, TableDoc] = {
         "searches each word's stem as a prefix, so inflected forms find each other. Since "
         "migration `m015` a third column indexes `articles.search_forms`, so a plain "
         "query in one script finds the other (`Kambarata` finds Камбарата, `Саидов` finds "
-        "Saidov). FTS5's own tables `articles_fts_*` are not described here.",
+        "Saidov). The articles a batch of writes (an import) adds are indexed at its end, "
+        "before its commit (migration `m019`). FTS5's own tables `articles_fts_*` are not "
+        "described here.",
+    ),
+    "index_deferral": TableDoc(
+        "while a batch of writes runs: the last article before it (always empty otherwise)",
+        {"last_article": "the largest `articles.id` when the batch began"},
+        "Written and emptied inside the batch's own transaction, so no other connection "
+        "ever sees a row (migration `m019`). While it holds one, the triggers leave the "
+        "full-text index of the articles added after `last_article`, and the counting of "
+        "`story_parties`, to the batch's end: one statement instead of one for each "
+        "article.",
+    ),
+    "stories_recount": TableDoc(
+        "while a batch of writes runs: the stories whose `story_parties` it counts at its end",
+        {"story_id": "a story (`stories.id`) the batch touched"},
+        "Empty outside a batch's transaction, like `index_deferral`.",
     ),
     "store_info": TableDoc(
         "the store's identity",

@@ -122,7 +122,9 @@ class _Lexicons:
     def __init__(self) -> None:
         self._first: dict[str, list[_Entry]] = {}
         self._lengths: list[int] = []
-        self._literals: list[tuple[str, str, re.Pattern[str]]] = []
+        # (lexicon, key, pattern, its longest word: a text without that word as it is
+        # written cannot match, and is not searched)
+        self._literals: list[tuple[str, str, re.Pattern[str], str]] = []
         self._cache: dict[str, list[_Entry]] = {}
 
     def add(self, lexicon: str, key: str, patterns: Iterable[str]) -> None:
@@ -136,7 +138,8 @@ class _Lexicons:
                 self._first.setdefault(words[0], []).append(_Entry(lexicon, key, words, whole))
             else:
                 rx = _GAP.join(re.escape(t) for t in tokens)
-                self._literals.append((lexicon, key, re.compile(rx)))
+                needed = max(tokens, key=len)
+                self._literals.append((lexicon, key, re.compile(rx), needed))
         self._lengths = sorted({len(k) for k in self._first}, reverse=True)
         self._cache.clear()
 
@@ -170,10 +173,15 @@ class _Lexicons:
             elif not entries:
                 continue
             for entry in entries:
-                if _rest_matches(entry, words, i):
-                    matched = " ".join(w for w, _ in words[i : i + len(entry.tokens)])
+                size = len(entry.tokens)
+                if size == 1:  # most patterns are one word: it matched already
+                    found.append((entry.lexicon, entry.key, word, offset))
+                elif _rest_matches(entry, words, i):
+                    matched = " ".join(w for w, _ in words[i : i + size])
                     found.append((entry.lexicon, entry.key, matched, offset))
-        for lexicon, key, rx in self._literals:
+        for lexicon, key, rx, needed in self._literals:
+            if needed not in text:
+                continue
             for m in rx.finditer(text):
                 found.append((lexicon, key, m.group(), m.start()))
         return found

@@ -129,9 +129,12 @@ def _members(countries: list[str], title: str) -> tuple[str, ...]:
     each state's report names its own leader alone, and its summit is theirs. A head of
     state's headline naming the organisation is of its summit too ("Türkmenistanyň
     Prezidenti «ŞHG — plýus» formatyndaky mejlisde"), a minister's is not."""
-    if not countries or sidelines(title):
+    if not countries:
+        return ()
+    _, head, minister_, _, _, summit_, sidelines_ = _title_cues(title)
+    if sidelines_:
         return ()  # a meeting on the summit's sidelines is its two states' own
-    if summit(title) or (head_of_state(title) and not minister(title)):
+    if summit_ or (head and not minister_):
         return _summit_members(title)
     return ()
 
@@ -141,6 +144,36 @@ def _summit_members(title: str) -> tuple[str, ...]:
     return default_classifier().summit_members(title)
 
 
+# A title's cues for same_story, kept for the articles seen last (each is a candidate
+# for the reports of the next days): pure functions of the title, which the processes
+# preparing the articles (storage.Preparer) have worked out already and send along.
+_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool]
+_TITLE_CUES: dict[str, _TitleCues] = {}
+_TITLE_CUES_KEPT = 1 << 15
+
+
+def _title_cues(title: str) -> _TitleCues:
+    cues = _TITLE_CUES.get(title)
+    if cues is None:
+        cues = (
+            acronyms(title),
+            head_of_state(title),
+            minister(title),
+            commission(title),
+            state_visit(title),
+            summit(title),
+            sidelines(title),
+        )
+        _remember_cues(title, cues)
+    return cues
+
+
+def _remember_cues(title: str, cues: _TitleCues) -> None:
+    if len(_TITLE_CUES) >= _TITLE_CUES_KEPT:
+        del _TITLE_CUES[next(iter(_TITLE_CUES))]  # the oldest
+    _TITLE_CUES[title] = cues
+
+
 def _lead(body: str | None) -> str:
     """The body's first sentence (at most 300 characters)."""
     text = (body or "")[:300]
@@ -148,11 +181,11 @@ def _lead(body: str | None) -> str:
     return text if end < 0 else text[: end + 1]
 
 
-def _principals(title: str, body: str | None) -> tuple[bool, bool]:
-    """Whether the report is of heads of state, of ministers: by the headline, else (a
-    headline naming neither: "Samarkand Declaration adopted") by the first sentence when
-    it names one of the two only ("По итогам саммита главы государств приняли ...")."""
-    head, minister_ = head_of_state(title), minister(title)
+def _principals(head: bool, minister_: bool, body: str | None) -> tuple[bool, bool]:
+    """Whether the report is of heads of state, of ministers: by the headline's cues,
+    else (a headline naming neither: "Samarkand Declaration adopted") by the first
+    sentence when it names one of the two only ("По итогам саммита главы государств
+    приняли ...")."""
     if head or minister_:
         return head, minister_
     lead = _lead(body)
@@ -162,8 +195,12 @@ def _principals(title: str, body: str | None) -> tuple[bool, bool]:
 
 def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     countries = _with_home(_countries(row.get("countries")), home)
+    title = row["title"]
+    acronyms_, head, minister_, commission_, visit, summit_, sidelines_ = _title_cues(title)
     # (a candidate found by its date comes with its body's first 300 characters only)
-    head, minister_ = _principals(row["title"], row["lead"] if "lead" in row else row.get("body"))
+    head, minister_ = _principals(
+        head, minister_, row["lead"] if "lead" in row else row.get("body")
+    )
     return _Features(
         id=row.get("id"),
         story_id=row.get("story_id"),
@@ -173,22 +210,23 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         language=row.get("language"),
         countries=countries,
         event_type=row.get("event_type"),
-        acronyms=acronyms(row["title"]),
+        acronyms=acronyms_,
         head=head,
         minister=minister_,
-        commission=commission(row["title"]),
-        visit=state_visit(row["title"]),
-        summit=summit(row["title"]),
-        sidelines=sidelines(row["title"]),
-        members=_members(countries, row["title"]),
-        _text=f"{row['title']}\n{row.get('body') or ''}",
+        commission=commission_,
+        visit=visit,
+        summit=summit_,
+        sidelines=sidelines_,
+        members=_members(countries, title),
+        _text=f"{title}\n{row.get('body') or ''}",
     )
 
 
 def text_features(row: Mapping[str, Any], features: _Features | None = None) -> dict[str, Any]:
     """What story search needs of an article's own text and date: its MinHash values,
-    numbers, names and week. Pure and the costly part, so it may run in another process
-    (:class:`storage.Preparer`) and travel with the row as ``row["_prepared"]``."""
+    numbers, names, week and title cues. Pure and the costly part, so it may run in
+    another process (:class:`storage.Preparer`) and travel with the row as
+    ``row["_prepared"]``."""
     features = features if features is not None else _features(row)
     minhash = signature_of_hashes(features["shingles"])
     return {
@@ -198,6 +236,7 @@ def text_features(row: Mapping[str, Any], features: _Features | None = None) -> 
         "names": features["names"],
         "week": week(features["published"]),
         "band_keys": band_keys(minhash, BANDS),
+        "title_cues": _title_cues(row["title"]),
     }
 
 
@@ -221,9 +260,13 @@ class Stories(StoreBase):
         """The story a new article joins for now (the oldest story it links to, or a new
         one), why, and its index features; the links found wait in ``_pending_links``
         for :meth:`_regroup`, once the article has its id."""
+        prepared = row.get("_prepared")
+        if prepared and "title_cues" in prepared:  # worked out in another process
+            _remember_cues(row["title"], prepared["title_cues"])
         features = _features(row, self._home(row["source"]))
         # computed beforehand, maybe in another process (Preparer), else now
-        features.update(row.get("_prepared") or text_features(row, features))
+        features.update(prepared or text_features(row, features))
+        features.pop("title_cues", None)
         links: list[tuple[int, int, float, str]] = []  # (article, its story, strength, why)
         if row["body_hash"]:
             for same in self._select(
@@ -492,10 +535,11 @@ class Stories(StoreBase):
                 "g.names AS sig_names, substr(a.body, 1, 300) AS lead"
             )
             # the reports nearest in time, after and before: two index walks that stop
-            # at the limit, not a sort of the whole window
+            # at the limit, not a sort of the whole window, in the index alone (most
+            # rows are then ruled out by their parties); the rows kept are read after
             query = (
-                f"SELECT {light} FROM articles a INDEXED BY articles_relevant_published "  # noqa: S608
-                "LEFT JOIN article_signatures g ON g.article_id = a.id "
+                "SELECT a.id, a.countries FROM articles a "  # noqa: S608
+                "INDEXED BY articles_relevant_published "
                 f"WHERE a.relevant = 1 AND a.published {{}} ? AND a.published {{}} ? "
                 f"AND ({likes}) AND (({every}) OR length(a.countries) <= ?) "
                 f"ORDER BY a.published {{}} LIMIT {_MAX_CANDIDATES // 2}"
@@ -503,21 +547,30 @@ class Stories(StoreBase):
             # a report of the same event names all the parties, or some of them and no
             # other: then its list is no longer than this article's
             shorter = len(json.dumps(sorted(parties)))
-            events = []
+            kept: list[int] = []
             for comparison, bound, direction in (
                 (">=", when + TRANSLATION_WINDOW, "ASC"),
                 ("<", when - TRANSLATION_WINDOW, "DESC"),
             ):
-                cursor = self.db.conn.execute(
+                for article_id, countries in self.db.conn.execute(
                     query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
                     [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
-                )
-                keys = [column[0] for column in cursor.description]
-                for values in cursor:
+                ):
                     # the parties first: most reports of the days are about other pairs
-                    found = set(_countries(values[6]))
+                    found = set(_countries(countries))
                     if found and (found <= parties or parties <= found):
-                        events.append(dict(zip(keys, values, strict=True)))
+                        kept.append(article_id)
+            if kept:
+                read = {
+                    r["id"]: r
+                    for r in self._select(
+                        f"SELECT {light} FROM articles a "  # noqa: S608
+                        "LEFT JOIN article_signatures g ON g.article_id = a.id "
+                        f"WHERE a.id IN ({', '.join('?' for _ in kept)})",
+                        kept,
+                    )
+                }
+                events = [read[article_id] for article_id in kept]
         # one source's language versions of one release, whatever they are about
         versions = self._select(
             f"SELECT {columns} FROM articles WHERE source = ? AND published BETWEEN ? AND ? "  # noqa: S608

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 
 __all__ = ["has_cyrillic", "latin_key", "search_forms", "to_cyrillic"]
 
@@ -113,10 +114,14 @@ def search_forms(title: str, body: str) -> str:
     of its title and body, its key when that differs from the word, and for a Latin
     word its Cyrillic rendering, space separated in order of first appearance."""
     text = unicodedata.normalize("NFC", f"{title}\n{body}").lower()
-    forms: dict[str, None] = {}
-    for word in dict.fromkeys(_WORD.findall(text)):
-        forms.update(dict.fromkeys(_forms(word.strip(_APOSTROPHES))))
-    return " ".join(forms)
+    words = dict.fromkeys(_WORD.findall(text))
+    return " ".join(dict.fromkeys(chain.from_iterable(map(_word_forms, words))))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_forms(word: str) -> tuple[str, ...]:
+    """:func:`_forms` of a word as found, apostrophes around it included."""
+    return _forms(word.strip(_APOSTROPHES))
 
 
 @lru_cache(maxsize=1 << 16)

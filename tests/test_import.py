@@ -64,3 +64,68 @@ def test_progress_lines_report_every_n_lines(tmp_path):
     lines = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
     assert [line.split()[1] for line in lines] == ["500", "1000"]
     assert all("/s)" in line and "rss=" in line for line in lines)
+
+
+def parties(store: Store) -> list[tuple]:
+    return [
+        tuple(r)
+        for r in store.db.execute(
+            "SELECT a.canonical_url, p.party, p.central_asian, p.day, p.week, p.event_type, "
+            "p.articles FROM story_parties p JOIN stories s ON s.id = p.story_id "
+            "JOIN articles a ON a.id = s.representative_id ORDER BY 1, 2"
+        )
+    ]
+
+
+def test_a_batch_indexes_at_its_end_what_single_writes_index_at_once(tmp_path):
+    # the batch's full-text index and story parties are caught up before its commit
+    # (m019): the same as article by article, edits within the batch and of earlier
+    # articles included
+    data = [json.loads(line) for line in lines(tmp_path, 300) if line.startswith(b'{"')]
+    data = [row for row in data if row.get("title")]
+    edits = [
+        {**data[5], "body": data[5]["body"] + " Правка: Бишкек."},  # in the first batch
+        {**data[250], "title": data[250]["title"] + " (обновлено)"},  # in the same batch
+    ]
+    text = [json.dumps(row, ensure_ascii=False) for row in [*data, *edits]]
+    with Store(tmp_path / "batched.db") as batched, Store(tmp_path / "single.db") as single:
+        import_lines(batched, text, batch=200)
+        for line in text:
+            single.save_article(json.loads(line))
+        for store in (batched, single):
+            store.db.execute(
+                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+            )
+            assert store.db.execute("SELECT count(*) FROM index_deferral").fetchone() == (0,)
+            assert store.db.execute("SELECT count(*) FROM stories_recount").fetchone() == (0,)
+        assert parties(batched) == parties(single)
+        assert len(parties(batched)) > 100
+        for query in ("Бишкек", "обновлено", "Kazakhstan", "министр"):
+            found = {r["url"] for r in batched.search(query, limit=500)}
+            assert found == {r["url"] for r in single.search(query, limit=500)}
+            assert found
+        # and at any other time the triggers index at once
+        single.save_article({**data[0], "url": "https://x.kz/after", "title": "Ашхабад"})
+        assert [r["url"] for r in single.search("Ашхабад")] == ["https://x.kz/after"]
+
+
+def test_a_failed_batch_leaves_the_indexes_as_they_were(tmp_path):
+    data = [json.loads(line) for line in lines(tmp_path, 60) if line.startswith(b'{"')]
+    with Store(tmp_path / "failed.db") as store:
+        import_lines(store, [json.dumps(r) for r in data[:30] if r.get("title")], batch=10)
+        before = parties(store)
+        try:
+            with store.batch():
+                for row in data[30:]:
+                    if row.get("title"):
+                        store.save_article(row)
+                raise RuntimeError("stop")
+        except RuntimeError:
+            pass
+        assert parties(store) == before
+        assert store.db.execute("SELECT count(*) FROM index_deferral").fetchone() == (0,)
+        store.db.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+        )
+        store.save_article({**data[0], "url": "https://x.kz/next", "title": "Ашхабад"})
+        assert [r["url"] for r in store.search("Ашхабад")] == ["https://x.kz/next"]
