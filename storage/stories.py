@@ -129,8 +129,11 @@ def _members(countries: list[str], title: str) -> tuple[str, ...]:
     each state's report names its own leader alone, and its summit is theirs. A head of
     state's headline naming the organisation is of its summit too ("Türkmenistanyň
     Prezidenti «ŞHG — plýus» formatyndaky mejlisde"), a minister's is not."""
-    if not countries:
-        return ()
+    return _title_members(title) if countries else ()
+
+
+def _title_members(title: str) -> tuple[str, ...]:
+    """The organisation's members, for a headline of its summit (see :func:`_members`)."""
     _, head, minister_, _, _, summit_, sidelines_ = _title_cues(title)
     if sidelines_:
         return ()  # a meeting on the summit's sidelines is its two states' own
@@ -248,6 +251,7 @@ class Stories(StoreBase):
     _bands: BandIndex | None = None
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
+    _members: OrderedDict[int, tuple[str, ...]] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
     _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
 
@@ -485,6 +489,7 @@ class Stories(StoreBase):
         store when next needed."""
         self._bands = None
         self._shingles = None
+        self._members = None
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
@@ -519,16 +524,26 @@ class Stories(StoreBase):
         events: list[dict[str, Any]] = []
         when = features["published"]
         if features["countries"]:
+            mine = set(features["countries"])
             # a report of an organisation's summit looks among all its members' reports
-            parties = set(features.get("members") or ()) or set(features["countries"])
+            members = set(features.get("members") or ())
+            parties = members or mine
+            # a summit's report naming no organisation may be any member's report of it
+            broad = bool(features.get("summit")) and not members
             # a report of the event names at least one of its Central Asian parties
-            anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
+            anchors = (
+                sorted(CENTRAL_ASIA)
+                if broad
+                else sorted(p for p in parties | mine if p in CENTRAL_ASIA) or sorted(parties)
+            )
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
             # statement again for every new pattern (its LIKE optimisation), 40 us a time
             likes = " OR ".join("instr(a.countries, ?) > 0" for _ in anchors)
             quoted = [f'"{a}"' for a in anchors]
             every = " AND ".join("instr(a.countries, ?) > 0" for _ in parties)
             everyone = [f'"{p}"' for p in sorted(parties)]
+            if broad:
+                every, everyone = "1", []
             light = (
                 "a.id, a.story_id, a.source, a.published, a.published_precision, a.language, "
                 "a.countries, a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
@@ -547,19 +562,21 @@ class Stories(StoreBase):
             # a report of the same event names all the parties, or some of them and no
             # other: then its list is no longer than this article's
             shorter = len(json.dumps(sorted(parties)))
-            kept: list[int] = []
+            if broad:
+                shorter = 1 << 20
+            walked: list[tuple[int, set[str]]] = []
             for comparison, bound, direction in (
                 (">=", when + TRANSLATION_WINDOW, "ASC"),
                 ("<", when - TRANSLATION_WINDOW, "DESC"),
             ):
-                for article_id, countries in self.db.conn.execute(
-                    query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
-                    [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
-                ):
-                    # the parties first: most reports of the days are about other pairs
-                    found = set(_countries(countries))
-                    if found and (found <= parties or parties <= found):
-                        kept.append(article_id)
+                walked += [
+                    (article_id, set(_countries(countries)))
+                    for article_id, countries in self.db.conn.execute(
+                        query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
+                        [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
+                    )
+                ]
+            kept = self._fitting(walked, parties, mine)
             if kept:
                 read = {
                     r["id"]: r
@@ -590,6 +607,44 @@ class Stories(StoreBase):
                 found_all.append(r)
         return near + found_all
 
+    def _fitting(
+        self, walked: list[tuple[int, set[str]]], parties: set[str], mine: set[str]
+    ) -> list[int]:
+        """Of the reports walked, those whose parties fit this article's, judged the same
+        way from either side, so that which of two reports came first does not decide
+        whether they are compared: either's parties (an organisation's members, when it
+        reports its summit) hold the other's own, or are held in them."""
+        # the parties first: most reports of the days are about other pairs
+        unknown = [
+            article_id
+            for article_id, found in walked
+            if found and not _fit(parties, found) and article_id not in self._members_seen()
+        ]
+        if unknown:
+            for row in self._select(
+                f"SELECT id, title FROM articles WHERE id IN ({', '.join('?' for _ in unknown)})",  # noqa: S608
+                unknown,
+            ):
+                self._members_seen()[int(row["id"])] = _title_members(row["title"])
+        return [
+            article_id
+            for article_id, found in walked
+            if found
+            and (
+                _fit(parties, found)
+                or _fit(set(self._members_seen().get(article_id) or ()) or found, mine)
+            )
+        ]
+
+    def _members_seen(self) -> OrderedDict[int, tuple[str, ...]]:
+        """The organisation's members of the reports of its summit stored or read last
+        (by article id; none for other reports)."""
+        if self._members is None:
+            self._members = OrderedDict()
+        while len(self._members) > _RECENT_SHINGLES:
+            self._members.popitem(last=False)
+        return self._members
+
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature, and index its band keys."""
         self.db.execute(
@@ -603,6 +658,7 @@ class Stories(StoreBase):
                 " ".join(sorted(features["names"])),
             ],
         )
+        self._members_seen()[article_id] = tuple(features.get("members") or ())
         if "shingles" in features:
             recent = self._recent_shingles()
             recent[article_id] = features["shingles"]
@@ -687,6 +743,12 @@ class Stories(StoreBase):
             "AND event_type IS NOT ?",
             [event_type, story_id, event_type],
         )
+
+
+def _fit(parties: set[str], found: set[str]) -> bool:
+    """Whether a report naming ``found`` may report an event of ``parties``: it names
+    some of them and no other, or all of them."""
+    return found <= parties or parties <= found
 
 
 def _one_summit(
