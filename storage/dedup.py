@@ -560,6 +560,9 @@ def _ruled_out(pair: _Pair) -> Decision | None:
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
         return Decision(False, "different organisations in the titles")
+    if parties_clash(a.get("organisations") or (), b.get("organisations") or ()):
+        # in any language: the UN centre's meeting and the Turkic states' council that day
+        return Decision(False, "different organisations in the titles")
     if pair.one_language and pair.gap > COPY_WINDOW:
         return Decision(False, f"{pair.gap.days} days apart")
     return None

@@ -566,6 +566,11 @@ class Classifier:
         """Whether a headline reports a meeting on a gathering's sidelines."""
         return bool(_sidelines_cues(self._lexicons.scan(normalise(title))))
 
+    def title_organisations(self, title: str) -> tuple[str, ...]:
+        """The international organisations a headline names (``[organisations]`` of the
+        data: the UN and its offices, the OSCE, the SCO, the OTS...)."""
+        return tuple(_group(self._lexicons.scan(normalise(title)), "organisation"))
+
     def summit_members(self, title: str) -> tuple[str, ...]:
         """The members of the organisations a headline names (the OTS, the SCO, the CIS),
         for a report of their summit; none when it names none of them."""

@@ -134,7 +134,7 @@ def _members(countries: list[str], title: str) -> tuple[str, ...]:
 
 def _title_members(title: str) -> tuple[str, ...]:
     """The organisation's members, for a headline of its summit (see :func:`_members`)."""
-    _, head, minister_, _, _, summit_, sidelines_ = _title_cues(title)
+    _, head, minister_, _, _, summit_, sidelines_, _ = _title_cues(title)
     if sidelines_:
         return ()  # a meeting on the summit's sidelines is its two states' own
     if summit_ or (head and not minister_):
@@ -147,10 +147,14 @@ def _summit_members(title: str) -> tuple[str, ...]:
     return default_classifier().summit_members(title)
 
 
+def _title_organisations(title: str) -> frozenset[str]:
+    return frozenset(default_classifier().title_organisations(title))
+
+
 # A title's cues for same_story, kept for the articles seen last (each is a candidate
 # for the reports of the next days): pure functions of the title, which the processes
 # preparing the articles (storage.Preparer) have worked out already and send along.
-_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool]
+_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str]]
 _TITLE_CUES: dict[str, _TitleCues] = {}
 _TITLE_CUES_KEPT = 1 << 15
 
@@ -166,6 +170,7 @@ def _title_cues(title: str) -> _TitleCues:
             state_visit(title),
             summit(title),
             sidelines(title),
+            _title_organisations(title),
         )
         _remember_cues(title, cues)
     return cues
@@ -199,7 +204,7 @@ def _principals(head: bool, minister_: bool, body: str | None) -> tuple[bool, bo
 def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     countries = _with_home(_countries(row.get("countries")), home)
     title = row["title"]
-    acronyms_, head, minister_, commission_, visit, summit_, sidelines_ = _title_cues(title)
+    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs = _title_cues(title)
     # (a candidate found by its date comes with its body's first 300 characters only)
     head, minister_ = _principals(
         head, minister_, row["lead"] if "lead" in row else row.get("body")
@@ -220,6 +225,7 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         visit=visit,
         summit=summit_,
         sidelines=sidelines_,
+        organisations=orgs,
         members=_members(countries, title),
         _text=f"{title}\n{row.get('body') or ''}",
     )

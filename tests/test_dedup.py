@@ -880,3 +880,23 @@ def test_an_organisations_summit_groups_the_same_whatever_the_order(tmp_path):
     assert len(groupings) == 1, groupings
     (grouping,) = groupings
     assert {"https://mfa_kg.example/0", "https://akipress.example/1"} <= max(grouping, key=len)
+
+
+def test_two_gatherings_of_the_region_by_two_organisations_are_two_events():
+    five = ("KZ", "KG", "TJ", "TM", "UZ")
+    unrcca = features(
+        "UNRCCA convened a meeting of deputy foreign ministers of the five states in Ashgabat.",
+        countries=five,
+        language="en",
+    )
+    council = features(
+        "В Баку проходит заседание Совета министров иностранных дел Организации тюркских "
+        "государств.",
+        countries=("KZ", "KG", "TM", "UZ"),
+        when=WHEN + timedelta(hours=1),
+    )
+    assert same_story(unrcca, council).same  # by their parties alone: one gathering
+    unrcca["organisations"] = frozenset({"UN"})
+    council["organisations"] = frozenset({"OTS"})
+    decision = same_story(unrcca, council)
+    assert not decision.same and "organisations" in decision.reason
