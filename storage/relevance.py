@@ -338,6 +338,9 @@ class Classifier:
         self._lexicons.add("purpose", "purpose", data.get("purpose", {}).get("patterns", []))
         self._lexicons.add("trip", "trip", data.get("purpose", {}).get("trips", []))
         self._lexicons.add("speech", "speech", data.get("purpose", {}).get("speeches", []))
+        self._lexicons.add(
+            "counterpart", "counterpart", data.get("purpose", {}).get("counterparts", [])
+        )
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
@@ -489,7 +492,9 @@ class Classifier:
         # the sidelines of the Consultative Meeting") adds no parties; unless the lead says
         # the trip was made for it ("Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон":
         # "... бо мақсади иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ")
-        lead_formats = len(titled) < 2 or _for_a_gathering(
+        # "... met his Korean counterpart": two ministers, whatever gathering the lead names
+        counterpart = any(h[0] == "counterpart" for h in title_hits)
+        lead_formats = (len(titled) < 2 and not counterpart) or _for_a_gathering(
             title_hits, body_hits, lead_end, bool(self._format_partner(body_hits, lead_end))
         )
         if lead_formats:

@@ -433,6 +433,16 @@ def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
             ),
             {"KZ", "IN"},
         ),
+        (
+            # a minister meeting his counterpart within the format's meeting: the two
+            "Жээнбек Кулубаев корейлик кесиптеши менен сүйлөшүү жүргүздү",
+            (
+                "Астана шаарында «Борбор Азия – Корея Республикасы» форматындагы тышкы иштер "
+                "министрлеринин жолугушуусунун алкагында Жээнбек Кулубаев Корея Республикасынын "
+                "Тышкы иштер министри менен жолукту."
+            ),
+            {"KG", "KR"},
+        ),
     ],
 )
 def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
