@@ -201,7 +201,12 @@ def _principals(head: bool, minister_: bool, body: str | None) -> tuple[bool, bo
     return (head, minister_) if head != minister_ else (False, False)
 
 
-def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
+def _features(
+    row: Mapping[str, Any], home: str | None = None, voice: str | None = None
+) -> _Features:
+    """An article's features for :func:`same_story`; ``home``: the state an official
+    source speaks for; ``voice``: whose voice the source is (``sources.principal``: a
+    president's press service's posts are the head of state's)."""
     countries = _with_home(_countries(row.get("countries")), home)
     title = row["title"]
     acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs = _title_cues(title)
@@ -209,6 +214,7 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
     head, minister_ = _principals(
         head, minister_, row["lead"] if "lead" in row else row.get("body")
     )
+    head = head or voice == "head_of_state"
     return _Features(
         id=row.get("id"),
         story_id=row.get("story_id"),
@@ -266,6 +272,11 @@ class Stories(StoreBase):
         kind, country = self._ensure_source(source)
         return country if kind in OFFICIAL_KINDS else None
 
+    def _voice(self, source: str) -> str | None:
+        """Whose voice a source is (``sources.principal``), else None."""
+        self._ensure_source(source)
+        return self._voices.get(source)
+
     def _story_for(self, row: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
         """The story a new article joins for now (the oldest story it links to, or a new
         one), why, and its index features; the links found wait in ``_pending_links``
@@ -273,7 +284,7 @@ class Stories(StoreBase):
         prepared = row.get("_prepared")
         if prepared and "title_cues" in prepared:  # worked out in another process
             _remember_cues(row["title"], prepared["title_cues"])
-        features = _features(row, self._home(row["source"]))
+        features = _features(row, self._home(row["source"]), self._voice(row["source"]))
         # computed beforehand, maybe in another process (Preparer), else now
         features.update(prepared or text_features(row, features))
         features.pop("title_cues", None)
@@ -288,7 +299,8 @@ class Stories(StoreBase):
         for candidate in self._candidates(features):
             if int(candidate["id"]) in copies:
                 continue
-            other = _features(candidate, self._home(candidate["source"]))
+            source = candidate["source"]
+            other = _features(candidate, self._home(source), self._voice(source))
             known = self._recent_shingles().get(int(candidate["id"]))
             if known is not None:  # not computed again from the text
                 other["shingles"] = known

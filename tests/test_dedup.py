@@ -900,3 +900,44 @@ def test_two_gatherings_of_the_region_by_two_organisations_are_two_events():
     council["organisations"] = frozenset({"OTS"})
     decision = same_story(unrcca, council)
     assert not decision.same and "organisations" in decision.reason
+
+
+def test_a_presidents_press_service_speaks_for_the_head_of_state(tmp_path):
+    from crawler.registry import load_registry
+    from storage import Store
+
+    registry = load_registry()
+    assert registry["akorda_tg"].principal == "head_of_state"
+    when = datetime(2026, 7, 6, 7, tzinfo=UTC)
+    reports = [
+        ("mfa_kz", "ru", "Переговоры министров иностранных дел Казахстана и Таджикистана",
+         ("В Астане состоялись переговоры министров иностранных дел Казахстана и Таджикистана: "
+          "обсуждены 12 проектов на 450 млн долларов.")),
+        ("khovar", "ru", "Сироджиддин Мухриддин провел переговоры в Астане",
+         ("Министр иностранных дел Таджикистана провел переговоры с казахстанским коллегой: "
+          "12 проектов на 450 млн долларов.")),
+        # the president's channel: its "reception" is the president's, another event
+        ("akorda_tg", "ru", "Прием министра иностранных дел Таджикистана",
+         "Состоялась встреча с министром иностранных дел Таджикистана Сироджиддином Мухриддином."),
+    ]  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        store.sync_sources([s.as_row() for s in registry.values()], complete=True)
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{i}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=2 * i)).isoformat(),
+                },
+                now=when + timedelta(days=1),
+            )
+        story = [r["story_id"] for r in store.db.query("SELECT story_id FROM articles ORDER BY id")]
+        principal = store.db.execute(
+            "SELECT principal FROM sources WHERE id = 'akorda_tg'"
+        ).fetchone()[0]
+    assert principal == "head_of_state"
+    assert story[0] == story[1]
+    assert story[2] != story[0]
