@@ -702,6 +702,12 @@ def _facts(pair: _Pair) -> Decision | None:
         # source's two posts: the minister's departure, then the talks.
         return Decision(True, "the same two states and the same person, hours apart", HUB)
     same_day = pair.two and other_source and pair.gap <= GATHERING_WINDOW and not pair.unsure
+    one_voice = bool(pair.a.get("home")) and pair.a.get("home") == pair.b.get("home")
+    same_act = pair.a.get("event_type") == pair.b.get("event_type")
+    if same_day and one_voice and same_act and pair.overlap >= 0.5:
+        # one state's ministry on its site and on its channel (or its president's): the
+        # day's meeting of the two, told twice by one voice
+        return Decision(True, "one state's official sources, the same two the same day", HUB)
     if same_day and evidence >= 1 and pair.overlap >= 0.5:
         # exactly the same two the same day, a name stem or a figure in common and none
         # contradicting: the day's one meeting of the two, told in other words

@@ -219,6 +219,7 @@ def _features(
         id=row.get("id"),
         story_id=row.get("story_id"),
         source=row["source"],
+        home=home,
         published=parse_when(row["published"]),
         precision=row.get("published_precision"),
         language=row.get("language"),

@@ -941,3 +941,23 @@ def test_a_presidents_press_service_speaks_for_the_head_of_state(tmp_path):
     assert principal == "head_of_state"
     assert story[0] == story[1]
     assert story[2] != story[0]
+
+
+def test_one_ministrys_site_and_channel_the_same_day_are_one_meeting():
+    channel = features(
+        "Choʻlpon-Otada Pokiston tashqi ishlar vaziri bilan uchrashuv boʻlib oʻtdi.",
+        countries=("UZ", "PK"),
+        language="uz",
+    )
+    site = features(
+        "В Чолпон-Ате Министр иностранных дел встретился с Министром иностранных дел Пакистана.",
+        countries=("PK", "UZ"),
+        when=WHEN + timedelta(hours=3),
+    )
+    assert not same_story(channel, site).same  # nothing shared: two outlets' posts
+    channel["home"] = site["home"] = "UZ"  # the ministry's Telegram channel and its site
+    decision = same_story(channel, site)
+    assert decision.same and "official sources" in decision.reason
+    # a call and a meeting are two acts, whoever reports them
+    site["event_type"] = "phone_call"
+    assert not same_story(channel, site).same
