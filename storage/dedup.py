@@ -556,6 +556,8 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     a, b = pair.a, pair.b
     if _at_the_organisations_summit(a, b, pair.parties_a, pair.parties_b, pair.gap):
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
+    if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
+        return Decision(False, "an organisation's gathering and a meeting of two held there")
     if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
@@ -566,6 +568,15 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     if pair.one_language and pair.gap > COPY_WINDOW:
         return Decision(False, f"{pair.gap.days} days apart")
     return None
+
+
+def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _Pair) -> bool:
+    """``a`` reports an organisation's summit or council (its members known), ``b`` a
+    meeting of two states that names no gathering ("Мұрат Нұртлеу Бішкекте Жээнбек
+    Кулубаевпен кездесті" the day of the SCO ministers' council in Bishkek)."""
+    parties = pair.parties_b if b is pair.b else pair.parties_a
+    meeting = b.get("event_type") == "meeting"
+    return bool(a.get("members")) and meeting and not b.get("summit") and len(parties) == 2
 
 
 def _copied(pair: _Pair) -> Decision | None:
@@ -775,8 +786,8 @@ def _at_the_organisations_summit(
         return False  # one names the summit, the other the summit or its organisation
     if not parties_a or not parties_b:
         return False  # a post that is not diplomacy names no party: never a member's report
-    if a.get("sidelines") or b.get("sidelines"):
-        return False
+    if a.get("sidelines") or b.get("sidelines") or a.get("named") == 2 or b.get("named") == 2:
+        return False  # a meeting on its sidelines, a headline naming two states
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         return False
     mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())

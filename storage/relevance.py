@@ -571,6 +571,14 @@ class Classifier:
         """Whether a headline reports a meeting on a gathering's sidelines."""
         return bool(_sidelines_cues(self._lexicons.scan(normalise(title))))
 
+    def title_states(self, title: str) -> tuple[str, ...]:
+        """The states a headline names as actors, by name, leader or minister (not its
+        places, nor the partner of a "Central Asia + X" format it names)."""
+        hits = self._lexicons.scan(normalise(title))
+        named = _group(hits, "country")
+        named.pop(self._format_partner(hits, None) or "", None)
+        return tuple(named)
+
     def title_organisations(self, title: str) -> tuple[str, ...]:
         """The international organisations a headline names (``[organisations]`` of the
         data: the UN and its offices, the OSCE, the SCO, the OTS...)."""

@@ -134,9 +134,11 @@ def _members(countries: list[str], title: str) -> tuple[str, ...]:
 
 def _title_members(title: str) -> tuple[str, ...]:
     """The organisation's members, for a headline of its summit (see :func:`_members`)."""
-    _, head, minister_, _, _, summit_, sidelines_, _ = _title_cues(title)
-    if sidelines_:
-        return ()  # a meeting on the summit's sidelines is its two states' own
+    _, head, minister_, _, _, summit_, sidelines_, _, named = _title_cues(title)
+    if sidelines_ or named == 2:
+        # a meeting on the summit's sidelines is its two states' own; so is a headline
+        # naming two ("Кулубаев и Лавров обсудили подготовку к саммиту ШОС")
+        return ()
     if summit_ or (head and not minister_):
         return _summit_members(title)
     return ()
@@ -154,7 +156,7 @@ def _title_organisations(title: str) -> frozenset[str]:
 # A title's cues for same_story, kept for the articles seen last (each is a candidate
 # for the reports of the next days): pure functions of the title, which the processes
 # preparing the articles (storage.Preparer) have worked out already and send along.
-_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str]]
+_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str], int]
 _TITLE_CUES: dict[str, _TitleCues] = {}
 _TITLE_CUES_KEPT = 1 << 15
 
@@ -171,6 +173,7 @@ def _title_cues(title: str) -> _TitleCues:
             summit(title),
             sidelines(title),
             _title_organisations(title),
+            len(default_classifier().title_states(title)),
         )
         _remember_cues(title, cues)
     return cues
@@ -209,7 +212,9 @@ def _features(
     president's press service's posts are the head of state's)."""
     countries = _with_home(_countries(row.get("countries")), home)
     title = row["title"]
-    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs = _title_cues(title)
+    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs, named = _title_cues(
+        title
+    )
     # (a candidate found by its date comes with its body's first 300 characters only)
     head, minister_ = _principals(
         head, minister_, row["lead"] if "lead" in row else row.get("body")
@@ -233,6 +238,7 @@ def _features(
         summit=summit_,
         sidelines=sidelines_,
         organisations=orgs,
+        named=named,
         members=_members(countries, title),
         _text=f"{title}\n{row.get('body') or ''}",
     )
@@ -770,6 +776,12 @@ def _fit(parties: set[str], found: set[str]) -> bool:
     return found <= parties or parties <= found
 
 
+def _one_org(x: frozenset[str], y: frozenset[str], orgs: list[set[str]]) -> bool:
+    """Whether both reports' parties are among the members of an organisation whose
+    summit one of the two groups reports."""
+    return any(x | y <= members for members in orgs)
+
+
 def _one_summit(
     x: frozenset[str], one: tuple[str, ...], y: frozenset[str], other: tuple[str, ...]
 ) -> bool:
@@ -813,14 +825,17 @@ def _group_links(
         # a copy is one text whatever parties its lead adds; other links do not join a
         # summit's reports with a bilateral's
         copy = strength >= COPY
+        # the organisations whose summit either group reports: its members' own reports
+        # name their own leaders alone (Tokayev's and Mirziyoyev's of the Turkic summit)
+        orgs = [set(o) for _, o in (*members[ra], *members[rb]) if o]
         if any(
             # two states' reports of one organisation's summit name their own leaders
-            (parties_clash(x, y) and not _one_summit(x, one, y, other))
+            (parties_clash(x, y) and not (_one_summit(x, one, y, other) or _one_org(x, y, orgs)))
             or (
                 not copy
                 and regional_and_bilateral(x, y)
                 # each state's report of its organisation's summit names its leader alone
-                and not ((one or other) and _one_summit(x, one, y, other))
+                and not (((one or other) and _one_summit(x, one, y, other)) or _one_org(x, y, orgs))
             )
             for x, one in members[ra]
             for y, other in members[rb]

@@ -961,3 +961,73 @@ def test_one_ministrys_site_and_channel_the_same_day_are_one_meeting():
     # a call and a meeting are two acts, whoever reports them
     site["event_type"] = "phone_call"
     assert not same_story(channel, site).same
+
+
+def test_sidelines_in_a_headlines_short_style():
+    from storage.dedup import sidelines
+
+    assert sidelines("Tokayev, Erdoğan meet on sidelines of OTS summit")
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_summits_reports_of_each_leader_and_the_meetings_of_two_held_there(tmp_path, reverse):
+    from storage import Store
+
+    when = datetime(2026, 4, 15, 5, tzinfo=UTC)
+    summit_ = [
+        (
+            "mfa_kz",
+            "ru",
+            "В Туркестане состоялся неформальный саммит Организации тюркских государств",
+            "В Туркестане состоялся неформальный саммит Организации тюркских государств.",
+        ),
+        # each leader's own report names him alone, some without the organisation
+        (
+            "kun_uz",
+            "uz-Cyrl",
+            "Мирзиёев Туркистондаги саммитда нутқ сўзлади",
+            "Ўзбекистон Президенти Шавкат Мирзиёев Туркистондаги саммитда нутқ сўзлади.",
+        ),
+        (
+            "kabar",
+            "ky",
+            "Садыр Жапаров ТМУнун саммитинде сөз сүйлөдү",
+            "Кыргызстандын Президенти Садыр Жапаров Түрк мамлекеттер уюмунун саммитинде сөз сүйлөдү.",
+        ),
+        (
+            "trend",
+            "en",
+            "President Ilham Aliyev addresses OTS informal summit in Turkistan",
+            "President of Azerbaijan Ilham Aliyev addressed the informal summit of the OTS in Kazakhstan.",
+        ),
+    ]
+    two = [
+        # a headline naming two: their own meeting, whatever summit it names
+        ("akipress", "ru", "Жапаров и Алиев обсудили подготовку к саммиту ОТГ",
+         "Президенты Кыргызстана и Азербайджана обсудили подготовку к саммиту ОТГ."),
+        ("tengrinews", "kk", "Тоқаев Ердоғанмен кездесті",
+         "Қазақстан Президенті Түркия Президентімен кездесті."),
+    ]  # fmt: skip
+    reports = [*summit_, *two]
+    if reverse:
+        reports.reverse()
+    with Store(tmp_path / "s.db") as store:
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{title[:12]}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(minutes=30 * i)).isoformat(),
+                },
+                now=when + timedelta(days=1),
+            )
+        story = {
+            r["title"]: r["story_id"]
+            for r in store.db.query("SELECT title, story_id FROM articles")
+        }
+    ids = {story[title] for _, _, title, _ in summit_}
+    assert len(ids) == 1
+    assert all(story[title] not in ids for _, _, title, _ in two)
