@@ -575,8 +575,9 @@ def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _
     meeting of two states that names no gathering ("Мұрат Нұртлеу Бішкекте Жээнбек
     Кулубаевпен кездесті" the day of the SCO ministers' council in Bishkek)."""
     parties = pair.parties_b if b is pair.b else pair.parties_a
-    meeting = b.get("event_type") == "meeting"
-    return bool(a.get("members")) and meeting and not b.get("summit") and len(parties) == 2
+    # a meeting, or a headline naming the two ("Japarov, Erdoğan discuss trade")
+    two = b.get("event_type") == "meeting" or _two_named(b)
+    return bool(a.get("members")) and two and not b.get("summit") and len(parties) == 2
 
 
 def _copied(pair: _Pair) -> Decision | None:
@@ -780,21 +781,28 @@ def _at_the_organisations_summit(
     headlines name a summit, one names the organisation (``members``: its members), and
     every party either names is a member; neither is a meeting on its sidelines. Each
     state's report names its own leader alone, so their parties differ."""
-    if gap > SUMMIT_WINDOW or not (a.get("summit") or b.get("summit")):
+    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
+    # one headline names the summit, or both are of its organisation's summit by their
+    # first sentences (two leaders' arrivals "for the informal summit of the OTS")
+    if gap > SUMMIT_WINDOW or not (a.get("summit") or b.get("summit") or mine & theirs):
         return False
     if not (a.get("summit") or a.get("members")) or not (b.get("summit") or b.get("members")):
         return False  # one names the summit, the other the summit or its organisation
     if not parties_a or not parties_b:
         return False  # a post that is not diplomacy names no party: never a member's report
-    if a.get("sidelines") or b.get("sidelines") or a.get("named") == 2 or b.get("named") == 2:
+    if a.get("sidelines") or b.get("sidelines") or _two_named(a) or _two_named(b):
         return False  # a meeting on its sidelines, a headline naming two states
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         return False
-    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
     if mine and theirs and mine != theirs:
         return False  # two organisations' summits
     members = mine or theirs
     return bool(members) and parties_a | parties_b <= members
+
+
+def _two_named(report: Mapping[str, Any]) -> bool:
+    """A headline naming two states acting, not a trip's ("Алиев прибыл в Казахстан")."""
+    return report.get("named") == 2 and not report.get("going")
 
 
 def _one_at_the_summit(

@@ -571,6 +571,11 @@ class Classifier:
         """Whether a headline reports a meeting on a gathering's sidelines."""
         return bool(_sidelines_cues(self._lexicons.scan(normalise(title))))
 
+    def trip_or_speech(self, title: str) -> bool:
+        """Whether a headline is of a trip ("прибыл", "arrives") or of one speaker's words
+        ("призвал", "выступил")."""
+        return any(h[0] in ("trip", "speech") for h in self._lexicons.scan(normalise(title)))
+
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its
         places, nor the partner of a "Central Asia + X" format it names)."""

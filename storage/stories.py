@@ -124,23 +124,31 @@ def _with_home(countries: list[str], home: str | None) -> list[str]:
     return [*countries, home] if home and countries and home not in countries else countries
 
 
-def _members(countries: list[str], title: str) -> tuple[str, ...]:
+def _members(countries: list[str], title: str, lead: str | None = None) -> tuple[str, ...]:
     """For a report of an organisation's summit (the OTS, the SCO, the CIS), the members:
     each state's report names its own leader alone, and its summit is theirs. A head of
     state's headline naming the organisation is of its summit too ("Türkmenistanyň
     Prezidenti «ŞHG — plýus» formatyndaky mejlisde"), a minister's is not."""
-    return _title_members(title) if countries else ()
+    return _title_members(title, lead) if countries else ()
 
 
-def _title_members(title: str) -> tuple[str, ...]:
-    """The organisation's members, for a headline of its summit (see :func:`_members`)."""
-    _, head, minister_, _, _, summit_, sidelines_, _, named = _title_cues(title)
-    if sidelines_ or named == 2:
+def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
+    """The organisation's members, for a headline of its summit (see :func:`_members`);
+    or of one leader's trip or words whose first sentence names the summit ("Эрдоган в
+    Чолпон-Ате призвал ...": "... на неформальном саммите Организации тюркских
+    государств")."""
+    _, head, minister_, _, _, summit_, sidelines_, _, named, going = _title_cues(title)
+    if sidelines_ or (named == 2 and not going):
         # a meeting on the summit's sidelines is its two states' own; so is a headline
         # naming two ("Кулубаев и Лавров обсудили подготовку к саммиту ШОС")
         return ()
     if summit_ or (head and not minister_):
-        return _summit_members(title)
+        found = _summit_members(title)
+        if found or not going:
+            return found
+    first = _lead(lead)
+    if first and summit(first) and going:
+        return _summit_members(first)
     return ()
 
 
@@ -156,7 +164,7 @@ def _title_organisations(title: str) -> frozenset[str]:
 # A title's cues for same_story, kept for the articles seen last (each is a candidate
 # for the reports of the next days): pure functions of the title, which the processes
 # preparing the articles (storage.Preparer) have worked out already and send along.
-_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str], int]
+_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str], int, bool]
 _TITLE_CUES: dict[str, _TitleCues] = {}
 _TITLE_CUES_KEPT = 1 << 15
 
@@ -174,6 +182,7 @@ def _title_cues(title: str) -> _TitleCues:
             sidelines(title),
             _title_organisations(title),
             len(default_classifier().title_states(title)),
+            default_classifier().trip_or_speech(title),
         )
         _remember_cues(title, cues)
     return cues
@@ -212,9 +221,8 @@ def _features(
     president's press service's posts are the head of state's)."""
     countries = _with_home(_countries(row.get("countries")), home)
     title = row["title"]
-    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs, named = _title_cues(
-        title
-    )
+    cues = _title_cues(title)
+    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs, named, going = cues
     # (a candidate found by its date comes with its body's first 300 characters only)
     head, minister_ = _principals(
         head, minister_, row["lead"] if "lead" in row else row.get("body")
@@ -239,7 +247,8 @@ def _features(
         sidelines=sidelines_,
         organisations=orgs,
         named=named,
-        members=_members(countries, title),
+        going=going,
+        members=_members(countries, title, row["lead"] if "lead" in row else row.get("body")),
         _text=f"{title}\n{row.get('body') or ''}",
     )
 
@@ -374,11 +383,12 @@ class Stories(StoreBase):
         (story,) = stories
         mine = self._pending_parties
         for member in self._select(
-            "SELECT source, countries, title FROM articles WHERE story_id = ? AND id != ?",
+            "SELECT source, countries, title, substr(body, 1, 300) AS lead FROM articles "
+            "WHERE story_id = ? AND id != ?",
             [story, article_id],
         ):
             parties = _with_home(_countries(member["countries"]), self._home(member["source"]))
-            if (frozenset(parties), _members(parties, member["title"])) != mine:
+            if (frozenset(parties), _members(parties, member["title"], member["lead"])) != mine:
                 return False
         self._refresh_story(story)
         return True
@@ -410,7 +420,7 @@ class Stories(StoreBase):
             int(r["id"]): r
             for r in self._select(
                 "SELECT a.id, a.story_id, a.canonical_url, a.countries, a.source, a.published, "  # noqa: S608
-                "a.title "
+                "a.title, substr(a.body, 1, 300) AS lead "
                 f"FROM articles a WHERE a.id IN ({marks})",
                 list(seen),
             )
@@ -418,7 +428,7 @@ class Stories(StoreBase):
         for node in nodes.values():
             parties = _with_home(_countries(node["countries"]), self._home(node["source"]))
             node["parties"] = frozenset(parties)
-            node["members"] = _members(parties, node["title"])
+            node["members"] = _members(parties, node["title"], node["lead"])
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -647,10 +657,11 @@ class Stories(StoreBase):
         ]
         if unknown:
             for row in self._select(
-                f"SELECT id, title FROM articles WHERE id IN ({', '.join('?' for _ in unknown)})",  # noqa: S608
+                "SELECT id, title, substr(body, 1, 300) AS lead FROM articles "  # noqa: S608
+                f"WHERE id IN ({', '.join('?' for _ in unknown)})",
                 unknown,
             ):
-                self._members_seen()[int(row["id"])] = _title_members(row["title"])
+                self._members_seen()[int(row["id"])] = _title_members(row["title"], row["lead"])
         return [
             article_id
             for article_id, found in walked

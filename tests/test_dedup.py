@@ -1031,3 +1031,39 @@ def test_a_summits_reports_of_each_leader_and_the_meetings_of_two_held_there(tmp
     ids = {story[title] for _, _, title, _ in summit_}
     assert len(ids) == 1
     assert all(story[title] not in ids for _, _, title, _ in two)
+
+
+def test_leaders_trips_and_words_for_a_summit_named_in_their_first_sentence(tmp_path):
+    from storage import Store
+
+    when = datetime(2026, 4, 14, 10, tzinfo=UTC)
+    reports = [
+        ("trend", "ru", "Президент Ильхам Алиев прибыл с рабочим визитом в Казахстан",
+         ("Президент Азербайджана Ильхам Алиев прибыл в Туркестан для участия в неформальном "
+          "саммите Организации тюркских государств. В аэропорту его встретил аким области.")),
+        ("akipress", "ru", "Эрдоган в Туркестане призвал ускорить работу над Срединным коридором",
+         ("Президент Турции Реджеп Тайип Эрдоган на неформальном саммите Организации тюркских "
+          "государств в казахстанском Туркестане призвал ускорить работу над Срединным коридором.")),
+        ("mfa_kz", "ru", "В Туркестане состоялся неформальный саммит Организации тюркских государств",
+         "В Туркестане состоялся неформальный саммит Организации тюркских государств."),
+        # two leaders meeting there: their own event
+        ("kazinform", "ru", "Токаев и Эрдоган провели встречу в Туркестане",
+         ("Президент Казахстана и Президент Турции провели встречу на полях неформального "
+          "саммита Организации тюркских государств.")),
+    ]  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{i}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=6 * i)).isoformat(),
+                },
+                now=when + timedelta(days=2),
+            )
+        story = [r["story_id"] for r in store.db.query("SELECT story_id FROM articles ORDER BY id")]
+    assert story[0] == story[1] == story[2]
+    assert story[3] != story[2]
