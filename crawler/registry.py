@@ -91,6 +91,9 @@ class Source:
     strategy: str
     start_urls: tuple[str, ...]
     homepage: str = ""
+    # Whose voice the source is, when it is one person's: "head_of_state" for a
+    # president's press service (its posts are the president's acts, named or not).
+    principal: str = ""
     # URL substring -> language code, checked in order ("/rus/" -> "ru").
     url_languages: tuple[tuple[str, str], ...] = ()
     # rss: whether feed items carry the whole article (then pages are not fetched).
@@ -141,6 +144,7 @@ class Source:
             "timezone": self.timezone,
             "strategy": self.strategy,
             "homepage": self.homepage or (self.start_urls[0] if self.start_urls else ""),
+            "principal": self.principal or None,
         }
 
 
@@ -162,6 +166,9 @@ def _table_of_str(value: Any, where: str) -> tuple[tuple[str, str], ...]:
     return tuple(value.items())
 
 
+# Whose voice a source may be (besides no one's, ""): see Source.principal.
+PRINCIPALS = ("", "head_of_state")
+
 # Expected Python types of the scalar fields, checked before the dataclass is built.
 _SCALARS: dict[str, tuple[type, ...]] = {
     "id": (str,),
@@ -171,6 +178,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "timezone": (str,),
     "strategy": (str,),
     "homepage": (str,),
+    "principal": (str,),
     "full_text": (bool,),
     "link_pattern": (str,),
     "api_format": (str,),
@@ -250,6 +258,8 @@ def _check_identity(source: Source, where: str) -> None:
         raise SourceConfigError(f"{where}: strategy {source.strategy!r} not in {STRATEGIES}")
     if not re.fullmatch(r"[A-Z]{2}", source.country):
         raise SourceConfigError(f"{where}: country must be an ISO 3166 alpha-2 code")
+    if source.principal not in PRINCIPALS:
+        raise SourceConfigError(f"{where}: principal {source.principal!r} not in {PRINCIPALS}")
 
 
 def _check_urls(source: Source, where: str) -> None:

@@ -148,6 +148,7 @@ class StoreBase:
         self.write_timeout = write_timeout if write_timeout is not None else default_write_timeout()
         self._source_cache: dict[str, tuple[str, str | None]] = {}
         self._zones: dict[str, str | None] = {}
+        self._voices: dict[str, str | None] = {}  # sources.principal, read with the kind
         self._deferring = False  # inside batch(): indexes caught up at its end
         if self.path != ":memory:" and (readonly or not create) and not Path(self.path).exists():
             raise StorageError(f"no store at {self.path} (crawl, import or run the demo first)")
@@ -303,7 +304,9 @@ class StoreBase:
         if source_id in self._source_cache:
             return self._source_cache[source_id]
         rows = list(
-            self.db.query("SELECT kind, country, timezone FROM sources WHERE id = ?", [source_id])
+            self.db.query(
+                "SELECT kind, country, timezone, principal FROM sources WHERE id = ?", [source_id]
+            )
         )
         if not rows:
             # not cached: a savepoint rolled back later could take this row away again
@@ -315,6 +318,7 @@ class StoreBase:
         found: tuple[str, str | None] = (str(rows[0]["kind"]), rows[0]["country"])
         self._source_cache[source_id] = found
         self._zones[source_id] = rows[0]["timezone"]
+        self._voices[source_id] = rows[0]["principal"]
         return found
 
     @contextlib.contextmanager

@@ -214,6 +214,11 @@ TABLES: dict[str, TableDoc] = {
             "timezone": "the IANA time zone its dates are read in",
             "strategy": "how it is crawled: `rss`, `sitemap`, `listing`, `api`, `telegram`",
             "homepage": "its home page",
+            "principal": (
+                "whose voice it is when it is one person's: `head_of_state` for a "
+                "president's press service (its posts are the president's acts, named or "
+                "not; the registry's `principal`); else NULL"
+            ),
             "registered": "1 when it is in the registry (its feeds are built), else 0",
         },
     ),

@@ -315,7 +315,7 @@ def numbers(text: str) -> set[str]:
 # event than the ministers' own talks that day.
 _HEAD_OF_STATE = re.compile(
     r"(?i)\b(?:глава государства|главы государств|глав государств|heads? of state|"
-    r"leaders? of|лидер|yetakchi|на высшем уровне|мемлекет басшылары|davlat rahbarlari|"
+    r"leaders? of|leaders\b|liderler|лидер|yetakchi|на высшем уровне|мемлекет басшылары|davlat rahbarlari|"
     r"президент|president|prezident|мемлекет басшысы|"
     r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
     r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|"
@@ -331,14 +331,14 @@ _HEAD_OF_STATE = re.compile(
 
 # A minister in a headline: the ministers' own meeting, not their president's.
 _MINISTER = re.compile(
-    r"(?i)(?:министр|\bмид\b|minister|\bfm\b|\bfms\b|foreign ministry|вазир|vazir|ministr|"
+    r"(?i)(?:министр|министерск|\bмид\b|minister|\bfm\b|\bfms\b|foreign ministry|вазир|vazir|ministr|"
     r"\bсім\b|\btiv\b|\bтим\b|\bdim\b|глава мид|главы мид)"
 )
 # An intergovernmental commission in a headline.
 _COMMISSION = re.compile(
     r"(?i)(?:межправительственн\w* комисси|межправкомисси|intergovernmental commission|"
     r"hukumatlararo komissiya|ҳукуматлараро комиссия|үкіметаралық комиссия|"
-    r"өкмөттөр аралык комиссия|комиссияи байниҳукумат|hökümetara (?:topar|komissi)|"
+    r"өкмөттөр аралык комиссия|комиссияи (?:муштараки )?байниҳукумат|hökümetara (?:topar|komissi)|"
     # the border: government delegations on delimitation meet in rounds, like a commission
     r"делимитац|демаркац|delimitation|demarcation|delimitatsiya|делимитатсия|"
     r"правительственных делегаций|government delegations|ҳайатҳои ҳукумат|"
@@ -359,7 +359,17 @@ _VISIT = re.compile(
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = re.compile(
     r"(?i)(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
-    r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув)"
+    r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув|"
+    # an organisation's summit by its formal name: the council of its heads of state
+    r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
+    r"davlat rahbarlari kengash|давлат раҳбарлари кенгаш|мемлекет басшылары кеңес|"
+    r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş|"
+    # and its council of foreign ministers, the organisation's other gathering
+    r"\bсмид\b|совет\w* министров иностранных дел|council of foreign ministers|"
+    r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
+    r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
+    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷӣ|"
+    r"daşary işler ministrleriniň geňeş)"
 )
 
 
@@ -546,13 +556,28 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     a, b = pair.a, pair.b
     if _at_the_organisations_summit(a, b, pair.parties_a, pair.parties_b, pair.gap):
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
+    if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
+        return Decision(False, "an organisation's gathering and a meeting of two held there")
     if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
         return Decision(False, "different organisations in the titles")
+    if parties_clash(a.get("organisations") or (), b.get("organisations") or ()):
+        # in any language: the UN centre's meeting and the Turkic states' council that day
+        return Decision(False, "different organisations in the titles")
     if pair.one_language and pair.gap > COPY_WINDOW:
         return Decision(False, f"{pair.gap.days} days apart")
     return None
+
+
+def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _Pair) -> bool:
+    """``a`` reports an organisation's summit or council (its members known), ``b`` a
+    meeting of two states that names no gathering ("Мұрат Нұртлеу Бішкекте Жээнбек
+    Кулубаевпен кездесті" the day of the SCO ministers' council in Bishkek)."""
+    parties = pair.parties_b if b is pair.b else pair.parties_a
+    # a meeting, or a headline naming the two ("Japarov, Erdoğan discuss trade")
+    two = b.get("event_type") == "meeting" or _two_named(b)
+    return bool(a.get("members")) and two and not b.get("summit") and len(parties) == 2
 
 
 def _copied(pair: _Pair) -> Decision | None:
@@ -571,8 +596,14 @@ def _copied(pair: _Pair) -> Decision | None:
 
 
 def _released(pair: _Pair) -> Decision | None:
-    """One source's language versions of one release, published minutes apart."""
-    fits = pair.parties_a == pair.parties_b if pair.to_the_day else pair.subset
+    """One source's language versions of one release, published minutes apart (a page
+    dated to the day: the same parties, and not the president's reception of a minister
+    beside the ministers' talks, which the ministry posts the same day)."""
+    fits = (
+        pair.parties_a == pair.parties_b and not _head_and_minister(pair.a, pair.b)
+        if pair.to_the_day
+        else pair.subset
+    )
     if pair.versions and pair.gap <= SAME_RELEASE and fits:
         return Decision(True, "one source's language versions, minutes apart", VERSIONS)
     return None
@@ -592,18 +623,31 @@ def _parties_fit(pair: _Pair) -> Decision | None:
 
 def _head_guard(pair: _Pair) -> Decision | None:
     """The president receiving a visiting minister is another event than the ministers'
-    talks that day (not so at a summit, or in one release's versions); a headline with
-    neither ("12 documents signed") may be either: it needs more (``unsure``)."""
+    talks that day, at a gathering too (not in one release's versions); a headline with
+    neither ("12 documents signed") may be either: it needs more (``unsure``), except at
+    a gathering."""
     a, b = pair.a, pair.b
     gathering = min(len(pair.parties_a), len(pair.parties_b)) >= 3
     release = pair.versions and pair.gap <= SAME_RELEASE and not pair.to_the_day
-    if release or gathering or a.get("head") is None or a.get("head") == b.get("head"):
+    if release or a.get("head") is None or a.get("head") == b.get("head"):
         return None
-    other = b if a.get("head") else a
-    if other.get("minister"):
+    if _head_and_minister(a, b):
+        # (at a gathering too: the ministers meet the day before their leaders' summit;
+        # a minister "takes part in the summit talks" is at the heads' event)
         return Decision(False, "a head of state in one headline, a minister in the other")
-    pair.unsure = True
+    if not gathering:
+        pair.unsure = True
     return None
+
+
+def _head_and_minister(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """One headline a head of state's, the other a minister's alone (not a minister at the
+    heads' summit or state visit)."""
+    if a.get("head") is None or a.get("head") == b.get("head"):
+        return False
+    other = b if a.get("head") else a
+    at_the_heads = other.get("head") or other.get("summit") or other.get("visit")
+    return bool(other.get("minister") and not at_the_heads)
 
 
 def _known_meetings(pair: _Pair) -> Decision | None:
@@ -669,6 +713,17 @@ def _facts(pair: _Pair) -> Decision | None:
         # survives where the surname is a known minister's): one meeting. Not in one
         # source's two posts: the minister's departure, then the talks.
         return Decision(True, "the same two states and the same person, hours apart", HUB)
+    same_day = pair.two and other_source and pair.gap <= GATHERING_WINDOW and not pair.unsure
+    one_voice = bool(pair.a.get("home")) and pair.a.get("home") == pair.b.get("home")
+    same_act = pair.a.get("event_type") == pair.b.get("event_type")
+    if same_day and one_voice and same_act and pair.overlap >= 0.5:
+        # one state's ministry on its site and on its channel (or its president's): the
+        # day's meeting of the two, told twice by one voice
+        return Decision(True, "one state's official sources, the same two the same day", HUB)
+    if same_day and evidence >= 1 and pair.overlap >= 0.5:
+        # exactly the same two the same day, a name stem or a figure in common and none
+        # contradicting: the day's one meeting of the two, told in other words
+        return Decision(True, "the same two states the same day, a fact shared", HUB)
     return None
 
 
@@ -697,7 +752,11 @@ def _same_hours(pair: _Pair) -> Decision | None:
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
     guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
     # a summit's next-morning analyses and its leaders' departures name it: a day
-    window = SUMMIT_WINDOW if a.get("summit") or b.get("summit") else GATHERING_WINDOW
+    # (so is a format of the five and a partner, the same six named: met once in a year)
+    format_of_five = parties_a == parties_b and len(parties_a & CENTRAL_ASIA) == 5
+    window = (
+        SUMMIT_WINDOW if a.get("summit") or b.get("summit") or format_of_five else GATHERING_WINDOW
+    )
     if min(len(parties_a), len(parties_b)) >= 3 and guest and pair.gap <= window:
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(
@@ -722,19 +781,28 @@ def _at_the_organisations_summit(
     headlines name a summit, one names the organisation (``members``: its members), and
     every party either names is a member; neither is a meeting on its sidelines. Each
     state's report names its own leader alone, so their parties differ."""
-    if gap > SUMMIT_WINDOW or not (a.get("summit") and b.get("summit")):
+    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
+    # one headline names the summit, or both are of its organisation's summit by their
+    # first sentences (two leaders' arrivals "for the informal summit of the OTS")
+    if gap > SUMMIT_WINDOW or not (a.get("summit") or b.get("summit") or mine & theirs):
         return False
+    if not (a.get("summit") or a.get("members")) or not (b.get("summit") or b.get("members")):
+        return False  # one names the summit, the other the summit or its organisation
     if not parties_a or not parties_b:
         return False  # a post that is not diplomacy names no party: never a member's report
-    if a.get("sidelines") or b.get("sidelines"):
-        return False
+    if a.get("sidelines") or b.get("sidelines") or _two_named(a) or _two_named(b):
+        return False  # a meeting on its sidelines, a headline naming two states
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         return False
-    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
     if mine and theirs and mine != theirs:
         return False  # two organisations' summits
     members = mine or theirs
     return bool(members) and parties_a | parties_b <= members
+
+
+def _two_named(report: Mapping[str, Any]) -> bool:
+    """A headline naming two states acting, not a trip's ("Алиев прибыл в Казахстан")."""
+    return report.get("named") == 2 and not report.get("going")
 
 
 def _one_at_the_summit(

@@ -221,6 +221,28 @@ def _rest_matches(entry: _Entry, words: list[str], i: int) -> bool:
     return True
 
 
+# What stands between a partner and the region's name in a format named partner first
+# ("ЕС и Центральная Азия", "EU – Central Asia", "Xitoy va Markaziy Osiyo").
+_CONJUNCTIONS = frozenset(
+    {
+        "и",
+        "and",
+        "&",
+        "va",
+        "ва",
+        "мен",
+        "менен",
+        "bilan",
+        "билан",
+        "we",
+        "ҳамда",
+        "hem",
+        "-",
+        "–",
+        "—",
+        "+",
+    }
+)
 # How far before a format's name "on the sidelines of" may stand.
 _SIDELINES_REACH = 60
 
@@ -259,6 +281,37 @@ def _off_the_sidelines(hits: list[Any]) -> list[Any]:
     ]
 
 
+# How far after "to take part in" the gathering's name stands.
+_PURPOSE_REACH = 60
+
+
+def _for_a_gathering(
+    title_hits: list[Any], body_hits: list[Any], lead_end: int, partnered: bool
+) -> bool:
+    """Whether a headline of a trip ("прибыл", "сафари корӣ", "arrives") has a lead that
+    says it was made to take part in a format's gathering: the words for it ("для участия
+    в", "бо мақсади иштирок дар") right before the format's name ("Консультативной
+    встрече глав государств Центральной Азии"); or a headline of one speaker's words
+    ("предложил", "выступил") a lead naming the format (``partnered``: a "Central Asia +
+    X" one). Not a meeting of two there."""
+    if any(h[0] == "speech" for h in title_hits):
+        # one speaker's words at it: the lead names the gathering ("на заседании Диалога
+        # «Центральная Азия – Индия»"; a meeting on its sidelines is no longer named there)
+        return partnered or any(h[0] == "format" and h[3] < lead_end for h in body_hits)
+    if not any(h[0] == "trip" for h in title_hits):
+        return False
+    cues = [h[3] + len(h[2]) for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
+    starts = [h[3] for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
+    # the name after the words, or, in the region's languages, before them ("«Борбордук
+    # Азия – Европа Бирлиги» экинчи саммитине катышуу үчүн")
+    return any(
+        0 <= h[3] - end <= _PURPOSE_REACH or 0 <= start - h[3] <= _PURPOSE_REACH
+        for h in body_hits
+        if h[0] in ("format", "region") and h[3] < lead_end
+        for end, start in zip(cues, starts, strict=True)
+    )
+
+
 def _group(
     matches: Iterable[tuple[str, str, str, int]], lexicon: str, before: int | None = None
 ) -> dict[str, list[str]]:
@@ -286,6 +339,7 @@ class Classifier:
         self._lexicons = _Lexicons()
         for iso, entry in data["countries"].items():
             self._lexicons.add("country", iso, [*entry.get("names", []), *entry.get("people", [])])
+            self._lexicons.add("person", iso, entry.get("people", []))
         self._format_members: dict[str, tuple[str, ...]] = {}
         self._summit_members: dict[str, tuple[str, ...]] = {
             name: tuple(members) for name, members in data.get("summit_members", {}).items()
@@ -302,6 +356,12 @@ class Classifier:
             self._lexicons.add("organisation", name, patterns)
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
+        self._lexicons.add("purpose", "purpose", data.get("purpose", {}).get("patterns", []))
+        self._lexicons.add("trip", "trip", data.get("purpose", {}).get("trips", []))
+        self._lexicons.add("speech", "speech", data.get("purpose", {}).get("speeches", []))
+        self._lexicons.add(
+            "counterpart", "counterpart", data.get("purpose", {}).get("counterparts", [])
+        )
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
@@ -361,7 +421,7 @@ class Classifier:
         title_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(title_n), title_n))
         body_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(body_n), body_n))
         lead_end = self._lead_end(body_n)
-        parties, party_words = self._parties(title_hits, body_hits, lead_end)
+        parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
         total = self.bias
@@ -407,6 +467,15 @@ class Classifier:
         # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
         # received (credentials name a state the data may not know); or "the sides"
         counterpart = len(parties) >= 2 or bool(ca and ((organisations and acting) or envoy))
+        if ca and not counterpart and acting:
+            # the counterpart named a sentence later, by its leader or minister ("Рахмон
+            # прибыл в резиденцию «Ала-Арча». Садыр Жапаров лично встретил ...")
+            later = [k for k in _group(body_hits, "person", before=self.party_window)]
+            later = [k for k in later if k not in parties]
+            if later:
+                parties += later
+                counterpart = True
+                parts["counterpart named later"] = later
         if organisations:
             parts["organisations"] = organisations
         if ca and not counterpart:
@@ -424,7 +493,7 @@ class Classifier:
         return Tags(True, score, tuple(parties), topics, event, evidence)
 
     def _parties(
-        self, title_hits: list[Any], body_hits: list[Any], lead_end: int
+        self, title_hits: list[Any], body_hits: list[Any], lead_end: int, title: str = ""
     ) -> tuple[list[str], dict[str, list[str]]]:
         """States that are parties: named (or whose leader or minister is named) in the
         title or the lead, plus the partners a format named there implies. States named
@@ -436,15 +505,24 @@ class Classifier:
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
         titled = _group(title_hits, "country")
         # the partner a headline's format names ("«Merkezi Aziýa — Hytaý» sammitinde") is
-        # the format's, not a second state of the headline's own
-        titled.pop(self._format_partner(title_hits, None) or "", None)
-        if len(titled) < 2:
-            self._format_partners(title_hits, body_hits, lead_end, found)
+        # the format's, not a second state of the headline's own; so is one named right
+        # before the region ("Япония обещает Центральной Азии ... Что получит Таджикистан"):
+        # the lead then says which format it is
+        titled.pop(self._format_partner(title_hits, None, either_side=True) or "", None)
         # a headline naming two states is about them: a summit its lead mentions ("met on
-        # the sidelines of the Consultative Meeting") adds no parties
+        # the sidelines of the Consultative Meeting") adds no parties; unless the lead says
+        # the trip was made for it ("Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон":
+        # "... бо мақсади иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ")
+        # "... met his Korean counterpart": two ministers, whatever gathering the lead names
+        counterpart = any(h[0] == "counterpart" for h in title_hits)
+        lead_formats = (len(titled) < 2 and not counterpart) or _for_a_gathering(
+            title_hits, body_hits, lead_end, bool(self._format_partner(body_hits, lead_end))
+        )
+        if lead_formats:
+            self._format_partners(title_hits, body_hits, lead_end, found, title)
         formats = {
             **_group(title_hits, "format"),
-            **({} if len(titled) >= 2 else _group(body_hits, "format", before=lead_end)),
+            **(_group(body_hits, "format", before=lead_end) if lead_formats else {}),
         }
         order = self._with_formats(list(found), formats)
         if not any(p in self.central_asia for p in order):
@@ -462,11 +540,15 @@ class Classifier:
         body_hits: list[Any],
         lead_end: int,
         found: dict[str, list[str]],
+        title: str = "",
     ) -> None:
         """ "Central Asia – Korea", "Markaziy Osiyo + Koreya" in the title or the lead: the
         five and the partner."""
         for where, hits in (("title", title_hits), ("lead", body_hits)):
-            partner = self._format_partner(hits, lead_end if where == "lead" else None)
+            if where == "title":
+                partner = self._format_partner(hits, None, text=title)
+            else:
+                partner = self._format_partner(hits, lead_end)
             if partner:
                 for key in (partner, *self.central_asia):
                     found.setdefault(key, [f"format: central asia + {partner}"])
@@ -510,6 +592,24 @@ class Classifier:
         """Whether a headline reports a meeting on a gathering's sidelines."""
         return bool(_sidelines_cues(self._lexicons.scan(normalise(title))))
 
+    def trip_or_speech(self, title: str) -> bool:
+        """Whether a headline is of a trip ("прибыл", "arrives") or of one speaker's words
+        ("призвал", "выступил")."""
+        return any(h[0] in ("trip", "speech") for h in self._lexicons.scan(normalise(title)))
+
+    def title_states(self, title: str) -> tuple[str, ...]:
+        """The states a headline names as actors, by name, leader or minister (not its
+        places, nor the partner of a "Central Asia + X" format it names)."""
+        hits = self._lexicons.scan(normalise(title))
+        named = _group(hits, "country")
+        named.pop(self._format_partner(hits, None) or "", None)
+        return tuple(named)
+
+    def title_organisations(self, title: str) -> tuple[str, ...]:
+        """The international organisations a headline names (``[organisations]`` of the
+        data: the UN and its offices, the OSCE, the SCO, the OTS...)."""
+        return tuple(_group(self._lexicons.scan(normalise(title)), "organisation"))
+
     def summit_members(self, title: str) -> tuple[str, ...]:
         """The members of the organisations a headline names (the OTS, the SCO, the CIS),
         for a report of their summit; none when it names none of them."""
@@ -519,9 +619,19 @@ class Classifier:
             members += [m for m in self._summit_members.get(key, ()) if m not in members]
         return tuple(members)
 
-    def _format_partner(self, hits: list[Any], before: int | None) -> str | None:
+    def _format_partner(
+        self,
+        hits: list[Any],
+        before: int | None,
+        *,
+        either_side: bool = False,
+        text: str = "",
+    ) -> str | None:
         """The partner of a "Central Asia + X" format named in these hits: a state named
-        right after the words for Central Asia (within 40 characters)."""
+        right after the words for Central Asia (within 40 characters), or, in ``text``,
+        right before them with a conjunction or a dash between ("ЕС и Центральная Азия",
+        "EU – Central Asia"; not "the EU Special Representative for Central Asia").
+        ``either_side``: any state named within 40 characters before them too."""
         regions = [h for h in hits if h[0] == "region" and (before is None or h[3] < before)]
         if not regions:
             return None
@@ -530,7 +640,10 @@ class Classifier:
                 continue
             for _, _, region_words, start in regions:
                 gap = offset - (start + len(region_words))
-                if 0 <= gap <= 40:
+                if 0 <= gap <= 40 or (either_side and 0 <= start - offset <= 40):
+                    return str(key)
+                between = text[offset + len(_words) : start].strip(" «»\"'")
+                if text and start > offset and between in _CONJUNCTIONS:
                     return str(key)
         return None
 

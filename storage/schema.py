@@ -769,3 +769,10 @@ def m019_deferred_indexes(db: Database) -> None:
         db.execute(f"DROP TRIGGER {name}")
         db.execute(f"CREATE TRIGGER {name} {when} WHEN NOT {deferring} BEGIN{now}\nEND")
         db.execute(f"CREATE TRIGGER {name}_later {when} WHEN {deferring} BEGIN{later}\nEND")
+
+
+@migrations()
+def m020_source_principal(db: Database) -> None:
+    # Whose voice a source is, when it is one person's ("head_of_state": a president's
+    # press service): story detection takes its posts for the head of state's acts.
+    db.execute("ALTER TABLE sources ADD COLUMN principal TEXT")

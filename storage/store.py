@@ -262,6 +262,7 @@ class Store(Reads, Runs, Stories):
         marked ``registered = 0``: their articles stay, their feeds are not built.
         """
         self._source_cache.clear()
+        self._voices.clear()
         with self.write():
             if complete:
                 self.db.execute("UPDATE sources SET registered = 0")
@@ -269,14 +270,15 @@ class Store(Reads, Runs, Stories):
                 self.db.execute(
                     """
                     INSERT INTO sources (id, name, country, kind, languages, timezone,
-                                         strategy, homepage, registered)
+                                         strategy, homepage, principal, registered)
                     VALUES (:id, :name, :country, :kind, :languages, :timezone,
-                            :strategy, :homepage, 1)
+                            :strategy, :homepage, :principal, 1)
                     ON CONFLICT(id) DO UPDATE SET
                         name = excluded.name, country = excluded.country,
                         kind = excluded.kind, languages = excluded.languages,
                         timezone = excluded.timezone, strategy = excluded.strategy,
-                        homepage = excluded.homepage, registered = 1
+                        homepage = excluded.homepage, principal = excluded.principal,
+                        registered = 1
                     """,
                     {
                         "id": src["id"],
@@ -287,6 +289,7 @@ class Store(Reads, Runs, Stories):
                         "timezone": src.get("timezone"),
                         "strategy": src.get("strategy"),
                         "homepage": src.get("homepage"),
+                        "principal": src.get("principal") or None,
                     },
                 )
 

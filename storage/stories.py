@@ -124,10 +124,32 @@ def _with_home(countries: list[str], home: str | None) -> list[str]:
     return [*countries, home] if home and countries and home not in countries else countries
 
 
-def _members(countries: list[str], title: str) -> tuple[str, ...]:
+def _members(countries: list[str], title: str, lead: str | None = None) -> tuple[str, ...]:
     """For a report of an organisation's summit (the OTS, the SCO, the CIS), the members:
-    each state's report names its own leader alone, and its summit is theirs."""
-    return _summit_members(title) if countries and summit(title) else ()
+    each state's report names its own leader alone, and its summit is theirs. A head of
+    state's headline naming the organisation is of its summit too ("Türkmenistanyň
+    Prezidenti «ŞHG — plýus» formatyndaky mejlisde"), a minister's is not."""
+    return _title_members(title, lead) if countries else ()
+
+
+def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
+    """The organisation's members, for a headline of its summit (see :func:`_members`);
+    or of one leader's trip or words whose first sentence names the summit ("Эрдоган в
+    Чолпон-Ате призвал ...": "... на неформальном саммите Организации тюркских
+    государств")."""
+    _, head, minister_, _, _, summit_, sidelines_, _, named, going = _title_cues(title)
+    if sidelines_ or (named == 2 and not going):
+        # a meeting on the summit's sidelines is its two states' own; so is a headline
+        # naming two ("Кулубаев и Лавров обсудили подготовку к саммиту ШОС")
+        return ()
+    if summit_ or (head and not minister_):
+        found = _summit_members(title)
+        if found or not going:
+            return found
+    first = _lead(lead)
+    if first and summit(first) and going:
+        return _summit_members(first)
+    return ()
 
 
 @lru_cache(maxsize=1 << 12)
@@ -135,10 +157,14 @@ def _summit_members(title: str) -> tuple[str, ...]:
     return default_classifier().summit_members(title)
 
 
+def _title_organisations(title: str) -> frozenset[str]:
+    return frozenset(default_classifier().title_organisations(title))
+
+
 # A title's cues for same_story, kept for the articles seen last (each is a candidate
 # for the reports of the next days): pure functions of the title, which the processes
 # preparing the articles (storage.Preparer) have worked out already and send along.
-_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool]
+_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str], int, bool]
 _TITLE_CUES: dict[str, _TitleCues] = {}
 _TITLE_CUES_KEPT = 1 << 15
 
@@ -154,6 +180,9 @@ def _title_cues(title: str) -> _TitleCues:
             state_visit(title),
             summit(title),
             sidelines(title),
+            _title_organisations(title),
+            len(default_classifier().title_states(title)),
+            default_classifier().trip_or_speech(title),
         )
         _remember_cues(title, cues)
     return cues
@@ -165,14 +194,45 @@ def _remember_cues(title: str, cues: _TitleCues) -> None:
     _TITLE_CUES[title] = cues
 
 
-def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
+def _lead(body: str | None) -> str:
+    """The body's first sentence (at most 300 characters)."""
+    text = (body or "")[:300]
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _principals(head: bool, minister_: bool, body: str | None) -> tuple[bool, bool]:
+    """Whether the report is of heads of state, of ministers: by the headline's cues,
+    else (a headline naming neither: "Samarkand Declaration adopted") by the first
+    sentence when it names one of the two only ("По итогам саммита главы государств
+    приняли ...")."""
+    if head or minister_:
+        return head, minister_
+    lead = _lead(body)
+    head, minister_ = head_of_state(lead), minister(lead)
+    return (head, minister_) if head != minister_ else (False, False)
+
+
+def _features(
+    row: Mapping[str, Any], home: str | None = None, voice: str | None = None
+) -> _Features:
+    """An article's features for :func:`same_story`; ``home``: the state an official
+    source speaks for; ``voice``: whose voice the source is (``sources.principal``: a
+    president's press service's posts are the head of state's)."""
     countries = _with_home(_countries(row.get("countries")), home)
     title = row["title"]
-    acronyms_, head, minister_, commission_, visit, summit_, sidelines_ = _title_cues(title)
+    cues = _title_cues(title)
+    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs, named, going = cues
+    # (a candidate found by its date comes with its body's first 300 characters only)
+    head, minister_ = _principals(
+        head, minister_, row["lead"] if "lead" in row else row.get("body")
+    )
+    head = head or voice == "head_of_state"
     return _Features(
         id=row.get("id"),
         story_id=row.get("story_id"),
         source=row["source"],
+        home=home,
         published=parse_when(row["published"]),
         precision=row.get("published_precision"),
         language=row.get("language"),
@@ -185,7 +245,10 @@ def _features(row: Mapping[str, Any], home: str | None = None) -> _Features:
         visit=visit,
         summit=summit_,
         sidelines=sidelines_,
-        members=_members(countries, title),
+        organisations=orgs,
+        named=named,
+        going=going,
+        members=_members(countries, title, row["lead"] if "lead" in row else row.get("body")),
         _text=f"{title}\n{row.get('body') or ''}",
     )
 
@@ -216,6 +279,7 @@ class Stories(StoreBase):
     _bands: BandIndex | None = None
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
+    _members: OrderedDict[int, tuple[str, ...]] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
     _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
 
@@ -224,6 +288,11 @@ class Stories(StoreBase):
         kind, country = self._ensure_source(source)
         return country if kind in OFFICIAL_KINDS else None
 
+    def _voice(self, source: str) -> str | None:
+        """Whose voice a source is (``sources.principal``), else None."""
+        self._ensure_source(source)
+        return self._voices.get(source)
+
     def _story_for(self, row: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
         """The story a new article joins for now (the oldest story it links to, or a new
         one), why, and its index features; the links found wait in ``_pending_links``
@@ -231,7 +300,7 @@ class Stories(StoreBase):
         prepared = row.get("_prepared")
         if prepared and "title_cues" in prepared:  # worked out in another process
             _remember_cues(row["title"], prepared["title_cues"])
-        features = _features(row, self._home(row["source"]))
+        features = _features(row, self._home(row["source"]), self._voice(row["source"]))
         # computed beforehand, maybe in another process (Preparer), else now
         features.update(prepared or text_features(row, features))
         features.pop("title_cues", None)
@@ -246,7 +315,8 @@ class Stories(StoreBase):
         for candidate in self._candidates(features):
             if int(candidate["id"]) in copies:
                 continue
-            other = _features(candidate, self._home(candidate["source"]))
+            source = candidate["source"]
+            other = _features(candidate, self._home(source), self._voice(source))
             known = self._recent_shingles().get(int(candidate["id"]))
             if known is not None:  # not computed again from the text
                 other["shingles"] = known
@@ -313,11 +383,12 @@ class Stories(StoreBase):
         (story,) = stories
         mine = self._pending_parties
         for member in self._select(
-            "SELECT source, countries, title FROM articles WHERE story_id = ? AND id != ?",
+            "SELECT source, countries, title, substr(body, 1, 300) AS lead FROM articles "
+            "WHERE story_id = ? AND id != ?",
             [story, article_id],
         ):
             parties = _with_home(_countries(member["countries"]), self._home(member["source"]))
-            if (frozenset(parties), _members(parties, member["title"])) != mine:
+            if (frozenset(parties), _members(parties, member["title"], member["lead"])) != mine:
                 return False
         self._refresh_story(story)
         return True
@@ -349,7 +420,7 @@ class Stories(StoreBase):
             int(r["id"]): r
             for r in self._select(
                 "SELECT a.id, a.story_id, a.canonical_url, a.countries, a.source, a.published, "  # noqa: S608
-                "a.title "
+                "a.title, substr(a.body, 1, 300) AS lead "
                 f"FROM articles a WHERE a.id IN ({marks})",
                 list(seen),
             )
@@ -357,7 +428,7 @@ class Stories(StoreBase):
         for node in nodes.values():
             parties = _with_home(_countries(node["countries"]), self._home(node["source"]))
             node["parties"] = frozenset(parties)
-            node["members"] = _members(parties, node["title"])
+            node["members"] = _members(parties, node["title"], node["lead"])
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -453,6 +524,7 @@ class Stories(StoreBase):
         store when next needed."""
         self._bands = None
         self._shingles = None
+        self._members = None
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
@@ -487,20 +559,30 @@ class Stories(StoreBase):
         events: list[dict[str, Any]] = []
         when = features["published"]
         if features["countries"]:
+            mine = set(features["countries"])
             # a report of an organisation's summit looks among all its members' reports
-            parties = set(features.get("members") or ()) or set(features["countries"])
+            members = set(features.get("members") or ())
+            parties = members or mine
+            # a summit's report naming no organisation may be any member's report of it
+            broad = bool(features.get("summit")) and not members
             # a report of the event names at least one of its Central Asian parties
-            anchors = sorted(p for p in parties if p in CENTRAL_ASIA) or sorted(parties)
+            anchors = (
+                sorted(CENTRAL_ASIA)
+                if broad
+                else sorted(p for p in parties | mine if p in CENTRAL_ASIA) or sorted(parties)
+            )
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
             # statement again for every new pattern (its LIKE optimisation), 40 us a time
             likes = " OR ".join("instr(a.countries, ?) > 0" for _ in anchors)
             quoted = [f'"{a}"' for a in anchors]
             every = " AND ".join("instr(a.countries, ?) > 0" for _ in parties)
             everyone = [f'"{p}"' for p in sorted(parties)]
+            if broad:
+                every, everyone = "1", []
             light = (
                 "a.id, a.story_id, a.source, a.published, a.published_precision, a.language, "
                 "a.countries, a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
-                "g.names AS sig_names"
+                "g.names AS sig_names, substr(a.body, 1, 300) AS lead"
             )
             # the reports nearest in time, after and before: two index walks that stop
             # at the limit, not a sort of the whole window, in the index alone (most
@@ -515,19 +597,21 @@ class Stories(StoreBase):
             # a report of the same event names all the parties, or some of them and no
             # other: then its list is no longer than this article's
             shorter = len(json.dumps(sorted(parties)))
-            kept: list[int] = []
+            if broad:
+                shorter = 1 << 20
+            walked: list[tuple[int, set[str]]] = []
             for comparison, bound, direction in (
                 (">=", when + TRANSLATION_WINDOW, "ASC"),
                 ("<", when - TRANSLATION_WINDOW, "DESC"),
             ):
-                for article_id, countries in self.db.conn.execute(
-                    query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
-                    [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
-                ):
-                    # the parties first: most reports of the days are about other pairs
-                    found = set(_countries(countries))
-                    if found and (found <= parties or parties <= found):
-                        kept.append(article_id)
+                walked += [
+                    (article_id, set(_countries(countries)))
+                    for article_id, countries in self.db.conn.execute(
+                        query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
+                        [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
+                    )
+                ]
+            kept = self._fitting(walked, parties, mine)
             if kept:
                 read = {
                     r["id"]: r
@@ -558,6 +642,45 @@ class Stories(StoreBase):
                 found_all.append(r)
         return near + found_all
 
+    def _fitting(
+        self, walked: list[tuple[int, set[str]]], parties: set[str], mine: set[str]
+    ) -> list[int]:
+        """Of the reports walked, those whose parties fit this article's, judged the same
+        way from either side, so that which of two reports came first does not decide
+        whether they are compared: either's parties (an organisation's members, when it
+        reports its summit) hold the other's own, or are held in them."""
+        # the parties first: most reports of the days are about other pairs
+        unknown = [
+            article_id
+            for article_id, found in walked
+            if found and not _fit(parties, found) and article_id not in self._members_seen()
+        ]
+        if unknown:
+            for row in self._select(
+                "SELECT id, title, substr(body, 1, 300) AS lead FROM articles "  # noqa: S608
+                f"WHERE id IN ({', '.join('?' for _ in unknown)})",
+                unknown,
+            ):
+                self._members_seen()[int(row["id"])] = _title_members(row["title"], row["lead"])
+        return [
+            article_id
+            for article_id, found in walked
+            if found
+            and (
+                _fit(parties, found)
+                or _fit(set(self._members_seen().get(article_id) or ()) or found, mine)
+            )
+        ]
+
+    def _members_seen(self) -> OrderedDict[int, tuple[str, ...]]:
+        """The organisation's members of the reports of its summit stored or read last
+        (by article id; none for other reports)."""
+        if self._members is None:
+            self._members = OrderedDict()
+        while len(self._members) > _RECENT_SHINGLES:
+            self._members.popitem(last=False)
+        return self._members
+
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature, and index its band keys."""
         self.db.execute(
@@ -571,6 +694,7 @@ class Stories(StoreBase):
                 " ".join(sorted(features["names"])),
             ],
         )
+        self._members_seen()[article_id] = tuple(features.get("members") or ())
         if "shingles" in features:
             recent = self._recent_shingles()
             recent[article_id] = features["shingles"]
@@ -657,6 +781,18 @@ class Stories(StoreBase):
         )
 
 
+def _fit(parties: set[str], found: set[str]) -> bool:
+    """Whether a report naming ``found`` may report an event of ``parties``: it names
+    some of them and no other, or all of them."""
+    return found <= parties or parties <= found
+
+
+def _one_org(x: frozenset[str], y: frozenset[str], orgs: list[set[str]]) -> bool:
+    """Whether both reports' parties are among the members of an organisation whose
+    summit one of the two groups reports."""
+    return any(x | y <= members for members in orgs)
+
+
 def _one_summit(
     x: frozenset[str], one: tuple[str, ...], y: frozenset[str], other: tuple[str, ...]
 ) -> bool:
@@ -700,10 +836,18 @@ def _group_links(
         # a copy is one text whatever parties its lead adds; other links do not join a
         # summit's reports with a bilateral's
         copy = strength >= COPY
+        # the organisations whose summit either group reports: its members' own reports
+        # name their own leaders alone (Tokayev's and Mirziyoyev's of the Turkic summit)
+        orgs = [set(o) for _, o in (*members[ra], *members[rb]) if o]
         if any(
             # two states' reports of one organisation's summit name their own leaders
-            (parties_clash(x, y) and not _one_summit(x, one, y, other))
-            or (not copy and regional_and_bilateral(x, y))
+            (parties_clash(x, y) and not (_one_summit(x, one, y, other) or _one_org(x, y, orgs)))
+            or (
+                not copy
+                and regional_and_bilateral(x, y)
+                # each state's report of its organisation's summit names its leader alone
+                and not (((one or other) and _one_summit(x, one, y, other)) or _one_org(x, y, orgs))
+            )
             for x, one in members[ra]
             for y, other in members[rb]
         ):

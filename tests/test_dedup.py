@@ -633,3 +633,437 @@ def test_a_post_that_is_not_diplomacy_is_no_members_report_of_a_summit():
     other = features("Президент выступил на саммите.", countries=("UZ",), event="conference")
     other.update(summit=True, sidelines=False, members=members)
     assert same_story(report, other).same
+
+
+def test_the_same_two_states_the_same_day_sharing_a_fact_are_one_meeting():
+    talks = features(
+        "В Ашхабаде министры иностранных дел Туркменистана и Ирана обсудили увеличение "
+        "поставок газа на 30 процентов и строительство железной дороги.",
+        countries=("TM", "IR"),
+    )
+    report = features(
+        "Iran and Turkmenistan discussed increasing gas swap supplies by 30 percent.",
+        countries=("IR", "TM"),
+        language="en",
+        when=WHEN + timedelta(hours=4),
+    )
+    decision = same_story(talks, report)
+    assert decision.same and "a fact shared" in decision.reason
+    # figures the one states and the other contradicts: two events
+    other = features(
+        "Iran and Turkmenistan discussed gas swap supplies: up 30 percent, 40 trains a month, "
+        "15 billion cubic metres by 2035.",
+        countries=("IR", "TM"),
+        language="en",
+        when=WHEN + timedelta(hours=4),
+    )
+    figures = features(
+        "Министры Туркменистана и Ирана обсудили поставки газа: рост на 30 процентов, 25 "
+        "составов в месяц и 12 млрд кубометров к 2028 году.",
+        countries=("TM", "IR"),
+    )
+    assert not same_story(figures, other).same
+    # the next day is not the same day
+    report["published"] = WHEN + timedelta(hours=20)
+    assert not same_story(talks, report).same
+
+
+def test_a_format_of_the_five_and_a_partner_takes_the_next_mornings_analysis():
+    six = ("KZ", "KG", "TJ", "TM", "UZ", "EU")
+    meeting = features(
+        "Министры иностранных дел стран Центральной Азии и Европейского союза встретились в "
+        "Чолпон-Ате и приняли совместное коммюнике.",
+        countries=six,
+    )
+    analysis = features(
+        "After the ministerial, can Brussels keep its promises to the region? The communique "
+        "lists transport and water.",
+        countries=six,
+        language="en",
+        event="visit",
+        when=WHEN + timedelta(hours=20),
+    )
+    assert same_story(meeting, analysis).same
+    # three states the next day: another gathering, not the same
+    three = ("KZ", "KG", "TJ")
+    assert not same_story(
+        features("Министры трёх стран встретились в Худжанде.", countries=three),
+        features(
+            "Ministers of three states met in Khujand.",
+            countries=three,
+            language="en",
+            when=WHEN + timedelta(hours=20),
+        ),
+    ).same
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_ministerial_the_day_before_a_summit_of_the_same_six_is_another_event(
+    tmp_path, reverse
+):
+    from storage import Store
+
+    when = datetime(2026, 3, 4, 6, tzinfo=UTC)
+    reports = [
+        # day one: the foreign ministers
+        (0, "mfa_kz", "en", "Kazakh FM attends Central Asia – EU ministerial meeting",
+         ("Foreign Minister Murat Nurtleu took part in the meeting of the foreign ministers of "
+          "Central Asia and the European Union in Samarkand.")),
+        (2, "kabar", "ru", "Жээнбек Кулубаев принял участие во встрече глав МИД Центральной Азии и ЕС",
+         ("Министр иностранных дел Кыргызстана принял участие во встрече министров иностранных "
+          "дел стран Центральной Азии и Европейского союза в Самарканде.")),
+        # day two: the heads of state; a headline naming neither, a lead naming them
+        (25, "mfa_uz", "ru", "Принята Самаркандская декларация",
+         ("По итогам второго саммита «Центральная Азия – Европейский союз» главы государств "
+          "приняли Самаркандскую декларацию.")),
+        (27, "trend", "en", "Central Asia, EU leaders convene in Samarkand",
+         ("Leaders of the five Central Asian states and the European Union met in Samarkand for "
+          "their second summit.")),
+        # a minister at the heads' summit is at the summit
+        (28, "uzbekmfa", "en", "FM Bakhtiyor Saidov takes part in the Central Asia – EU summit",
+         ("Minister Bakhtiyor Saidov took part in the second Central Asia – European Union summit "
+          "in Samarkand.")),
+    ]  # fmt: skip
+    if reverse:
+        reports.reverse()
+    with Store(tmp_path / "s.db") as store:
+        for hours, source, language, title, body in reports:
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{hours}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=hours)).isoformat(),
+                },
+                now=when + timedelta(days=2),
+            )
+        story = {
+            int(r["url"].rsplit("/", 1)[1]): r["story_id"]
+            for r in store.db.query("SELECT url, story_id FROM articles")
+        }
+    assert story[0] == story[2]
+    assert story[25] == story[27] == story[28]
+    assert story[0] != story[25]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_an_organisations_summit_by_its_formal_name_in_its_host_capital(tmp_path, reverse):
+    from storage import Store
+
+    when = datetime(2026, 7, 14, 8, tzinfo=UTC)
+    reports = [
+        # the host's reports name its capital: a party of every report
+        (0, "kabar", "ky", "ШКУнун саммитине катышуучулар Бишкекке келе баштады",
+         ("Шанхай кызматташтык уюмунун саммитине катышуучулар Бишкекке келе баштады. "
+          "Казакстандын, Тажикстандын жана Өзбекстандын лидерлери келди.")),
+        (16, "kabar", "ru", "Садыр Жапаров открыл заседание Совета глав государств ШОС",
+         "В Бишкеке Президент Кыргызстана открыл заседание Совета глав государств ШОС."),
+        (18, "kazinform", "ru", "Токаев выступил на саммите ШОС в Бишкеке",
+         "Президент Казахстана выступил на саммите Шанхайской организации сотрудничества."),
+        (19, "uza", "uz", "Prezident ShHT sammitida nutq soʻzladi",
+         "Prezident Shavkat Mirziyoyev Bishkekda ShHT sammitida nutq soʻzladi."),
+        # a bilateral on its sidelines is another event
+        (20, "akipress", "ru", "На полях саммита ШОС Токаев и Мирзиёев провели встречу",
+         ("На полях саммита ШОС в Бишкеке Президент Казахстана и Президент Узбекистана "
+          "провели встречу.")),
+    ]  # fmt: skip
+    if reverse:
+        reports.reverse()
+    with Store(tmp_path / "s.db") as store:
+        for hours, source, language, title, body in reports:
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{hours}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=hours)).isoformat(),
+                },
+                now=when + timedelta(days=2),
+            )
+        story = {
+            int(r["url"].rsplit("/", 1)[1]): r["story_id"]
+            for r in store.db.query("SELECT url, story_id FROM articles")
+        }
+    assert story[0] == story[16] == story[18] == story[19]
+    assert story[20] != story[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Садыр Жапаров открыл заседание Совета глав государств ШОС",
+        "Meeting of the SCO Council of Heads of State held in Bishkek",
+        "Суханронии Пешвои миллат дар ҷаласаи Шӯрои сарони давлатҳои аъзои СҲШ",
+        "Бахтиёр Саидов выступил на заседании СМИД ШОС",
+        "OTS Council of Foreign Ministers",
+        "ShHT TIV kengashi yigʻilishi boʻlib oʻtdi",
+    ],
+)
+def test_an_organisations_gatherings_by_their_formal_names(title):
+    assert summit(title)
+
+
+def test_one_ministrys_day_the_presidents_reception_and_the_ministers_talks_are_two():
+    # a page dated to the day: both posts carry one time
+    talks = _titled(
+        "Состоялись переговоры министров иностранных дел Туркменистана и Индии",
+        "В Ашхабаде состоялись переговоры министров иностранных дел Туркменистана и Индии.",
+        countries=("TM", "IN"),
+    )
+    reception = _titled(
+        "President of Turkmenistan receives the External Affairs Minister of India",
+        "President Serdar Berdimuhamedov received the External Affairs Minister of India.",
+        countries=("TM", "IN"),
+        language="en",
+    )
+    for post in (talks, reception):
+        post.update(source="mfa_tm", precision="day")
+    assert not same_story(talks, reception).same
+    # the ministers' talks in two languages that day are one release
+    english = _titled(
+        "Talks held between the Foreign Ministers of Turkmenistan and India",
+        "Talks between the foreign ministers of Turkmenistan and India were held in Ashgabat.",
+        countries=("TM", "IN"),
+        language="en",
+    )
+    english.update(source="mfa_tm", precision="day")
+    assert same_story(talks, english).same
+
+
+def test_an_organisations_summit_groups_the_same_whatever_the_order(tmp_path):
+    import random
+
+    from storage import Store
+
+    when = datetime(2026, 7, 15, 5, tzinfo=UTC)
+    reports = [
+        ("mfa_kg", "en", "Meeting of the SCO Council of Heads of State held in Bishkek",
+         ("The meeting of the SCO Council of Heads of State was held in Bishkek: 22 documents "
+          "were signed and 35 projects approved until 2027.")),
+        # a guest's state named beside the host's: not a member, yet the summit's report
+        ("akipress", "en", "SCO summit ends in Bishkek with 22 documents signed",
+         ("The SCO summit in Bishkek ended with 22 documents and 35 projects until 2027; the "
+          "President of Turkmenistan attended as a guest.")),
+        ("uza", "uz", "Prezident ShHT sammitida nutq soʻzladi",
+         "Prezident Shavkat Mirziyoyev Bishkekda ShHT sammitida nutq soʻzladi."),
+        # one leader's own report naming neither the organisation nor a state
+        ("akorda_tg", "ru", "Глава государства выступил на саммите",
+         "Касым-Жомарт Токаев выступил на саммите в Бишкеке."),
+        ("kabar", "ru", "Садыр Жапаров открыл заседание Совета глав государств ШОС",
+         "В Бишкеке Президент Кыргызстана открыл заседание Совета глав государств ШОС."),
+    ]  # fmt: skip
+    groupings = set()
+    for seed in range(8):
+        order = list(enumerate(reports))
+        random.Random(seed).shuffle(order)
+        with Store(tmp_path / f"s{seed}.db") as store:
+            for i, (source, language, title, body) in order:
+                store.save_article(
+                    {
+                        "source": source,
+                        "url": f"https://{source}.example/{i}",
+                        "title": title,
+                        "body": body,
+                        "language": language,
+                        "published": (when + timedelta(minutes=20 * i)).isoformat(),
+                    },
+                    now=when + timedelta(days=1),
+                )
+            by_story: dict[int, set[str]] = {}
+            for r in store.db.query("SELECT url, story_id FROM articles"):
+                by_story.setdefault(r["story_id"], set()).add(r["url"])
+        groupings.add(frozenset(frozenset(g) for g in by_story.values()))
+    assert len(groupings) == 1, groupings
+    (grouping,) = groupings
+    assert {"https://mfa_kg.example/0", "https://akipress.example/1"} <= max(grouping, key=len)
+
+
+def test_two_gatherings_of_the_region_by_two_organisations_are_two_events():
+    five = ("KZ", "KG", "TJ", "TM", "UZ")
+    unrcca = features(
+        "UNRCCA convened a meeting of deputy foreign ministers of the five states in Ashgabat.",
+        countries=five,
+        language="en",
+    )
+    council = features(
+        "В Баку проходит заседание Совета министров иностранных дел Организации тюркских "
+        "государств.",
+        countries=("KZ", "KG", "TM", "UZ"),
+        when=WHEN + timedelta(hours=1),
+    )
+    assert same_story(unrcca, council).same  # by their parties alone: one gathering
+    unrcca["organisations"] = frozenset({"UN"})
+    council["organisations"] = frozenset({"OTS"})
+    decision = same_story(unrcca, council)
+    assert not decision.same and "organisations" in decision.reason
+
+
+def test_a_presidents_press_service_speaks_for_the_head_of_state(tmp_path):
+    from crawler.registry import load_registry
+    from storage import Store
+
+    registry = load_registry()
+    assert registry["akorda_tg"].principal == "head_of_state"
+    when = datetime(2026, 7, 6, 7, tzinfo=UTC)
+    reports = [
+        ("mfa_kz", "ru", "Переговоры министров иностранных дел Казахстана и Таджикистана",
+         ("В Астане состоялись переговоры министров иностранных дел Казахстана и Таджикистана: "
+          "обсуждены 12 проектов на 450 млн долларов.")),
+        ("khovar", "ru", "Сироджиддин Мухриддин провел переговоры в Астане",
+         ("Министр иностранных дел Таджикистана провел переговоры с казахстанским коллегой: "
+          "12 проектов на 450 млн долларов.")),
+        # the president's channel: its "reception" is the president's, another event
+        ("akorda_tg", "ru", "Прием министра иностранных дел Таджикистана",
+         "Состоялась встреча с министром иностранных дел Таджикистана Сироджиддином Мухриддином."),
+    ]  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        store.sync_sources([s.as_row() for s in registry.values()], complete=True)
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{i}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=2 * i)).isoformat(),
+                },
+                now=when + timedelta(days=1),
+            )
+        story = [r["story_id"] for r in store.db.query("SELECT story_id FROM articles ORDER BY id")]
+        principal = store.db.execute(
+            "SELECT principal FROM sources WHERE id = 'akorda_tg'"
+        ).fetchone()[0]
+    assert principal == "head_of_state"
+    assert story[0] == story[1]
+    assert story[2] != story[0]
+
+
+def test_one_ministrys_site_and_channel_the_same_day_are_one_meeting():
+    channel = features(
+        "Choʻlpon-Otada Pokiston tashqi ishlar vaziri bilan uchrashuv boʻlib oʻtdi.",
+        countries=("UZ", "PK"),
+        language="uz",
+    )
+    site = features(
+        "В Чолпон-Ате Министр иностранных дел встретился с Министром иностранных дел Пакистана.",
+        countries=("PK", "UZ"),
+        when=WHEN + timedelta(hours=3),
+    )
+    assert not same_story(channel, site).same  # nothing shared: two outlets' posts
+    channel["home"] = site["home"] = "UZ"  # the ministry's Telegram channel and its site
+    decision = same_story(channel, site)
+    assert decision.same and "official sources" in decision.reason
+    # a call and a meeting are two acts, whoever reports them
+    site["event_type"] = "phone_call"
+    assert not same_story(channel, site).same
+
+
+def test_sidelines_in_a_headlines_short_style():
+    from storage.dedup import sidelines
+
+    assert sidelines("Tokayev, Erdoğan meet on sidelines of OTS summit")
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_summits_reports_of_each_leader_and_the_meetings_of_two_held_there(tmp_path, reverse):
+    from storage import Store
+
+    when = datetime(2026, 4, 15, 5, tzinfo=UTC)
+    summit_ = [
+        (
+            "mfa_kz",
+            "ru",
+            "В Туркестане состоялся неформальный саммит Организации тюркских государств",
+            "В Туркестане состоялся неформальный саммит Организации тюркских государств.",
+        ),
+        # each leader's own report names him alone, some without the organisation
+        (
+            "kun_uz",
+            "uz-Cyrl",
+            "Мирзиёев Туркистондаги саммитда нутқ сўзлади",
+            "Ўзбекистон Президенти Шавкат Мирзиёев Туркистондаги саммитда нутқ сўзлади.",
+        ),
+        (
+            "kabar",
+            "ky",
+            "Садыр Жапаров ТМУнун саммитинде сөз сүйлөдү",
+            "Кыргызстандын Президенти Садыр Жапаров Түрк мамлекеттер уюмунун саммитинде сөз сүйлөдү.",
+        ),
+        (
+            "trend",
+            "en",
+            "President Ilham Aliyev addresses OTS informal summit in Turkistan",
+            "President of Azerbaijan Ilham Aliyev addressed the informal summit of the OTS in Kazakhstan.",
+        ),
+    ]
+    two = [
+        # a headline naming two: their own meeting, whatever summit it names
+        ("akipress", "ru", "Жапаров и Алиев обсудили подготовку к саммиту ОТГ",
+         "Президенты Кыргызстана и Азербайджана обсудили подготовку к саммиту ОТГ."),
+        ("tengrinews", "kk", "Тоқаев Ердоғанмен кездесті",
+         "Қазақстан Президенті Түркия Президентімен кездесті."),
+    ]  # fmt: skip
+    reports = [*summit_, *two]
+    if reverse:
+        reports.reverse()
+    with Store(tmp_path / "s.db") as store:
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{title[:12]}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(minutes=30 * i)).isoformat(),
+                },
+                now=when + timedelta(days=1),
+            )
+        story = {
+            r["title"]: r["story_id"]
+            for r in store.db.query("SELECT title, story_id FROM articles")
+        }
+    ids = {story[title] for _, _, title, _ in summit_}
+    assert len(ids) == 1
+    assert all(story[title] not in ids for _, _, title, _ in two)
+
+
+def test_leaders_trips_and_words_for_a_summit_named_in_their_first_sentence(tmp_path):
+    from storage import Store
+
+    when = datetime(2026, 4, 14, 10, tzinfo=UTC)
+    reports = [
+        ("trend", "ru", "Президент Ильхам Алиев прибыл с рабочим визитом в Казахстан",
+         ("Президент Азербайджана Ильхам Алиев прибыл в Туркестан для участия в неформальном "
+          "саммите Организации тюркских государств. В аэропорту его встретил аким области.")),
+        ("akipress", "ru", "Эрдоган в Туркестане призвал ускорить работу над Срединным коридором",
+         ("Президент Турции Реджеп Тайип Эрдоган на неформальном саммите Организации тюркских "
+          "государств в казахстанском Туркестане призвал ускорить работу над Срединным коридором.")),
+        ("mfa_kz", "ru", "В Туркестане состоялся неформальный саммит Организации тюркских государств",
+         "В Туркестане состоялся неформальный саммит Организации тюркских государств."),
+        # two leaders meeting there: their own event
+        ("kazinform", "ru", "Токаев и Эрдоган провели встречу в Туркестане",
+         ("Президент Казахстана и Президент Турции провели встречу на полях неформального "
+          "саммита Организации тюркских государств.")),
+    ]  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        for i, (source, language, title, body) in enumerate(reports):
+            store.save_article(
+                {
+                    "source": source,
+                    "url": f"https://{source}.example/{i}",
+                    "title": title,
+                    "body": body,
+                    "language": language,
+                    "published": (when + timedelta(hours=6 * i)).isoformat(),
+                },
+                now=when + timedelta(days=2),
+            )
+        story = [r["story_id"] for r in store.db.query("SELECT story_id FROM articles ORDER BY id")]
+    assert story[0] == story[1] == story[2]
+    assert story[3] != story[2]

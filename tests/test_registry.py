@@ -104,3 +104,15 @@ def test_scrapy_list_shows_source_ids():
     )
     assert out.returncode == 0, out.stderr
     assert set(out.stdout.split()) == set(load_registry())
+
+
+def test_a_principal_must_be_a_known_one(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nid = "x"\nname = "X"\ncountry = "KZ"\nkind = "telegram"\n'
+        'languages = ["ru"]\ntimezone = "Asia/Almaty"\nstrategy = "telegram"\n'
+        'start_urls = ["https://t.me/s/x"]\nprincipal = "king"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceConfigError, match="principal"):
+        load_registry(path)

@@ -217,6 +217,35 @@ def test_a_headlines_format_partner_is_the_formats_not_a_second_state():
 
 
 @pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # the partner before the region's name: what the format gives one of the five
+            "Япония обещает Центральной Азии 300 млрд иен. Что получит Таджикистан",
+            (
+                "В Ашхабаде прошло 11-е заседание министров иностранных дел в формате "
+                "«Центральная Азия + Япония». Глава МИД Таджикистана выступил на нём."
+            ),
+            {"KZ", "KG", "TJ", "TM", "UZ", "JP"},
+        ),
+        (
+            # an envoy "for Central Asia" meeting one minister: the two, not a format
+            "Meeting with the EU Special Representative for Central Asia",
+            (
+                "The Minister of Foreign Affairs of Tajikistan met the European Union Special "
+                "Representative for Central Asia in Dushanbe."
+            ),
+            {"TJ", "EU"},
+        ),
+    ],
+)
+def test_a_headlines_partner_before_the_region_takes_the_format_from_the_lead(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant
+    assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
     ("title", "body"),
     [
         (
@@ -248,3 +277,207 @@ def test_a_persons_name_is_not_a_state_that_begins_it():
     )
     assert set(tags.countries) == {"KZ", "CN"}
     assert "DK" in classify("Казахстан и Дания провели консультации", "").countries
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            "В «Ала-Арче» прошла церемония встречи Эмомали Рахмона",
+            (
+                "Президент Таджикистана Эмомали Рахмон прибыл в государственную резиденцию "
+                "«Ала-Арча», где состоялась официальная церемония встречи. Садыр Жапаров лично "
+                "встретил таджикского лидера."
+            ),
+            {"TJ", "KG"},
+        ),
+        (
+            "Маросими пешвозгирии расмии Президенти Ҷумҳурии Ӯзбекистон",
+            (
+                "Имрӯз дар Қасри миллат маросими расмии пешвозгирии Президенти Ҷумҳурии "
+                "Ӯзбекистон Шавкат Мирзиёев баргузор гардид. Пешвои миллат Эмомалӣ Раҳмон "
+                "меҳмони олиқадрро самимона истиқбол карданд."
+            ),
+            {"UZ", "TJ"},
+        ),
+    ],
+)
+def test_a_counterpart_named_by_its_leader_a_sentence_later_is_a_party(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
+
+
+def test_a_leader_named_later_is_no_counterpart_without_an_act():
+    # a domestic post that mentions a foreign leader in passing stays domestic
+    tags = classify(
+        "В Бишкеке открылась новая школа",
+        (
+            "В Бишкеке открылась новая школа на 1200 мест. Здание построено по проекту, "
+            "который когда-то обсуждал Эмомали Рахмон."
+        ),
+    )
+    assert not tags.relevant
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "China's third summit with the five Central Asian presidents produced declarations.",
+        "Саммит глав пяти государств Центральной Азии и Китая прошёл в Пекине.",
+        "Pekinda Markaziy Osiyoning besh davlati rahbarlari va Xitoy raisi uchrashdi.",
+    ],
+)
+def test_the_five_named_as_five_are_the_format_of_the_region(lead):
+    tags = classify("In Beijing, Xi offers Central Asia more than money", lead)
+    assert tags.relevant
+    assert set(tags.countries) == {"KZ", "KG", "TJ", "TM", "UZ", "CN"}
+
+
+@pytest.mark.parametrize(
+    ("title", "state"),
+    [
+        ("Шолпан-Атадағы саммит: түркі елдері немен келісті", "KG"),
+        ("Choʻlpon-Ota deklaratsiyasi qabul qilindi", "KG"),
+        ("Bişkekde gepleşikler geçirildi", "KG"),
+        ("Prezident Daşkentde gepleşik geçirdi", "UZ"),
+        ("Мемлекет басшысы Ашғабатқа барды", "TM"),
+        ("Бурабайда саммит өтті", "KZ"),
+    ],
+)
+def test_the_regions_meeting_places_in_every_language_are_places_of_their_state(title, state):
+    evidence = classify(title, "").evidence["parties"]
+    assert any(line.startswith(f"capital:{state}:") for line in evidence), evidence
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # the partner first, a conjunction, the region: the format
+            "ЕС и Центральная Азия приняли Самаркандскую декларацию",
+            "В Самарканде лидеры приняли декларацию.",
+            {"KZ", "KG", "TJ", "TM", "UZ", "EU"},
+        ),
+        (
+            # an envoy of the EU "for Central Asia": the two
+            "Vazir Yevropa Ittifoqining Markaziy Osiyo boʻyicha maxsus vakili bilan uchrashdi",
+            "Vazir Baxtiyor Saidov uchrashuv oʻtkazdi.",
+            {"UZ", "EU"},
+        ),
+        (
+            "Встреча со спецпредставителем ЕС по Центральной Азии",
+            "Министр иностранных дел Узбекистана провел встречу.",
+            {"UZ", "EU"},
+        ),
+        (
+            # a bilateral "on the eve of" a summit is not the summit
+            "Prezident Yevropa Kengashi raisi bilan uchrashdi",
+            (
+                "Prezident Shavkat Mirziyoyev «Markaziy Osiyo – Yevropa Ittifoqi» sammiti "
+                "arafasida Samarqandga kelgan Yevropa Kengashi raisi Antoniu Koshta bilan uchrashdi."
+            ),
+            {"UZ", "EU"},
+        ),
+        (
+            # the EU's institutions are the EU
+            "Встреча с Председателем Еврокомиссии",
+            "Президент Казахстана встретился с Председателем Европейской комиссии.",
+            {"KZ", "EU"},
+        ),
+    ],
+)
+def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
+    tags = classify(title, body, source_country="UZ", source_kind="outlet")
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # a leader's trip made for the region's summit: the summit's
+            "Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон",
+            (
+                "Пешвои миллат, Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон бо мақсади "
+                "иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ ба шаҳри "
+                "Бишкек сафар карданд."
+            ),
+            {"KZ", "KG", "TJ", "TM", "UZ"},
+        ),
+        (
+            # two ministers who came for it meeting there: their own meeting
+            "Главы МИД Туркменистана и Таджикистана провели встречу в Душанбе",
+            (
+                "Министр иностранных дел Туркменистана, прибывший для участия во встрече "
+                "министров иностранных дел государств Центральной Азии, встретился с коллегой."
+            ),
+            {"TM", "TJ"},
+        ),
+        (
+            # one speaker's words at the format's meeting: the meeting's
+            "Нуртлеу предложил Индии использовать транзитный потенциал Казахстана",
+            (
+                "Глава МИД Казахстана Мурат Нуртлеу на заседании Диалога «Центральная Азия – "
+                "Индия» в Ашхабаде призвал индийских партнеров использовать транзит."
+            ),
+            {"KZ", "KG", "TJ", "TM", "UZ", "IN"},
+        ),
+        (
+            # two ministers meeting at it: their own meeting
+            "Нуртлеу встретился с министром иностранных дел Индии",
+            (
+                "Глава МИД Казахстана Мурат Нуртлеу в ходе заседания Диалога «Центральная Азия – "
+                "Индия» в Ашхабаде встретился с министром иностранных дел Индии."
+            ),
+            {"KZ", "IN"},
+        ),
+        (
+            # a minister meeting his counterpart within the format's meeting: the two
+            "Жээнбек Кулубаев корейлик кесиптеши менен сүйлөшүү жүргүздү",
+            (
+                "Астана шаарында «Борбор Азия – Корея Республикасы» форматындагы тышкы иштер "
+                "министрлеринин жолугушуусунун алкагында Жээнбек Кулубаев Корея Республикасынын "
+                "Тышкы иштер министри менен жолукту."
+            ),
+            {"KG", "KR"},
+        ),
+    ],
+)
+def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "МИД напомнил казахстанцам о правилах въезда в ОАЭ",
+            (
+                "Министерство иностранных дел Казахстана напомнило гражданам о правилах "
+                "пребывания в Объединенных Арабских Эмиратах. Казахстанцам рекомендуют иметь "
+                "при себе обратный билет."
+            ),
+        ),
+        (
+            "Иттилоот барои шаҳрвандон",
+            (
+                "Вазорати корҳои хориҷии Ҷумҳурии Тоҷикистон ба шаҳрвандони кишвар, ки дар "
+                "Федератсияи Россия қарор доранд, хотиррасон менамояд, ки тартиби нави "
+                "бақайдгирии муҳоҷирон амал мекунад."
+            ),
+        ),
+        (
+            "В Бишкеке на время саммита ШОС ограничат движение транспорта",
+            (
+                "С 13 по 16 июля в Бишкеке будет частично ограничено движение транспорта в связи "
+                "с проведением саммита ШОС, сообщает Управление патрульной милиции."
+            ),
+        ),
+    ],
+)
+def test_reminders_to_citizens_abroad_and_a_summits_traffic_are_not_diplomacy(title, body):
+    assert not classify(title, body, source_country="KZ", source_kind="agency").relevant
