@@ -77,6 +77,8 @@ DEPTH_LIMIT = 32
 _BATCH_BYTES = 16 * MiB
 _TASK_BYTES = 4 * MiB
 _SKIP_PIECE = MiB
+# How much lower the preparing workers' scheduling priority is than the writer's
+_WORKER_NICENESS = 5
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _SOURCE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -508,6 +510,14 @@ def _start_worker(path: str, parent: int) -> None:
     # what the worker inherited (the classifier's lexicons, modules) lives as long as it:
     # the garbage collector need not walk it again on every full collection
     gc.freeze()
+    # The writing process is the one all the others wait for: when every process wants
+    # a core, it gets one first, and the workers share what is left (on two cores, three
+    # busy processes otherwise give the writer two thirds of one).
+    if hasattr(os, "nice"):
+        try:
+            os.nice(_WORKER_NICENESS)
+        except OSError:
+            pass  # not allowed here: the workers run as they are
 
 
 def _die_with_parent(parent: int) -> None:
