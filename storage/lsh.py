@@ -45,7 +45,9 @@ class _Week:
         order = np.argsort(flat, kind="stable")
         self.keys = flat[order]
         self.ids = flat_ids[order]
-        self.recent: dict[int, list[int]] = {}
+        # tuples, not lists: a tuple of ints leaves the garbage collector's care, and the
+        # writer's full collections walked tens of thousands of these lists
+        self.recent: dict[int, tuple[int, ...]] = {}
         # each article's MinHash values, to rank candidates without reading the store
         self.signatures: dict[int, np.ndarray] = dict(
             zip(ids.tolist(), signatures.astype(np.uint32), strict=True)
@@ -53,8 +55,9 @@ class _Week:
 
     def add(self, article_id: int, keys: Iterable[int], signature: np.ndarray) -> None:
         self.signatures[article_id] = signature
+        recent = self.recent
         for key in keys:
-            self.recent.setdefault(key, []).append(article_id)
+            recent[key] = (*recent.get(key, ()), article_id)
 
     def merge(self) -> None:
         """Move the recent additions into the sorted arrays."""
