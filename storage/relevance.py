@@ -242,20 +242,33 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int]]:
     ]
 
 
-def _off_the_sidelines(hits: list[Any]) -> list[Any]:
+def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]:
     """Drop the formats and regions named right after "on the sidelines of" / "в рамках":
     a bilateral met at a summit is not the summit, and its parties are its own."""
     cues = _sidelines_cues(hits)
     if not cues:
         return hits
+
+    def after_a_cue(h: Any) -> bool:
+        # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida"
+        return any(
+            0 <= h[3] - end <= _SIDELINES_REACH
+            or 0 <= start - (h[3] + len(h[2])) <= _SIDELINES_REACH
+            for start, end in cues
+        )
+
+    dropped = [h for h in hits if h[0] in ("format", "region") and after_a_cue(h)]
+    # the partner a dropped "Central Asia + Japan" names goes with it (``region``: the
+    # region's own states, never a format's partner)
+    spans = [(h[3], h[3] + len(h[2]) + (40 if h[0] == "region" else 0)) for h in dropped]
     return [
         h
         for h in hits
-        if h[0] not in ("format", "region")
-        or not any(
-            # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida"
-            0 <= h[3] - end <= _SIDELINES_REACH or 0 <= start - (h[3] + len(h[2])) <= 40
-            for start, end in cues
+        if h not in dropped
+        and not (
+            h[0] == "country"
+            and h[1] not in region
+            and any(start <= h[3] <= end for start, end in spans)
         )
     ]
 
@@ -288,6 +301,17 @@ def _for_a_gathering(
         for h in body_hits
         if h[0] in ("format", "region") and h[3] < lead_end
         for end, start in zip(cues, starts, strict=True)
+    )
+
+
+def _only_in_formats(partner: str, hits: list[Any]) -> bool:
+    """Whether every mention of ``partner`` is right after the region's name ("Борбор Азия
+    – Корея Республикасы"): named as a format's partner, never on its own."""
+    regions = [h[3] + len(h[2]) for h in hits if h[0] == "region"]
+    return all(
+        any(0 <= h[3] - end <= 40 for end in regions)
+        for h in hits
+        if h[0] == "country" and h[1] == partner
     )
 
 
@@ -397,8 +421,8 @@ class Classifier:
         # the parties, the event and nearly every signal are in the opening paragraphs;
         # the rest of a long text (background, the history of relations) repeats them
         title_n, body_n = normalise(title), normalise(body[:BODY_READ])
-        title_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(title_n), title_n))
-        body_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(body_n), body_n))
+        title_hits = self._scan(title_n)
+        body_hits = self._scan(body_n)
         lead_end = self._lead_end(body_n)
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
         title_signals = _group(title_hits, "signal")
@@ -471,6 +495,11 @@ class Classifier:
         event = self._event_for(title_hits, body_hits)
         return Tags(True, score, tuple(parties), topics, event, evidence)
 
+    def _scan(self, text: str) -> list[Any]:
+        """The lexicons' matches in a normalised text, routes and sidelines dropped."""
+        hits = self._drop_routes(self._lexicons.scan(text), text)
+        return _off_the_sidelines(hits, self.central_asia)
+
     def _parties(
         self, title_hits: list[Any], body_hits: list[Any], lead_end: int, title: str = ""
     ) -> tuple[list[str], dict[str, list[str]]]:
@@ -499,6 +528,12 @@ class Classifier:
         )
         if lead_formats:
             self._format_partners(title_hits, body_hits, lead_end, found, title)
+        else:
+            # nor does the partner its name holds ("«Merkezi Aziýa – Ýewropa Bileleşigi»
+            # formatyndaky duşuşygyň çäklerinde" beside a headline of two ministers)
+            partner = self._format_partner(body_hits, lead_end)
+            if partner and partner not in titled and _only_in_formats(partner, body_hits):
+                found.pop(partner, None)
         formats = {
             **_group(title_hits, "format"),
             **(_group(body_hits, "format", before=lead_end) if lead_formats else {}),

@@ -385,6 +385,25 @@ def test_the_regions_meeting_places_in_every_language_are_places_of_their_state(
             "Президент Казахстана встретился с Председателем Европейской комиссии.",
             {"KZ", "EU"},
         ),
+        (
+            # the partner of the format a sideline meeting was held at is not a party
+            "Мурат Нуртлеу провел встречу с Министром иностранных дел Узбекистана",
+            (
+                "В Ашхабаде на полях встречи «Центральная Азия + Япония» Министр иностранных дел "
+                "Казахстана провел встречу с Министром иностранных дел Узбекистана."
+            ),
+            {"KZ", "UZ"},
+        ),
+        (
+            # nor that of the format a headline of two ministers names in its lead
+            "Türkmenistanyň we Täjigistanyň Daşary işler ministrleriniň duşuşygy",
+            (
+                "Duşenbe şäherinde «Merkezi Aziýa – Ýewropa Bileleşigi» formatyndaky Daşary "
+                "işler ministrleriniň duşuşygynyň çäklerinde Türkmenistanyň we Täjigistanyň "
+                "Daşary işler ministrleri duşuşdylar."
+            ),
+            {"TM", "TJ"},
+        ),
     ],
 )
 def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
