@@ -273,20 +273,24 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
     ]
 
 
+# A headline quoting one speaker: a name, then a colon ("Kallas: EU to expand ...",
+# "Тоқаев: Түркиямен ...").
+_SPEAKER = re.compile(r"^[^\W\d_][\w'ʼʻ.-]*(?: [^\W\d_][\w'ʼʻ-]*)?:\s")
+
 # How far after "to take part in" the gathering's name stands.
 _PURPOSE_REACH = 60
 
 
 def _for_a_gathering(
-    title_hits: list[Any], body_hits: list[Any], lead_end: int, partnered: bool
+    title_hits: list[Any], body_hits: list[Any], lead_end: int, partnered: bool, speaker: bool
 ) -> bool:
     """Whether a headline of a trip ("прибыл", "сафари корӣ", "arrives") has a lead that
     says it was made to take part in a format's gathering: the words for it ("для участия
     в", "бо мақсади иштирок дар") right before the format's name ("Консультативной
     встрече глав государств Центральной Азии"); or a headline of one speaker's words
-    ("предложил", "выступил") a lead naming the format (``partnered``: a "Central Asia +
-    X" one). Not a meeting of two there."""
-    if any(h[0] == "speech" for h in title_hits):
+    ("предложил", "выступил"; ``speaker``: "Kallas: ...") a lead naming the format
+    (``partnered``: a "Central Asia + X" one). Not a meeting of two there."""
+    if speaker or any(h[0] == "speech" for h in title_hits):
         # one speaker's words at it: the lead names the gathering ("на заседании Диалога
         # «Центральная Азия – Индия»"; a meeting on its sidelines is no longer named there)
         return partnered or any(h[0] == "format" and h[3] < lead_end for h in body_hits)
@@ -524,7 +528,11 @@ class Classifier:
         # "... met his Korean counterpart": two ministers, whatever gathering the lead names
         counterpart = any(h[0] == "counterpart" for h in title_hits)
         lead_formats = (len(titled) < 2 and not counterpart) or _for_a_gathering(
-            title_hits, body_hits, lead_end, bool(self._format_partner(body_hits, lead_end))
+            title_hits,
+            body_hits,
+            lead_end,
+            bool(self._format_partner(body_hits, lead_end)),
+            bool(_SPEAKER.match(title)),
         )
         if lead_formats:
             self._format_partners(title_hits, body_hits, lead_end, found, title)
@@ -609,7 +617,10 @@ class Classifier:
     def trip_or_speech(self, title: str) -> bool:
         """Whether a headline is of a trip ("прибыл", "arrives") or of one speaker's words
         ("призвал", "выступил")."""
-        return any(h[0] in ("trip", "speech") for h in self._lexicons.scan(normalise(title)))
+        text = normalise(title)
+        return bool(_SPEAKER.match(text)) or any(
+            h[0] in ("trip", "speech") for h in self._lexicons.scan(text)
+        )
 
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its

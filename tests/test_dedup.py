@@ -997,3 +997,28 @@ def _stories(path, when, reports, *, registry=False):
             float(r["url"].rsplit("/", 1)[1]): r["story_id"]
             for r in store.db.query("SELECT url, story_id FROM articles")
         }
+
+
+def test_a_tajik_reception_is_the_presidents_and_date_only_versions_keep_their_voice():
+    assert head_of_state("Қабули Вазири корҳои хориҷии Эрон")
+    talks = _titled(
+        "Туркменистан и Пакистан обсудили ход реализации проекта ТАПИ",
+        "В Ашхабаде обсудили проект ТАПИ.",
+        countries=("TM", "PK"),
+    )
+    reception = _titled(
+        "Türkmenistanyň Prezidenti Pakistanyň daşary işler ministrini kabul etdi",
+        "Türkmenistanyň Prezidenti Pakistanyň daşary işler ministrini kabul etdi.",
+        countries=("TM", "PK"),
+        language="tk",
+    )
+    for post in (talks, reception):
+        post.update(source="tdh", precision="day")
+    assert not same_story(talks, reception).same
+
+
+def test_a_headline_quoting_one_speaker_is_one_speakers_words():
+    from storage.relevance import default_classifier
+
+    assert default_classifier().trip_or_speech("Kallas: EU to expand Global Gateway investments")
+    assert not default_classifier().trip_or_speech("What Xi's visit means: an analysis")

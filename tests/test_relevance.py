@@ -500,3 +500,37 @@ def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
 )
 def test_reminders_to_citizens_abroad_and_a_summits_traffic_are_not_diplomacy(title, body):
     assert not classify(title, body, source_country="KZ", source_kind="agency").relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # a leader's words at a briefing with his counterpart
+            "Тоқаев: Түркиямен тауар айналымын 15 миллиард долларға жеткізу керек",
+            "Мемлекет басшысы түрік әріптесімен бірлескен брифингте сөйледі.",
+            {"KZ", "TR"},
+        ),
+        (
+            # the Kyrgyz spelling of the Turkmen president
+            "Садыр Жапаров Сердар Бердимухамедов менен сүйлөшүүлөрдү өткөрдү",
+            "Бишкекте Кыргызстан менен Түркмөнстандын президенттери сүйлөшүүлөрдү өткөрүштү.",
+            {"KG", "TM"},
+        ),
+    ],
+)
+def test_a_leaders_words_beside_his_counterpart_and_the_regions_spellings(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
+
+
+def test_documents_signed_following_talks_are_between_two():
+    # the other side is not named: the talks had two
+    tags = classify(
+        "Подписано 12 документов на $4,5 млрд",
+        "По итогам переговоров в резиденции «Куксарой» подписаны 12 документов.",
+        source_country="UZ",
+        source_kind="outlet",
+    )
+    assert tags.relevant, tags.evidence
