@@ -276,6 +276,13 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
 # A headline quoting one speaker: a name, then a colon ("Kallas: EU to expand ...",
 # "Тоқаев: Түркиямен ...").
 _SPEAKER = re.compile(r"^[^\W\d_][\w'ʼʻ.-]*(?: [^\W\d_][\w'ʼʻ-]*)?:\s")
+# ... not a rubric ("Analysis:", "Итоги:") nor an organisation's acronym ("ШОС:")
+_RUBRICS = frozenset(
+    {"analysis", "opinion", "interview", "comment", "explainer", "video", "photo", "итоги",
+     "мнение", "интервью", "комментарий", "анализ", "обзор", "видео", "фото", "tahlil",
+     "фикр", "talqin", "pikir", "syn", "сұхбат", "маек", "маъруза"}
+)  # fmt: skip
+
 
 # How far after "to take part in" the gathering's name stands.
 _PURPOSE_REACH = 60
@@ -474,15 +481,17 @@ class Classifier:
         # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
         # received (credentials name a state the data may not know); or "the sides"
         counterpart = len(parties) >= 2 or bool(ca and ((organisations and acting) or envoy))
-        if ca and not counterpart and acting:
-            # the counterpart named a sentence later, by its leader or minister ("Рахмон
-            # прибыл в резиденцию «Ала-Арча». Садыр Жапаров лично встретил ...")
-            later = [k for k in _group(body_hits, "person", before=self.party_window)]
-            later = [k for k in later if k not in parties]
-            if later:
-                parties += later
-                counterpart = True
-                parts["counterpart named later"] = later
+        later = (
+            self._named_later(
+                title_hits, body_hits, self._next_sentence_end(body_n, lead_end), parties
+            )
+            if ca and not counterpart and acting
+            else []
+        )
+        if later:
+            parties += later
+            counterpart = True
+            parts["counterpart named later"] = later
         if organisations:
             parts["organisations"] = organisations
         if ca and not counterpart:
@@ -532,7 +541,7 @@ class Classifier:
             body_hits,
             lead_end,
             bool(self._format_partner(body_hits, lead_end)),
-            bool(_SPEAKER.match(title)),
+            self._quotes_a_speaker(title),
         )
         if lead_formats:
             self._format_partners(title_hits, body_hits, lead_end, found, title)
@@ -618,16 +627,45 @@ class Classifier:
         """Whether a headline is of a trip ("прибыл", "arrives") or of one speaker's words
         ("призвал", "выступил")."""
         text = normalise(title)
-        return bool(_SPEAKER.match(text)) or any(
+        return self._quotes_a_speaker(text) or any(
             h[0] in ("trip", "speech") for h in self._lexicons.scan(text)
         )
+
+    def _named_later(
+        self, title_hits: list[Any], body_hits: list[Any], reach: int, parties: list[str]
+    ) -> list[str]:
+        """The counterpart of a headline's act named in the sentence after the lead (up to
+        ``reach``), by its leader or minister ("Рахмон прибыл в резиденцию «Ала-Арча».
+        Садыр Жапаров лично встретил ..."); not a domestic post quoting a foreign leader
+        later on."""
+        if not (_group(title_hits, "signal").get("acts") or _group(title_hits, "event")):
+            return []
+        return [k for k in _group(body_hits, "person", before=reach) if k not in parties]
+
+    def _next_sentence_end(self, body: str, lead_end: int) -> int:
+        """Where the sentence after the lead ends (within ``party_window``)."""
+        match = _SENTENCE_END.search(body, lead_end + 1)
+        return min(match.end() if match else len(body), self.party_window)
+
+    def _quotes_a_speaker(self, title: str) -> bool:
+        """Whether a (normalised) headline quotes one speaker: a name, a colon ("Kallas:
+        EU to expand ..."); not a rubric ("Analysis:") nor a state or an organisation
+        ("ШОС: Казахстан и Китай ...")."""
+        found = _SPEAKER.match(title)
+        if not found:
+            return False
+        speaker = found.group(0).rstrip(": \t")
+        if speaker.split()[0] in _RUBRICS:
+            return False
+        named = {h[0] for h in self._lexicons.scan(speaker)}
+        return "person" in named or not named & {"country", "organisation", "capital"}
 
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its
         places, nor the partner of a "Central Asia + X" format it names)."""
         hits = self._lexicons.scan(normalise(title))
         named = _group(hits, "country")
-        named.pop(self._format_partner(hits, None) or "", None)
+        named.pop(self._format_partner(hits, None, either_side=True) or "", None)
         return tuple(named)
 
     def title_organisations(self, title: str) -> tuple[str, ...]:

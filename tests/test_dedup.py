@@ -879,24 +879,56 @@ def test_a_presidents_press_service_speaks_for_the_head_of_state(tmp_path):
     assert story[4] != story[0]
 
 
-def test_one_ministrys_site_and_channel_the_same_day_are_one_meeting():
-    channel = features(
+def test_a_ministrys_two_meetings_with_one_state_the_same_day_stay_two():
+    # the minister's talks with his counterpart; his deputy's reception of the ambassador
+    talks = features(
         "Choʻlpon-Otada Pokiston tashqi ishlar vaziri bilan uchrashuv boʻlib oʻtdi.",
         countries=("UZ", "PK"),
         language="uz",
     )
-    site = features(
-        "В Чолпон-Ате Министр иностранных дел встретился с Министром иностранных дел Пакистана.",
+    reception = features(
+        "Заместитель министра иностранных дел принял Посла Пакистана в Ташкенте.",
         countries=("PK", "UZ"),
-        when=WHEN + timedelta(hours=3),
+        when=WHEN + timedelta(hours=6),
     )
-    assert not same_story(channel, site).same  # nothing shared: two outlets' posts
-    channel["home"] = site["home"] = "UZ"  # the ministry's Telegram channel and its site
-    decision = same_story(channel, site)
-    assert decision.same and "official sources" in decision.reason
-    # a call and a meeting are two acts, whoever reports them
-    site["event_type"] = "phone_call"
-    assert not same_story(channel, site).same
+    talks["home"] = reception["home"] = "UZ"  # the ministry's Telegram channel and its site
+    assert not same_story(talks, reception).same
+
+
+def test_a_secretary_generals_receptions_in_two_capitals_are_two_events(tmp_path):
+    when = datetime(2026, 5, 4, 6, tzinfo=UTC)
+    reports = [
+        (0, "kazinform", "ru", "Токаев принял Генерального секретаря ОДКБ",
+         "Президент Казахстана принял в Акорде Генерального секретаря ОДКБ."),
+        (20, "kabar", "ru", "Садыр Жапаров принял Генерального секретаря ОДКБ",
+         "Президент Кыргызстана принял в Бишкеке Генерального секретаря ОДКБ."),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "s.db", when, reports)
+    assert story[0] != story[20]
+
+
+def test_a_summits_group_never_takes_a_meeting_of_two_members():
+    from storage.stories import _group_links
+
+    def node(url, parties, members=(), two=False):
+        return {"canonical_url": url, "parties": frozenset(parties), "members": members, "two": two}
+
+    sco = ("CN", "RU", "KZ", "KG", "TJ", "UZ")
+    nodes = {
+        1: node("a", {"KG"}, sco),  # the summit's report, the organisation named
+        2: node("b", {"KZ"}),  # one leader's own report of it
+        3: node("c", {"UZ"}),  # another's
+        4: node("d", {"KZ", "CN"}, two=True),  # two leaders meeting on its sidelines
+    }
+    edges = [(1.5, 1, 2, "summit"), (1.5, 1, 3, "summit"), (1.5, 2, 4, "two heads")]
+    groups = _group_links(nodes, edges)
+    assert {1, 2, 3} in groups
+    assert {4} in groups
+
+
+def test_a_tajik_reception_is_a_persons_not_an_adoption():
+    assert head_of_state("Қабули Вазири корҳои хориҷии Эрон")
+    assert not head_of_state("Қабули эъломияи вазирони корҳои хориҷӣ")
 
 
 def test_sidelines_in_a_headlines_short_style():

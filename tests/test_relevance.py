@@ -534,3 +534,25 @@ def test_documents_signed_following_talks_are_between_two():
         source_kind="outlet",
     )
     assert tags.relevant, tags.evidence
+
+
+def test_a_domestic_act_quoting_a_foreign_leader_later_stays_domestic():
+    tags = classify(
+        "Садыр Жапаров встретился с жителями Нарына",
+        (
+            "Президент Кыргызстана встретился с жителями Нарына и рассказал о строительстве "
+            "дороги. Жители задали вопросы о школах и больницах. В конце встречи он напомнил, "
+            "что Си Цзиньпин ранее пригласил кыргызских студентов на учебу."
+        ),
+    )
+    assert "CN" not in tags.countries
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["ШОС: Казахстан и Китай обсудили торговлю", "Analysis: Kazakhstan and Uzbekistan sign deals"],
+)
+def test_a_rubric_or_an_organisation_before_a_colon_is_no_speaker(title):
+    from storage.relevance import default_classifier
+
+    assert not default_classifier().trip_or_speech(title)
