@@ -319,6 +319,8 @@ _HEAD_OF_STATE = re.compile(
     r"президент|president|prezident|мемлекет басшысы|"
     r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
     r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|"
+    # the Tajik president's receptions are headlined "Қабули ..." (the ministry's "Мулоқот")
+    r"қабули (?:вазир|сафир|раис|сарвазир|президент|котиб|намоянда|ҳайат|муовин|директор)|"
     r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
     r"бердымухамедов|berdimuhamedow|berdimuhamedov|"
     # a state visit is the heads of state's, whoever the headline names; so are their
@@ -556,8 +558,6 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     a, b = pair.a, pair.b
     if _at_the_organisations_summit(a, b, pair.parties_a, pair.parties_b, pair.gap):
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
-    if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
-        return Decision(False, "an organisation's gathering and a meeting of two held there")
     if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
@@ -599,11 +599,9 @@ def _released(pair: _Pair) -> Decision | None:
     """One source's language versions of one release, published minutes apart (a page
     dated to the day: the same parties, and not the president's reception of a minister
     beside the ministers' talks, which the ministry posts the same day)."""
-    fits = (
-        pair.parties_a == pair.parties_b and not _head_and_minister(pair.a, pair.b)
-        if pair.to_the_day
-        else pair.subset
-    )
+    # (versions translate one headline: a president in one is a president in all)
+    same_voice = pair.a.get("head") == pair.b.get("head")
+    fits = pair.parties_a == pair.parties_b and same_voice if pair.to_the_day else pair.subset
     if pair.versions and pair.gap <= SAME_RELEASE and fits:
         return Decision(True, "one source's language versions, minutes apart", VERSIONS)
     return None
@@ -612,6 +610,9 @@ def _released(pair: _Pair) -> Decision | None:
 def _parties_fit(pair: _Pair) -> Decision | None:
     """Reports of one event name its parties, some or all; a gathering's report and a
     bilateral's are two events, except one state's own report of the summit."""
+    a, b = pair.a, pair.b
+    if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
+        return Decision(False, "an organisation's gathering and a meeting of two held there")
     if not pair.parties_a or not pair.parties_b or not pair.subset:
         return Decision(False, "different parties")
     if len(pair.parties_a ^ pair.parties_b) > 1:
@@ -714,15 +715,10 @@ def _facts(pair: _Pair) -> Decision | None:
         # source's two posts: the minister's departure, then the talks.
         return Decision(True, "the same two states and the same person, hours apart", HUB)
     same_day = pair.two and other_source and pair.gap <= GATHERING_WINDOW and not pair.unsure
-    one_voice = bool(pair.a.get("home")) and pair.a.get("home") == pair.b.get("home")
-    same_act = pair.a.get("event_type") == pair.b.get("event_type")
-    if same_day and one_voice and same_act and pair.overlap >= 0.5:
-        # one state's ministry on its site and on its channel (or its president's): the
-        # day's meeting of the two, told twice by one voice
-        return Decision(True, "one state's official sources, the same two the same day", HUB)
-    if same_day and evidence >= 1 and pair.overlap >= 0.5:
-        # exactly the same two the same day, a name stem or a figure in common and none
-        # contradicting: the day's one meeting of the two, told in other words
+    if same_day and pair.shared and pair.overlap >= 0.5:
+        # exactly the same two the same day, a figure in common and none contradicting:
+        # the day's one meeting of the two, told in other words (a name stem of three
+        # letters alone is shared by chance)
         return Decision(True, "the same two states the same day, a fact shared", HUB)
     return None
 
@@ -784,7 +780,8 @@ def _at_the_organisations_summit(
     mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
     # one headline names the summit, or both are of its organisation's summit by their
     # first sentences (two leaders' arrivals "for the informal summit of the OTS")
-    if gap > SUMMIT_WINDOW or not (a.get("summit") or b.get("summit") or mine & theirs):
+    by_their_leads = bool(mine & theirs) and bool(a.get("going")) and bool(b.get("going"))
+    if gap > SUMMIT_WINDOW or not (a.get("summit") or b.get("summit") or by_their_leads):
         return False
     if not (a.get("summit") or a.get("members")) or not (b.get("summit") or b.get("members")):
         return False  # one names the summit, the other the summit or its organisation

@@ -263,22 +263,46 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int]]:
     ]
 
 
-def _off_the_sidelines(hits: list[Any]) -> list[Any]:
+def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]:
     """Drop the formats and regions named right after "on the sidelines of" / "в рамках":
     a bilateral met at a summit is not the summit, and its parties are its own."""
     cues = _sidelines_cues(hits)
     if not cues:
         return hits
+
+    def after_a_cue(h: Any) -> bool:
+        # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida"
+        return any(
+            0 <= h[3] - end <= _SIDELINES_REACH
+            or 0 <= start - (h[3] + len(h[2])) <= _SIDELINES_REACH
+            for start, end in cues
+        )
+
+    dropped = [h for h in hits if h[0] in ("format", "region") and after_a_cue(h)]
+    # the partner a dropped "Central Asia + Japan" names goes with it (``region``: the
+    # region's own states, never a format's partner)
+    spans = [(h[3], h[3] + len(h[2]) + (40 if h[0] == "region" else 0)) for h in dropped]
     return [
         h
         for h in hits
-        if h[0] not in ("format", "region")
-        or not any(
-            # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida"
-            0 <= h[3] - end <= _SIDELINES_REACH or 0 <= start - (h[3] + len(h[2])) <= 40
-            for start, end in cues
+        if h not in dropped
+        and not (
+            h[0] == "country"
+            and h[1] not in region
+            and any(start <= h[3] <= end for start, end in spans)
         )
     ]
+
+
+# A headline quoting one speaker: a name, then a colon ("Kallas: EU to expand ...",
+# "Тоқаев: Түркиямен ...").
+_SPEAKER = re.compile(r"^[^\W\d_][\w'ʼʻ.-]*(?: [^\W\d_][\w'ʼʻ-]*)?:\s")
+# ... not a rubric ("Analysis:", "Итоги:") nor an organisation's acronym ("ШОС:")
+_RUBRICS = frozenset(
+    {"analysis", "opinion", "interview", "comment", "explainer", "video", "photo", "итоги",
+     "мнение", "интервью", "комментарий", "анализ", "обзор", "видео", "фото", "tahlil",
+     "фикр", "talqin", "pikir", "syn", "сұхбат", "маек", "маъруза"}
+)  # fmt: skip
 
 
 # How far after "to take part in" the gathering's name stands.
@@ -286,15 +310,15 @@ _PURPOSE_REACH = 60
 
 
 def _for_a_gathering(
-    title_hits: list[Any], body_hits: list[Any], lead_end: int, partnered: bool
+    title_hits: list[Any], body_hits: list[Any], lead_end: int, partnered: bool, speaker: bool
 ) -> bool:
     """Whether a headline of a trip ("прибыл", "сафари корӣ", "arrives") has a lead that
     says it was made to take part in a format's gathering: the words for it ("для участия
     в", "бо мақсади иштирок дар") right before the format's name ("Консультативной
     встрече глав государств Центральной Азии"); or a headline of one speaker's words
-    ("предложил", "выступил") a lead naming the format (``partnered``: a "Central Asia +
-    X" one). Not a meeting of two there."""
-    if any(h[0] == "speech" for h in title_hits):
+    ("предложил", "выступил"; ``speaker``: "Kallas: ...") a lead naming the format
+    (``partnered``: a "Central Asia + X" one). Not a meeting of two there."""
+    if speaker or any(h[0] == "speech" for h in title_hits):
         # one speaker's words at it: the lead names the gathering ("на заседании Диалога
         # «Центральная Азия – Индия»"; a meeting on its sidelines is no longer named there)
         return partnered or any(h[0] == "format" and h[3] < lead_end for h in body_hits)
@@ -309,6 +333,17 @@ def _for_a_gathering(
         for h in body_hits
         if h[0] in ("format", "region") and h[3] < lead_end
         for end, start in zip(cues, starts, strict=True)
+    )
+
+
+def _only_in_formats(partner: str, hits: list[Any]) -> bool:
+    """Whether every mention of ``partner`` is right after the region's name ("Борбор Азия
+    – Корея Республикасы"): named as a format's partner, never on its own."""
+    regions = [h[3] + len(h[2]) for h in hits if h[0] == "region"]
+    return all(
+        any(0 <= h[3] - end <= 40 for end in regions)
+        for h in hits
+        if h[0] == "country" and h[1] == partner
     )
 
 
@@ -418,8 +453,8 @@ class Classifier:
         # the parties, the event and nearly every signal are in the opening paragraphs;
         # the rest of a long text (background, the history of relations) repeats them
         title_n, body_n = normalise(title), normalise(body[:BODY_READ])
-        title_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(title_n), title_n))
-        body_hits = _off_the_sidelines(self._drop_routes(self._lexicons.scan(body_n), body_n))
+        title_hits = self._scan(title_n)
+        body_hits = self._scan(body_n)
         lead_end = self._lead_end(body_n)
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
         title_signals = _group(title_hits, "signal")
@@ -467,15 +502,17 @@ class Classifier:
         # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
         # received (credentials name a state the data may not know); or "the sides"
         counterpart = len(parties) >= 2 or bool(ca and ((organisations and acting) or envoy))
-        if ca and not counterpart and acting:
-            # the counterpart named a sentence later, by its leader or minister ("Рахмон
-            # прибыл в резиденцию «Ала-Арча». Садыр Жапаров лично встретил ...")
-            later = [k for k in _group(body_hits, "person", before=self.party_window)]
-            later = [k for k in later if k not in parties]
-            if later:
-                parties += later
-                counterpart = True
-                parts["counterpart named later"] = later
+        later = (
+            self._named_later(
+                title_hits, body_hits, self._next_sentence_end(body_n, lead_end), parties
+            )
+            if ca and not counterpart and acting
+            else []
+        )
+        if later:
+            parties += later
+            counterpart = True
+            parts["counterpart named later"] = later
         if organisations:
             parts["organisations"] = organisations
         if ca and not counterpart:
@@ -491,6 +528,11 @@ class Classifier:
         topics = self._topics_for(title_hits, body_hits, parties)
         event = self._event_for(title_hits, body_hits)
         return Tags(True, score, tuple(parties), topics, event, evidence)
+
+    def _scan(self, text: str) -> list[Any]:
+        """The lexicons' matches in a normalised text, routes and sidelines dropped."""
+        hits = self._drop_routes(self._lexicons.scan(text), text)
+        return _off_the_sidelines(hits, self.central_asia)
 
     def _parties(
         self, title_hits: list[Any], body_hits: list[Any], lead_end: int, title: str = ""
@@ -516,10 +558,20 @@ class Classifier:
         # "... met his Korean counterpart": two ministers, whatever gathering the lead names
         counterpart = any(h[0] == "counterpart" for h in title_hits)
         lead_formats = (len(titled) < 2 and not counterpart) or _for_a_gathering(
-            title_hits, body_hits, lead_end, bool(self._format_partner(body_hits, lead_end))
+            title_hits,
+            body_hits,
+            lead_end,
+            bool(self._format_partner(body_hits, lead_end)),
+            self._quotes_a_speaker(title),
         )
         if lead_formats:
             self._format_partners(title_hits, body_hits, lead_end, found, title)
+        else:
+            # nor does the partner its name holds ("«Merkezi Aziýa – Ýewropa Bileleşigi»
+            # formatyndaky duşuşygyň çäklerinde" beside a headline of two ministers)
+            partner = self._format_partner(body_hits, lead_end)
+            if partner and partner not in titled and _only_in_formats(partner, body_hits):
+                found.pop(partner, None)
         formats = {
             **_group(title_hits, "format"),
             **(_group(body_hits, "format", before=lead_end) if lead_formats else {}),
@@ -595,14 +647,46 @@ class Classifier:
     def trip_or_speech(self, title: str) -> bool:
         """Whether a headline is of a trip ("прибыл", "arrives") or of one speaker's words
         ("призвал", "выступил")."""
-        return any(h[0] in ("trip", "speech") for h in self._lexicons.scan(normalise(title)))
+        text = normalise(title)
+        return self._quotes_a_speaker(text) or any(
+            h[0] in ("trip", "speech") for h in self._lexicons.scan(text)
+        )
+
+    def _named_later(
+        self, title_hits: list[Any], body_hits: list[Any], reach: int, parties: list[str]
+    ) -> list[str]:
+        """The counterpart of a headline's act named in the sentence after the lead (up to
+        ``reach``), by its leader or minister ("Рахмон прибыл в резиденцию «Ала-Арча».
+        Садыр Жапаров лично встретил ..."); not a domestic post quoting a foreign leader
+        later on."""
+        if not (_group(title_hits, "signal").get("acts") or _group(title_hits, "event")):
+            return []
+        return [k for k in _group(body_hits, "person", before=reach) if k not in parties]
+
+    def _next_sentence_end(self, body: str, lead_end: int) -> int:
+        """Where the sentence after the lead ends (within ``party_window``)."""
+        match = _SENTENCE_END.search(body, lead_end + 1)
+        return min(match.end() if match else len(body), self.party_window)
+
+    def _quotes_a_speaker(self, title: str) -> bool:
+        """Whether a (normalised) headline quotes one speaker: a name, a colon ("Kallas:
+        EU to expand ..."); not a rubric ("Analysis:") nor a state or an organisation
+        ("ШОС: Казахстан и Китай ...")."""
+        found = _SPEAKER.match(title)
+        if not found:
+            return False
+        speaker = found.group(0).rstrip(": \t")
+        if speaker.split()[0] in _RUBRICS:
+            return False
+        named = {h[0] for h in self._lexicons.scan(speaker)}
+        return "person" in named or not named & {"country", "organisation", "capital"}
 
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its
         places, nor the partner of a "Central Asia + X" format it names)."""
         hits = self._lexicons.scan(normalise(title))
         named = _group(hits, "country")
-        named.pop(self._format_partner(hits, None) or "", None)
+        named.pop(self._format_partner(hits, None, either_side=True) or "", None)
         return tuple(named)
 
     def title_organisations(self, title: str) -> tuple[str, ...]:

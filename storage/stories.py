@@ -142,9 +142,11 @@ def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
         # a meeting on the summit's sidelines is its two states' own; so is a headline
         # naming two ("Кулубаев и Лавров обсудили подготовку к саммиту ШОС")
         return ()
-    if summit_ or (head and not minister_):
+    # a summit's headline; or a head of state's trip or words naming the organisation
+    # (not his reception of its secretary-general: "Токаев принял Генерального секретаря ОДКБ")
+    if summit_ or (head and not minister_ and going):
         found = _summit_members(title)
-        if found or not going:
+        if found:
             return found
     first = _lead(lead)
     if first and summit(first) and going:
@@ -279,7 +281,7 @@ class Stories(StoreBase):
     _bands: BandIndex | None = None
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
-    _members: OrderedDict[int, tuple[str, ...]] | None = None
+    _members_by_id: OrderedDict[int, tuple[str, ...]] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
     _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
 
@@ -429,6 +431,8 @@ class Stories(StoreBase):
             parties = _with_home(_countries(node["countries"]), self._home(node["source"]))
             node["parties"] = frozenset(parties)
             node["members"] = _members(parties, node["title"], node["lead"])
+            cues = _title_cues(node["title"])
+            node["two"] = cues[8] == 2 and not cues[9]  # a meeting of two, not a trip
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -524,7 +528,7 @@ class Stories(StoreBase):
         store when next needed."""
         self._bands = None
         self._shingles = None
-        self._members = None
+        self._members_by_id = None
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
@@ -650,36 +654,38 @@ class Stories(StoreBase):
         whether they are compared: either's parties (an organisation's members, when it
         reports its summit) hold the other's own, or are held in them."""
         # the parties first: most reports of the days are about other pairs
-        unknown = [
-            article_id
-            for article_id, found in walked
-            if found and not _fit(parties, found) and article_id not in self._members_seen()
-        ]
+        seen = self._members_seen()
+        members: dict[int, tuple[str, ...]] = {}
+        unknown = []
+        for article_id, found in walked:
+            if found and not _fit(parties, found):
+                if article_id in seen:
+                    members[article_id] = seen[article_id]
+                else:
+                    unknown.append(article_id)
         if unknown:
             for row in self._select(
                 "SELECT id, title, substr(body, 1, 300) AS lead FROM articles "  # noqa: S608
                 f"WHERE id IN ({', '.join('?' for _ in unknown)})",
                 unknown,
             ):
-                self._members_seen()[int(row["id"])] = _title_members(row["title"], row["lead"])
+                found_members = _title_members(row["title"], row["lead"])
+                members[int(row["id"])] = seen[int(row["id"])] = found_members
         return [
             article_id
             for article_id, found in walked
             if found
-            and (
-                _fit(parties, found)
-                or _fit(set(self._members_seen().get(article_id) or ()) or found, mine)
-            )
+            and (_fit(parties, found) or _fit(set(members.get(article_id) or ()) or found, mine))
         ]
 
     def _members_seen(self) -> OrderedDict[int, tuple[str, ...]]:
         """The organisation's members of the reports of its summit stored or read last
         (by article id; none for other reports)."""
-        if self._members is None:
-            self._members = OrderedDict()
-        while len(self._members) > _RECENT_SHINGLES:
-            self._members.popitem(last=False)
-        return self._members
+        if self._members_by_id is None:
+            self._members_by_id = OrderedDict()
+        while len(self._members_by_id) > _RECENT_SHINGLES:
+            self._members_by_id.popitem(last=False)
+        return self._members_by_id
 
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature, and index its band keys."""
@@ -694,7 +700,9 @@ class Stories(StoreBase):
                 " ".join(sorted(features["names"])),
             ],
         )
-        self._members_seen()[article_id] = tuple(features.get("members") or ())
+        if features.get("countries"):
+            # (a report naming no party has none: read from its title when it has some)
+            self._members_seen()[article_id] = tuple(features.get("members") or ())
         if "shingles" in features:
             recent = self._recent_shingles()
             recent[article_id] = features["shingles"]
@@ -787,10 +795,33 @@ def _fit(parties: set[str], found: set[str]) -> bool:
     return found <= parties or parties <= found
 
 
+def _kept_apart(
+    x: frozenset[str],
+    one: tuple[str, ...],
+    y: frozenset[str],
+    other: tuple[str, ...],
+    orgs: list[set[str]],
+    *,
+    copy: bool,
+    meeting_of_two: bool,
+) -> bool:
+    """Whether two members of two groups keep the groups apart: their parties clash, or
+    one is a gathering of the region and the other a bilateral (not for a copy); except
+    two states' reports of one organisation's summit, which name their own leaders, and
+    never for a meeting of two held there."""
+    summit_ = not meeting_of_two and _one_summit(x, one, y, other)
+    org = not meeting_of_two and _one_org(x, y, orgs)
+    if parties_clash(x, y) and not (summit_ or org):
+        return True
+    return not copy and regional_and_bilateral(x, y) and not (((one or other) and summit_) or org)
+
+
 def _one_org(x: frozenset[str], y: frozenset[str], orgs: list[set[str]]) -> bool:
-    """Whether both reports' parties are among the members of an organisation whose
-    summit one of the two groups reports."""
-    return any(x | y <= members for members in orgs)
+    """Whether one of two reports names one state alone (a member's own report of the
+    summit: its leader) and both reports' parties are among the members of an
+    organisation whose summit one of the two groups reports. A meeting of two members
+    on its sidelines is not let in this way."""
+    return min(len(x), len(y)) == 1 and any(x | y <= members for members in orgs)
 
 
 def _one_summit(
@@ -809,9 +840,12 @@ def _group_links(
     """Groups of linked articles: links taken strongest first (ties by the articles'
     URLs, never by arrival), two groups joined unless their members' parties clash."""
     parent = {node: node for node in nodes}
-    # each member's parties, and the organisation's members when it reports its summit
-    members: dict[int, list[tuple[frozenset[str], tuple[str, ...]]]] = {
-        node: [(nodes[node]["parties"], nodes[node].get("members", ()))]
+    # each member's parties, the organisation's members when it reports its summit, and
+    # whether its headline is a meeting of two ("Japarov, Erdoğan discuss trade")
+    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool]]] = {
+        node: [
+            (nodes[node]["parties"], nodes[node].get("members", ()), nodes[node].get("two", False))
+        ]
         if nodes[node]["parties"]
         else []
         for node in nodes
@@ -838,18 +872,11 @@ def _group_links(
         copy = strength >= COPY
         # the organisations whose summit either group reports: its members' own reports
         # name their own leaders alone (Tokayev's and Mirziyoyev's of the Turkic summit)
-        orgs = [set(o) for _, o in (*members[ra], *members[rb]) if o]
+        orgs = [set(o) for _, o, _ in (*members[ra], *members[rb]) if o]
         if any(
-            # two states' reports of one organisation's summit name their own leaders
-            (parties_clash(x, y) and not (_one_summit(x, one, y, other) or _one_org(x, y, orgs)))
-            or (
-                not copy
-                and regional_and_bilateral(x, y)
-                # each state's report of its organisation's summit names its leader alone
-                and not (((one or other) and _one_summit(x, one, y, other)) or _one_org(x, y, orgs))
-            )
-            for x, one in members[ra]
-            for y, other in members[rb]
+            _kept_apart(x, one, y, other, orgs, copy=copy, meeting_of_two=x_two or y_two)
+            for x, one, x_two in members[ra]
+            for y, other, y_two in members[rb]
         ):
             continue
         # the smaller URL's root leads, so the result is the same in any order

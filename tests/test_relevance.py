@@ -385,6 +385,25 @@ def test_the_regions_meeting_places_in_every_language_are_places_of_their_state(
             "Президент Казахстана встретился с Председателем Европейской комиссии.",
             {"KZ", "EU"},
         ),
+        (
+            # the partner of the format a sideline meeting was held at is not a party
+            "Мурат Нуртлеу провел встречу с Министром иностранных дел Узбекистана",
+            (
+                "В Ашхабаде на полях встречи «Центральная Азия + Япония» Министр иностранных дел "
+                "Казахстана провел встречу с Министром иностранных дел Узбекистана."
+            ),
+            {"KZ", "UZ"},
+        ),
+        (
+            # nor that of the format a headline of two ministers names in its lead
+            "Türkmenistanyň we Täjigistanyň Daşary işler ministrleriniň duşuşygy",
+            (
+                "Duşenbe şäherinde «Merkezi Aziýa – Ýewropa Bileleşigi» formatyndaky Daşary "
+                "işler ministrleriniň duşuşygynyň çäklerinde Türkmenistanyň we Täjigistanyň "
+                "Daşary işler ministrleri duşuşdylar."
+            ),
+            {"TM", "TJ"},
+        ),
     ],
 )
 def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
@@ -481,3 +500,59 @@ def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
 )
 def test_reminders_to_citizens_abroad_and_a_summits_traffic_are_not_diplomacy(title, body):
     assert not classify(title, body, source_country="KZ", source_kind="agency").relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            # a leader's words at a briefing with his counterpart
+            "Тоқаев: Түркиямен тауар айналымын 15 миллиард долларға жеткізу керек",
+            "Мемлекет басшысы түрік әріптесімен бірлескен брифингте сөйледі.",
+            {"KZ", "TR"},
+        ),
+        (
+            # the Kyrgyz spelling of the Turkmen president
+            "Садыр Жапаров Сердар Бердимухамедов менен сүйлөшүүлөрдү өткөрдү",
+            "Бишкекте Кыргызстан менен Түркмөнстандын президенттери сүйлөшүүлөрдү өткөрүштү.",
+            {"KG", "TM"},
+        ),
+    ],
+)
+def test_a_leaders_words_beside_his_counterpart_and_the_regions_spellings(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags.evidence
+    assert set(tags.countries) == parties
+
+
+def test_documents_signed_following_talks_are_between_two():
+    # the other side is not named: the talks had two
+    tags = classify(
+        "Подписано 12 документов на $4,5 млрд",
+        "По итогам переговоров в резиденции «Куксарой» подписаны 12 документов.",
+        source_country="UZ",
+        source_kind="outlet",
+    )
+    assert tags.relevant, tags.evidence
+
+
+def test_a_domestic_act_quoting_a_foreign_leader_later_stays_domestic():
+    tags = classify(
+        "Садыр Жапаров встретился с жителями Нарына",
+        (
+            "Президент Кыргызстана встретился с жителями Нарына и рассказал о строительстве "
+            "дороги. Жители задали вопросы о школах и больницах. В конце встречи он напомнил, "
+            "что Си Цзиньпин ранее пригласил кыргызских студентов на учебу."
+        ),
+    )
+    assert "CN" not in tags.countries
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["ШОС: Казахстан и Китай обсудили торговлю", "Analysis: Kazakhstan and Uzbekistan sign deals"],
+)
+def test_a_rubric_or_an_organisation_before_a_colon_is_no_speaker(title):
+    from storage.relevance import default_classifier
+
+    assert not default_classifier().trip_or_speech(title)
