@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench.synth import generate
 from storage import Store
 from storage.importer import import_lines
@@ -129,3 +131,20 @@ def test_a_failed_batch_leaves_the_indexes_as_they_were(tmp_path):
         )
         store.save_article({**data[0], "url": "https://x.kz/next", "title": "Ашхабад"})
         assert [r["url"] for r in store.search("Ашхабад")] == ["https://x.kz/next"]
+
+
+def test_an_import_gives_back_the_collectors_thresholds(tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    with Store(tmp_path / "gc.db") as store:
+        import_lines(store, lines(tmp_path, 30), batch=10)
+        assert gc.get_threshold() == before
+
+        def failing():
+            yield from lines(tmp_path, 5)
+            raise RuntimeError("the input broke")
+
+        with pytest.raises(RuntimeError):
+            import_lines(store, failing(), batch=2)
+    assert gc.get_threshold() == before
