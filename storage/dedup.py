@@ -576,7 +576,7 @@ def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _
     Кулубаевпен кездесті" the day of the SCO ministers' council in Bishkek)."""
     parties = pair.parties_b if b is pair.b else pair.parties_a
     # a meeting, or a headline naming the two ("Japarov, Erdoğan discuss trade")
-    two = b.get("event_type") == "meeting" or _two_named(b)
+    two = b.get("event_type") == "meeting" or bool(b.get("two"))
     return bool(a.get("members")) and two and not b.get("summit") and len(parties) == 2
 
 
@@ -787,7 +787,7 @@ def _at_the_organisations_summit(
         return False  # one names the summit, the other the summit or its organisation
     if not parties_a or not parties_b:
         return False  # a post that is not diplomacy names no party: never a member's report
-    if a.get("sidelines") or b.get("sidelines") or _two_named(a) or _two_named(b):
+    if a.get("sidelines") or b.get("sidelines") or a.get("two") or b.get("two"):
         return False  # a meeting on its sidelines, a headline naming two states
     if _distinct_acts(a.get("event_type"), b.get("event_type")):
         return False
@@ -795,11 +795,6 @@ def _at_the_organisations_summit(
         return False  # two organisations' summits
     members = mine or theirs
     return bool(members) and parties_a | parties_b <= members
-
-
-def _two_named(report: Mapping[str, Any]) -> bool:
-    """A headline naming two states acting, not a trip's ("Алиев прибыл в Казахстан")."""
-    return report.get("named") == 2 and not report.get("going")
 
 
 def _one_at_the_summit(

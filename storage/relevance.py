@@ -245,6 +245,9 @@ _CONJUNCTIONS = frozenset(
 )
 # How far before a format's name "on the sidelines of" may stand.
 _SIDELINES_REACH = 60
+# How far from the words for Central Asia a format's partner stands ("Central Asia +
+# Japan", "Japan promises Central Asia").
+_FORMAT_REACH = 40
 
 
 def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int]]:
@@ -281,7 +284,7 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
     dropped = [h for h in hits if h[0] in ("format", "region") and after_a_cue(h)]
     # the partner a dropped "Central Asia + Japan" names goes with it (``region``: the
     # region's own states, never a format's partner)
-    spans = [(h[3], h[3] + len(h[2]) + (40 if h[0] == "region" else 0)) for h in dropped]
+    spans = [(h[3], h[3] + len(h[2]) + (_FORMAT_REACH if h[0] == "region" else 0)) for h in dropped]
     return [
         h
         for h in hits
@@ -324,15 +327,14 @@ def _for_a_gathering(
         return partnered or any(h[0] == "format" and h[3] < lead_end for h in body_hits)
     if not any(h[0] == "trip" for h in title_hits):
         return False
-    cues = [h[3] + len(h[2]) for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
-    starts = [h[3] for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
+    cues = [(h[3], h[3] + len(h[2])) for h in body_hits if h[0] == "purpose" and h[3] < lead_end]
     # the name after the words, or, in the region's languages, before them ("«Борбордук
     # Азия – Европа Бирлиги» экинчи саммитине катышуу үчүн")
     return any(
         0 <= h[3] - end <= _PURPOSE_REACH or 0 <= start - h[3] <= _PURPOSE_REACH
         for h in body_hits
         if h[0] in ("format", "region") and h[3] < lead_end
-        for end, start in zip(cues, starts, strict=True)
+        for start, end in cues
     )
 
 
@@ -341,7 +343,7 @@ def _only_in_formats(partner: str, hits: list[Any]) -> bool:
     – Корея Республикасы"): named as a format's partner, never on its own."""
     regions = [h[3] + len(h[2]) for h in hits if h[0] == "region"]
     return all(
-        any(0 <= h[3] - end <= 40 for end in regions)
+        any(0 <= h[3] - end <= _FORMAT_REACH for end in regions)
         for h in hits
         if h[0] == "country" and h[1] == partner
     )
@@ -391,12 +393,14 @@ class Classifier:
             self._lexicons.add("organisation", name, patterns)
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
-        self._lexicons.add("purpose", "purpose", data.get("purpose", {}).get("patterns", []))
-        self._lexicons.add("trip", "trip", data.get("purpose", {}).get("trips", []))
-        self._lexicons.add("speech", "speech", data.get("purpose", {}).get("speeches", []))
-        self._lexicons.add(
-            "counterpart", "counterpart", data.get("purpose", {}).get("counterparts", [])
-        )
+        purpose = data.get("purpose", {})
+        for lexicon, key in (
+            ("purpose", "patterns"),
+            ("trip", "trips"),
+            ("speech", "speeches"),
+            ("counterpart", "counterparts"),
+        ):
+            self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
@@ -545,12 +549,7 @@ class Classifier:
         found = _group(title_hits, "country")
         for key, words in _group(body_hits, "country", before=lead_end).items():
             found.setdefault(key, []).extend(w for w in words if w not in found.get(key, []))
-        titled = _group(title_hits, "country")
-        # the partner a headline's format names ("«Merkezi Aziýa — Hytaý» sammitinde") is
-        # the format's, not a second state of the headline's own; so is one named right
-        # before the region ("Япония обещает Центральной Азии ... Что получит Таджикистан"):
-        # the lead then says which format it is
-        titled.pop(self._format_partner(title_hits, None, either_side=True) or "", None)
+        titled = self._titled(title_hits)
         # a headline naming two states is about them: a summit its lead mentions ("met on
         # the sidelines of the Consultative Meeting") adds no parties; unless the lead says
         # the trip was made for it ("Сафари кории Пешвои миллат ба Ҷумҳурии Қирғизистон":
@@ -684,10 +683,17 @@ class Classifier:
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its
         places, nor the partner of a "Central Asia + X" format it names)."""
-        hits = self._lexicons.scan(normalise(title))
-        named = _group(hits, "country")
-        named.pop(self._format_partner(hits, None, either_side=True) or "", None)
-        return tuple(named)
+        return tuple(self._titled(self._lexicons.scan(normalise(title))))
+
+    def _titled(self, title_hits: list[Any]) -> dict[str, list[str]]:
+        """The states a headline's matches name: the partner a headline's format names
+        ("«Merkezi Aziýa — Hytaý» sammitinde") is the format's, not a second state of the
+        headline's own; so is one named right before the region ("Япония обещает
+        Центральной Азии ... Что получит Таджикистан"): the lead then says which format
+        it is."""
+        titled = _group(title_hits, "country")
+        titled.pop(self._format_partner(title_hits, None, either_side=True) or "", None)
+        return titled
 
     def title_organisations(self, title: str) -> tuple[str, ...]:
         """The international organisations a headline names (``[organisations]`` of the
@@ -724,7 +730,9 @@ class Classifier:
                 continue
             for _, _, region_words, start in regions:
                 gap = offset - (start + len(region_words))
-                if 0 <= gap <= 40 or (either_side and 0 <= start - offset <= 40):
+                if 0 <= gap <= _FORMAT_REACH or (
+                    either_side and 0 <= start - offset <= _FORMAT_REACH
+                ):
                     return str(key)
                 between = text[offset + len(_words) : start].strip(" «»\"'")
                 if text and start > offset and between in _CONJUNCTIONS:

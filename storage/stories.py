@@ -13,7 +13,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -126,30 +126,31 @@ def _with_home(countries: list[str], home: str | None) -> list[str]:
 
 def _members(countries: list[str], title: str, lead: str | None = None) -> tuple[str, ...]:
     """For a report of an organisation's summit (the OTS, the SCO, the CIS), the members:
-    each state's report names its own leader alone, and its summit is theirs. A head of
-    state's headline naming the organisation is of its summit too ("Türkmenistanyň
-    Prezidenti «ŞHG — plýus» formatyndaky mejlisde"), a minister's is not."""
+    each state's report names its own leader alone, and its summit is theirs (see
+    :func:`_title_members`)."""
     return _title_members(title, lead) if countries else ()
 
 
 def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
-    """The organisation's members, for a headline of its summit (see :func:`_members`);
-    or of one leader's trip or words whose first sentence names the summit ("Эрдоган в
+    """The organisation's members, for a headline of its summit; of a head of state's
+    trip, words or taking part naming the organisation ("Türkmenistanyň Prezidenti «ŞHG —
+    plýus» formatyndaky mejlise gatnaşdy"); or of one leader's trip or words whose first
+    sentence names the summit ("Эрдоган в
     Чолпон-Ате призвал ...": "... на неформальном саммите Организации тюркских
     государств")."""
-    _, head, minister_, _, _, summit_, sidelines_, _, named, going = _title_cues(title)
-    if sidelines_ or (named == 2 and not going):
+    cues = _title_cues(title)
+    if cues.sidelines or cues.two:
         # a meeting on the summit's sidelines is its two states' own; so is a headline
         # naming two ("Кулубаев и Лавров обсудили подготовку к саммиту ШОС")
         return ()
     # a summit's headline; or a head of state's trip or words naming the organisation
     # (not his reception of its secretary-general: "Токаев принял Генерального секретаря ОДКБ")
-    if summit_ or (head and not minister_ and going):
+    if cues.summit or (cues.head and not cues.minister and cues.going):
         found = _summit_members(title)
         if found:
             return found
     first = _lead(lead)
-    if first and summit(first) and going:
+    if first and summit(first) and cues.going:
         return _summit_members(first)
     return ()
 
@@ -166,7 +167,27 @@ def _title_organisations(title: str) -> frozenset[str]:
 # A title's cues for same_story, kept for the articles seen last (each is a candidate
 # for the reports of the next days): pure functions of the title, which the processes
 # preparing the articles (storage.Preparer) have worked out already and send along.
-_TitleCues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, frozenset[str], int, bool]
+class _TitleCues(NamedTuple):
+    acronyms: frozenset[str]
+    head: bool
+    minister: bool
+    commission: bool
+    visit: bool
+    summit: bool
+    sidelines: bool
+    organisations: frozenset[str]
+    # how many states the headline names acting, and whether it is a trip's or one
+    # speaker's ("прибыл", "призвал", "Kallas: ...")
+    named: int
+    going: bool
+
+    @property
+    def two(self) -> bool:
+        """A meeting of two: a headline naming two states, not a trip's ("Алиев прибыл
+        в Казахстан") nor one speaker's."""
+        return self.named == 2 and not self.going
+
+
 _TITLE_CUES: dict[str, _TitleCues] = {}
 _TITLE_CUES_KEPT = 1 << 15
 
@@ -174,7 +195,7 @@ _TITLE_CUES_KEPT = 1 << 15
 def _title_cues(title: str) -> _TitleCues:
     cues = _TITLE_CUES.get(title)
     if cues is None:
-        cues = (
+        cues = _TitleCues(
             acronyms(title),
             head_of_state(title),
             minister(title),
@@ -196,9 +217,15 @@ def _remember_cues(title: str, cues: _TitleCues) -> None:
     _TITLE_CUES[title] = cues
 
 
+# What the story rules read of a body: its opening, where the first sentence is. The
+# queries read only this much of a stored body (``lead``).
+_LEAD_CHARS = 300
+_LEAD = f"substr(body, 1, {_LEAD_CHARS}) AS lead"
+
+
 def _lead(body: str | None) -> str:
-    """The body's first sentence (at most 300 characters)."""
-    text = (body or "")[:300]
+    """The body's first sentence (at most _LEAD_CHARS characters)."""
+    text = (body or "")[:_LEAD_CHARS]
     end = text.find(". ")
     return text if end < 0 else text[: end + 1]
 
@@ -224,11 +251,9 @@ def _features(
     countries = _with_home(_countries(row.get("countries")), home)
     title = row["title"]
     cues = _title_cues(title)
-    acronyms_, head, minister_, commission_, visit, summit_, sidelines_, orgs, named, going = cues
-    # (a candidate found by its date comes with its body's first 300 characters only)
-    head, minister_ = _principals(
-        head, minister_, row["lead"] if "lead" in row else row.get("body")
-    )
+    # (a candidate found by its date comes with its body's opening only)
+    lead = row["lead"] if "lead" in row else row.get("body")
+    head, minister_ = _principals(cues.head, cues.minister, lead)
     head = head or voice == "head_of_state"
     return _Features(
         id=row.get("id"),
@@ -240,17 +265,17 @@ def _features(
         language=row.get("language"),
         countries=countries,
         event_type=row.get("event_type"),
-        acronyms=acronyms_,
+        acronyms=cues.acronyms,
         head=head,
         minister=minister_,
-        commission=commission_,
-        visit=visit,
-        summit=summit_,
-        sidelines=sidelines_,
-        organisations=orgs,
-        named=named,
-        going=going,
-        members=_members(countries, title, row["lead"] if "lead" in row else row.get("body")),
+        commission=cues.commission,
+        visit=cues.visit,
+        summit=cues.summit,
+        sidelines=cues.sidelines,
+        organisations=cues.organisations,
+        two=cues.two,
+        going=cues.going,
+        members=_members(countries, title, lead),
         _text=f"{title}\n{row.get('body') or ''}",
     )
 
@@ -385,7 +410,7 @@ class Stories(StoreBase):
         (story,) = stories
         mine = self._pending_parties
         for member in self._select(
-            "SELECT source, countries, title, substr(body, 1, 300) AS lead FROM articles "
+            f"SELECT source, countries, title, {_LEAD} FROM articles "  # noqa: S608
             "WHERE story_id = ? AND id != ?",
             [story, article_id],
         ):
@@ -422,7 +447,7 @@ class Stories(StoreBase):
             int(r["id"]): r
             for r in self._select(
                 "SELECT a.id, a.story_id, a.canonical_url, a.countries, a.source, a.published, "  # noqa: S608
-                "a.title, substr(a.body, 1, 300) AS lead "
+                f"a.title, {_LEAD} "
                 f"FROM articles a WHERE a.id IN ({marks})",
                 list(seen),
             )
@@ -431,8 +456,7 @@ class Stories(StoreBase):
             parties = _with_home(_countries(node["countries"]), self._home(node["source"]))
             node["parties"] = frozenset(parties)
             node["members"] = _members(parties, node["title"], node["lead"])
-            cues = _title_cues(node["title"])
-            node["two"] = cues[8] == 2 and not cues[9]  # a meeting of two, not a trip
+            node["two"] = _title_cues(node["title"]).two
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -586,7 +610,7 @@ class Stories(StoreBase):
             light = (
                 "a.id, a.story_id, a.source, a.published, a.published_precision, a.language, "
                 "a.countries, a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
-                "g.names AS sig_names, substr(a.body, 1, 300) AS lead"
+                f"g.names AS sig_names, {_LEAD}"
             )
             # the reports nearest in time, after and before: two index walks that stop
             # at the limit, not a sort of the whole window, in the index alone (most
@@ -665,7 +689,7 @@ class Stories(StoreBase):
                     unknown.append(article_id)
         if unknown:
             for row in self._select(
-                "SELECT id, title, substr(body, 1, 300) AS lead FROM articles "  # noqa: S608
+                f"SELECT id, title, {_LEAD} FROM articles "  # noqa: S608
                 f"WHERE id IN ({', '.join('?' for _ in unknown)})",
                 unknown,
             ):

@@ -27,6 +27,13 @@ FLOORS = {
 }
 
 
+def _parties_of(title, body, **source):
+    """The parties of a post the classifier must take for diplomacy."""
+    tags = classify(title, body, **source)
+    assert tags.relevant, tags.evidence
+    return set(tags.countries)
+
+
 @pytest.mark.parametrize("kind", ["dev", "holdout"])
 def test_evaluation_gate(kind, capsys):
     posts = load(kind)
@@ -240,9 +247,7 @@ def test_a_headlines_format_partner_is_the_formats_not_a_second_state():
     ],
 )
 def test_a_headlines_partner_before_the_region_takes_the_format_from_the_lead(title, body, parties):
-    tags = classify(title, body)
-    assert tags.relevant
-    assert set(tags.countries) == parties
+    assert _parties_of(title, body) == parties
 
 
 @pytest.mark.parametrize(
@@ -303,9 +308,7 @@ def test_a_persons_name_is_not_a_state_that_begins_it():
     ],
 )
 def test_a_counterpart_named_by_its_leader_a_sentence_later_is_a_party(title, body, parties):
-    tags = classify(title, body)
-    assert tags.relevant, tags.evidence
-    assert set(tags.countries) == parties
+    assert _parties_of(title, body) == parties
 
 
 def test_a_leader_named_later_is_no_counterpart_without_an_act():
@@ -407,9 +410,7 @@ def test_the_regions_meeting_places_in_every_language_are_places_of_their_state(
     ],
 )
 def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
-    tags = classify(title, body, source_country="UZ", source_kind="outlet")
-    assert tags.relevant, tags.evidence
-    assert set(tags.countries) == parties
+    assert _parties_of(title, body, source_country="UZ", source_kind="outlet") == parties
 
 
 @pytest.mark.parametrize(
@@ -465,9 +466,7 @@ def test_formats_envoys_and_the_eve_of_a_summit(title, body, parties):
     ],
 )
 def test_a_trip_made_for_a_gathering_is_the_gatherings(title, body, parties):
-    tags = classify(title, body)
-    assert tags.relevant, tags.evidence
-    assert set(tags.countries) == parties
+    assert _parties_of(title, body) == parties
 
 
 @pytest.mark.parametrize(
@@ -520,9 +519,7 @@ def test_reminders_to_citizens_abroad_and_a_summits_traffic_are_not_diplomacy(ti
     ],
 )
 def test_a_leaders_words_beside_his_counterpart_and_the_regions_spellings(title, body, parties):
-    tags = classify(title, body)
-    assert tags.relevant, tags.evidence
-    assert set(tags.countries) == parties
+    assert _parties_of(title, body) == parties
 
 
 def test_documents_signed_following_talks_are_between_two():
