@@ -158,7 +158,10 @@ TABLES: dict[str, TableDoc] = {
             "b": "the other article (`articles.id`)",
             "strength": "how sure the link is: 4 exact copy, 3 copy, 2.5 one source's "
             "language versions, 2 translation or rewrite with shared facts, 1.5 one "
-            "gathering or call; 1 for articles grouped before links were kept",
+            "gathering or call, 1 one visit, session or day of two states (and articles "
+            "grouped before links were kept); 0.5 a sign, not a link: a report naming one "
+            "state that shares a figure with a report of that state and a partner, counted "
+            "against whole stories (docs/dedup.md, Signs)",
             "reason": "why, as `articles.story_reason` says it",
         },
         "Each arrival groups its linked neighbourhood again, strongest links first, so "

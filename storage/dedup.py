@@ -36,6 +36,7 @@ __all__ = [
     "COPY",
     "COPY_WINDOW",
     "MIN_BANDS",
+    "SUPPORT",
     "TRANSLATION_WINDOW",
     "Decision",
     "acronyms",
@@ -431,9 +432,17 @@ class Decision:
     # how sure a link is: stories are grouped strongest links first (storage/stories.py)
     strength: float = 0.0
 
+    @property
+    def support(self) -> bool:
+        """Not one event by the pair alone, but a sign of one (a ``SUPPORT`` link):
+        storage/stories.py counts such signs against whole stories."""
+        return not self.same and self.strength > 0
+
 
 # Link strengths, strongest first.
 COPY, VERSIONS, EVIDENCE, GATHERING, HUB = 3.0, 2.5, 2.0, 1.5, 1.0
+# Below HUB: not a link of one event, a sign counted against a whole story (_supports).
+SUPPORT = 0.5
 # One source's language versions of one release: published within minutes (the Kazakh
 # MFA's kk/ru/en versions carry the same second); later ones need the parties to agree.
 SAME_RELEASE = timedelta(minutes=15)
@@ -485,6 +494,9 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
         decision = stage(pair)
         if decision is not None:
             return decision
+    supported = _supports(pair)
+    if supported is not None:
+        return supported
     if pair.nums_a or pair.nums_b or pair.people:
         return Decision(
             False, f"{len(pair.shared)} numbers, {len(pair.people)} names shared: too few"
@@ -759,6 +771,23 @@ def _same_hours(pair: _Pair) -> Decision | None:
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
         )
     return None
+
+
+def _supports(pair: _Pair) -> Decision | None:
+    """A report naming one state alone and a report of that state and a partner, the
+    same day, sharing a figure and contradicting none ("Астанада 15 құжатқа қол қойылды",
+    15 documents signed in Astana, and "Kazakhstan, Türkiye sign 15 documents"): too little
+    for one event (every event of that state names it, and one figure may be chance), but
+    a sign of one. storage/stories.py joins such a report to the one story it shares
+    figures with through several members, and to none when it does with two."""
+    small, large = sorted((pair.parties_a, pair.parties_b), key=len)
+    if len(small) != 1 or len(large) < 2 or not small <= large:
+        return None
+    if pair.gap > GATHERING_WINDOW or not pair.shared or pair.overlap < 0.5:
+        return None
+    return Decision(
+        False, f"one state's report, {len(pair.shared)} numbers shared: a sign", SUPPORT
+    )
 
 
 # Event types the classifier tells apart reliably in every language: one of these and

@@ -447,7 +447,7 @@ class Store(Reads, Runs, Stories):
                     "event_type = ? WHERE id = ?",
                     [article_id, row.get("event_type"), story_id],
                 )
-            else:
+            if reason != "first" or self._pending_links:  # links, or signs of one event
                 self._regroup(article_id, row["first_seen"])
         return "new"
 

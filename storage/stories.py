@@ -25,6 +25,7 @@ from .dedup import (
     COPY_WINDOW,
     MIN_BANDS,
     SAME_RELEASE,
+    SUPPORT,
     TRANSLATION_WINDOW,
     acronyms,
     commission,
@@ -356,16 +357,17 @@ class Stories(StoreBase):
             if candidate.get("sig_names") is not None:
                 other["names"] = set(candidate["sig_names"].split())
             decision = same_story(features, other)
-            if decision.same:
+            if decision.same or decision.support:
                 links.append(
                     (int(candidate["id"]), int(candidate["story_id"]), decision.strength,
                      decision.reason)
                 )  # fmt: skip
         self._pending_links = links
         self._pending_parties = (frozenset(features["countries"]), features["members"])
-        if links:
-            best = max(links, key=lambda link: (link[2], -link[1]))
-            return min(link[1] for link in links), best[3], features
+        strong = [link for link in links if link[2] > SUPPORT]
+        if strong:
+            best = max(strong, key=lambda link: (link[2], -link[1]))
+            return min(link[1] for link in strong), best[3], features
         cursor = self.db.execute(
             "INSERT INTO stories (created, first_published) VALUES (?, ?)",
             [row["first_seen"], row["published"]],
@@ -391,7 +393,7 @@ class Stories(StoreBase):
             "INSERT OR IGNORE INTO story_links (a, b, strength, reason) VALUES (?, ?, ?, ?)",
             [(min(o, article_id), max(o, article_id), w, why) for o, _, w, why in links],
         )
-        if self._joins_alone(article_id, links):
+        if all(link[2] > SUPPORT for link in links) and self._joins_alone(article_id, links):
             return
         nodes, edges = self._neighbourhood(article_id)
         groups = _group_links(nodes, edges)
@@ -887,7 +889,10 @@ def _group_links(
         a, b = url[edge[1]], url[edge[2]]
         return (-edge[0], a, b) if a <= b else (-edge[0], b, a)
 
+    signs = [edge for edge in edges if edge[0] <= SUPPORT]
     for strength, a, b, _ in sorted(edges, key=key):
+        if strength <= SUPPORT:
+            continue
         ra, rb = root(a), root(b)
         if ra == rb:
             continue
@@ -907,7 +912,55 @@ def _group_links(
         keep, drop = sorted((ra, rb), key=lambda n: str(nodes[n]["canonical_url"]))
         parent[drop] = keep
         members[keep] = list({*members[keep], *members[drop]})
+    _join_supported(signs, root, parent, members, url)
     groups: dict[int, set[int]] = {}
     for node in nodes:
         groups.setdefault(root(node), set()).add(node)
     return sorted(groups.values(), key=lambda g: min(str(nodes[n]["canonical_url"]) for n in g))
+
+
+# A report alone after the links joins the one group it shares figures with through this
+# many members (storage/dedup.py, _supports).
+_SIGNS_NEEDED = 2
+
+
+def _join_supported(
+    signs: list[tuple[float, int, int, str]],
+    root: Any,
+    parent: dict[int, int],
+    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool]]],
+    url: Mapping[int, str],
+) -> None:
+    """Join each report naming one state alone and left alone by the links to the one
+    group its signs point to
+    through _SIGNS_NEEDED members or more; a report with signs into two groups stays
+    alone (the minister's two meetings that day), a group of one counted too (a report
+    joining it later by links alone changes no sign). The groups are those the links
+    made, before any report joins one: the same in any order."""
+    sizes: dict[int, int] = {}
+    for node in parent:
+        sizes[root(node)] = sizes.get(root(node), 0) + 1
+    pointing: dict[int, dict[int, set[int]]] = {}
+    for _, a, b, _ in signs:
+        for alone, other in ((a, b), (b, a)):
+            # (the sign is the report naming one state's: not the other's, alone too)
+            one_state = [len(x) for x, _, _ in members[alone]] == [1]
+            if one_state and sizes[root(alone)] == 1:
+                pointing.setdefault(alone, {}).setdefault(root(other), set()).add(other)
+    joins = []
+    for alone in sorted(pointing, key=lambda n: url[n]):
+        groups = pointing[alone]
+        if len(groups) != 1:
+            continue
+        ((group, through),) = groups.items()
+        if len(through) < _SIGNS_NEEDED:
+            continue
+        if any(
+            _kept_apart(x, one, y, other, [], copy=False, meeting_of_two=x_two or y_two)
+            for x, one, x_two in members[alone]
+            for y, other, y_two in members[group]
+        ):
+            continue
+        joins.append((alone, group))
+    for alone, group in joins:
+        parent[alone] = group

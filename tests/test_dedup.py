@@ -1054,3 +1054,58 @@ def test_a_headline_quoting_one_speaker_is_one_speakers_words():
 
     assert default_classifier().trip_or_speech("Kallas: EU to expand Global Gateway investments")
     assert not default_classifier().trip_or_speech("What Xi's visit means: an analysis")
+
+
+def test_a_report_naming_one_state_and_sharing_a_figure_is_a_sign_not_one_event():
+    signed = features("В Астане подписано 15 документов.", countries=("KZ",))
+    visit = features(
+        "Казахстан и Турция подписали 15 документов по итогам переговоров.",
+        countries=("KZ", "TR"),
+        when=WHEN + timedelta(hours=2),
+    )
+    for a, b in ((signed, visit), (visit, signed)):
+        decision = same_story(a, b)
+        assert not decision.same and decision.support, decision
+    # nothing shared, or another day: no sign
+    plain = features("В Астане подписаны документы.", countries=("KZ",))
+    assert not same_story(plain, visit).support
+    later = features(
+        "В Астане подписано 15 документов.", countries=("KZ",), when=WHEN + timedelta(hours=20)
+    )
+    assert not same_story(later, visit).support
+
+
+_VISIT_REPORTS = [
+    (0, "kazinform", "ru", "Токаев и Эрдоган провели переговоры",
+     ("Президенты Казахстана и Турции подписали 15 документов и договорились о "
+      "товарообороте 15 млрд долларов.")),
+    (1, "kabar", "ru", "Казахстан и Турция подписали 15 документов",
+     "Президенты Казахстана и Турции подписали в Астане 15 документов."),
+    (2, "kun_uz", "uz", "Qozogʻiston va Turkiya 15 ta hujjat imzoladi",
+     "Qozogʻiston va Turkiya prezidentlari Ostonada 15 ta hujjat imzoladi."),
+    # one state named: a sign to each of the three, joined through them
+    (3, "tengrinews", "kk", "Астанада 15 құжатқа қол қойылды",
+     "Ақордада ресми келіссөздер қорытындысы бойынша 15 үкіметаралық құжатқа қол қойылды."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_a_report_naming_one_state_joins_the_one_story_its_figures_point_to(tmp_path, order):
+    when = datetime(2026, 1, 13, 6, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, [_VISIT_REPORTS[n] for n in order], registry=True)
+    assert len(set(story.values())) == 1, story
+
+
+def test_a_report_naming_one_state_whose_figures_point_to_two_stories_joins_neither(tmp_path):
+    when = datetime(2026, 1, 13, 6, tzinfo=UTC)
+    other = [
+        (0.5, "akipress", "ru", "Казахстан и Китай подписали 15 документов",
+         "Казахстан и Китай подписали в Астане 15 документов."),
+        (1.5, "kt_kz", "ru", "Казахстан и Китай: 15 документов",
+         "Казахстан и Китай подписали в Астане пакет из 15 документов."),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "s.db", when, [*_VISIT_REPORTS, *other], registry=True)
+    groups = {}
+    for hours, found in story.items():
+        groups.setdefault(found, set()).add(hours)
+    assert {3} in groups.values(), groups
