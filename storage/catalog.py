@@ -168,6 +168,18 @@ TABLES: dict[str, TableDoc] = {
         "the stories of a set of articles do not depend on the order they arrived in "
         "(docs/dedup.md).",
     ),
+    "announced_days": TableDoc(
+        "the days a report announces: its headline or opening names a day after its own "
+        'publication, at most four days later ("Президент Турции 13-14 января посетит '
+        'Казахстан")',
+        {
+            "day": "the day announced, `YYYY-MM-DD`",
+            "article_id": "the announcing article (`articles.id`)",
+        },
+        "A report of that day (or the morning after) finds the announcement made days "
+        "before by its day: the two are one event when they name the same parties "
+        "(docs/dedup.md, Links).",
+    ),
     "story_merges": TableDoc(
         "stories merged into older ones, when later reports showed one event",
         {

@@ -20,13 +20,14 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
 from .relevance import default_classifier
+from .times import days_ahead, days_named
 from .translit import latin_key
 from .vocabulary import STATES
 
@@ -43,8 +44,10 @@ __all__ = [
     "commission",
     "head_of_state",
     "minister",
+    "named_days",
     "names",
     "numbers",
+    "on_a_day_of",
     "parties_clash",
     "regional_and_bilateral",
     "same_story",
@@ -494,6 +497,9 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
         decision = stage(pair)
         if decision is not None:
             return decision
+    announced = _announced(pair)
+    if announced is not None:
+        return announced
     supported = _supports(pair)
     if supported is not None:
         return supported
@@ -603,7 +609,9 @@ def _copied(pair: _Pair) -> Decision | None:
                 True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}", COPY
             )
     if pair.gap > TRANSLATION_WINDOW:
-        return Decision(False, "reports of one event are published within hours")
+        return _announced(pair) or Decision(
+            False, "reports of one event are published within hours"
+        )
     return None
 
 
@@ -771,6 +779,51 @@ def _same_hours(pair: _Pair) -> Decision | None:
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
         )
     return None
+
+
+def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
+    """The days (month, day) an article's headline and opening name ("13-14 января")."""
+    try:
+        return features["named_days"]  # type: ignore[no-any-return]
+    except KeyError:
+        return days_named(f"{features.get('title') or ''}\n{features.get('lead') or ''}")
+
+
+def on_a_day_of(moment: datetime, days: Iterable[date]) -> bool:
+    """Whether ``moment`` is of one of ``days`` anywhere from UTC-12 to UTC+12, or the
+    morning after (its reports and next-day analyses)."""
+    return any(
+        datetime.combine(day, time.min, UTC) - timedelta(hours=12)
+        <= moment
+        < datetime.combine(day, time.min, UTC) + timedelta(hours=36)
+        for day in days
+    )
+
+
+def _announced(pair: _Pair) -> Decision | None:
+    """A report announcing an event on named days ("Президент Турции 13-14 января посетит
+    Казахстан", "15 января в Душанбе состоится встреча министров") and a report of the
+    same parties (at a gathering, one more or less: a guest) on one of those days: one event, however
+    many days apart they were published (at most four). Not a head of state's visit and
+    a minister's meeting during it, not two acts that are never one, nor a gathering and
+    a meeting of two held there."""
+    a, b = pair.a, pair.b
+    if pair.gap > COPY_WINDOW:
+        return None
+    early, late = (a, b) if a["published"] <= b["published"] else (b, a)
+    small, large = sorted((pair.parties_a, pair.parties_b), key=len)
+    # (a guest more only at a gathering: the summit announced and a bilateral that week)
+    guest = len(small) >= 3 and small <= large and len(large - small) <= 1
+    if len(small) < 2 or not (small == large or guest):
+        return None
+    if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
+        return None
+    if _head_and_minister(a, b) or _distinct_acts(a.get("event_type"), b.get("event_type")):
+        return None
+    days = days_ahead(named_days(early), early["published"], COPY_WINDOW)
+    if not days or not on_a_day_of(late["published"], days):
+        return None
+    return Decision(True, "announced: the same parties on a day the earlier report named", HUB)
 
 
 def _supports(pair: _Pair) -> Decision | None:

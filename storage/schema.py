@@ -776,3 +776,37 @@ def m020_source_principal(db: Database) -> None:
     # Whose voice a source is, when it is one person's ("head_of_state": a president's
     # press service): story detection takes its posts for the head of state's acts.
     db.execute("ALTER TABLE sources ADD COLUMN principal TEXT")
+
+
+@migrations()
+def m021_announced_days(db: Database) -> None:
+    # The days a report announces: its headline or opening names a day after its own
+    # ("Президент Турции 13-14 января посетит Казахстан"). A report of that day finds the
+    # announcement made days before by its day (storage/dedup.py, _announced). Articles
+    # stored before are read once here.
+    from datetime import timedelta
+
+    from .times import days_ahead, days_named, parse_utc
+
+    db.execute(
+        """
+        CREATE TABLE announced_days (
+            day TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (day, article_id)
+        ) WITHOUT ROWID
+        """
+    )
+    rows = db.execute(
+        "SELECT id, published, title, substr(body, 1, 300) FROM articles "
+        "WHERE published IS NOT NULL"
+    )
+    found = []
+    for article_id, published, title, lead in rows:
+        named = days_named(f"{title or ''}\n{lead or ''}")
+        if named:
+            for day in days_ahead(named, parse_utc(published), timedelta(days=4)):
+                found.append((day.isoformat(), article_id))
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO announced_days (day, article_id) VALUES (?, ?)", found
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -31,8 +32,10 @@ from .dedup import (
     commission,
     head_of_state,
     minister,
+    named_days,
     names,
     numbers,
+    on_a_day_of,
     pack_numbers,
     parse_when,
     parties_clash,
@@ -51,7 +54,7 @@ from .dedup import (
 )
 from .lsh import BandIndex, band_keys
 from .relevance import OFFICIAL_KINDS, default_classifier
-from .times import format_utc
+from .times import days_ahead, days_named, format_utc
 from .vocabulary import KIND_RANK
 
 __all__ = ["Stories"]
@@ -81,6 +84,9 @@ class _Features(dict[str, Any]):
     computed on first use (most candidates are ruled out by time or parties first)."""
 
     def __missing__(self, key: str) -> Any:
+        if key == "named_days":  # (the days its headline and opening name)
+            self[key] = days_named(self["_opening"])
+            return self[key]
         if key not in ("shingles", "numbers", "names"):
             raise KeyError(key)
         if "_text" not in self:
@@ -278,6 +284,7 @@ def _features(
         going=cues.going,
         members=_members(countries, title, lead),
         _text=f"{title}\n{row.get('body') or ''}",
+        _opening=f"{title}\n{(lead or '')[:_LEAD_CHARS]}",
     )
 
 
@@ -629,18 +636,16 @@ class Stories(StoreBase):
             shorter = len(json.dumps(sorted(parties)))
             if broad:
                 shorter = 1 << 20
-            walked: list[tuple[int, set[str]]] = []
-            for comparison, bound, direction in (
-                (">=", when + TRANSLATION_WINDOW, "ASC"),
-                ("<", when - TRANSLATION_WINDOW, "DESC"),
-            ):
+            walked = self._announcers(when)
+            for comparison, start, bound, direction in _walks(features):
                 walked += [
                     (article_id, set(_countries(countries)))
                     for article_id, countries in self.db.conn.execute(
                         query.format(comparison, "<=" if direction == "ASC" else ">=", direction),
-                        [format_utc(when), format_utc(bound), *quoted, *everyone, shorter],
+                        [format_utc(start), format_utc(bound), *quoted, *everyone, shorter],
                     )
                 ]
+            walked = list(dict(walked).items())
             kept = self._fitting(walked, parties, mine)
             if kept:
                 read = {
@@ -671,6 +676,26 @@ class Stories(StoreBase):
                 seen.add(r["id"])
                 found_all.append(r)
         return near + found_all
+
+    def _announcers(self, when: datetime) -> list[tuple[int, set[str]]]:
+        """The reports that announced, days before, the day of a report published at
+        ``when`` (``announced_days``), and their parties."""
+        days = sorted(
+            day
+            for day in {(when + timedelta(hours=h)).date() for h in (-36, -12, 0, 12)}
+            if on_a_day_of(when, [day])
+        )
+        return [
+            (article_id, set(_countries(countries)))
+            for article_id, countries in self.db.conn.execute(
+                "SELECT a.id, a.countries FROM announced_days d "  # noqa: S608
+                "JOIN articles a ON a.id = d.article_id "
+                f"WHERE d.day IN ({', '.join('?' for _ in days)}) AND a.relevant = 1 "
+                "AND a.published < ? AND a.published >= ? "
+                f"ORDER BY a.published DESC LIMIT {_MAX_CANDIDATES // 2}",
+                [*(d.isoformat() for d in days), format_utc(when), format_utc(when - COPY_WINDOW)],
+            )
+        ]
 
     def _fitting(
         self, walked: list[tuple[int, set[str]]], parties: set[str], mine: set[str]
@@ -714,7 +739,15 @@ class Stories(StoreBase):
         return self._members_by_id
 
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
-        """Store a new article's signature, and index its band keys."""
+        """Store a new article's signature and the days it announces, and index its band
+        keys."""
+        self.db.execute("DELETE FROM announced_days WHERE article_id = ?", [article_id])
+        ahead = days_ahead(named_days(features), features["published"], COPY_WINDOW)
+        if ahead:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO announced_days (day, article_id) VALUES (?, ?)",
+                [(day.isoformat(), article_id) for day in ahead],
+            )
         self.db.execute(
             "INSERT OR REPLACE INTO article_signatures (article_id, minhash, numbers, week, "
             "names) VALUES (?, ?, ?, ?, ?)",
@@ -813,6 +846,25 @@ class Stories(StoreBase):
             "AND event_type IS NOT ?",
             [event_type, story_id, event_type],
         )
+
+
+def _walks(features: Mapping[str, Any]) -> list[tuple[str, datetime, datetime, str]]:
+    """The time windows searched for reports of the same event: 30 hours after and
+    before, and for a report announcing days ahead the reports of those days and the
+    morning after (storage/dedup.py, _announced)."""
+    when = features["published"]
+    walks = [
+        (">=", when, when + TRANSLATION_WINDOW, "ASC"),
+        ("<", when, when - TRANSLATION_WINDOW, "DESC"),
+    ]
+    ahead = days_ahead(named_days(features), when, COPY_WINDOW)
+    if ahead:
+        first = datetime.combine(ahead[0], time.min, UTC) - timedelta(hours=12)
+        last = min(
+            datetime.combine(ahead[-1], time.min, UTC) + timedelta(hours=36), when + COPY_WINDOW
+        )
+        walks.append((">=", first, last, "ASC"))
+    return walks
 
 
 def _fit(parties: set[str], found: set[str]) -> bool:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "DAY_HOUR_UTC",
+    "MONTHS",
     "day_precision",
+    "days_ahead",
+    "days_named",
     "format_utc",
     "local_day",
     "parse_moment",
@@ -87,3 +91,74 @@ def day_precision(moment: datetime, zone: str | None) -> datetime | None:
         return None
     day: date = local.date()
     return datetime.combine(day, time(DAY_HOUR_UTC), tzinfo=UTC)
+
+
+# Month names and their inflected stems, by month. Agglutinative languages (kk, ky, uz,
+# tk, tg) add case suffixes (Tajik "ноябри", Turkmen "noýabry", Kazakh "қарашада"), so
+# full stems match with any suffix; short abbreviations match only as whole words.
+MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("январ", "января", "январь", "january", "yanvar", "ýanwar", "қаңтар", "үчтүн айы"),
+    2: ("феврал", "february", "fevral", "fewral", "ақпан", "бирдин айы"),
+    3: ("март", "march", "mart", "наурыз", "жалган куран"),
+    4: ("апрел", "april", "aprel", "сәуір", "чын куран"),
+    5: ("мая", "май", "мае", "may", "maý", "мамыр", "бугу"),
+    6: ("июн", "june", "iyun", "iýun", "маусым", "кулжа"),
+    7: ("июл", "july", "iyul", "iýul", "шілде", "теке"),
+    8: ("август", "august", "avgust", "awgust", "тамыз", "баш оона"),
+    9: ("сентябр", "september", "sentabr", "sentyabr", "sentýabr", "қыркүйек", "аяк оона"),
+    10: ("октябр", "october", "oktabr", "oktyabr", "oktýabr", "қазан", "тогуздун айы"),
+    11: ("ноябр", "november", "noyabr", "noýabr", "қараша", "жетинин айы"),
+    12: ("декабр", "december", "dekabr", "желтоқсан", "бештин айы"),
+}
+
+_MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in names}
+_MONTH_NAME = "|".join(map(re.escape, sorted(_MONTH_NUMBER, key=len, reverse=True)))
+# "13-14 января", "19–20 January", "15-январда", "15-nji ýanwarda", "18 и 19 июня"; and
+# "June 18-19", "January 15"
+_AND = r"(?:\s*[-–—]\s*|\s+(?:и|and|va|ва|we|ve|және|жана|ва)\s+)"
+_DAYS_FIRST = re.compile(
+    rf"(?<![\w.,])(?P<first>\d{{1,2}})(?:{_AND}(?P<last>\d{{1,2}}))?"
+    rf"(?:-?(?:nji|njy|nçi|inchi|nchi|chi|го|е))?[\s-]*(?P<month>{_MONTH_NAME})\w*",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(
+    rf"(?<!\w)(?P<month>{_MONTH_NAME})\w*\s+(?P<first>\d{{1,2}})"
+    rf"(?:{_AND}(?P<last>\d{{1,2}}))?(?![\d:])",
+    re.IGNORECASE,
+)
+
+
+def days_named(text: str) -> frozenset[tuple[int, int]]:
+    """The days of the year a text names, as (month, day): "13-14 января" is (1, 13) and
+    (1, 14), "June 18-19" (6, 18) and (6, 19), in the region's languages (the month
+    names of :data:`MONTHS`, with their case endings)."""
+    found: set[tuple[int, int]] = set()
+    for pattern in (_DAYS_FIRST, _MONTH_FIRST):
+        for match in pattern.finditer(text):
+            month = _MONTH_NUMBER.get(match["month"].lower())
+            if month is None:  # a case folding of its own ("İyun")
+                continue
+            first = int(match["first"])
+            last = int(match["last"]) if match["last"] else first
+            if not 1 <= first <= last <= 31 or last - first > 6:
+                continue
+            found.update((month, day) for day in range(first, last + 1))
+    return frozenset(found)
+
+
+def days_ahead(
+    named: frozenset[tuple[int, int]], published: datetime, most: timedelta
+) -> tuple[date, ...]:
+    """Of the days a text names, those after the day it was published, at most ``most``
+    later: the days a report announces ("13-14 января посетит Казахстан")."""
+    today = (published.astimezone(UTC) + timedelta(hours=5)).date()  # the region's day
+    ahead = []
+    for month, day in named:
+        for year in (today.year, today.year + 1):
+            try:
+                when = date(year, month, day)
+            except ValueError:
+                continue
+            if today < when <= today + most:
+                ahead.append(when)
+    return tuple(sorted(set(ahead)))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from crawler.extract.dates import parse_date
 from crawler.registry import zone
+from storage.times import days_ahead, days_named
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # 14:00 in Astana, 15:00 in Bishkek
 ALMATY, BISHKEK, TASHKENT = zone("Asia/Almaty"), zone("Asia/Bishkek"), zone("Asia/Tashkent")
@@ -94,3 +95,34 @@ def test_unreadable_dates_are_none(text):
 def test_relative_dates_need_now():
     assert parse_date("вчера, 23:50", ALMATY) is None
     assert parse_date("14:30", ALMATY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Президент Турции 13-14 января посетит Казахстан", {(1, 13), (1, 14)}),
+        ("По приглашению Президента 19–20 января Премьер-министр Индии", {(1, 19), (1, 20)}),
+        ("Ministers arrive for a two-day meeting on June 18-19.", {(6, 18), (6, 19)}),
+        ("15-январда Бишкекте саммит өтөт", {(1, 15)}),
+        ("Prezident 18 va 19 iyun kunlari tashrif buyuradi", {(6, 18), (6, 19)}),
+        ("15-nji ýanwarda Aşgabatda geçiriler", {(1, 15)}),
+        ("Сафар 3 феврал оғоз мешавад", {(2, 3)}),
+        ("Мемлекет басшысы 5 қарашада сапармен барады", {(11, 5)}),
+        # a year or a time is no day
+        ("the 2022 SCO summit in March 2024", set()),
+        ("March 2026", set()),
+    ],
+)
+def test_the_days_a_text_names(text, days):
+    assert days_named(text) == days
+
+
+def test_the_days_a_report_announces_are_after_its_own_and_within_four_days():
+    named = days_named("13-14 января, 20 января и 10 января")
+    published = datetime(2026, 1, 12, 6, tzinfo=UTC)
+    assert days_ahead(named, published, timedelta(days=4)) == (date(2026, 1, 13), date(2026, 1, 14))
+    # across the new year
+    january = days_named("3 января")
+    assert days_ahead(january, datetime(2025, 12, 30, 6, tzinfo=UTC), timedelta(days=4)) == (
+        date(2026, 1, 3),
+    )

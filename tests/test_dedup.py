@@ -1109,3 +1109,98 @@ def test_a_report_naming_one_state_whose_figures_point_to_two_stories_joins_neit
     for hours, found in story.items():
         groups.setdefault(found, set()).add(hours)
     assert {3} in groups.values(), groups
+
+
+def _announcing(title, lead, *, when, countries, head=False, minister=False, event="visit"):
+    found = features(lead, when=when, countries=countries, event=event)
+    found.update(title=title, lead=lead, head=head, minister=minister)
+    return found
+
+
+def test_an_announcement_and_a_report_of_the_day_it_named_are_one_event():
+    announced = _announcing(
+        "Премьер-министр Индии посетит Узбекистан",
+        "19–20 января Премьер-министр Индии совершит официальный визит в Узбекистан.",
+        when=datetime(2026, 1, 16, 12, tzinfo=UTC),
+        countries=("IN", "UZ"),
+        head=True,
+    )
+    arrival = _announcing(
+        "Прибытие", "Высокий гость прибыл в Ташкент.",
+        when=datetime(2026, 1, 19, 4, 30, tzinfo=UTC), countries=("UZ", "IN"), head=True,
+    )  # fmt: skip
+    for a, b in ((announced, arrival), (arrival, announced)):
+        decision = same_story(a, b)
+        assert decision.same and "announced" in decision.reason
+    # a day it did not name; other parties; the ministers' meeting during the visit
+    for other in (
+        {**arrival, "published": datetime(2026, 1, 22, 4, tzinfo=UTC)},
+        {**arrival, "countries": ["UZ", "PK"]},
+        {**arrival, "head": False, "minister": True},
+        {**arrival, "event_type": "phone_call"},
+    ):
+        assert not same_story(announced, other).same
+
+
+def test_a_gathering_announced_is_not_a_bilateral_of_two_of_its_states_that_week():
+    summit_ = _announcing(
+        "Лидеры тюркских государств съезжаются в Чолпон-Ату",
+        "20-21 мая в Чолпон-Ате пройдет неформальный саммит.",
+        when=datetime(2026, 5, 19, 6, tzinfo=UTC),
+        countries=("KZ", "KG", "UZ"),
+        event="conference",
+    )
+    forum = _announcing(
+        "В Бишкеке прошел кыргызско-казахстанский бизнес-форум", "Бизнес-форум прошел.",
+        when=datetime(2026, 5, 21, 9, tzinfo=UTC), countries=("KG", "KZ"), event="conference",
+    )  # fmt: skip
+    assert not same_story(summit_, forum).same
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_an_announcement_days_before_is_found_from_either_side(tmp_path, order):
+    when = datetime(2026, 1, 16, 12, tzinfo=UTC)
+    reports = [
+        (0, "dunyo", "ru", "Премьер-министр Индии посетит Узбекистан с официальным визитом",
+         ("По приглашению Президента Узбекистана 19–20 января Премьер-министр Индии "
+          "Нарендра Моди совершит официальный визит в Узбекистан.")),
+        (64.5, "kun_uz", "en", "Modi arrives in Tashkent",
+         ("Indian Prime Minister Narendra Modi arrived in Tashkent on an official visit "
+          "to Uzbekistan.")),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "s.db", when, [reports[n] for n in order], registry=True)
+    assert len(set(story.values())) == 1, story
+    with Store(tmp_path / "s.db") as store:
+        assert store.db.execute("SELECT day FROM announced_days").fetchall() == [
+            ("2026-01-19",),
+            ("2026-01-20",),
+        ]
+
+
+def test_a_store_from_before_m021_learns_the_days_its_reports_announced(tmp_path):
+    import sqlite_utils
+
+    from storage.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m021_announced_days")
+    db.execute("INSERT INTO sources (id, name, kind) VALUES ('dunyo', 'Dunyo', 'agency')")
+    db.execute(
+        "INSERT INTO stories (id, created, first_published) "
+        "VALUES (1, '2026-01-16T12:00:00Z', '2026-01-16T12:00:00Z')"
+    )
+    db.execute(
+        "INSERT INTO articles (id, source, url, canonical_url, title, body, published, "
+        "published_from, content_hash, story_id, first_seen, last_seen, relevant, countries, "
+        "published_day) VALUES (1, 'dunyo', 'https://dunyo.info/1', 'https://dunyo.info/1', "
+        "'Премьер-министр Индии посетит Узбекистан', '19–20 января состоится визит.', "
+        "'2026-01-16T12:00:00Z', 'page', 'x', 1, '2026-01-16T12:00:00Z', "
+        "'2026-01-16T12:00:00Z', 1, '[\"IN\", \"UZ\"]', '2026-01-16')"
+    )
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("SELECT day, article_id FROM announced_days").fetchall() == [
+            ("2026-01-19", 1),
+            ("2026-01-20", 1),
+        ]

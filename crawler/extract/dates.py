@@ -12,25 +12,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
+from storage.times import MONTHS
+
 __all__ = ["MONTHS", "names_today", "parse_date"]
 
-# Month names and their inflected stems, by month. Agglutinative languages (kk, ky, uz,
-# tk, tg) add case suffixes (Tajik "ноябри", Turkmen "noýabry", Kazakh "қарашада"), so
-# full stems match with any suffix; short abbreviations match only as whole words.
-MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("январ", "января", "январь", "january", "yanvar", "ýanwar", "қаңтар", "үчтүн айы"),
-    2: ("феврал", "february", "fevral", "fewral", "ақпан", "бирдин айы"),
-    3: ("март", "march", "mart", "наурыз", "жалган куран"),
-    4: ("апрел", "april", "aprel", "сәуір", "чын куран"),
-    5: ("мая", "май", "мае", "may", "maý", "мамыр", "бугу"),
-    6: ("июн", "june", "iyun", "iýun", "маусым", "кулжа"),
-    7: ("июл", "july", "iyul", "iýul", "шілде", "теке"),
-    8: ("август", "august", "avgust", "awgust", "тамыз", "баш оона"),
-    9: ("сентябр", "september", "sentabr", "sentyabr", "sentýabr", "қыркүйек", "аяк оона"),
-    10: ("октябр", "october", "oktabr", "oktyabr", "oktýabr", "қазан", "тогуздун айы"),
-    11: ("ноябр", "november", "noyabr", "noýabr", "қараша", "жетинин айы"),
-    12: ("декабр", "december", "dekabr", "желтоқсан", "бештин айы"),
-}
 # Short forms on listing rows ("23 ноя", "23 Nov", Turkmen "23 Noý").
 _ABBREVIATIONS: dict[int, tuple[str, ...]] = {
     1: ("янв", "jan", "ýan"),
