@@ -39,6 +39,7 @@ __all__ = [
     "MIN_BANDS",
     "SUPPORT",
     "TRANSLATION_WINDOW",
+    "VISIT_WINDOW",
     "Decision",
     "acronyms",
     "commission",
@@ -78,6 +79,9 @@ MIN_SHINGLES = 12
 # Copies appear within days; a text repeated a year later is a new event.
 COPY_WINDOW = timedelta(days=4)
 TRANSLATION_WINDOW = timedelta(hours=30)
+# A head of state's visit lasts up to three days: its last reports and the next day's
+# analyses are published up to this long after its first.
+VISIT_WINDOW = timedelta(hours=54)
 # Reports of one multilateral gathering (the same three or more parties) come within hours
 # of each other; the minister's departure for it the day before is another item.
 GATHERING_WINDOW = timedelta(hours=12)
@@ -322,7 +326,11 @@ _HEAD_OF_STATE = re.compile(
     r"leaders? of|leaders\b|liderler|лидер|yetakchi|на высшем уровне|мемлекет басшылары|davlat rahbarlari|"
     r"президент|president|prezident|мемлекет басшысы|"
     r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
-    r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|"
+    r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|döwlet baştutanlar|"
+    r"етакчи|"
+    # the Tajik president's receptions in Russian: "Прием министра иностранных дел ..."
+    r"^прием (?:министр|посл|председател|премьер|президент|заместител|генеральн|специальн|"
+    r"делегаци|верховн)|"
     # the Tajik president's receptions are headlined "Қабули ..." (the ministry's "Мулоқот")
     r"қабули (?:вазир|сафир|раис|сарвазир|президент|котиб|намоянда|ҳайат|муовин|директор)|"
     r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
@@ -609,8 +617,10 @@ def _copied(pair: _Pair) -> Decision | None:
                 True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}", COPY
             )
     if pair.gap > TRANSLATION_WINDOW:
-        return _announced(pair) or Decision(
-            False, "reports of one event are published within hours"
+        return (
+            _announced(pair)
+            or _visit_days(pair)
+            or Decision(False, "reports of one event are published within hours")
         )
     return None
 
@@ -824,6 +834,20 @@ def _announced(pair: _Pair) -> Decision | None:
     if not days or not on_a_day_of(late["published"], days):
         return None
     return Decision(True, "announced: the same parties on a day the earlier report named", HUB)
+
+
+def _visit_days(pair: _Pair) -> Decision | None:
+    """A head of state's state or official visit and a report of exactly the same two
+    states up to two days and a half apart (VISIT_WINDOW): its departure, the forum of its
+    last day, the next day's analysis ("What the Supreme Council Delivered"). Not a
+    minister's headline against the head of state's, nor a call, a congratulation or
+    credentials."""
+    a, b = pair.a, pair.b
+    if pair.gap > VISIT_WINDOW or not pair.two or not (a.get("visit") or b.get("visit")):
+        return None
+    if _head_and_minister(a, b) or _distinct_acts(a.get("event_type"), b.get("event_type")):
+        return None
+    return Decision(True, "one state visit: the same two states, within its days", HUB)
 
 
 def _supports(pair: _Pair) -> Decision | None:

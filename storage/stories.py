@@ -27,7 +27,7 @@ from .dedup import (
     MIN_BANDS,
     SAME_RELEASE,
     SUPPORT,
-    TRANSLATION_WINDOW,
+    VISIT_WINDOW,
     acronyms,
     commission,
     head_of_state,
@@ -854,8 +854,8 @@ def _walks(features: Mapping[str, Any]) -> list[tuple[str, datetime, datetime, s
     morning after (storage/dedup.py, _announced)."""
     when = features["published"]
     walks = [
-        (">=", when, when + TRANSLATION_WINDOW, "ASC"),
-        ("<", when, when - TRANSLATION_WINDOW, "DESC"),
+        (">=", when, when + VISIT_WINDOW, "ASC"),
+        ("<", when, when - VISIT_WINDOW, "DESC"),
     ]
     ahead = days_ahead(named_days(features), when, COPY_WINDOW)
     if ahead:

@@ -1204,3 +1204,36 @@ def test_a_store_from_before_m021_learns_the_days_its_reports_announced(tmp_path
             ("2026-01-19", 1),
             ("2026-01-20", 1),
         ]
+
+
+def test_a_state_visits_analysis_two_days_later_is_of_the_visit():
+    start = datetime(2026, 2, 4, 4, 40, tzinfo=UTC)
+    visit = features(
+        "Davlat tashrifi boshlandi.", when=start, countries=("KZ", "UZ"), event="visit"
+    )
+    visit.update(visit=True, head=True)
+    analysis = features(
+        "Astana and Tashkent raise the bar: what the Supreme Council delivered.",
+        when=start + timedelta(hours=47),
+        countries=("KZ", "UZ"),
+        language="en",
+        event="agreement",
+    )
+    analysis.update(head=False, minister=False)
+    assert same_story(visit, analysis).same
+    # the ministers' meeting; three days later; a call
+    assert not same_story(visit, {**analysis, "minister": True}).same
+    assert not same_story(visit, {**analysis, "published": start + timedelta(hours=60)}).same
+    assert not same_story(visit, {**analysis, "event_type": "phone_call"}).same
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Прием министра иностранных дел Республики Узбекистан",  # the Tajik president's
+        "Döwlet Baştutanlarynyň Bilelikdäki Jarnamasy kabul edildi",
+        "Марказий Осиё етакчилари Сеул декларациясини қабул қилди",
+    ],
+)
+def test_more_heads_of_state(text):
+    assert head_of_state(text)
