@@ -553,3 +553,35 @@ def test_a_rubric_or_an_organisation_before_a_colon_is_no_speaker(title):
     from storage.relevance import default_classifier
 
     assert not default_classifier().trip_or_speech(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        # partners' names in Turkmen and Tajik
+        ("Türkmenistanyň Prezidenti Kuweýt Döwletiniň Emirini gutlady",
+         "Türkmenistanyň Prezidenti Kuweýt Döwletiniň Emirine gutlag hatyny iberdi.", {"TM", "KW"}),
+        ("Türkmenistanyň Prezidenti iş sapary bilen Birleşen Arap Emirliklerine bardy",
+         "Türkmenistanyň Prezidenti Birleşen Arap Emirliklerine iş sapary bilen bardy.",
+         {"TM", "AE"}),
+        # a phone call in Tajik
+        ("Гуфтугӯи телефонии Президенти Ҷумҳурии Тоҷикистон бо Президенти Федератсияи Россия",
+         ("Президенти Ҷумҳурии Тоҷикистон бо Президенти Федератсияи Россия гуфтугӯи "
+          "телефонӣ анҷом доданд."), {"TJ", "RU"}),
+        # the Uzbek president's residence is Uzbekistan's
+        ("Қўқсаройда расмий кутиб олиш маросими бўлиб ўтди",
+         "«Қўқсарой» қароргоҳида Тожикистон Президентини расмий кутиб олиш маросими бўлиб ўтди.",
+         {"TJ", "UZ"}),
+    ],
+)  # fmt: skip
+def test_partners_calls_and_residences_in_every_language(title, body, parties):
+    assert _parties_of(title, body) == parties
+
+
+def test_a_first_name_is_not_the_state_it_spells():
+    # Israil Sharifzoda, a Tajik deputy minister, is not Israel
+    tags = classify(
+        "Иштироки Вазири корҳои хориҷӣ дар нишасти «Осиёи Марказӣ – Корея»",
+        "Муовини вазири корҳои хориҷии Тоҷикистон Исроил Шарифзода дар нишаст иштирок кард.",
+    )
+    assert "IL" not in tags.countries
