@@ -685,15 +685,25 @@ class Stories(StoreBase):
             for day in {(when + timedelta(hours=h)).date() for h in (-36, -12, 0, 12)}
             if on_a_day_of(when, [day])
         )
+        # (the table alone first, by its key: few reports announce a day)
+        announcing = [
+            article_id
+            for (article_id,) in self.db.conn.execute(
+                "SELECT article_id FROM announced_days "  # noqa: S608
+                f"WHERE day IN ({', '.join('?' for _ in days)})",
+                [d.isoformat() for d in days],
+            )
+        ]
+        if not announcing:
+            return []
         return [
             (article_id, set(_countries(countries)))
             for article_id, countries in self.db.conn.execute(
-                "SELECT a.id, a.countries FROM announced_days d "  # noqa: S608
-                "JOIN articles a ON a.id = d.article_id "
-                f"WHERE d.day IN ({', '.join('?' for _ in days)}) AND a.relevant = 1 "
-                "AND a.published < ? AND a.published >= ? "
-                f"ORDER BY a.published DESC LIMIT {_MAX_CANDIDATES // 2}",
-                [*(d.isoformat() for d in days), format_utc(when), format_utc(when - COPY_WINDOW)],
+                "SELECT id, countries FROM articles "  # noqa: S608
+                f"WHERE id IN ({', '.join('?' for _ in announcing)}) AND relevant = 1 "
+                "AND published < ? AND published >= ? "
+                f"ORDER BY published DESC LIMIT {_MAX_CANDIDATES // 2}",
+                [*announcing, format_utc(when), format_utc(when - COPY_WINDOW)],
             )
         ]
 
@@ -741,7 +751,6 @@ class Stories(StoreBase):
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature and the days it announces, and index its band
         keys."""
-        self.db.execute("DELETE FROM announced_days WHERE article_id = ?", [article_id])
         ahead = days_ahead(named_days(features), features["published"], COPY_WINDOW)
         if ahead:
             self.db.conn.executemany(
@@ -783,6 +792,7 @@ class Stories(StoreBase):
         signature then rules it out."""
         features = _features(row)
         features.update(text_features(row, features))
+        self.db.execute("DELETE FROM announced_days WHERE article_id = ?", [article_id])
         self._index_article(article_id, features)
         if self._bands is not None and article_id <= self._bands_seen:  # an older row
             self._bands.add(

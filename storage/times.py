@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -114,34 +114,32 @@ MONTHS: dict[int, tuple[str, ...]] = {
 _MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in names}
 _MONTH_NAME = "|".join(map(re.escape, sorted(_MONTH_NUMBER, key=len, reverse=True)))
 # "13-14 января", "19–20 January", "15-январда", "15-nji ýanwarda", "18 и 19 июня"; and
-# "June 18-19", "January 15"
-_AND = r"(?:\s*[-–—]\s*|\s+(?:и|and|va|ва|we|ve|және|жана|ва)\s+)"
-_DAYS_FIRST = re.compile(
-    rf"(?<![\w.,])(?P<first>\d{{1,2}})(?:{_AND}(?P<last>\d{{1,2}}))?"
-    rf"(?:-?(?:nji|njy|nçi|inchi|nchi|chi|го|е))?[\s-]*(?P<month>{_MONTH_NAME})\w*",
-    re.IGNORECASE,
+# "June 18-19", "January 15": the days are found first (digits are rare), then the month
+# is looked for right after them or right before
+_AND = r"(?:\s*[-–—]\s*|\s+(?:и|and|va|ва|we|ve|және|жана)\s+)"
+_DAYS = re.compile(rf"(?<![\w.,:])(\d{{1,2}})(?:{_AND}(\d{{1,2}}))?(?!\d)(?![:.,]\d)")
+_MONTH_AFTER = re.compile(
+    rf"(?:-?(?:nji|njy|nçi|inchi|nchi|chi|го|е))?[\s-]*({_MONTH_NAME})", re.IGNORECASE
 )
-_MONTH_FIRST = re.compile(
-    rf"(?<!\w)(?P<month>{_MONTH_NAME})\w*\s+(?P<first>\d{{1,2}})"
-    rf"(?:{_AND}(?P<last>\d{{1,2}}))?(?![\d:])",
-    re.IGNORECASE,
-)
+_MONTH_BEFORE = re.compile(rf"(?<!\w)({_MONTH_NAME})\w*\s+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 14)
 def days_named(text: str) -> frozenset[tuple[int, int]]:
     """The days of the year a text names, as (month, day): "13-14 января" is (1, 13) and
     (1, 14), "June 18-19" (6, 18) and (6, 19), in the region's languages (the month
     names of :data:`MONTHS`, with their case endings)."""
     found: set[tuple[int, int]] = set()
-    for pattern in (_DAYS_FIRST, _MONTH_FIRST):
-        for match in pattern.finditer(text):
-            month = _MONTH_NUMBER.get(match["month"].lower())
-            if month is None:  # a case folding of its own ("İyun")
-                continue
-            first = int(match["first"])
-            last = int(match["last"]) if match["last"] else first
-            if not 1 <= first <= last <= 31 or last - first > 6:
-                continue
+    for match in _DAYS.finditer(text):
+        beside = _MONTH_AFTER.match(text, match.end()) or _MONTH_BEFORE.search(
+            text, max(0, match.start() - 16), match.start()
+        )
+        month = _MONTH_NUMBER.get(beside[1].lower()) if beside else None
+        if month is None:  # no month beside it, or a case folding of its own ("İyun")
+            continue
+        first = int(match[1])
+        last = int(match[2]) if match[2] else first
+        if 1 <= first <= last <= 31 and last - first <= 6:
             found.update((month, day) for day in range(first, last + 1))
     return frozenset(found)
 
