@@ -750,6 +750,16 @@ def _facts(pair: _Pair) -> Decision | None:
         # the day's one meeting of the two, told in other words (a name stem of three
         # letters alone is shared by chance)
         return Decision(True, "the same two states the same day, a fact shared", HUB)
+    meetings = pair.a.get("event_type") == pair.b.get("event_type") == "meeting"
+    # (figures contradict when each states two or more and they share few)
+    agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
+    heads = pair.a.get("head") or pair.b.get("head")
+    if same_day and meetings and agreeing and pair.people and not heads:
+        # exactly the same two meeting the same day, a name in common, no head of state in
+        # either: one meeting, whatever figure each report adds (the ministers' talks told
+        # by the ministry and by the agency; not the deputy's reception of the ambassador
+        # in the capital that day, which names other people)
+        return Decision(True, "one meeting of the same two states the same day", HUB)
     return None
 
 

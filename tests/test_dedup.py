@@ -131,7 +131,9 @@ def test_a_translation_shares_parties_names_and_numbers():
 
 
 def test_short_texts_are_not_compared():
-    assert not same_story(features("Фото дня"), features("Фото дня")).same
+    # (as copies: two reports of the same two states' meeting that day are one by that)
+    photo = features("Фото дня", event=None)
+    assert not same_story(photo, features("Фото дня", event=None)).same
 
 
 def test_signatures_and_band_keys_are_the_same_in_another_process():
@@ -1237,3 +1239,22 @@ def test_a_state_visits_analysis_two_days_later_is_of_the_visit():
 )
 def test_more_heads_of_state(text):
     assert head_of_state(text)
+
+
+def test_the_same_two_meeting_the_same_day_is_one_meeting_whatever_figures_each_adds():
+    ministry = features(
+        "Министр иностранных дел Таджикистана провел переговоры с Министром иностранных дел "
+        "России Сергеем Лавровым. Обсуждены вопросы сотрудничества на 2027 год.",
+        countries=("TJ", "RU"),
+    )
+    agency = features(
+        "Сироджиддин Мухриддин и Сергей Лавров провели переговоры в Душанбе. Товарооборот в "
+        "2025 году превысил 1,5 млрд долларов.",
+        countries=("TJ", "RU"),
+        when=WHEN + timedelta(hours=2),
+    )
+    assert same_story(ministry, agency).same
+    # not the president's reception that day, nor the next day's meeting, nor a call
+    assert not same_story({**ministry, "head": True}, {**agency, "head": False}).same
+    assert not same_story(ministry, {**agency, "published": WHEN + timedelta(hours=30)}).same
+    assert not same_story(ministry, {**agency, "event_type": "phone_call"}).same
