@@ -334,6 +334,13 @@ _HEAD_OF_STATE = re.compile(
     # the Tajik president's receptions are headlined "Қабули ..." (the ministry's "Мулоқот")
     r"қабули (?:вазир|сафир|раис|сарвазир|президент|котиб|намоянда|ҳайат|муовин|директор)|"
     r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
+    # heads of government, and the partners' heads of state and government
+    # (not their deputies: "Заместитель Премьер-Министра – Министр иностранных дел")
+    r"(?<!заместителем )(?<!заместителя )(?<!заместитель )(?<!deputy )(?<!вице-)(?<!vice )"
+    r"(?:премьер-министр|prime minister|bosh vazir|бош вазир|сарвазир|premýer-ministr)"
+    r"(?!\w*\s+(?:орынбасар|o[ʻ'‘]rinbosar|ўринбосар|муовин|орун басар|orunbasar))|"
+    r"путин|putin|си цзиньпин|xi jinping|эрдоган|erdoğan|erdogan|\bмоди\b|\bmodi\b|исиба|ishiba|"
+    r"такаити|takaichi|лукашенко|lukashenko|пезешкиан|pezeshkian|макрон|macron|"
     r"бердымухамедов|berdimuhamedow|berdimuhamedov|"
     # a state visit is the heads of state's, whoever the headline names; so are their
     # residences
@@ -345,7 +352,11 @@ _HEAD_OF_STATE = re.compile(
 
 # A minister in a headline: the ministers' own meeting, not their president's.
 _MINISTER = re.compile(
-    r"(?i)(?:министр|министерск|\bмид\b|minister|\bfm\b|\bfms\b|foreign ministry|вазир|vazir|ministr|"
+    # (a prime minister heads a government: a head's headline, not a minister's)
+    r"(?i)(?:(?<!премьер-)министр|министерск|\bмид\b|(?<!prime )minister|\bfm\b|\bfms\b|"
+    r"foreign ministry|(?<!бош )(?<!сар)вазир|(?<!bosh )vazir|(?<!premýer-)(?<!premier-)ministr|"
+    r"deputy prime minister|вице-премьер|заместител\w* премьер|премьер-министр\w*\s+орынбасар|"
+    r"bosh vazir o[ʻ'‘]rinbosar|муовини сарвазир|"
     r"\bсім\b|\btiv\b|\bтим\b|\bdim\b|глава мид|главы мид)"
 )
 # An intergovernmental commission in a headline.
@@ -660,6 +671,8 @@ def _head_guard(pair: _Pair) -> Decision | None:
     a, b = pair.a, pair.b
     gathering = min(len(pair.parties_a), len(pair.parties_b)) >= 3
     release = pair.versions and pair.gap <= SAME_RELEASE and not pair.to_the_day
+    if pair.gap > GATHERING_WINDOW and (_summit_and_ministers(a, b) or _summit_and_ministers(b, a)):
+        return Decision(False, "a summit in one headline, its ministers' meeting in the other")
     if release or a.get("head") is None or a.get("head") == b.get("head"):
         return None
     if _head_and_minister(a, b):
@@ -669,6 +682,15 @@ def _head_guard(pair: _Pair) -> Decision | None:
     if not gathering:
         pair.unsure = True
     return None
+
+
+def _summit_and_ministers(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """``a`` a summit's headline ("Astana Declaration of the Central Asia – Japan Summit
+    adopted": a summit, no minister), ``b`` a minister's naming no summit: the ministers
+    meet the day before their leaders' summit."""
+    summit_ = a.get("summit") and not a.get("minister")
+    ministers = b.get("minister") and not (b.get("summit") or b.get("head") or b.get("visit"))
+    return bool(summit_ and ministers)
 
 
 def _head_and_minister(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -480,6 +480,15 @@ class Classifier:
         diplomatic = any(
             k in title_signals or k in body_signals for k in ("diplomacy", "acts", "organisations")
         )
+        members = (
+            self._gathering_members(title_hits, title_signals, body_signals)
+            if not ca and diplomatic
+            else []
+        )
+        if members:
+            parties += [m for m in members if m not in parties]
+            ca = [p for p in parties if p in self.central_asia]
+            parts["the organisation's members"] = members
         if not ca and source_country in self.central_asia and diplomatic:
             parties.insert(0, str(source_country))
             ca = [str(source_country)]
@@ -522,16 +531,36 @@ class Classifier:
         if ca and not counterpart:
             parts["no counterpart"] = ["one state alone"]
         score = 1 / (1 + math.exp(-total))
-        relevant = bool(ca) and counterpart and score >= self.threshold
         evidence = {
             "parties": [f"{k}: {', '.join(v[:4])}" for k, v in party_words.items()],
             **parts,
         }
-        if not relevant:
+        if not (ca and counterpart and score >= self.threshold):
             return Tags(False, score, (), (), None, evidence)
-        topics = self._topics_for(title_hits, body_hits, parties)
-        event = self._event_for(title_hits, body_hits)
-        return Tags(True, score, tuple(parties), topics, event, evidence)
+        return Tags(
+            True,
+            score,
+            tuple(parties),
+            self._topics_for(title_hits, body_hits, parties),
+            self._event_for(title_hits, body_hits),
+            evidence,
+        )
+
+    def _gathering_members(
+        self, title_hits: list[Any], title_signals: dict[str, Any], body_signals: dict[str, Any]
+    ) -> list[str]:
+        """The members of an organisation whose gathering the headline names ("Baku hosts
+        OTS Council of Foreign Ministers meeting"), when the region's states are among
+        them: its parties, though the report names none of the region's."""
+        members = [
+            m
+            for key in _group(title_hits, "organisation")
+            for m in self._summit_members.get(key, ())
+        ]
+        gathering = "acts" in title_signals or "acts" in body_signals
+        if gathering and any(m in self.central_asia for m in members):
+            return list(dict.fromkeys(members))
+        return []
 
     def _scan(self, text: str) -> list[Any]:
         """The lexicons' matches in a normalised text, routes and sidelines dropped."""

@@ -1258,3 +1258,39 @@ def test_the_same_two_meeting_the_same_day_is_one_meeting_whatever_figures_each_
     assert not same_story({**ministry, "head": True}, {**agency, "head": False}).same
     assert not same_story(ministry, {**agency, "published": WHEN + timedelta(hours=30)}).same
     assert not same_story(ministry, {**agency, "event_type": "phone_call"}).same
+
+
+def test_a_summits_reports_and_its_ministers_meeting_the_day_before_are_two_events():
+    six = ("JP", "KZ", "KG", "TJ", "TM", "UZ")
+    ministers = features(
+        "Central Asia – Japan Foreign Ministers' Meeting held in Astana.", countries=six
+    )
+    ministers.update(minister=True, head=False, summit=False)
+    declaration = features(
+        "Astana Declaration of the Central Asia – Japan Summit adopted.",
+        countries=six,
+        when=WHEN + timedelta(hours=23),
+    )
+    declaration.update(minister=False, head=False, summit=True)
+    decision = same_story(ministers, declaration)
+    assert not decision.same and "ministers" in decision.reason
+    # a partner's leader is a head of state's headline too
+    assert head_of_state("Japan's Ishiba pledges support for Central Asian connectivity")
+    assert head_of_state("Putin, Tokayev hold talks")
+    assert not head_of_state("Minister Fidan visits Astana")
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "minister_"),
+    [
+        ("Премьер-министр Индии посетит Узбекистан", True, False),
+        ("Prime Minister Modi arrives in Tashkent", True, False),
+        ("Сарвазири Ҳиндустон ба Ӯзбекистон ташриф овард", True, False),
+        # a deputy prime minister is a minister
+        ("Встреча с Заместителем Премьер-Министра – Министром иностранных дел", False, True),
+        ("Deputy Prime Minister Nurtleu meets Kulubaev", False, True),
+        ("Bosh vazir oʻrinbosari Toshkentda", False, True),
+    ],
+)
+def test_a_prime_minister_heads_a_government_and_a_deputy_is_a_minister(text, head, minister_):
+    assert (head_of_state(text), minister(text)) == (head, minister_)

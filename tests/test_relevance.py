@@ -585,3 +585,26 @@ def test_a_first_name_is_not_the_state_it_spells():
         "Муовини вазири корҳои хориҷии Тоҷикистон Исроил Шарифзода дар нишаст иштирок кард.",
     )
     assert "IL" not in tags.countries
+
+
+def test_an_organisations_gathering_that_names_none_of_the_region_has_its_members():
+    parties = _parties_of(
+        "Baku hosts OTS Council of Foreign Ministers meeting",
+        "Baku is hosting a meeting of the Council of Foreign Ministers of the Organization of "
+        "Turkic States, chaired by Azerbaijani Foreign Minister Jeyhun Bayramov.",
+    )
+    assert {"KZ", "KG", "UZ", "AZ", "TR"} <= parties
+    # an organisation named with no gathering, no act: not its members' diplomacy
+    assert not classify(
+        "OTS film week opens in Baku", "Films from Turkic states are shown."
+    ).relevant
+
+
+def test_an_airport_in_turkmen_is_no_weather():
+    parties = _parties_of(
+        "Türkmenistanyň Prezidenti Astana şäherine geldi",
+        "Türkmenistanyň Prezidenti «Merkezi Aziýa — Ýaponiýa» sammitine gatnaşmak üçin Astana "
+        "şäherine geldi. Howa menzilinde döwlet Baştutanymyzy Gazagystanyň resmi wekilleri "
+        "garşyladylar.",
+    )
+    assert {"TM", "KZ", "JP"} <= parties
