@@ -43,6 +43,7 @@ __all__ = [
     "Decision",
     "acronyms",
     "commission",
+    "council",
     "head_of_state",
     "minister",
     "named_days",
@@ -381,6 +382,17 @@ _VISIT = re.compile(
 )
 
 
+# An organisation's council of foreign ministers: its ministers' gathering, not its
+# leaders'.
+_COUNCIL_WORDS = (
+    r"\bсмид\b|совет\w* министров иностранных дел|council of foreign ministers|"
+    r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
+    r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
+    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷӣ|"
+    r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш"
+)
+_COUNCIL = re.compile(f"(?i)(?:{_COUNCIL_WORDS})")
+
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = re.compile(
     r"(?i)(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
@@ -389,12 +401,9 @@ _SUMMIT = re.compile(
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
     r"davlat rahbarlari kengash|давлат раҳбарлари кенгаш|мемлекет басшылары кеңес|"
     r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş|"
+    # the heads of state's meeting in Tajik ("нишасти ғайрирасмии сарони давлатҳои ИДМ")
+    r"сарони давлатҳо|" + _COUNCIL_WORDS + r")"
     # and its council of foreign ministers, the organisation's other gathering
-    r"\bсмид\b|совет\w* министров иностранных дел|council of foreign ministers|"
-    r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
-    r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
-    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷӣ|"
-    r"daşary işler ministrleriniň geňeş)"
 )
 
 
@@ -409,6 +418,13 @@ def sidelines(title: str) -> bool:
 def summit(title: str) -> bool:
     """Whether a headline names a summit."""
     return bool(_SUMMIT.search(title))
+
+
+@lru_cache(maxsize=1 << 15)
+def council(title: str) -> bool:
+    """Whether a headline names an organisation's council of foreign ministers (a summit
+    of its ministers, not of its leaders)."""
+    return bool(_COUNCIL.search(title))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -699,7 +715,9 @@ def _head_and_minister(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if a.get("head") is None or a.get("head") == b.get("head"):
         return False
     other = b if a.get("head") else a
-    at_the_heads = other.get("head") or other.get("summit") or other.get("visit")
+    # (the organisation's council of ministers is the ministers' own gathering)
+    heads_summit = other.get("summit") and not other.get("council")
+    at_the_heads = other.get("head") or heads_summit or other.get("visit")
     return bool(other.get("minister") and not at_the_heads)
 
 

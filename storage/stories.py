@@ -30,6 +30,7 @@ from .dedup import (
     VISIT_WINDOW,
     acronyms,
     commission,
+    council,
     head_of_state,
     minister,
     named_days,
@@ -187,6 +188,8 @@ class _TitleCues(NamedTuple):
     # speaker's ("прибыл", "призвал", "Kallas: ...")
     named: int
     going: bool
+    # an organisation's council of foreign ministers (its "summit" of ministers)
+    council: bool = False
 
     @property
     def two(self) -> bool:
@@ -213,6 +216,7 @@ def _title_cues(title: str) -> _TitleCues:
             _title_organisations(title),
             len(default_classifier().title_states(title)),
             default_classifier().trip_or_speech(title),
+            council(title),
         )
         _remember_cues(title, cues)
     return cues
@@ -278,6 +282,7 @@ def _features(
         commission=cues.commission,
         visit=cues.visit,
         summit=cues.summit,
+        council=cues.council,
         sidelines=cues.sidelines,
         organisations=cues.organisations,
         two=cues.two,

@@ -1294,3 +1294,35 @@ def test_a_summits_reports_and_its_ministers_meeting_the_day_before_are_two_even
 )
 def test_a_prime_minister_heads_a_government_and_a_deputy_is_a_minister(text, head, minister_):
     assert (head_of_state(text), minister(text)) == (head, minister_)
+
+
+def test_the_president_receiving_the_ministers_is_not_their_council():
+    five = ("KZ", "KG", "TJ", "TM", "UZ")
+    council_ = features(
+        "В Ашхабаде состоялось заседание Совета министров иностранных дел стран Центральной Азии.",
+        countries=five,
+    )
+    council_.update(minister=True, head=False, summit=True, council=True)
+    reception = features(
+        "Президент Туркменистана принял глав МИД государств Центральной Азии.",
+        countries=five,
+        when=WHEN + timedelta(hours=7),
+    )
+    reception.update(minister=True, head=True, summit=False, council=False)
+    assert not same_story(council_, reception).same
+    # a minister at the leaders' summit is at the heads' event
+    at_the_summit = {**council_, "council": False}
+    from storage.dedup import _head_and_minister
+
+    assert not _head_and_minister(reception, at_the_summit)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Бакуде Түркі мемлекеттері ұйымы СІМ кеңесінің отырысы өтті",
+        "Ширкати Пешвои миллат дар нишасти ғайрирасмии сарони давлатҳои ИДМ",
+    ],
+)
+def test_more_summits_and_councils(title):
+    assert summit(title)

@@ -115,6 +115,8 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev12_stream",
         "dev13_stream",
         "dev14_stream",
+        "dev15_stream",
+        "dev16_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
