@@ -790,7 +790,10 @@ def _facts(pair: _Pair) -> Decision | None:
         # the day's one meeting of the two, told in other words (a name stem of three
         # letters alone is shared by chance)
         return Decision(True, "the same two states the same day, a fact shared", HUB)
-    meetings = pair.a.get("event_type") == pair.b.get("event_type") == "meeting"
+    # (talks reported as talks, or by what they agreed: not a call, credentials,
+    # consultations or a congratulation, which come once a day and are told apart)
+    talks = {"meeting", "agreement", "visit"}
+    meetings = pair.a.get("event_type") in talks and pair.b.get("event_type") in talks
     # (figures contradict when each states two or more and they share few)
     agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
     heads = pair.a.get("head") or pair.b.get("head")
