@@ -513,8 +513,17 @@ class Classifier:
         )
         # the counterpart: another state; an organisation the state deals with (a
         # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
-        # received (credentials name a state the data may not know); or "the sides"
-        counterpart = len(parties) >= 2 or bool(ca and ((organisations and acting) or envoy))
+        # received (credentials name a state the data may not know); or "the sides"; or
+        # the world a foreign ministry's statement addresses ("МИД Казахстана выступил с
+        # заявлением по ситуации на Ближнем Востоке": the acting state alone)
+        counterpart = len(parties) >= 2 or bool(
+            ca
+            and (
+                (organisations and acting)
+                or envoy
+                or ("statement" in _group(title_hits, "event") and "diplomacy" in title_signals)
+            )
+        )
         later = (
             self._named_later(
                 title_hits, body_hits, self._next_sentence_end(body_n, lead_end), parties

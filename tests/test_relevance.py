@@ -608,3 +608,53 @@ def test_an_airport_in_turkmen_is_no_weather():
         "garşyladylar.",
     )
     assert {"TM", "KZ", "JP"} <= parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        # a ministry's statement on the world: the acting state alone
+        ("МИД Казахстана выступил с заявлением по ситуации на Ближнем Востоке",
+         "Министерство иностранных дел Республики Казахстан призывает стороны к сдержанности.",
+         {"KZ"}),
+        ("МИД Узбекистана осудил теракт в Кветте",
+         ("Министерство иностранных дел Республики Узбекистан решительно осуждает "
+          "террористический акт."), {"UZ"}),
+        # a congratulation to a king or the Pope
+        ("Табрикномаи Пешвои миллат ба Шоҳи Урдун",
+         "Президенти Ҷумҳурии Тоҷикистон ба Шоҳи Урдун табрикнома ирсол намуд.", {"TJ", "JO"}),
+        ("Türkmenistanyň Prezidenti Senegal Respublikasynyň Prezidentini gutlady",
+         "Türkmenistanyň Prezidenti Senegalyň Prezidentine gutlag hatyny iberdi.", {"TM", "SN"}),
+    ],
+)  # fmt: skip
+def test_statements_and_congratulations_the_data_may_not_name(title, body, parties):
+    assert _parties_of(title, body) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("UNRCCA marks International Day of Sport for Development and Peace",
+         "The UN Regional Centre joined a sports event in Ashgabat with students."),
+        ("Kazakhstan's Inbound Tourism Hits Record as Chinese Visitors Surge",
+         ("Kazakhstan received a record 11.3 million foreign visitors in 2025; visitors from "
+          "China doubled.")),
+        ("Консульское предупреждение",
+         ("Гражданам Узбекистана, находящимся в Республике Корея, рекомендуется воздержаться "
+          "от поездок в горные районы. Телефоны горячей линии посольства на сайте.")),
+        ("Тавсия ба шаҳрвандони Ҷумҳурии Тоҷикистон",
+         ("Вазорати корҳои хориҷӣ ба шаҳрвандоне, ки ба Федератсияи Россия сафар мекунанд, "
+          "тавсия медиҳад, ки ҳуҷҷатҳоро санҷанд ва дар қайди муҳоҷиратӣ гиранд.")),
+    ],
+)  # fmt: skip
+def test_un_days_tourism_figures_and_consular_warnings_are_not_diplomacy(title, body):
+    assert not classify(title, body, source_country="UZ", source_kind="mfa").relevant
+
+
+def test_turkic_states_named_without_the_organisation_are_its_members():
+    parties = _parties_of(
+        "Bayramov: Turkic states must deepen connectivity along Middle Corridor",
+        "Azerbaijani Foreign Minister Jeyhun Bayramov told the Council of Foreign Ministers "
+        "of the Organization of Turkic States in Baku that the Middle Corridor is a priority.",
+    )
+    assert {"AZ", "KZ", "KG", "UZ"} <= parties
