@@ -388,7 +388,7 @@ _COUNCIL_WORDS = (
     r"\bсмид\b|совет\w* министров иностранных дел|council of foreign ministers|"
     r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
     r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
-    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷӣ|"
+    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷ|"
     r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш"
 )
 _COUNCIL = re.compile(f"(?i)(?:{_COUNCIL_WORDS})")

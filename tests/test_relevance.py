@@ -658,3 +658,35 @@ def test_turkic_states_named_without_the_organisation_are_its_members():
         "of the Organization of Turkic States in Baku that the Middle Corridor is a priority.",
     )
     assert {"AZ", "KZ", "KG", "UZ"} <= parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        # a partner's capital, where one of the region's states acts
+        ("Boku", ("Vazir Baxtiyor Saidov Bokuda Turkiy davlatlar tashkiloti tashqi ishlar "
+                  "vazirlari kengashi majlisida nutq soʻzladi."), {"UZ", "AZ"}),
+        # a Tajik reception
+        ("Қабул аз ҷониби Президенти Ҷумҳурии Қазоқистон",
+         ("Президенти Ҷумҳурии Қазоқистон вазири корҳои хориҷии Ҷумҳурии Тоҷикистонро ба "
+          "ҳузур пазируфт."), {"KZ", "TJ"}),
+        # a session of an organisation of the five
+        ("IFAS Board meets in Dushanbe",
+         ("A meeting of the Board of the International Fund for Saving the Aral Sea was held in "
+          "Dushanbe. Deputy prime ministers of Kazakhstan, Kyrgyzstan, Tajikistan, "
+          "Turkmenistan and Uzbekistan took stock."), {"KZ", "KG", "TJ", "TM", "UZ"}),
+    ],
+)  # fmt: skip
+def test_partner_capitals_receptions_and_sessions(title, body, parties):
+    assert _parties_of(title, body, source_country="UZ", source_kind="telegram") >= parties
+
+
+def test_a_ministrys_new_press_secretary_is_its_own_life():
+    tags = classify(
+        "В МИД Таджикистана назначен новый пресс-секретарь",
+        "Новым начальником Управления информации и пресс-секретарем МИД Таджикистана назначен "
+        "бывший советник посольства в Берлине.",
+        source_country="TJ",
+        source_kind="agency",
+    )
+    assert not tags.relevant
