@@ -817,6 +817,7 @@ def _same_hours(pair: _Pair) -> Decision | None:
         and pair.gap <= VERSIONS_WINDOW
         and pair.overlap >= 0.5
         and not pair.to_the_day
+        and parties_a == parties_b
     ):
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")

@@ -1326,3 +1326,19 @@ def test_the_president_receiving_the_ministers_is_not_their_council():
 )
 def test_more_summits_and_councils(title):
     assert summit(title)
+
+
+def test_one_sources_posts_hours_apart_are_its_versions_only_with_the_same_parties():
+    un = features("Вазир Женевада БМТ Олий комиссари билан учрашди.", countries=("UZ",))
+    un["source"] = "uzbekmfa"
+    hungary = features(
+        "Vazir Jenevada Vengriya tashqi ishlar vaziri bilan uchrashdi.",
+        countries=("UZ", "HU"),
+        language="uz",
+        when=WHEN + timedelta(hours=2),
+    )
+    hungary["source"] = "uzbekmfa"
+    assert not same_story(un, hungary).same
+    same_parties = {**hungary, "countries": ["UZ"]}
+    decision = same_story(un, same_parties)
+    assert decision.same and "versions" in decision.reason
