@@ -42,6 +42,8 @@ __all__ = [
     "VISIT_WINDOW",
     "Decision",
     "acronyms",
+    "announced",
+    "announcing",
     "commission",
     "council",
     "head_of_state",
@@ -328,18 +330,15 @@ _HEAD_OF_STATE = re.compile(
     r"президент|president|prezident|мемлекет басшысы|"
     r"davlatimiz rahbari|давлатимиз раҳбари|давлат раҳбари|davlat rahbari|пешвои миллат|"
     r"leader of the nation|лидер нации|мамлекет башчысы|döwlet baştutany|döwlet baştutanlar|"
-    r"етакчи|"
+    r"етакчилар|етакчиси|"
     # the Tajik president's receptions in Russian: "Прием министра иностранных дел ..."
-    r"^прием (?:министр|посл|председател|премьер|президент|заместител|генеральн|специальн|"
+    r"^при[её]м (?:министр|посл|председател|премьер|президент|заместител|генеральн|специальн|"
     r"делегаци|верховн)|"
     # the Tajik president's receptions are headlined "Қабули ..." (the ministry's "Мулоқот")
     r"қабули (?:вазир|сафир|раис|сарвазир|президент|котиб|намоянда|ҳайат|муовин|директор)|"
     r"токаев|тоқаев|tokayev|мирзиёев|mirziyoyev|жапаров|japarov|рахмон|раҳмон|rahmon|"
-    # heads of government, and the partners' heads of state and government
-    # (not their deputies: "Заместитель Премьер-Министра – Министр иностранных дел")
-    r"(?<!заместителем )(?<!заместителя )(?<!заместитель )(?<!deputy )(?<!вице-)(?<!vice )"
-    r"(?:премьер-министр|prime minister|bosh vazir|бош вазир|сарвазир|premýer-ministr)"
-    r"(?!\w*\s+(?:орынбасар|o[ʻ'‘]rinbosar|ўринбосар|муовин|орун басар|orunbasar))|"
+    # the partners' heads of state and government (a prime minister of the region is
+    # neither a head of state nor a minister: his meetings are his own)
     r"путин|putin|си цзиньпин|xi jinping|эрдоган|erdoğan|erdogan|\bмоди\b|\bmodi\b|исиба|ishiba|"
     r"такаити|takaichi|лукашенко|lukashenko|пезешкиан|pezeshkian|макрон|macron|"
     r"бердымухамедов|berdimuhamedow|berdimuhamedov|"
@@ -356,8 +355,9 @@ _MINISTER = re.compile(
     # (a prime minister heads a government: a head's headline, not a minister's)
     r"(?i)(?:(?<!премьер-)министр|министерск|\bмид\b|(?<!prime )minister|\bfm\b|\bfms\b|"
     r"foreign ministry|(?<!бош )(?<!сар)вазир|(?<!bosh )vazir|(?<!premýer-)(?<!premier-)ministr|"
-    r"deputy prime minister|вице-премьер|заместител\w* премьер|премьер-министр\w*\s+орынбасар|"
-    r"bosh vazir o[ʻ'‘]rinbosar|муовини сарвазир|"
+    r"deputy prime minister|вице-премьер|заместител\w* премьер|"
+    r"премьер-министр\w*\s+(?:бірінші\s+)?орынбасар|bosh vazir o[ʻ'‘]rinbosar|бош вазир ўринбосар|"
+    r"муовини (?:аввали )?сарвазир|premýer-ministriniň orunbasar|"
     r"\bсім\b|\btiv\b|\bтим\b|\bdim\b|глава мид|главы мид)"
 )
 # An intergovernmental commission in a headline.
@@ -797,11 +797,13 @@ def _facts(pair: _Pair) -> Decision | None:
     # (figures contradict when each states two or more and they share few)
     agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
     heads = pair.a.get("head") or pair.b.get("head")
-    if same_day and meetings and agreeing and pair.people and not heads:
-        # exactly the same two meeting the same day, a name in common, no head of state in
-        # either: one meeting, whatever figure each report adds (the ministers' talks told
-        # by the ministry and by the agency; not the deputy's reception of the ambassador
-        # in the capital that day, which names other people)
+    named = bool(pair.people) and not _places_clash(pair.a, pair.b)
+    if same_day and meetings and agreeing and named and not heads:
+        # exactly the same two meeting the same day in the same place, a name in common,
+        # no head of state in either: one meeting, whatever figure each report adds (the
+        # ministers' talks told by the ministry and by the agency; not the deputy's
+        # reception of the ambassador in the capital that day, which names other people,
+        # nor the energy ministers' talks in the other capital)
         return Decision(True, "one meeting of the same two states the same day", HUB)
     return None
 
@@ -845,12 +847,46 @@ def _same_hours(pair: _Pair) -> Decision | None:
     return None
 
 
+# A report announcing what is to come, in the region's languages: "посетит", "состоится",
+# "will visit", "tashrif buyuradi", "ташриф буюради", "барады", "өтеді", "өтөт",
+# "мегузарад", "geçiriler"; and the planned, expected, forthcoming.
+_ANNOUNCING = re.compile(
+    r"(?i)(?:посетит|состоится|пройдет|пройдёт|проведут|проведет|проведёт|совершит|примет участие|"
+    r"примут участие|отправится|ожидается|планируется|предстоящ|прибудет|анонс|"
+    r"\bwill\b|\bto visit\b|\bto pay\b|\bto hold\b|\bto host\b|\bexpected\b|\bscheduled\b|"
+    r"\bupcoming\b|\bplanned\b|"
+    r"buyuradi|буюради|bo[ʻ'‘]lib o[ʻ'‘]tadi|бўлиб ўтади|o[ʻ'‘]tkaziladi|ўтказилади|"
+    r"ishtirok etadi|иштирок этади|kutilmoqda|кутилмоқда|rejalashtirilgan|режалаштирилган|"
+    r"барады|өтеді|өткізіледі|қатысады|күтілуде|жоспарлануда|"
+    r"барат\b|өтөт|өткөрүлөт|катышат|күтүлүүдө|пландалууда|"
+    r"мегузарад|баргузор мегардад|баргузор мешавад|сафар мекунад|ширкат меварзад|интизор меравад|"
+    r"анҷом медиҳ|ташриф меовар|пешбинӣ шудааст|продлится|"
+    r"geçiriler|gatnaşar|barar\b|garaşylýar|meýilleşdirilýär)"
+)
+
+
+def announcing(features: Mapping[str, Any]) -> bool:
+    """Whether an article's headline or opening announces what is to come."""
+    try:
+        opening = features["_opening"]
+    except KeyError:
+        opening = f"{features.get('title') or ''}\n{features.get('lead') or ''}"
+    return bool(_ANNOUNCING.search(opening))
+
+
 def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
     """The days (month, day) an article's headline and opening name ("13-14 января")."""
     try:
         return features["named_days"]  # type: ignore[no-any-return]
     except KeyError:
         return days_named(f"{features.get('title') or ''}\n{features.get('lead') or ''}")
+
+
+def announced(features: Mapping[str, Any]) -> tuple[date, ...]:
+    """The days a report announces: days its headline or opening names after its own
+    publication (at most COPY_WINDOW later), when its wording announces."""
+    ahead = days_ahead(named_days(features), features["published"], COPY_WINDOW)
+    return ahead if ahead and announcing(features) else ()
 
 
 def on_a_day_of(moment: datetime, days: Iterable[date]) -> bool:
@@ -866,11 +902,13 @@ def on_a_day_of(moment: datetime, days: Iterable[date]) -> bool:
 
 def _announced(pair: _Pair) -> Decision | None:
     """A report announcing an event on named days ("Президент Турции 13-14 января посетит
-    Казахстан", "15 января в Душанбе состоится встреча министров") and a report of the
-    same parties (at a gathering, one more or less: a guest) on one of those days: one event, however
-    many days apart they were published (at most four). Not a head of state's visit and
-    a minister's meeting during it, not two acts that are never one, nor a gathering and
-    a meeting of two held there."""
+    Казахстан", "15 января в Душанбе состоится встреча министров": its wording says what
+    is to come, not a meeting that mentions the visit's days) and a report of the same
+    parties (at a gathering, one more or less: a guest) on one of those days: one event,
+    however many days apart they were published (at most four). Not a head of state's
+    visit and a minister's meeting during it, not a summit and its ministers' meeting the
+    day before, not two acts that are never one, nor a gathering and a meeting of two held
+    there."""
     a, b = pair.a, pair.b
     if pair.gap > COPY_WINDOW:
         return None
@@ -884,7 +922,9 @@ def _announced(pair: _Pair) -> Decision | None:
         return None
     if _head_and_minister(a, b) or _distinct_acts(a.get("event_type"), b.get("event_type")):
         return None
-    days = days_ahead(named_days(early), early["published"], COPY_WINDOW)
+    if _summit_and_ministers(a, b) or _summit_and_ministers(b, a):
+        return None  # (the summit announced and its ministers' meeting the day before)
+    days = announced(early)
     if not days or not on_a_day_of(late["published"], days):
         return None
     return Decision(True, "announced: the same parties on a day the earlier report named", HUB)
@@ -895,12 +935,15 @@ def _visit_days(pair: _Pair) -> Decision | None:
     states up to two days and a half apart (VISIT_WINDOW): its departure, the forum of its
     last day, the next day's analysis ("What the Supreme Council Delivered"). Not a
     minister's headline against the head of state's, nor a call, a congratulation or
-    credentials."""
+    credentials, nor new talks two days on (a parliament's delegation after the visit)."""
     a, b = pair.a, pair.b
     if pair.gap > VISIT_WINDOW or not pair.two or not (a.get("visit") or b.get("visit")):
         return None
     if _head_and_minister(a, b) or _distinct_acts(a.get("event_type"), b.get("event_type")):
         return None
+    later = b if b["published"] >= a["published"] else a
+    if later.get("event_type") in ("meeting", "consultations") and not later.get("visit"):
+        return None  # (new talks two days on: a delegation's of its own)
     return Decision(True, "one state visit: the same two states, within its days", HUB)
 
 
@@ -980,6 +1023,21 @@ def _one_at_the_summit(
 # Acts two states do once on a day: two reports of one between the same two within hours
 # are one (the repeat comes days later).
 _ONCE_A_DAY = _DISTINCT_ACTS | {"consultations"}
+
+
+@lru_cache(maxsize=1 << 14)
+def _places(opening: str) -> frozenset[str]:
+    return default_classifier().places(opening)
+
+
+def _places_clash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether the two reports' headlines and openings name places of different states
+    ("в Ташкенте" and "в Астане"): two meetings, not one."""
+    here, there = (
+        _places(x.get("_opening") or f"{x.get('title') or ''}\n{x.get('lead') or ''}")
+        for x in (a, b)
+    )
+    return bool(here and there and not here & there)
 
 
 def _one_full_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

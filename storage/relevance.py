@@ -402,6 +402,7 @@ class Classifier:
         ):
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
+        self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
         self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))
@@ -521,7 +522,7 @@ class Classifier:
             and (
                 (organisations and acting)
                 or envoy
-                or ("statement" in _group(title_hits, "event") and "diplomacy" in title_signals)
+                or self._on_the_world(title_hits, body_hits, title_signals, lead_end)
             )
         )
         later = (
@@ -555,6 +556,22 @@ class Classifier:
             evidence,
         )
 
+    def _on_the_world(
+        self,
+        title_hits: list[Any],
+        body_hits: list[Any],
+        title_signals: dict[str, Any],
+        lead_end: int,
+    ) -> bool:
+        """A foreign ministry's statement on the world: a statement in the headline, the
+        ministry's words, and a condemnation, condolences or a situation abroad in the
+        headline or the lead ("МИД Казахстана выступил с заявлением по ситуации на
+        Ближнем Востоке"); not its notice on its own business ("заявил о переходе на
+        электронный документооборот")."""
+        if "statement" not in _group(title_hits, "event") or "diplomacy" not in title_signals:
+            return False
+        return bool(_group(title_hits, "world") or _group(body_hits, "world", before=lead_end))
+
     def _gathering_members(
         self, title_hits: list[Any], title_signals: dict[str, Any], body_signals: dict[str, Any]
     ) -> list[str]:
@@ -567,7 +584,10 @@ class Classifier:
             for m in self._summit_members.get(key, ())
         ]
         gathering = "acts" in title_signals or "acts" in body_signals
-        if gathering and any(m in self.central_asia for m in members):
+        # (not two states' own business named beside it: "Armenia and Russia sign a gas
+        # agreement on the EAEU sidelines")
+        others = len(self._titled(title_hits)) >= 2 or bool(_sidelines_cues(title_hits))
+        if gathering and not others and any(m in self.central_asia for m in members):
             return list(dict.fromkeys(members))
         return []
 
@@ -676,6 +696,10 @@ class Classifier:
         if not order:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
+
+    def places(self, text: str) -> frozenset[str]:
+        """The states whose capitals or meeting places a text names ("в Душанбе": TJ)."""
+        return frozenset(_group(self._lexicons.scan(normalise(text)), "capital"))
 
     def on_the_sidelines(self, title: str) -> bool:
         """Whether a headline reports a meeting on a gathering's sidelines."""

@@ -784,9 +784,8 @@ def m021_announced_days(db: Database) -> None:
     # ("Президент Турции 13-14 января посетит Казахстан"). A report of that day finds the
     # announcement made days before by its day (storage/dedup.py, _announced). Articles
     # stored before are read once here.
-    from datetime import timedelta
-
-    from .times import days_ahead, days_named, parse_utc
+    from .dedup import announced
+    from .times import parse_utc
 
     db.execute(
         """
@@ -797,16 +796,16 @@ def m021_announced_days(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+    # (an edit deletes its article's days by the article)
+    db.execute("CREATE INDEX announced_days_article ON announced_days(article_id)")
     rows = db.execute(
         "SELECT id, published, title, substr(body, 1, 300) FROM articles "
         "WHERE published IS NOT NULL"
     )
     found = []
     for article_id, published, title, lead in rows:
-        named = days_named(f"{title or ''}\n{lead or ''}")
-        if named:
-            for day in days_ahead(named, parse_utc(published), timedelta(days=4)):
-                found.append((day.isoformat(), article_id))
+        report = {"title": title, "lead": lead, "published": parse_utc(published)}
+        found += [(day.isoformat(), article_id) for day in announced(report)]
     db.conn.executemany(
         "INSERT OR IGNORE INTO announced_days (day, article_id) VALUES (?, ?)", found
     )

@@ -29,11 +29,11 @@ from .dedup import (
     SUPPORT,
     VISIT_WINDOW,
     acronyms,
+    announced,
     commission,
     council,
     head_of_state,
     minister,
-    named_days,
     names,
     numbers,
     on_a_day_of,
@@ -55,7 +55,7 @@ from .dedup import (
 )
 from .lsh import BandIndex, band_keys
 from .relevance import OFFICIAL_KINDS, default_classifier
-from .times import days_ahead, days_named, format_utc
+from .times import days_named, format_utc
 from .vocabulary import KIND_RANK
 
 __all__ = ["Stories"]
@@ -641,7 +641,7 @@ class Stories(StoreBase):
             shorter = len(json.dumps(sorted(parties)))
             if broad:
                 shorter = 1 << 20
-            walked = self._announcers(when)
+            walked = self._announcers(when, likes, quoted)
             for comparison, start, bound, direction in _walks(features):
                 walked += [
                     (article_id, set(_countries(countries)))
@@ -682,9 +682,12 @@ class Stories(StoreBase):
                 found_all.append(r)
         return near + found_all
 
-    def _announcers(self, when: datetime) -> list[tuple[int, set[str]]]:
+    def _announcers(
+        self, when: datetime, likes: str, anchors: list[str]
+    ) -> list[tuple[int, set[str]]]:
         """The reports that announced, days before, the day of a report published at
-        ``when`` (``announced_days``), and their parties."""
+        ``when`` (``announced_days``) and name one of its Central Asian parties (``likes``
+        on ``anchors``, as the walks of the same days), and their parties."""
         days = sorted(
             day
             for day in {(when + timedelta(hours=h)).date() for h in (-36, -12, 0, 12)}
@@ -704,11 +707,11 @@ class Stories(StoreBase):
         return [
             (article_id, set(_countries(countries)))
             for article_id, countries in self.db.conn.execute(
-                "SELECT id, countries FROM articles "  # noqa: S608
-                f"WHERE id IN ({', '.join('?' for _ in announcing)}) AND relevant = 1 "
-                "AND published < ? AND published >= ? "
-                f"ORDER BY published DESC LIMIT {_MAX_CANDIDATES // 2}",
-                [*announcing, format_utc(when), format_utc(when - COPY_WINDOW)],
+                "SELECT a.id, a.countries FROM articles a "  # noqa: S608
+                f"WHERE a.id IN ({', '.join('?' for _ in announcing)}) AND a.relevant = 1 "
+                f"AND a.published < ? AND a.published >= ? AND ({likes}) "
+                f"ORDER BY a.published DESC LIMIT {_MAX_CANDIDATES // 2}",
+                [*announcing, format_utc(when), format_utc(when - COPY_WINDOW), *anchors],
             )
         ]
 
@@ -756,7 +759,7 @@ class Stories(StoreBase):
     def _index_article(self, article_id: int, features: Mapping[str, Any]) -> None:
         """Store a new article's signature and the days it announces, and index its band
         keys."""
-        ahead = days_ahead(named_days(features), features["published"], COPY_WINDOW)
+        ahead = announced(features)
         if ahead:
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO announced_days (day, article_id) VALUES (?, ?)",
@@ -864,15 +867,15 @@ class Stories(StoreBase):
 
 
 def _walks(features: Mapping[str, Any]) -> list[tuple[str, datetime, datetime, str]]:
-    """The time windows searched for reports of the same event: 30 hours after and
-    before, and for a report announcing days ahead the reports of those days and the
+    """The time windows searched for reports of the same event: 54 hours after and
+    before (a state visit's days), and for a report announcing days ahead the reports of those days and the
     morning after (storage/dedup.py, _announced)."""
     when = features["published"]
     walks = [
         (">=", when, when + VISIT_WINDOW, "ASC"),
         ("<", when, when - VISIT_WINDOW, "DESC"),
     ]
-    ahead = days_ahead(named_days(features), when, COPY_WINDOW)
+    ahead = announced(features)
     if ahead:
         first = datetime.combine(ahead[0], time.min, UTC) - timedelta(hours=12)
         last = min(
@@ -998,22 +1001,24 @@ def _join_supported(
     members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool]]],
     url: Mapping[int, str],
 ) -> None:
-    """Join each report naming one state alone and left alone by the links to the one
-    group its signs point to
-    through _SIGNS_NEEDED members or more; a report with signs into two groups stays
-    alone (the minister's two meetings that day), a group of one counted too (a report
-    joining it later by links alone changes no sign). The groups are those the links
-    made, before any report joins one: the same in any order."""
-    sizes: dict[int, int] = {}
-    for node in parent:
-        sizes[root(node)] = sizes.get(root(node), 0) + 1
+    """Join each group of reports naming one state alone (a report, its reprints) to the
+    one other group its signs point to through _SIGNS_NEEDED members or more; a group
+    with signs into two groups stays apart (the minister's two meetings that day), a
+    group of one counted too (a report joining it later by links alone changes no sign).
+    The groups are those the links made, before any joins: the same in any order."""
+    roots = {node: root(node) for node in parent}
+
+    def one_state(group: int) -> bool:
+        found = {x for x, _, _ in members[group]}
+        return len(found) == 1 and len(next(iter(found))) == 1
+
     pointing: dict[int, dict[int, set[int]]] = {}
     for _, a, b, _ in signs:
         for alone, other in ((a, b), (b, a)):
             # (the sign is the report naming one state's: not the other's, alone too)
-            one_state = [len(x) for x, _, _ in members[alone]] == [1]
-            if one_state and sizes[root(alone)] == 1:
-                pointing.setdefault(alone, {}).setdefault(root(other), set()).add(other)
+            mine, theirs = roots[alone], roots[other]
+            if mine != theirs and one_state(mine):
+                pointing.setdefault(mine, {}).setdefault(theirs, set()).add(other)
     joins = []
     for alone in sorted(pointing, key=lambda n: url[n]):
         groups = pointing[alone]

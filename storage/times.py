@@ -119,9 +119,12 @@ _MONTH_NAME = "|".join(map(re.escape, sorted(_MONTH_NUMBER, key=len, reverse=Tru
 _AND = r"(?:\s*[-–—]\s*|\s+(?:и|and|va|ва|we|ve|және|жана)\s+)"
 _DAYS = re.compile(rf"(?<![\w.,:])(\d{{1,2}})(?:{_AND}(\d{{1,2}}))?(?!\d)(?![:.,]\d)")
 _MONTH_AFTER = re.compile(
-    rf"(?:-?(?:nji|njy|nçi|inchi|nchi|chi|го|е))?[\s-]*({_MONTH_NAME})", re.IGNORECASE
+    rf"(?:-?(?:nji|njy|nçi|inchi|nchi|chi|го|е))?[\s-]*({_MONTH_NAME})(\w*)", re.IGNORECASE
 )
-_MONTH_BEFORE = re.compile(rf"(?<!\w)({_MONTH_NAME})\w*\s+$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"(?<!\w)({_MONTH_NAME})(\w*)\s+$", re.IGNORECASE)
+# Words spelled like a month that are none: English "may" (lower case), Uzbek "marta"
+# ("2 marta oshdi", doubled)
+_NO_MONTH = frozenset({"may", "marta", "martaga"})
 
 
 @lru_cache(maxsize=1 << 14)
@@ -134,6 +137,9 @@ def days_named(text: str) -> frozenset[tuple[int, int]]:
         beside = _MONTH_AFTER.match(text, match.end()) or _MONTH_BEFORE.search(
             text, max(0, match.start() - 16), match.start()
         )
+        word = f"{beside[1]}{beside[2]}" if beside else ""
+        if word in _NO_MONTH or word.lower() in _NO_MONTH - {"may"}:
+            continue
         month = _MONTH_NUMBER.get(beside[1].lower()) if beside else None
         if month is None:  # no month beside it, or a case folding of its own ("İyun")
             continue

@@ -126,3 +126,8 @@ def test_the_days_a_report_announces_are_after_its_own_and_within_four_days():
     assert days_ahead(january, datetime(2025, 12, 30, 6, tzinfo=UTC), timedelta(days=4)) == (
         date(2026, 1, 3),
     )
+
+
+@pytest.mark.parametrize("text", ["savdo 2 marta oshdi", "Kazakhstan may 15 new flights"])
+def test_words_spelled_like_a_month_name_no_day(text):
+    assert days_named(text) == frozenset()

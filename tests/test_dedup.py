@@ -1254,6 +1254,21 @@ def test_the_same_two_meeting_the_same_day_is_one_meeting_whatever_figures_each_
         when=WHEN + timedelta(hours=2),
     )
     assert same_story(ministry, agency).same
+    # not the energy ministers' talks in the other capital that day
+    tashkent = features(
+        "Министры энергетики Казахстана и Узбекистана Бахытжан Сагинтаев обсудили в Ташкенте "
+        "поставки.",
+        countries=("KZ", "UZ"),
+    )
+    tashkent.update(lead="Министры энергетики обсудили в Ташкенте поставки.")
+    astana = features(
+        "Замминистра иностранных дел Казахстана встретился в Астане с послом Узбекистана "
+        "Бахтиёром Ибрагимовым.",
+        countries=("KZ", "UZ"),
+        when=WHEN + timedelta(hours=4),
+    )
+    astana.update(lead="Замминистра встретился в Астане с послом Узбекистана.")
+    assert not same_story(tashkent, astana).same
     # not the president's reception that day, nor the next day's meeting, nor a call
     assert not same_story({**ministry, "head": True}, {**agency, "head": False}).same
     assert not same_story(ministry, {**agency, "published": WHEN + timedelta(hours=30)}).same
@@ -1283,16 +1298,23 @@ def test_a_summits_reports_and_its_ministers_meeting_the_day_before_are_two_even
 @pytest.mark.parametrize(
     ("text", "head", "minister_"),
     [
-        ("Премьер-министр Индии посетит Узбекистан", True, False),
+        # a prime minister is neither (a partner's named leader is a head)
+        ("Премьер-министр Индии посетит Узбекистан", False, False),
         ("Prime Minister Modi arrives in Tashkent", True, False),
-        ("Сарвазири Ҳиндустон ба Ӯзбекистон ташриф овард", True, False),
+        ("Сарвазири Ҳиндустон ба Ӯзбекистон ташриф овард", False, False),
+        ("Премьер-Министрдің бірінші орынбасары Бішкекте", False, True),
+        ("Бош вазир ўринбосари Тошкентда", False, True),
+        ("Марказий Осиё етакчилари Сеулда", True, False),
+        ("Етакчи компаниялар Тошкентда", False, False),
         # a deputy prime minister is a minister
         ("Встреча с Заместителем Премьер-Министра – Министром иностранных дел", False, True),
         ("Deputy Prime Minister Nurtleu meets Kulubaev", False, True),
         ("Bosh vazir oʻrinbosari Toshkentda", False, True),
     ],
 )
-def test_a_prime_minister_heads_a_government_and_a_deputy_is_a_minister(text, head, minister_):
+def test_a_prime_minister_is_neither_a_head_of_state_nor_a_minister_and_a_deputy_is_one(
+    text, head, minister_
+):
     assert (head_of_state(text), minister(text)) == (head, minister_)
 
 
@@ -1342,3 +1364,43 @@ def test_one_sources_posts_hours_apart_are_its_versions_only_with_the_same_parti
     same_parties = {**hungary, "countries": ["UZ"]}
     decision = same_story(un, same_parties)
     assert decision.same and "versions" in decision.reason
+
+
+def test_a_report_mentioning_a_visits_days_is_no_announcement_of_it():
+    # the minister's meeting with the ambassador speaks of the visit's days; the signing
+    # three days later is another event (an announcement says what is to come)
+    meeting = _announcing(
+        "Мурат Нуртлеу встретился с послом Турции",
+        "Министр встретился с послом Турции. Стороны обсудили подготовку к визиту "
+        "Президента Турции в Казахстан 15-16 января.",
+        when=datetime(2026, 1, 12, 6, tzinfo=UTC),
+        countries=("KZ", "TR"),
+        event="meeting",
+    )
+    signing = _announcing(
+        "Казахстан и Турция подписали 12 документов", "В Астане подписаны 12 документов.",
+        when=datetime(2026, 1, 15, 9, tzinfo=UTC), countries=("KZ", "TR"), event="agreement",
+    )  # fmt: skip
+    assert not same_story(meeting, signing).same
+    announcement = {
+        **meeting,
+        "title": "Президент Турции посетит Казахстан",
+        "lead": meeting["lead"].replace("обсудили подготовку к визиту", "сообщили: посетит"),
+    }
+    assert same_story(announcement, signing).same
+
+
+def test_new_talks_two_days_after_a_state_visit_are_not_the_visits():
+    start = datetime(2026, 2, 4, 4, 40, tzinfo=UTC)
+    visit = features(
+        "Davlat tashrifi boshlandi.", when=start, countries=("KZ", "UZ"), event="visit"
+    )
+    visit.update(visit=True, head=True)
+    senate = features(
+        "Делегация Сената Казахстана провела переговоры в Узбекистане.",
+        when=start + timedelta(hours=50),
+        countries=("KZ", "UZ"),
+        event="meeting",
+    )
+    senate.update(head=False, minister=False)
+    assert not same_story(visit, senate).same

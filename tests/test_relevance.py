@@ -690,3 +690,18 @@ def test_a_ministrys_new_press_secretary_is_its_own_life():
         source_kind="agency",
     )
     assert not tags.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # two other states' business at an organisation's gathering
+        "Armenia and Russia sign gas agreement on EAEU sidelines",
+        # a ministry's notice on its own business
+        "МИД Казахстана заявил о переходе на электронный документооборот",
+        # a mausoleum, not a sultan congratulated
+        "Kazakhstan's Sultan Beibarys mausoleum restored with embassy support",
+    ],
+)
+def test_neither_others_business_nor_own_notices_nor_names_like_a_title(title):
+    assert not classify(title, title).relevant

@@ -117,6 +117,8 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev14_stream",
         "dev15_stream",
         "dev16_stream",
+        "dev17_stream",
+        "dev18_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
