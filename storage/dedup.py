@@ -949,19 +949,25 @@ def _visit_days(pair: _Pair) -> Decision | None:
 
 def _supports(pair: _Pair) -> Decision | None:
     """A report naming one state alone and a report of that state and a partner, the
-    same day, sharing a figure and contradicting none ("Астанада 15 құжатқа қол қойылды",
+    same day, sharing a figure and contradicting none (or telling a ceremony of the
+    partner's head of state's visit) ("Астанада 15 құжатқа қол қойылды",
     15 documents signed in Astana, and "Kazakhstan, Türkiye sign 15 documents"): too little
     for one event (every event of that state names it, and one figure may be chance), but
     a sign of one. storage/stories.py joins such a report to the one story it shares
     figures with through several members, and to none when it does with two."""
     small, large = sorted((pair.parties_a, pair.parties_b), key=len)
-    if len(small) != 1 or len(large) < 2 or not small <= large:
+    if len(small) != 1 or len(large) < 2 or not small <= large or pair.gap > GATHERING_WINDOW:
         return None
-    if pair.gap > GATHERING_WINDOW or not pair.shared or pair.overlap < 0.5:
-        return None
-    return Decision(
-        False, f"one state's report, {len(pair.shared)} numbers shared: a sign", SUPPORT
-    )
+    if pair.shared and pair.overlap >= 0.5:
+        return Decision(
+            False, f"one state's report, {len(pair.shared)} numbers shared: a sign", SUPPORT
+        )
+    lone, other = (pair.a, pair.b) if pair.parties_a == small else (pair.b, pair.a)
+    if (other.get("visit") or other.get("head")) and _ceremony(lone):
+        # the visit's ceremony told without the guest ("Signing ceremony") the day of a
+        # head of state's visit
+        return Decision(False, "one state's report of a visit's ceremony: a sign", SUPPORT)
+    return None
 
 
 # Event types the classifier tells apart reliably in every language: one of these and
@@ -1023,6 +1029,18 @@ def _one_at_the_summit(
 # Acts two states do once on a day: two reports of one between the same two within hours
 # are one (the repeat comes days later).
 _ONCE_A_DAY = _DISTINCT_ACTS | {"consultations"}
+
+
+def _ceremony(features: Mapping[str, Any]) -> bool:
+    opening = (
+        features.get("_opening") or f"{features.get('title') or ''}\n{features.get('lead') or ''}"
+    )
+    return _ceremony_in(opening)
+
+
+@lru_cache(maxsize=1 << 14)
+def _ceremony_in(opening: str) -> bool:
+    return default_classifier().ceremony(opening)
 
 
 @lru_cache(maxsize=1 << 14)

@@ -403,6 +403,8 @@ class Classifier:
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
+        ceremonies = data.get("ceremonies", {}).get("patterns", [])
+        self._lexicons.add("ceremony", "ceremony", ceremonies)
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
         self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))
@@ -509,9 +511,6 @@ class Classifier:
             or "acts" in body_signals
             or bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end))
         )
-        envoy = bool(
-            _group(title_hits, "envoy") or _group(body_hits, "envoy", before=self.party_window)
-        )
         # the counterpart: another state; an organisation the state deals with (a
         # meeting, talks, an agreement: not a campaign a UN office joins); a foreign envoy
         # received (credentials name a state the data may not know); or "the sides"; or
@@ -521,7 +520,8 @@ class Classifier:
             ca
             and (
                 (organisations and acting)
-                or envoy
+                or _group(title_hits, "envoy")
+                or _group(body_hits, "envoy", before=self.party_window)
                 or self._on_the_world(title_hits, body_hits, title_signals, lead_end)
             )
         )
@@ -536,10 +536,12 @@ class Classifier:
             parties += later
             counterpart = True
             parts["counterpart named later"] = later
-        if organisations:
-            parts["organisations"] = organisations
-        if ca and not counterpart:
-            parts["no counterpart"] = ["one state alone"]
+        elif ca and not counterpart and self._ceremony_hits(title_hits, body_hits, lead_end):
+            # a visit's ceremony told without the guest ("Signing ceremony"): there is one
+            counterpart = True
+            parts["a visit's ceremony"] = ["a guest"]
+        parts |= {"organisations": organisations} if organisations else {}
+        parts |= {"no counterpart": ["one state alone"]} if ca and not counterpart else {}
         score = 1 / (1 + math.exp(-total))
         evidence = {
             "parties": [f"{k}: {', '.join(v[:4])}" for k, v in party_words.items()],
@@ -696,6 +698,14 @@ class Classifier:
         if not order:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
+
+    def ceremony(self, text: str) -> bool:
+        """Whether a text tells a visit's ceremony or format ("Signing ceremony")."""
+        return bool(_group(self._lexicons.scan(normalise(text)), "ceremony"))
+
+    @staticmethod
+    def _ceremony_hits(title_hits: list[Any], body_hits: list[Any], lead_end: int) -> bool:
+        return bool(_group(title_hits, "ceremony") or _group(body_hits, "ceremony", lead_end))
 
     def places(self, text: str) -> frozenset[str]:
         """The states whose capitals or meeting places a text names ("в Душанбе": TJ)."""

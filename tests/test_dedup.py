@@ -1404,3 +1404,21 @@ def test_new_talks_two_days_after_a_state_visit_are_not_the_visits():
     )
     senate.update(head=False, minister=False)
     assert not same_story(visit, senate).same
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_a_visits_ceremony_without_the_guest_joins_the_visit(tmp_path, order):
+    when = datetime(2026, 4, 3, 5, tzinfo=UTC)
+    reports = [
+        (0, "uza", "ru", "Президент Узбекистана и Председатель КНР провели переговоры",
+         "Шавкат Мирзиёев и Си Цзиньпин провели переговоры в Ташкенте."),
+        (1, "kun_uz", "uz", "Mirziyoyev va Si Szinpin muzokara oʻtkazdi",
+         "Prezident Shavkat Mirziyoyev Xitoy rahbari Si Szinpin bilan muzokara oʻtkazdi."),
+        (2, "dunyo", "en", "Mirziyoyev and Xi Jinping hold talks in Tashkent",
+         "President Shavkat Mirziyoyev and Chinese President Xi Jinping held talks."),
+        # the ministry's channel: Uzbekistan and a guest it does not name
+        (2.5, "uzbekmfa", "en", "Signing ceremony",
+         "Kuksaroy residence: a signing ceremony of bilateral documents is underway."),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "s.db", when, [reports[n] for n in order], registry=True)
+    assert len(set(story.values())) == 1, story

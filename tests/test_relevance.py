@@ -705,3 +705,16 @@ def test_a_ministrys_new_press_secretary_is_its_own_life():
 )
 def test_neither_others_business_nor_own_notices_nor_names_like_a_title(title):
     assert not classify(title, title).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Signing ceremony", "A signing ceremony of bilateral documents is underway."),
+        ("Переговоры в узком формате", "В резиденции начались переговоры в узком формате."),
+        ("Имзолаш маросими", "Қўқсаройда икки томонлама ҳужжатларни имзолаш маросими бўлди."),
+    ],
+)
+def test_a_visits_ceremony_told_without_the_guest_is_diplomacy(title, body):
+    # the president's channel or the ministry: its state and a guest
+    assert _parties_of(title, body, source_country="UZ", source_kind="telegram") == {"UZ"}
