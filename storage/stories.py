@@ -868,8 +868,8 @@ class Stories(StoreBase):
 
 def _walks(features: Mapping[str, Any]) -> list[tuple[str, datetime, datetime, str]]:
     """The time windows searched for reports of the same event: 54 hours after and
-    before (a state visit's days), and for a report announcing days ahead the reports of those days and the
-    morning after (storage/dedup.py, _announced)."""
+    before (a state visit's days), and for a report announcing days ahead the reports of
+    those days and the morning after (storage/dedup.py, _announced)."""
     when = features["published"]
     walks = [
         (">=", when, when + VISIT_WINDOW, "ASC"),
@@ -989,8 +989,8 @@ def _group_links(
     return sorted(groups.values(), key=lambda g: min(str(nodes[n]["canonical_url"]) for n in g))
 
 
-# A report alone after the links joins the one group it shares figures with through this
-# many members (storage/dedup.py, _supports).
+# A group of one state's reports joins the one group its signs point to through this many
+# members (storage/dedup.py, _supports).
 _SIGNS_NEEDED = 2
 
 
