@@ -718,3 +718,21 @@ def test_neither_others_business_nor_own_notices_nor_names_like_a_title(title):
 def test_a_visits_ceremony_told_without_the_guest_is_diplomacy(title, body):
     # the president's channel or the ministry: its state and a guest
     assert _parties_of(title, body, source_country="UZ", source_kind="telegram") == {"UZ"}
+
+
+def test_a_formats_abbreviated_name_is_the_format():
+    parties = _parties_of(
+        "Нуртлеу принял участие во встрече министров ЦА – ЕС в Ашхабаде",
+        "Министр иностранных дел Казахстана принял участие во встрече министров иностранных "
+        "дел ЦА – ЕС.",
+    )
+    assert {"KZ", "KG", "TJ", "TM", "UZ", "EU"} <= parties
+
+
+def test_a_package_of_documents_signed_names_a_guest():
+    assert _parties_of(
+        "Подписан пакет документов",
+        "В резиденции подписан пакет межправительственных документов.",
+        source_country="UZ",
+        source_kind="agency",
+    ) == {"UZ"}
