@@ -405,6 +405,8 @@ class Classifier:
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
         ceremonies = data.get("ceremonies", {}).get("patterns", [])
         self._lexicons.add("ceremony", "ceremony", ceremonies)
+        # (a visit's ceremony is an act: "Әуежайда қарсы алу", the welcome at the airport)
+        self._lexicons.add("signal", "acts", ceremonies)
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
         self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))

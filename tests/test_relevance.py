@@ -713,6 +713,7 @@ def test_neither_others_business_nor_own_notices_nor_names_like_a_title(title):
         ("Signing ceremony", "A signing ceremony of bilateral documents is underway."),
         ("Переговоры в узком формате", "В резиденции начались переговоры в узком формате."),
         ("Имзолаш маросими", "Қўқсаройда икки томонлама ҳужжатларни имзолаш маросими бўлди."),
+        ("Әуежайда қарсы алу", "Мемлекет басшысы әуежайда мәртебелі қонақты қарсы алды."),
     ],
 )
 def test_a_visits_ceremony_told_without_the_guest_is_diplomacy(title, body):
