@@ -176,13 +176,14 @@ _CAPITALISED = re.compile(r"(?<![\w.])([A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄ
 _VOWELS = re.compile(r"[aeiouy'ʻ’-]+")
 
 
-def names(text: str) -> set[str]:
+def names(text: str, *, known: bool = False) -> set[str]:
     """Consonant skeletons of capitalised words not opening a sentence: people and places
     that survive transliteration (Кулубаев and Kulubaev, Муҳриддин and Muhriddin, Ботир
-    and Botir). States, capitals, their leaders and ministers, and titles are left out:
-    the parties check has the states, and the rest are in every release of a country."""
+    and Botir). States, capitals, their leaders and ministers (unless ``known``), and
+    titles are left out: the parties check has the states, and the rest are in every
+    release of a country."""
     found = set()
-    stop = _not_names()
+    stop = _not_names(people=not known)
     for match in _CAPITALISED.finditer(text):
         start = match.start()
         if start == 0 or text[max(0, start - 2) : start].strip() in (".", "!", "?", ""):
@@ -296,10 +297,10 @@ _GENERIC = [
 
 
 @cache
-def _not_names() -> frozenset[str]:
+def _not_names(*, people: bool = True) -> frozenset[str]:
     from .relevance import country_words  # states, capitals, leaders, ministers
 
-    words = [*_GENERIC, *country_words()]
+    words = [*_GENERIC, *country_words(people=people)]
     return frozenset(s for s in (_skeleton(w) for w in words) if len(s) >= 3)
 
 
@@ -797,7 +798,8 @@ def _facts(pair: _Pair) -> Decision | None:
     # (figures contradict when each states two or more and they share few)
     agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
     heads = pair.a.get("head") or pair.b.get("head")
-    named = bool(pair.people) and not _places_clash(pair.a, pair.b)
+    named = bool(pair.people or _known_people_shared(pair.a, pair.b))
+    named = named and not _places_clash(pair.a, pair.b)
     if same_day and meetings and agreeing and named and not heads:
         # exactly the same two meeting the same day in the same place, a name in common,
         # no head of state in either: one meeting, whatever figure each report adds (the
@@ -1041,6 +1043,25 @@ def _ceremony(features: Mapping[str, Any]) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _ceremony_in(opening: str) -> bool:
     return default_classifier().ceremony(opening)
+
+
+def _opening(features: Mapping[str, Any]) -> str:
+    return str(
+        features.get("_opening") or f"{features.get('title') or ''}\n{features.get('lead') or ''}"
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _known_people(opening: str) -> frozenset[str]:
+    """The names an opening gives, leaders and ministers included, as three-consonant
+    stems."""
+    return frozenset(n[:3] for n in names(opening, known=True))
+
+
+def _known_people_shared(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two reports' openings name a person in common, a known minister or leader
+    too (the talks of the two ministers the same day, each report naming both)."""
+    return bool(_known_people(_opening(a)) & _known_people(_opening(b)))
 
 
 @lru_cache(maxsize=1 << 14)

@@ -878,14 +878,13 @@ def country_codes(path: str | Path = DEFAULT_DATA) -> frozenset[str]:
         return frozenset(tomllib.load(fh)["countries"])
 
 
-def country_words(path: str | Path = DEFAULT_DATA) -> list[str]:
-    """Every name, adjective, person and capital the data gives for states (deduplication
-    leaves these out of its evidence of names)."""
+def country_words(path: str | Path = DEFAULT_DATA, *, people: bool = True) -> list[str]:
+    """Every name, adjective, person (unless ``people`` is false) and capital the data
+    gives for states (deduplication leaves these out of its evidence of names)."""
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
-    words = [
-        w for c in data["countries"].values() for k in ("names", "people") for w in c.get(k, [])
-    ]
+    kinds = ("names", "people") if people else ("names",)
+    words = [w for c in data["countries"].values() for k in kinds for w in c.get(k, [])]
     words += [w for names in data.get("capitals", {}).values() for w in names]
     return [w.rstrip("$") for w in words]
 

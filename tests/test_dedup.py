@@ -1422,3 +1422,19 @@ def test_a_visits_ceremony_without_the_guest_joins_the_visit(tmp_path, order):
     ]  # fmt: skip
     story = _stories(tmp_path / "s.db", when, [reports[n] for n in order], registry=True)
     assert len(set(story.values())) == 1, story
+
+
+def test_the_same_two_ministers_named_the_same_day_are_one_meeting():
+    ministry = features(
+        "Глава МИД провел встречу с Верховным представителем ЕС.", countries=("KZ", "EU")
+    )
+    ministry.update(
+        title="Глава МИД Казахстана провел встречу с Верховным представителем ЕС",
+        lead="Мурат Нуртлеу провел в Ашхабаде встречу с Каей Каллас.",
+    )
+    agency = features("Nurtleu and Kallas discussed visas.", countries=("KZ", "EU"), language="kk",
+                      when=WHEN + timedelta(hours=2))  # fmt: skip
+    agency.update(
+        title="Нұртілеу Калласпен кездесті", lead="Мұрат Нұртілеу Ашхабадта Кая Калласпен кездесті."
+    )
+    assert same_story(ministry, agency).same
