@@ -402,8 +402,13 @@ _SUMMIT = re.compile(
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
     r"davlat rahbarlari kengash|давлат раҳбарлари кенгаш|мемлекет басшылары кеңес|"
     r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş|"
-    # the heads of state's meeting in Tajik ("нишасти ғайрирасмии сарони давлатҳои ИДМ")
-    r"сарони давлатҳо|" + _COUNCIL_WORDS + r")"
+    # the heads of state's meeting in Tajik ("нишасти ғайрирасмии сарони давлатҳои ИДМ"),
+    # and the informal meetings of an organisation's leaders in every language
+    r"сарони давлатҳо|встреч\w* глав государств|meeting of (?:the )?heads of state|"
+    r"неформальн\w* встреч|informal meeting|norasmiy uchrashuv|норасмий учрашув|"
+    r"бейресми кездесу|расмий эмес жолугуш|вохӯрии ғайрирасмӣ|resmi däl duşuşyk|"
+    + _COUNCIL_WORDS
+    + r")"
     # and its council of foreign ministers, the organisation's other gathering
 )
 
@@ -830,7 +835,8 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # two calls (letters of congratulation, consultations) between the same two within
         # hours are one: the repeat comes days later
         return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
-    if a.get("head") and b.get("head") and pair.two:
+    sideline = bool(a.get("sidelines")) != bool(b.get("sidelines"))
+    if a.get("head") and b.get("head") and pair.two and not sideline:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)

@@ -114,6 +114,11 @@ class BandIndex:
     def __contains__(self, week: int) -> bool:
         return week in self._weeks
 
+    def touch(self, week: int) -> None:
+        """Mark a loaded week as just used, so that loading others does not drop it."""
+        if week in self._weeks:
+            self._weeks.move_to_end(week)
+
     def __len__(self) -> int:
         return len(self._weeks)
 

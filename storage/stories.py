@@ -543,6 +543,10 @@ class Stories(StoreBase):
             bands.add(at, article_id, values, band_keys(values, BANDS))
             self._bands_seen = article_id
         for at in weeks:
+            # (the weeks asked for are the most recently used: loading another of them
+            # must not drop one, whatever order the articles arrive in)
+            bands.touch(at)
+        for at in weeks:
             if at not in bands:
                 # up to what the index has seen: later rows arrive through the query above
                 loaded = self.db.execute(

@@ -1438,3 +1438,27 @@ def test_the_same_two_ministers_named_the_same_day_are_one_meeting():
         title="Нұртілеу Калласпен кездесті", lead="Мұрат Нұртілеу Ашхабадта Кая Калласпен кездесті."
     )
     assert same_story(ministry, agency).same
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Участие Президента в неформальной встрече глав государств СНГ",
+        "Мирзиёев МДҲ норасмий учрашувида нутқ сўзлади",
+        "Tokayev attends informal meeting of CIS heads of state",
+    ],
+)
+def test_an_organisations_informal_meeting_of_leaders_is_a_summit(title):
+    assert summit(title)
+
+
+def test_a_meeting_on_the_summits_sidelines_is_not_the_summit_of_the_same_two_heads():
+    speech = features("Tokayev addresses informal CIS summit in Moscow.", countries=("KZ", "RU"))
+    speech.update(head=True, summit=True, sidelines=False)
+    sidelines = features(
+        "Встреча на полях саммита с Президентом России.",
+        countries=("KZ", "RU"),
+        when=WHEN + timedelta(hours=2),
+    )
+    sidelines.update(head=True, summit=True, sidelines=True)
+    assert not same_story(speech, sidelines).same

@@ -185,3 +185,19 @@ def test_a_store_from_before_near_duplicate_search_is_signed_when_opened(tmp_pat
         store.save_article(article(2, "Бишкек, 26 ноября. /Кабар/. " + RELEASE, 1))
         reasons = [r[0] for r in store.db.execute("SELECT story_reason FROM articles")]
     assert reasons[1].startswith("copy")
+
+
+def test_loading_a_week_never_drops_another_week_asked_for_with_it():
+    import numpy as np
+
+    from storage.lsh import BandIndex
+
+    index = BandIndex(2, weeks=2)
+    empty = b""
+    index.load(1, [], empty)
+    index.load(2, [], empty)
+    # week 1 is the least recently used: asking for 1 and 3 must keep 1
+    index.touch(1)
+    index.load(3, [], empty)
+    assert 1 in index and 3 in index
+    assert index.query([1, 3], np.zeros(2, dtype=np.uint64)) == []

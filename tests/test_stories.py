@@ -119,6 +119,8 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev16_stream",
         "dev17_stream",
         "dev18_stream",
+        "dev19_stream",
+        "dev20_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
