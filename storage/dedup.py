@@ -875,11 +875,7 @@ _ANNOUNCING = re.compile(
 
 def announcing(features: Mapping[str, Any]) -> bool:
     """Whether an article's headline or opening announces what is to come."""
-    try:
-        opening = features["_opening"]
-    except KeyError:
-        opening = f"{features.get('title') or ''}\n{features.get('lead') or ''}"
-    return bool(_ANNOUNCING.search(opening))
+    return bool(_ANNOUNCING.search(_opening(features)))
 
 
 def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
@@ -887,7 +883,7 @@ def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
     try:
         return features["named_days"]  # type: ignore[no-any-return]
     except KeyError:
-        return days_named(f"{features.get('title') or ''}\n{features.get('lead') or ''}")
+        return days_named(_opening(features))
 
 
 def announced(features: Mapping[str, Any]) -> tuple[date, ...]:
@@ -1040,10 +1036,7 @@ _ONCE_A_DAY = _DISTINCT_ACTS | {"consultations"}
 
 
 def _ceremony(features: Mapping[str, Any]) -> bool:
-    opening = (
-        features.get("_opening") or f"{features.get('title') or ''}\n{features.get('lead') or ''}"
-    )
-    return _ceremony_in(opening)
+    return _ceremony_in(_opening(features))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -1052,6 +1045,7 @@ def _ceremony_in(opening: str) -> bool:
 
 
 def _opening(features: Mapping[str, Any]) -> str:
+    """An article's headline and opening (a bare mapping in tests: its title and lead)."""
     return str(
         features.get("_opening") or f"{features.get('title') or ''}\n{features.get('lead') or ''}"
     )
@@ -1078,10 +1072,7 @@ def _places(opening: str) -> frozenset[str]:
 def _places_clash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Whether the two reports' headlines and openings name places of different states
     ("в Ташкенте" and "в Астане"): two meetings, not one."""
-    here, there = (
-        _places(x.get("_opening") or f"{x.get('title') or ''}\n{x.get('lead') or ''}")
-        for x in (a, b)
-    )
+    here, there = (_places(_opening(x)) for x in (a, b))
     return bool(here and there and not here & there)
 
 
