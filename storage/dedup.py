@@ -653,6 +653,7 @@ def _copied(pair: _Pair) -> Decision | None:
         return (
             _announced(pair)
             or _visit_days(pair)
+            or _looks_back(pair)
             or Decision(False, "reports of one event are published within hours")
         )
     return None
@@ -960,8 +961,10 @@ def _supports(pair: _Pair) -> Decision | None:
     a sign of one. storage/stories.py joins such a report to the one story it shares
     figures with through several members, and to none when it does with two."""
     small, large = sorted((pair.parties_a, pair.parties_b), key=len)
-    if len(small) != 1 or len(large) < 2 or not small <= large or pair.gap > GATHERING_WINDOW:
+    if len(small) != 1 or len(large) < 2 or not small <= large:
         return None
+    if pair.gap > GATHERING_WINDOW:
+        return _looks_back(pair)
     if pair.shared and pair.overlap >= 0.5:
         return Decision(
             False, f"one state's report, {len(pair.shared)} numbers shared: a sign", SUPPORT
@@ -972,6 +975,33 @@ def _supports(pair: _Pair) -> Decision | None:
         # head of state's visit
         return Decision(False, "one state's report of a visit's ceremony: a sign", SUPPORT)
     return None
+
+
+def _looks_back(pair: _Pair) -> Decision | None:
+    """A report naming one state alone, published up to two days and a half after a
+    report of a visit, a summit or a gathering of that state and others (VISIT_WINDOW),
+    that names the place it was held and a fact or a person the other names ("Astana
+    Talks Put Water and Transit at the Heart of an Alliance", the next day's analysis of
+    the Uzbek president's state visit to Kazakhstan): a sign, counted against whole
+    stories as _supports's."""
+    small, large = sorted((pair.parties_a, pair.parties_b), key=len)
+    if len(small) != 1 or len(large) < 2 or not small <= large or pair.gap > VISIT_WINDOW:
+        return None
+    lone, other = (pair.a, pair.b) if pair.parties_a == small else (pair.b, pair.a)
+    if lone["published"] <= other["published"] or announcing(lone):
+        return None
+    held = other.get("visit") or other.get("head") or other.get("summit") or len(large) >= 3
+    places = _places(_opening(lone))
+    if not held or not places or not places <= large or _places_clash(lone, other):
+        return None
+    if not pair.nums_a and not pair.nums_b and not pair.people:
+        pair.weigh()
+    facts = (pair.shared and pair.overlap >= 0.5) or len(pair.people) >= 2
+    if not facts and not _known_people_shared(lone, other):
+        return None
+    return Decision(
+        False, "a later report of the place and its facts, one state named: a sign", SUPPORT
+    )
 
 
 # Event types the classifier tells apart reliably in every language: one of these and

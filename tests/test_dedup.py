@@ -1111,6 +1111,67 @@ def test_a_report_naming_one_state_whose_figures_point_to_two_stories_joins_neit
     assert {3} in groups.values(), groups
 
 
+_VISIT_AND_ANALYSIS = [
+    (0, "kazinform", "ru", "Шавкат Мирзиёев прибыл в Астану с государственным визитом",
+     "Президент Узбекистана Шавкат Мирзиёев прибыл в Астану с государственным визитом."),
+    (4, "kt_kz", "ru", "Токаев и Мирзиёев провели переговоры в Астане",
+     ("Президенты Казахстана и Узбекистана Касым-Жомарт Токаев и Шавкат Мирзиёев "
+      "подписали 18 соглашений и договорились довести товарооборот до $10 млрд.")),
+    (6, "uza", "en", "Uzbekistan, Kazakhstan sign 18 agreements in Astana",
+     ("Presidents Shavkat Mirziyoyev and Kassym-Jomart Tokayev signed 18 agreements in "
+      "Astana and set a $10 billion trade target.")),
+    # the next day's analysis names the capital and one state, and the visit's figures
+    (30, "timesca", "en", "Astana Talks Put Water and Transit at the Heart of an Alliance",
+     ("This week's summit in Astana went further than the usual exchange of pleasantries "
+      "between Central Asia's two largest economies. The 18 agreements signed on Tuesday "
+      "commit Tashkent and Astana to a $10 billion trade goal.")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_the_next_days_analysis_naming_the_place_and_one_state_joins_the_visit(tmp_path, order):
+    when = datetime(2026, 1, 13, 4, tzinfo=UTC)
+    reports = [_VISIT_AND_ANALYSIS[n] for n in order]
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert len(set(story.values())) == 1, story
+
+
+def test_a_report_naming_one_state_looks_back_only_later_at_the_place_and_its_facts():
+    when = datetime(2026, 1, 13, 8, tzinfo=UTC)
+    talks = _announcing(
+        "Токаев и Мирзиёев провели переговоры в Астане",
+        "Президенты подписали в Астане 18 соглашений и поставили цель в $10 млрд.",
+        when=when,
+        countries=("KZ", "UZ"),
+        head=True,
+    )
+
+    def later(title, lead, hours=30):
+        return _announcing(
+            title, lead, when=when + timedelta(hours=hours), countries=("KZ",), event="meeting"
+        )
+
+    analysis = later(
+        "Astana Talks Put Water and Transit First",
+        "This week's summit in Astana produced 18 agreements and a $10 billion goal.",
+    )
+    decision = same_story(analysis, talks)
+    assert decision.support and "later report" in decision.reason, decision
+    # published before the talks, announcing, naming another place, sharing nothing: no sign
+    before = later(analysis["title"], analysis["lead"], hours=-30)
+    ahead = later(
+        "Astana Will Host a Forum on the 18 Agreements",
+        "Astana will host a forum on the 18 agreements and the $10 billion goal.",
+    )
+    elsewhere = later(
+        "Bishkek Talks Put Water First",
+        "This week's summit in Bishkek produced 18 agreements and a $10 billion goal.",
+    )
+    nothing = later("Astana Talks Put Water First", "This week's summit in Astana ended.")
+    for other in (before, ahead, elsewhere, nothing):
+        assert not same_story(other, talks).support, other["title"]
+
+
 def _announcing(title, lead, *, when, countries, head=False, minister=False, event="visit"):
     found = features(lead, when=when, countries=countries, event=event)
     found.update(title=title, lead=lead, head=head, minister=minister)
