@@ -420,10 +420,20 @@ def sidelines(title: str) -> bool:
     return default_classifier().on_the_sidelines(title)
 
 
+# The leaders, in the region's languages: "лидеры СНГ", "SCO leaders", "ШҲТ етакчилари".
+_LEADERS = re.compile(
+    r"(?i)(?:лидер\w*|\bleaders\b|rahbarlar\w*|раҳбарлар\w*|етакчилар\w*|yetakchilar\w*|"
+    r"басшылар\w*|көшбасшылар\w*|башчылар\w*|лидерлер\w*|пешвоён|baştutanlar\w*|liderler\w*)"
+)
+
+
 @lru_cache(maxsize=1 << 15)
 def summit(title: str) -> bool:
-    """Whether a headline names a summit."""
-    return bool(_SUMMIT.search(title))
+    """Whether a headline names a summit, or an organisation's leaders ("Что обсуждали
+    лидеры СНГ в Москве")."""
+    if _SUMMIT.search(title):
+        return True
+    return bool(_LEADERS.search(title)) and bool(default_classifier().title_organisations(title))
 
 
 @lru_cache(maxsize=1 << 15)

@@ -250,18 +250,19 @@ _SIDELINES_REACH = 60
 _FORMAT_REACH = 40
 
 
-def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int]]:
+def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int, bool]]:
     """Where the text says "on the sidelines of" ("within the framework of" too, unless a
     dialogue or format is named beside it: "в рамках Диалога «...»" is the meeting
-    itself)."""
-    dialogues = [h[3] for h in hits if h[0] == "sidelines" and h[1] == "dialogue"]
+    itself), and whether the words are a postposition (the gathering named before them:
+    "sammiti chetida")."""
+    dialogues = [h[3] for h in hits if h[0] == "sidelines" and h[1].startswith("dialogue")]
     return [
-        (h[3], h[3] + len(h[2]))
+        (h[3], h[3] + len(h[2]), h[1].endswith("_after"))
         for h in hits
         if h[0] == "sidelines"
         and (
-            h[1] == "sidelines"
-            or (h[1] == "framework" and not any(abs(d - h[3]) <= 40 for d in dialogues))
+            h[1].startswith("sidelines")
+            or (h[1].startswith("framework") and not any(abs(d - h[3]) <= 40 for d in dialogues))
         )
     ]
 
@@ -274,11 +275,12 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
         return hits
 
     def after_a_cue(h: Any) -> bool:
-        # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida"
+        # "на полях саммита ШОС"; and the postpositions: "Ashxobod sammiti doirasida" (not
+        # "Консультативная встреча ..., прошедшая накануне": the day before)
         return any(
             0 <= h[3] - end <= _SIDELINES_REACH
-            or 0 <= start - (h[3] + len(h[2])) <= _SIDELINES_REACH
-            for start, end in cues
+            or (postposition and 0 <= start - (h[3] + len(h[2])) <= _SIDELINES_REACH)
+            for start, end, postposition in cues
         )
 
     dropped = [h for h in hits if h[0] in ("format", "region") and after_a_cue(h)]
@@ -409,7 +411,9 @@ class Classifier:
         self._lexicons.add("signal", "acts", ceremonies)
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
+        self._lexicons.add("sidelines", "sidelines_after", sidelines.get("after", []))
         self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))
+        self._lexicons.add("sidelines", "framework_after", sidelines.get("framework_after", []))
         self._lexicons.add("sidelines", "dialogue", sidelines.get("dialogue", []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])

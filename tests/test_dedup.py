@@ -907,6 +907,14 @@ def test_a_secretary_generals_receptions_in_two_capitals_are_two_events(tmp_path
     assert story[0] != story[20]
 
 
+def test_an_organisations_leaders_in_a_headline_are_its_summit():
+    assert summit("Что обсуждали лидеры СНГ в Москве: главное")
+    assert summit("SCO leaders adopt the Tianjin declaration")
+    assert summit("ШҲТ етакчилари Тяньцзинда учрашди")
+    # leaders of states, not of an organisation: no summit
+    assert not summit("Лидеры Казахстана и Узбекистана обсудили транзит")
+
+
 def test_a_summits_group_never_takes_a_meeting_of_two_members():
     from storage.stories import _group_links
 

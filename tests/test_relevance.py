@@ -213,6 +213,31 @@ def test_a_meeting_on_a_summits_sidelines_has_its_own_parties(title, body):
     assert len(tags.countries) == 2, tags.countries
 
 
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            # "накануне" after the gathering's name is the day before, not "on the eve of"
+            "Итоги Чолпон-Аты: о чем договорились президенты",
+            (
+                "Консультативная встреча глав государств Центральной Азии, прошедшая накануне "
+                "на Иссык-Куле, завершилась принятием декларации."
+            ),
+        ),
+        (
+            # the Consultative Meeting named alone is the five's
+            "Что дала встреча в Бишкеке: разбор",
+            "Главный итог седьмой Консультативной встречи – согласие лидеров по воде.",
+        ),
+        ("Prezident Maslahat uchrashuvida nutq soʻzladi", "Prezident Bishkekda nutq soʻzladi."),
+    ],
+)
+def test_the_consultative_meeting_of_the_five_has_the_five_as_parties(title, body):
+    tags = classify(title, body)
+    assert tags.relevant, tags
+    assert set(tags.countries) == {"KZ", "KG", "TJ", "TM", "UZ"}, tags.countries
+
+
 def test_a_headlines_format_partner_is_the_formats_not_a_second_state():
     # one leader's own report of the "Central Asia - China" summit: the summit's parties
     tags = classify(
