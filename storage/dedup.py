@@ -815,7 +815,7 @@ def _facts(pair: _Pair) -> Decision | None:
     agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
     heads = pair.a.get("head") or pair.b.get("head")
     named = bool(pair.people or _known_people_shared(pair.a, pair.b))
-    named = named and not _places_clash(pair.a, pair.b)
+    named = (named or _abroad_together(pair)) and not _places_clash(pair.a, pair.b)
     if same_day and meetings and agreeing and named and not heads:
         # exactly the same two meeting the same day in the same place, a name in common,
         # no head of state in either: one meeting, whatever figure each report adds (the
@@ -1114,6 +1114,14 @@ def _places_clash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     ("в Ташкенте" and "в Астане"): two meetings, not one."""
     here, there = (_places(_opening(x)) for x in (a, b))
     return bool(here and there and not here & there)
+
+
+def _abroad_together(pair: _Pair) -> bool:
+    """Whether both reports name the same third state's place, neither party's ("В Баку
+    глава МИД Узбекистана провел встречу с казахстанским коллегой" and "Нуртлеу и Саидов
+    встретились в Баку"): two states meet once a day abroad."""
+    here, there = (_places(_opening(x)) for x in (pair.a, pair.b))
+    return bool((here & there) - pair.parties_a - pair.parties_b)
 
 
 def _one_full_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -299,6 +299,23 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
     ]
 
 
+def _not_the_venue(hits: list[Any]) -> list[Any]:
+    """The hits without the gathering's event cues a sidelines cue names ("на полях
+    заседания СМИД": the council is where the meeting was held)."""
+    cues = _sidelines_cues(hits)
+    if not cues:
+        return hits
+
+    def at_a_venue(h: Any) -> bool:
+        return h[0] == "event" and any(
+            0 <= h[3] - end <= _SIDELINES_REACH
+            or (postposition and 0 <= start - (h[3] + len(h[2])) <= _SIDELINES_REACH)
+            for start, end, postposition in cues
+        )
+
+    return [h for h in hits if not at_a_venue(h)]
+
+
 # A headline quoting one speaker: a name, then a colon ("Kallas: EU to expand ...",
 # "Тоқаев: Түркиямен ...").
 _SPEAKER = re.compile(r"^[^\W\d_][\w'ʼʻ.-]*(?: [^\W\d_][\w'ʼʻ-]*)?:\s")
@@ -863,9 +880,11 @@ class Classifier:
         return tuple(topics)
 
     def _event_for(self, title_hits: list[Any], body_hits: list[Any]) -> str:
+        """The event type: the title's cues first, then the opening's; a gathering named
+        as where a meeting was held ("встретились на полях СМИД ОТГ") is not the event."""
         for cues in (
-            _group(title_hits, "event"),
-            _group(body_hits, "event", before=self.party_window),
+            _group(_not_the_venue(title_hits), "event"),
+            _group(_not_the_venue(body_hits), "event", before=self.party_window),
         ):
             for event in self._event_order:
                 if event in cues:

@@ -1529,3 +1529,24 @@ def test_a_meeting_on_the_summits_sidelines_is_not_the_summit_of_the_same_two_he
     )
     sidelines.update(head=True, summit=True, sidelines=True)
     assert not same_story(speech, sidelines).same
+
+
+def test_the_same_two_ministers_meeting_abroad_the_same_day_are_one_meeting():
+    ministry = features("В Баку глава МИД провел встречу с казахстанским коллегой.",
+                        countries=("UZ", "KZ"))  # fmt: skip
+    ministry.update(
+        title="Встреча в Баку",
+        lead="В Баку глава МИД Узбекистана провел встречу с казахстанским коллегой.",
+    )
+    agency = features("Нуртлеу и Саидов встретились в Баку.", countries=("KZ", "UZ"),
+                      when=WHEN + timedelta(hours=2))  # fmt: skip
+    agency.update(
+        title="Нуртлеу и Саидов встретились в Баку на полях СМИД ОТГ",
+        lead="Министры иностранных дел Казахстана и Узбекистана встретились в Баку.",
+    )
+    assert same_story(ministry, agency).same
+    # at home, where the two meet for many reasons, a name in common is still needed
+    for report in (ministry, agency):
+        report["lead"] = report["lead"].replace("Баку", "Ташкенте")
+        report["title"] = report["title"].replace("Баку", "Ташкенте")
+    assert not same_story(ministry, agency).same

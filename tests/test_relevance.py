@@ -762,3 +762,11 @@ def test_a_package_of_documents_signed_names_a_guest():
         source_country="UZ",
         source_kind="agency",
     ) == {"UZ"}
+
+
+def test_the_gathering_a_meeting_was_held_at_is_not_its_event_type():
+    tags = classify(
+        "Нуртлеу и Саидов встретились в Баку на полях СМИД ОТГ",
+        "Министры иностранных дел Казахстана и Узбекистана встретились в Баку.",
+    )
+    assert tags.event_type == "meeting"
