@@ -47,6 +47,7 @@ __all__ = [
     "commission",
     "council",
     "head_of_state",
+    "hosted",
     "minister",
     "named_days",
     "names",
@@ -622,11 +623,15 @@ class _Pair:
 
 
 def _ruled_out(pair: _Pair) -> Decision | None:
-    """An organisation's summit (its members' reports name different leaders), else what
-    rules a pair out at once: other parties, other organisations, time."""
+    """An organisation's summit (its members' reports name different leaders), an
+    international gathering in its host's city (each delegation's report names its own
+    state), else what rules a pair out at once: other parties, other organisations,
+    time."""
     a, b = pair.a, pair.b
     if _at_the_organisations_summit(a, b, pair.parties_a, pair.parties_b, pair.gap):
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
+    if _one_hosted_gathering(pair):
+        return Decision(True, "one international gathering in its host's city", GATHERING)
     if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
@@ -637,6 +642,33 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     if pair.one_language and pair.gap > COPY_WINDOW:
         return Decision(False, f"{pair.gap.days} days apart")
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def hosted(opening: str) -> str | None:
+    """The state hosting the international gathering (a conference, a forum, a congress)
+    whose report an opening (headline, newline, body) is, by the headline or the first
+    sentence: "UNRCCA at the Dushanbe Water Conference" (TJ); else None."""
+    title, _, lead = opening.partition("\n")
+    end = lead.find(". ")
+    return default_classifier().hosted(title, lead if end < 0 else lead[: end + 1])
+
+
+def _one_hosted_gathering(pair: _Pair) -> bool:
+    """Two reports of one international gathering in its host's city, within its days
+    (VISIT_WINDOW): both name a conference, a forum or a congress in the same state's
+    city, and that state is a party of each (the host's report names it alone, each
+    delegation's its own state and the host); neither headline a meeting of two (a
+    bilateral held there) nor of a gathering's sidelines."""
+    a, b = pair.a, pair.b
+    if pair.gap > VISIT_WINDOW:
+        return False
+    host = hosted(_opening(a))
+    if host is None or host != hosted(_opening(b)):
+        return False
+    if host not in pair.parties_a or host not in pair.parties_b:
+        return False
+    return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
 
 def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _Pair) -> bool:

@@ -299,7 +299,33 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
     ]
 
 
-def _not_the_venue(hits: list[Any]) -> list[Any]:
+def _gatherings(hits: list[Any]) -> list[Any]:
+    """The gathering words of a text's hits ("конференция", "forum") that name the event,
+    not a press conference or a business forum, nor the venue of a meeting ("на полях
+    форума")."""
+    excluded = [(h[3], h[3] + len(h[2])) for h in hits if h[0] == "gathering" and h[1] == "not"]
+    return [
+        h
+        for h in _not_the_venue(hits, lexicon="gathering")
+        if h[0] == "gathering"
+        and h[1] == "words"
+        and not any(start <= h[3] < end for start, end in excluded)
+    ]
+
+
+def _international_gathering(hits: list[Any]) -> bool:
+    """Whether the hits (of a headline, or of a lead) name an international gathering
+    ("Международная конференция высокого уровня", "Astana xalqaro forumi")."""
+    return bool(_gatherings(hits)) and any(
+        h[0] == "gathering" and h[1] == "international" for h in hits
+    )
+
+
+def _before(hits: list[Any], end: int) -> list[Any]:
+    return [h for h in hits if h[3] < end]
+
+
+def _not_the_venue(hits: list[Any], lexicon: str = "event") -> list[Any]:
     """The hits without the gathering's event cues a sidelines cue names ("на полях
     заседания СМИД": the council is where the meeting was held)."""
     cues = _sidelines_cues(hits)
@@ -307,7 +333,7 @@ def _not_the_venue(hits: list[Any]) -> list[Any]:
         return hits
 
     def at_a_venue(h: Any) -> bool:
-        return h[0] == "event" and any(
+        return h[0] == lexicon and any(
             0 <= h[3] - end <= _SIDELINES_REACH
             or (postposition and 0 <= start - (h[3] + len(h[2])) <= _SIDELINES_REACH)
             for start, end, postposition in cues
@@ -432,6 +458,9 @@ class Classifier:
         self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))
         self._lexicons.add("sidelines", "framework_after", sidelines.get("framework_after", []))
         self._lexicons.add("sidelines", "dialogue", sidelines.get("dialogue", []))
+        gatherings = data.get("gatherings", {})
+        for key in ("words", "international", "not"):
+            self._lexicons.add("gathering", key, gatherings.get(key, []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
             self._format_members[name] = tuple(entry.get("members", []))
@@ -489,21 +518,13 @@ class Classifier:
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
-        total = self.bias
-        parts: dict[str, list[str]] = {}
-        for key, weight in self._weights.items():
-            hits = len(title_signals.get(key, [])) * self.title_factor + len(
-                body_signals.get(key, [])
-            )
-            if hits:
-                contribution = weight * min(hits, 3.0)
-                total += contribution
-                parts[f"{key} {contribution:+.2f}"] = [
-                    *title_signals.get(key, []),
-                    *body_signals.get(key, []),
-                ][:8]
+        total, parts = self._weigh(title_signals, body_signals)
+        gathering = self._gathering(title_hits, body_hits, lead_end, parties, party_words)
+        if gathering:
+            total += self._weights["acts"]
+            parts[f"an international gathering {self._weights['acts']:+.2f}"] = gathering
         ca = [p for p in parties if p in self.central_asia]
-        diplomatic = any(
+        diplomatic = bool(gathering) or any(
             k in title_signals or k in body_signals for k in ("diplomacy", "acts", "organisations")
         )
         members = (
@@ -546,6 +567,7 @@ class Classifier:
                 or _group(title_hits, "envoy")
                 or _group(body_hits, "envoy", before=self.party_window)
                 or self._on_the_world(title_hits, body_hits, title_signals, lead_end)
+                or bool(gathering)
             )
         )
         later = (
@@ -580,6 +602,49 @@ class Classifier:
             self._event_for(title_hits, body_hits),
             evidence,
         )
+
+    def _weigh(
+        self, title_signals: dict[str, list[str]], body_signals: dict[str, list[str]]
+    ) -> tuple[float, dict[str, list[str]]]:
+        """The score's sum over the signals (a title's hits count ``title_factor`` times,
+        at most three hits a signal), and the words of each."""
+        total = self.bias
+        parts: dict[str, list[str]] = {}
+        for key, weight in self._weights.items():
+            hits = len(title_signals.get(key, [])) * self.title_factor + len(
+                body_signals.get(key, [])
+            )
+            if hits:
+                contribution = weight * min(hits, 3.0)
+                total += contribution
+                parts[f"{key} {contribution:+.2f}"] = [
+                    *title_signals.get(key, []),
+                    *body_signals.get(key, []),
+                ][:8]
+        return total, parts
+
+    def _gathering(
+        self,
+        title_hits: list[Any],
+        body_hits: list[Any],
+        lead_end: int,
+        parties: list[str],
+        party_words: dict[str, list[str]],
+    ) -> list[str]:
+        """The words of an international conference or forum the headline or the lead
+        names (an act, and the host's counterpart), else none; a partner's delegation at
+        it in the region's city has the host as its other party ("Azerbaijani FM addresses
+        ministerial session in Astana"), added to ``parties``."""
+        lead_hits = _before(body_hits, lead_end)
+        if not (_international_gathering(title_hits) or _international_gathering(lead_hits)):
+            return []
+        if len(parties) == 1 and parties[0] not in self.central_asia:
+            hosts = {**_group(title_hits, "capital"), **_group(lead_hits, "capital")}
+            host = [k for k in hosts if k in self.central_asia]
+            if len(host) == 1:
+                parties.append(host[0])
+                party_words[f"capital:{host[0]}"] = hosts[host[0]]
+        return [h[2] for h in _gatherings([*title_hits, *lead_hits])][:4]
 
     def _on_the_world(
         self,
@@ -721,6 +786,22 @@ class Classifier:
         if not order:
             order += list(places)
             found.update({f"capital:{k}": v for k, v in places.items()})
+
+    def hosted(self, title: str, lead: str) -> str | None:
+        """The state hosting the gathering a report is of: a conference, a forum or a
+        congress its headline or first sentence names, in one state's city ("UNRCCA at the
+        Dushanbe Water Conference": TJ); not a press conference or a visit's business
+        forum, nor a gathering named as where a meeting was held ("на полях форума")."""
+        found = None
+        for text in (title, lead):
+            hits = self._lexicons.scan(normalise(text))
+            if _gatherings(hits):
+                found = text
+                break
+        if found is None:
+            return None
+        places = self.places(f"{title}\n{lead}")
+        return next(iter(places)) if len(places) == 1 else None
 
     def ceremony(self, text: str) -> bool:
         """Whether a text tells a visit's ceremony or format ("Signing ceremony")."""

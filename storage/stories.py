@@ -33,6 +33,7 @@ from .dedup import (
     commission,
     council,
     head_of_state,
+    hosted,
     minister,
     names,
     numbers,
@@ -471,6 +472,7 @@ class Stories(StoreBase):
             node["parties"] = frozenset(parties)
             node["members"] = _members(parties, node["title"], node["lead"])
             node["two"] = _title_cues(node["title"]).two
+            node["hosted"] = hosted(f"{node['title']}\n{node['lead'] or ''}")
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -655,7 +657,7 @@ class Stories(StoreBase):
                     )
                 ]
             walked = list(dict(walked).items())
-            kept = self._fitting(walked, parties, mine)
+            kept = self._fitting(walked, parties, mine, hosted(features["_opening"]))
             if kept:
                 read = {
                     r["id"]: r
@@ -720,12 +722,18 @@ class Stories(StoreBase):
         ]
 
     def _fitting(
-        self, walked: list[tuple[int, set[str]]], parties: set[str], mine: set[str]
+        self,
+        walked: list[tuple[int, set[str]]],
+        parties: set[str],
+        mine: set[str],
+        host: str | None = None,
     ) -> list[int]:
         """Of the reports walked, those whose parties fit this article's, judged the same
         way from either side, so that which of two reports came first does not decide
         whether they are compared: either's parties (an organisation's members, when it
-        reports its summit) hold the other's own, or are held in them."""
+        reports its summit) hold the other's own, or are held in them; for a report of an
+        international gathering, every report naming its ``host`` (each delegation's
+        names its own state and the host)."""
         # the parties first: most reports of the days are about other pairs
         seen = self._members_seen()
         members: dict[int, tuple[str, ...]] = {}
@@ -748,7 +756,11 @@ class Stories(StoreBase):
             article_id
             for article_id, found in walked
             if found
-            and (_fit(parties, found) or _fit(set(members.get(article_id) or ()) or found, mine))
+            and (
+                _fit(parties, found)
+                or _fit(set(members.get(article_id) or ()) or found, mine)
+                or (host is not None and host in found)
+            )
         ]
 
     def _members_seen(self) -> OrderedDict[int, tuple[str, ...]]:
@@ -904,11 +916,15 @@ def _kept_apart(
     *,
     copy: bool,
     meeting_of_two: bool,
+    hosted: bool = False,
 ) -> bool:
     """Whether two members of two groups keep the groups apart: their parties clash, or
     one is a gathering of the region and the other a bilateral (not for a copy); except
-    two states' reports of one organisation's summit, which name their own leaders, and
+    two states' reports of one organisation's summit, which name their own leaders, or
+    of one international gathering in its host's city (``hosted``), each delegation's;
     never for a meeting of two held there."""
+    if hosted and not meeting_of_two:
+        return False
     summit_ = not meeting_of_two and _one_summit(x, one, y, other)
     org = not meeting_of_two and _one_org(x, y, orgs)
     if parties_clash(x, y) and not (summit_ or org):
@@ -942,9 +958,15 @@ def _group_links(
     parent = {node: node for node in nodes}
     # each member's parties, the organisation's members when it reports its summit, and
     # whether its headline is a meeting of two ("Japarov, Erdoğan discuss trade")
-    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool]]] = {
+    # and the state hosting the international gathering it reports, if any
+    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool, str | None]]] = {
         node: [
-            (nodes[node]["parties"], nodes[node].get("members", ()), nodes[node].get("two", False))
+            (
+                nodes[node]["parties"],
+                nodes[node].get("members", ()),
+                nodes[node].get("two", False),
+                nodes[node].get("hosted"),
+            )
         ]
         if nodes[node]["parties"]
         else []
@@ -975,11 +997,20 @@ def _group_links(
         copy = strength >= COPY
         # the organisations whose summit either group reports: its members' own reports
         # name their own leaders alone (Tokayev's and Mirziyoyev's of the Turkic summit)
-        orgs = [set(o) for _, o, _ in (*members[ra], *members[rb]) if o]
+        orgs = [set(o) for _, o, _, _ in (*members[ra], *members[rb]) if o]
         if any(
-            _kept_apart(x, one, y, other, orgs, copy=copy, meeting_of_two=x_two or y_two)
-            for x, one, x_two in members[ra]
-            for y, other, y_two in members[rb]
+            _kept_apart(
+                x,
+                one,
+                y,
+                other,
+                orgs,
+                copy=copy,
+                meeting_of_two=x_two or y_two,
+                hosted=x_host is not None and x_host == y_host,
+            )
+            for x, one, x_two, x_host in members[ra]
+            for y, other, y_two, y_host in members[rb]
         ):
             continue
         # the smaller URL's root leads, so the result is the same in any order
@@ -1002,7 +1033,7 @@ def _join_supported(
     signs: list[tuple[float, int, int, str]],
     root: Any,
     parent: dict[int, int],
-    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool]]],
+    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool, str | None]]],
     url: Mapping[int, str],
 ) -> None:
     """Join each group of reports naming one state alone (a report, its reprints) to the
@@ -1013,7 +1044,7 @@ def _join_supported(
     roots = {node: root(node) for node in parent}
 
     def one_state(group: int) -> bool:
-        found = {x for x, _, _ in members[group]}
+        found = {x for x, _, _, _ in members[group]}
         return len(found) == 1 and len(next(iter(found))) == 1
 
     pointing: dict[int, dict[int, set[int]]] = {}
@@ -1032,9 +1063,18 @@ def _join_supported(
         if len(through) < _SIGNS_NEEDED:
             continue
         if any(
-            _kept_apart(x, one, y, other, [], copy=False, meeting_of_two=x_two or y_two)
-            for x, one, x_two in members[alone]
-            for y, other, y_two in members[group]
+            _kept_apart(
+                x,
+                one,
+                y,
+                other,
+                [],
+                copy=False,
+                meeting_of_two=x_two or y_two,
+                hosted=x_host is not None and x_host == y_host,
+            )
+            for x, one, x_two, x_host in members[alone]
+            for y, other, y_two, y_host in members[group]
         ):
             continue
         joins.append((alone, group))

@@ -14,6 +14,7 @@ from storage.dedup import (
     BANDS,
     commission,
     head_of_state,
+    hosted,
     minister,
     names,
     numbers,
@@ -1550,3 +1551,37 @@ def test_the_same_two_ministers_meeting_abroad_the_same_day_are_one_meeting():
         report["lead"] = report["lead"].replace("Баку", "Ташкенте")
         report["title"] = report["title"].replace("Баку", "Ташкенте")
     assert not same_story(ministry, agency).same
+
+
+_WATER_CONFERENCE = [
+    (0, "khovar", "ru", "В Душанбе открылась Международная конференция по водным ресурсам",
+     "В Душанбе открылась Международная конференция высокого уровня по водным ресурсам."),
+    (1, "kazinform", "ru", "Казахстанская делегация приняла участие в конференции в Душанбе",
+     "Делегация Казахстана приняла участие в международной конференции по воде в Душанбе."),
+    (2, "kabar", "ky", "Кыргыз делегациясы Душанбедеги суу конференциясына катышты",
+     "Кыргызстандын делегациясы Душанбеде өтүп жаткан эл аралык суу конференциясына катышты."),
+    (3, "unrcca", "en", "UNRCCA at the Dushanbe Water Conference",
+     "UNRCCA took part in the High-Level International Conference on water in Dushanbe."),
+    # a meeting of two held there is its own event
+    (4, "tengrinews", "kk", "Қазақстан мен Тәжікстан министрлері кездесті",
+     "Душанбеде Қазақстан мен Тәжікстан сыртқы істер министрлері кездесіп, су мәселесін талқылады."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "order", [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (2, 4, 0, 3, 1), (3, 0, 4, 1, 2)]
+)
+def test_each_delegations_report_of_an_international_conference_is_one_story(tmp_path, order):
+    when = datetime(2026, 6, 10, 5, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, [_WATER_CONFERENCE[n] for n in order], registry=True)
+    assert len({story[h] for h in (0, 1, 2, 3)}) == 1, story
+    assert story[4] != story[0], story
+
+
+def test_an_international_gathering_is_hosted_where_it_is_held_and_named():
+    assert hosted("UNRCCA at the Dushanbe Water Conference\nUNRCCA took part.") == "TJ"
+    assert hosted("Astana xalqaro forumi\nForum ochildi.") == "KZ"
+    # a press conference, a visit's business forum, a meeting on a forum's sidelines: none
+    assert hosted("Пресс-конференция в Ташкенте\nМинистр ответил на вопросы.") is None
+    assert hosted("Президент выступил на бизнес-форуме в Риме\nТокаев выступил.") is None
+    assert hosted("Встреча на полях форума в Астане\nМинистры встретились.") is None

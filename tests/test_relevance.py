@@ -770,3 +770,38 @@ def test_the_gathering_a_meeting_was_held_at_is_not_its_event_type():
         "Министры иностранных дел Казахстана и Узбекистана встретились в Баку.",
     )
     assert tags.event_type == "meeting"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            "Пешвои миллат дар маросими ифтитоҳи конфронс суханронӣ карданд",
+            (
+                "Пешвои миллат дар маросими ифтитоҳи Конфронси байналмилалии сатҳи баланд оид "
+                "ба об дар Душанбе суханронӣ карданд."
+            ),
+            {"TJ"},
+        ),
+        (
+            "Azerbaijani FM addresses ministerial session in Astana",
+            "Azerbaijan's Foreign Minister spoke at the Astana International Forum.",
+            {"AZ", "KZ"},
+        ),
+    ],
+)
+def test_an_international_conference_or_forum_a_state_hosts_is_diplomacy(title, body, parties):
+    tags = classify(title, body)
+    assert tags.relevant, tags
+    assert set(tags.countries) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Пресс-конференция в МИД", "В МИД Казахстана состоялась пресс-конференция для СМИ."),
+        ("Международный шахматный турнир", "В Ашхабаде стартовал международный шахматный турнир."),
+    ],
+)
+def test_a_press_conference_or_an_international_tournament_is_no_gathering_of_states(title, body):
+    assert not classify(title, body).relevant
