@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .relevance import default_classifier
+from .relevance import default_classifier, without_dateline
 from .times import days_ahead, days_named
 from .translit import latin_key
 from .vocabulary import STATES
@@ -650,6 +650,7 @@ def hosted(opening: str) -> str | None:
     whose report an opening (headline, newline, body) is, by the headline or the first
     sentence: "UNRCCA at the Dushanbe Water Conference" (TJ); else None."""
     title, _, lead = opening.partition("\n")
+    lead = without_dateline(lead)
     end = lead.find(". ")
     return default_classifier().hosted(title, lead if end < 0 else lead[: end + 1])
 
@@ -807,6 +808,9 @@ def _facts(pair: _Pair) -> Decision | None:
     # figure one states and the other leaves out does not make two events
     named = len(pair.people) >= 2 and parties_a == parties_b and pair.gap <= GATHERING_WINDOW
     evidence = len(pair.shared) + len(pair.people)
+    if _places_clash(pair.a, pair.b):
+        # the same guest in Astana, then in Tashkent: the names the two share are his
+        return Decision(False, "places of two states in the openings")
     if (
         evidence >= needed
         and (pair.people or len(pair.shared) >= 3)
@@ -891,6 +895,8 @@ def _same_hours(pair: _Pair) -> Decision | None:
         SUMMIT_WINDOW if a.get("summit") or b.get("summit") or format_of_five else GATHERING_WINDOW
     )
     if min(len(parties_a), len(parties_b)) >= 3 and guest and pair.gap <= window:
+        if _another_format(pair):
+            return Decision(False, "a format's meeting with its partner and one without it")
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING
@@ -1146,6 +1152,25 @@ def _places_clash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     ("в Ташкенте" and "в Астане"): two meetings, not one."""
     here, there = (_places(_opening(x)) for x in (a, b))
     return bool(here and there and not here & there)
+
+
+@lru_cache(maxsize=1 << 14)
+def _format_partners(title: str) -> frozenset[str]:
+    return default_classifier().title_format_partners(title)
+
+
+def _another_format(pair: _Pair) -> bool:
+    """Whether one report's headline names a format whose partner is the one party the
+    other report lacks, and the other's headline names no format ("C5+1 in New York" and
+    "Central Asian Foreign Ministers Discuss Glaciers and Water", the next day's UN event
+    of the five): two gatherings, not a guest left out."""
+    small, large = sorted((pair.parties_a, pair.parties_b), key=len)
+    extra = large - small
+    if len(extra) != 1 or not small <= large:
+        return False
+    wide, narrow = (pair.a, pair.b) if pair.parties_a == large else (pair.b, pair.a)
+    wide_title, narrow_title = (_opening(x).partition("\n")[0] for x in (wide, narrow))
+    return bool(extra & _format_partners(wide_title)) and not _format_partners(narrow_title)
 
 
 def _abroad_together(pair: _Pair) -> bool:

@@ -299,6 +299,23 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
     ]
 
 
+# An agency's dateline before its first sentence: the city it writes from, in capitals,
+# maybe its country, and the day ("BAKU, Azerbaijan, August 7.", "ТАШКЕНТ, 16.",
+# "БАКУ, Азербайджан, 16 сентября."): where the agency is, not a party nor the event's place.
+_CAPS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄŇÖŞÜÝŽÇ"
+_DATELINE = re.compile(
+    rf"^\s*[{_CAPS}][{_CAPS}'ʻ’\- ]{{2,30}}"
+    r"(?:,\s*[^\W\d_][\w'ʻ’\- ]{1,30})?"
+    r",\s*(?:\d{1,2}\s+[^\W\d_]+|[^\W\d_]+\s+\d{1,2}|\d{1,2})(?:,?\s*\d{4})?\s*[.—–-]\s+"
+)
+
+
+def without_dateline(body: str) -> str:
+    """A body without the agency's dateline before its first sentence."""
+    found = _DATELINE.match(body)
+    return body[found.end() :] if found else body
+
+
 def _gatherings(hits: list[Any]) -> list[Any]:
     """The gathering words of a text's hits ("конференция", "forum") that name the event,
     not a press conference or a business forum, nor the venue of a meeting ("на полях
@@ -511,6 +528,7 @@ class Classifier:
         """
         # the parties, the event and nearly every signal are in the opening paragraphs;
         # the rest of a long text (background, the history of relations) repeats them
+        body = without_dateline(body)
         title_n, body_n = normalise(title), normalise(body[:BODY_READ])
         title_hits = self._scan(title_n)
         body_hits = self._scan(body_n)
@@ -884,6 +902,15 @@ class Classifier:
         for key in _group(hits, "organisation"):
             members += [m for m in self._summit_members.get(key, ()) if m not in members]
         return tuple(members)
+
+    def title_format_partners(self, title: str) -> frozenset[str]:
+        """The partners of the formats a headline names ("C5+1 in New York": US;
+        "«Merkezi Aziýa — Hytaý» sammiti": CN)."""
+        title_n = normalise(title)
+        hits = self._lexicons.scan(title_n)
+        partners = {m for key in _group(hits, "format") for m in self._format_members.get(key, ())}
+        partner = self._format_partner(hits, None, text=title_n)
+        return frozenset(partners | ({partner} if partner else set()))
 
     def _format_partner(
         self,

@@ -55,7 +55,7 @@ from .dedup import (
     week,
 )
 from .lsh import BandIndex, band_keys
-from .relevance import OFFICIAL_KINDS, default_classifier
+from .relevance import OFFICIAL_KINDS, default_classifier, without_dateline
 from .times import days_named, format_utc
 from .vocabulary import KIND_RANK
 
@@ -236,8 +236,9 @@ _LEAD = f"substr(body, 1, {_LEAD_CHARS}) AS lead"
 
 
 def _lead(body: str | None) -> str:
-    """The body's first sentence (at most _LEAD_CHARS characters)."""
-    text = (body or "")[:_LEAD_CHARS]
+    """The body's first sentence (at most _LEAD_CHARS characters), after an agency's
+    dateline."""
+    text = without_dateline(body or "")[:_LEAD_CHARS]
     end = text.find(". ")
     return text if end < 0 else text[: end + 1]
 
@@ -264,7 +265,7 @@ def _features(
     title = row["title"]
     cues = _title_cues(title)
     # (a candidate found by its date comes with its body's opening only)
-    lead = row["lead"] if "lead" in row else row.get("body")
+    lead = without_dateline(str((row["lead"] if "lead" in row else row.get("body")) or ""))
     head, minister_ = _principals(cues.head, cues.minister, lead)
     head = head or voice == "head_of_state"
     return _Features(

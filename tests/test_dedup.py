@@ -1585,3 +1585,33 @@ def test_an_international_gathering_is_hosted_where_it_is_held_and_named():
     assert hosted("Пресс-конференция в Ташкенте\nМинистр ответил на вопросы.") is None
     assert hosted("Президент выступил на бизнес-форуме в Риме\nТокаев выступил.") is None
     assert hosted("Встреча на полях форума в Астане\nМинистры встретились.") is None
+
+
+def test_a_formats_meeting_and_a_meeting_of_the_five_without_its_partner_are_two():
+    five = ("KZ", "KG", "TJ", "TM", "UZ")
+    c5 = features("C5+1 ministers met in New York.", countries=(*five, "US"))
+    c5.update(title="C5+1 in New York", lead="C5+1 ministers met in New York.")
+    side = features("Ministers discussed glaciers.", countries=five,
+                    when=WHEN + timedelta(hours=10))  # fmt: skip
+    side.update(title="Central Asian Foreign Ministers Discuss Glaciers and Water",
+                lead="The five ministers discussed glaciers at the UN.")  # fmt: skip
+    decision = same_story(c5, side)
+    assert not decision.same and "format" in decision.reason, decision
+    # a guest's own report of a summit of the five: one gathering, as before
+    guest = features("Ministers met in Ashgabat.", countries=(*five, "AZ"))
+    guest.update(title="Azerbaijan joins the Consultative Meeting", lead="Ministers met.")
+    summit_ = features("Ministers met in Ashgabat.", countries=five,
+                       when=WHEN + timedelta(hours=2))  # fmt: skip
+    summit_.update(title="Leaders of the five meet", lead="Leaders met.")
+    assert same_story(guest, summit_).same
+
+
+def test_the_same_guest_in_two_capitals_is_two_visits_whatever_names_they_share():
+    astana = features("Мерц и Токаев подписали 14 документов в Астане.", countries=("DE", "KZ"))
+    astana.update(title="Мерц в Астане", lead="Федеральный канцлер Фридрих Мерц прибыл в Астану.")
+    tashkent = features("Мерц и Мирзиёев провели переговоры в Ташкенте.",
+                        countries=("DE", "UZ", "KZ"), when=WHEN + timedelta(hours=20))  # fmt: skip
+    tashkent.update(title="Германия канцлері Ташкентте",
+                    lead="Фридрих Мерц Ташкентте Шавкат Мирзиёевпен келіссөз жүргізді.")  # fmt: skip
+    decision = same_story(astana, tashkent)
+    assert not decision.same and "places" in decision.reason, decision

@@ -805,3 +805,17 @@ def test_an_international_conference_or_forum_a_state_hosts_is_diplomacy(title, 
 )
 def test_a_press_conference_or_an_international_tournament_is_no_gathering_of_states(title, body):
     assert not classify(title, body).relevant
+
+
+def test_an_agencys_dateline_is_neither_a_party_nor_the_place():
+    from storage.relevance import without_dateline
+
+    assert without_dateline("BAKU, Azerbaijan, August 7. Ministers met.") == "Ministers met."
+    assert without_dateline("ТАШКЕНТ, 16. Президент прибыл.") == "Президент прибыл."
+    assert without_dateline("Астана. 26 ноября. Текст.") == "Астана. 26 ноября. Текст."
+    tags = classify(
+        "Central Asian states, South Korea approve cooperation roadmap",
+        "BAKU, Azerbaijan, August 7. The foreign ministers of Kazakhstan, Kyrgyzstan, "
+        "Tajikistan, Turkmenistan, Uzbekistan and the Republic of Korea approved a roadmap.",
+    )
+    assert tags.relevant and "AZ" not in tags.countries, tags.countries
