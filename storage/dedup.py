@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .relevance import default_classifier, without_dateline
-from .times import days_ahead, days_named
+from .times import days_ahead, days_back, days_named
 from .translit import latin_key
 from .vocabulary import STATES
 
@@ -352,6 +352,13 @@ _HEAD_OF_STATE = re.compile(
 )
 
 
+# A head of government in a headline: a prime minister, a chancellor.
+_HEAD_OF_GOVERNMENT = re.compile(
+    r"(?i)(?:премьер-министр|prime minister|\bpremier\b|канцлер|chancellor|kansler|"
+    r"bosh vazir|бош вазир|сарвазир|premýer-ministr)"
+)
+
+
 # A minister in a headline: the ministers' own meeting, not their president's.
 _MINISTER = re.compile(
     # (a prime minister heads a government: a head's headline, not a minister's)
@@ -446,8 +453,11 @@ def council(title: str) -> bool:
 
 @lru_cache(maxsize=1 << 15)
 def state_visit(title: str) -> bool:
-    """Whether a headline reports a head of state's state or official visit."""
-    return bool(_VISIT.search(title)) and head_of_state(title)
+    """Whether a headline reports a head of state's or government's state or official
+    visit (a prime minister's, a chancellor's; not a deputy's)."""
+    if not _VISIT.search(title):
+        return False
+    return head_of_state(title) or (bool(_HEAD_OF_GOVERNMENT.search(title)) and not minister(title))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -549,7 +559,7 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
         decision = stage(pair)
         if decision is not None:
             return decision
-    announced = _announced(pair)
+    announced = _announced(pair) or _recalled(pair)
     if announced is not None:
         return announced
     supported = _supports(pair)
@@ -695,6 +705,7 @@ def _copied(pair: _Pair) -> Decision | None:
     if pair.gap > TRANSLATION_WINDOW:
         return (
             _announced(pair)
+            or _recalled(pair)
             or _visit_days(pair)
             or _looks_back(pair)
             or Decision(False, "reports of one event are published within hours")
@@ -981,6 +992,29 @@ def _announced(pair: _Pair) -> Decision | None:
     if not days or not on_a_day_of(late["published"], days):
         return None
     return Decision(True, "announced: the same parties on a day the earlier report named", HUB)
+
+
+def _recalled(pair: _Pair) -> Decision | None:
+    """A report recalling a day before its own by name ("Friday's agreement on the border
+    regime", "вчера в Душанбе", not announcing) and a report of exactly the same parties
+    published on that day in the region (UTC+5), up to two days and a half earlier: one
+    event (the next days' analysis). Not a head of state's against a minister's, nor two
+    acts that are never one, nor a gathering and a meeting of two held there."""
+    a, b = pair.a, pair.b
+    if pair.gap > VISIT_WINDOW or len(pair.parties_a) < 2 or pair.parties_a != pair.parties_b:
+        return None
+    early, late = (a, b) if a["published"] <= b["published"] else (b, a)
+    if _head_and_minister(a, b) or _distinct_acts(a.get("event_type"), b.get("event_type")):
+        return None
+    if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
+        return None
+    if announcing(late):
+        return None
+    days = days_back(_opening(late), late["published"])
+    # (the region's day: UTC+5)
+    if (early["published"].astimezone(UTC) + timedelta(hours=5)).date() not in days:
+        return None
+    return Decision(True, "recalled: the same parties on the day the later report names", HUB)
 
 
 def _visit_days(pair: _Pair) -> Decision | None:

@@ -166,3 +166,41 @@ def days_ahead(
             if today < when <= today + most:
                 ahead.append(when)
     return tuple(sorted(set(ahead)))
+
+
+# The day before, and the days of the week, in the region's languages: a report recalling
+# "Friday's agreement", "вчера", "накануне", "kecha". (Not the forms spelled like a city:
+# Tajik and Turkmen Monday are "Dushanbe".)
+_YESTERDAY = re.compile(
+    r"(?i)(?<!\w)(?:вчера|накануне|yesterday|кеше|kecha|кеча|дирӯз|дируз|düýn|кечээ)(?!\w)"
+)
+_WEEKDAYS = (
+    r"monday|понедельник\w*|дүйсенбі\w*|дүйшөмбү\w*|dushanba\w*|душанба\w*",
+    r"tuesday|вторник\w*|сейсенбі\w*|шейшемби\w*|seshanba\w*|сешанба\w*|sişenbe\w*",
+    r"wednesday|сред[уаые]|сәрсенбі\w*|шаршемби\w*|chorshanba\w*|чоршанба\w*|çarşenbe\w*",
+    r"thursday|четверг\w*|бейсенбі\w*|бейшемби\w*|payshanba\w*|пайшанба\w*|penşenbe\w*",
+    r"friday|пятниц\w*|пятничн\w*|жұма күні|жума күнү|juma kuni|жума куни|рӯзи ҷумъа",
+    r"saturday|суббот\w*|сенбі\w*|ишемби\w*|shanba kuni|шанба куни|рӯзи шанбе|şenbe güni",
+    r"sunday|воскресень\w*|жексенбі\w*|жекшемби\w*|yakshanba\w*|якшанба\w*|ýekşenbe\w*",
+)
+_WEEKDAY = re.compile(
+    "|".join(f"(?P<d{n}>(?<!\\w)(?:{words})(?!\\w))" for n, words in enumerate(_WEEKDAYS)),
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def days_back(text: str, published: datetime) -> tuple[date, ...]:
+    """The days before its own a text names by the day before or a day of the week
+    ("Friday's agreement", "вчера", "в пятницу"): the last such day before the region's
+    day of ``published`` (UTC+5), within the past six days."""
+    today = (published.astimezone(UTC) + timedelta(hours=5)).date()
+    found = set()
+    if _YESTERDAY.search(text):
+        found.add(today - timedelta(days=1))
+    for match in _WEEKDAY.finditer(text):
+        weekday = int(next(k for k, v in match.groupdict().items() if v)[1:])
+        back = (today.weekday() - weekday) % 7
+        if back:
+            found.add(today - timedelta(days=back))
+    return tuple(sorted(found))

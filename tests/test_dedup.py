@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -25,6 +25,7 @@ from storage.dedup import (
     summit,
 )
 from storage.lsh import band_keys
+from storage.times import days_back
 
 from .conftest import ROOT
 from .dedup_eval import evaluate, load
@@ -1615,3 +1616,38 @@ def test_the_same_guest_in_two_capitals_is_two_visits_whatever_names_they_share(
                     lead="Фридрих Мерц Ташкентте Шавкат Мирзиёевпен келіссөз жүргізді.")  # fmt: skip
     decision = same_story(astana, tashkent)
     assert not decision.same and "places" in decision.reason, decision
+
+
+def test_a_report_recalling_the_day_of_the_same_parties_report_is_one_event():
+    signing = _announcing(
+        "Подписание Соглашения о режиме государственной границы",
+        "Президенты Кыргызстана и Таджикистана подписали соглашение о режиме границы.",
+        when=datetime(2025, 9, 19, 8, tzinfo=UTC),  # a Friday
+        countries=("KG", "TJ"),
+        head=True,
+        event="agreement",
+    )
+    analysis = _announcing(
+        "Analysis: after the border regime deal, can Isfara and Batken trade again?",
+        "Friday's agreement on the border regime is the most practical of the documents.",
+        when=datetime(2025, 9, 20, 5, tzinfo=UTC),
+        countries=("KG", "TJ"),
+        event="agreement",
+    )
+    decision = same_story(signing, analysis)
+    assert decision.same and decision.reason.startswith("recalled"), decision
+    # another day named, or a call that day: no
+    other_day = dict(analysis, lead="Thursday's talks on the border went on for hours.")
+    assert not same_story(signing, other_day).same
+    call = dict(analysis, event_type="phone_call")
+    assert not same_story(signing, call).same
+
+
+def test_the_days_back_a_text_names():
+    friday = datetime(2025, 9, 20, 5, tzinfo=UTC)  # a Saturday in the region
+    assert days_back("Friday's agreement", friday) == (date(2025, 9, 19),)
+    assert days_back("Вчера в Душанбе подписали", friday) == (date(2025, 9, 19),)
+    assert days_back("Prezidentlar kecha uchrashdi", friday) == (date(2025, 9, 19),)
+    # Dushanbe is no Monday; today is no day back
+    assert days_back("Саммит в Душанбе", friday) == ()
+    assert days_back("В субботу в Астане", friday) == ()
