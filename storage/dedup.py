@@ -654,11 +654,21 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     return None
 
 
+# The words for a gathering (storage/relevance.toml, [gatherings]) as one expression, to
+# rule out most openings before the classifier reads them.
+_GATHERING = re.compile(
+    r"(?i)(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|"
+    r"съезд|maslahat)"
+)
+
+
 @lru_cache(maxsize=1 << 14)
 def hosted(opening: str) -> str | None:
     """The state hosting the international gathering (a conference, a forum, a congress)
     whose report an opening (headline, newline, body) is, by the headline or the first
     sentence: "UNRCCA at the Dushanbe Water Conference" (TJ); else None."""
+    if not _GATHERING.search(opening):
+        return None
     title, _, lead = opening.partition("\n")
     lead = without_dateline(lead)
     end = lead.find(". ")
@@ -819,14 +829,14 @@ def _facts(pair: _Pair) -> Decision | None:
     # figure one states and the other leaves out does not make two events
     named = len(pair.people) >= 2 and parties_a == parties_b and pair.gap <= GATHERING_WINDOW
     evidence = len(pair.shared) + len(pair.people)
-    if _places_clash(pair.a, pair.b):
-        # the same guest in Astana, then in Tashkent: the names the two share are his
-        return Decision(False, "places of two states in the openings")
     if (
         evidence >= needed
         and (pair.people or len(pair.shared) >= 3)
         and (pair.overlap >= 0.5 or named)
     ):
+        if _places_clash(pair.a, pair.b):
+            # the same guest in Astana, then in Tashkent: the names the two share are his
+            return Decision(False, "places of two states in the openings")
         kind = "rewrite" if pair.one_language else "translation"
         return Decision(
             True,
@@ -861,9 +871,10 @@ def _facts(pair: _Pair) -> Decision | None:
     # (figures contradict when each states two or more and they share few)
     agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
     heads = pair.a.get("head") or pair.b.get("head")
+    if not (same_day and meetings and agreeing and not heads):
+        return None
     named = bool(pair.people or _known_people_shared(pair.a, pair.b))
-    named = (named or _abroad_together(pair)) and not _places_clash(pair.a, pair.b)
-    if same_day and meetings and agreeing and named and not heads:
+    if (named or _abroad_together(pair)) and not _places_clash(pair.a, pair.b):
         # exactly the same two meeting the same day in the same place, a name in common,
         # no head of state in either: one meeting, whatever figure each report adds (the
         # ministers' talks told by the ministry and by the agency; not the deputy's
@@ -935,7 +946,12 @@ _ANNOUNCING = re.compile(
 
 def announcing(features: Mapping[str, Any]) -> bool:
     """Whether an article's headline or opening announces what is to come."""
-    return bool(_ANNOUNCING.search(_opening(features)))
+    return _announcing_text(_opening(features))
+
+
+@lru_cache(maxsize=1 << 14)
+def _announcing_text(opening: str) -> bool:
+    return bool(_ANNOUNCING.search(opening))
 
 
 def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
@@ -1070,16 +1086,18 @@ def _looks_back(pair: _Pair) -> Decision | None:
     if len(small) != 1 or len(large) < 2 or not small <= large or pair.gap > VISIT_WINDOW:
         return None
     lone, other = (pair.a, pair.b) if pair.parties_a == small else (pair.b, pair.a)
-    if lone["published"] <= other["published"] or announcing(lone):
-        return None
     held = other.get("visit") or other.get("head") or other.get("summit") or len(large) >= 3
-    places = _places(_opening(lone))
-    if not held or not places or not places <= large or _places_clash(lone, other):
+    if lone["published"] <= other["published"] or not held:
         return None
     if not pair.nums_a and not pair.nums_b and not pair.people:
         pair.weigh()
     facts = (pair.shared and pair.overlap >= 0.5) or len(pair.people) >= 2
     if not facts and not _known_people_shared(lone, other):
+        return None
+    if announcing(lone):
+        return None
+    places = _places(_opening(lone))
+    if not places or not places <= large or _places_clash(lone, other):
         return None
     return Decision(
         False, "a later report of the place and its facts, one state named: a sign", SUPPORT
