@@ -398,7 +398,14 @@ _COUNCIL_WORDS = (
     r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
     r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
     r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷ|"
-    r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш"
+    r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш|\bcfm\b"
+)
+# An organisation's foreign ministers named in a headline with it ("главы МИД СНГ",
+# "SCO foreign ministers"): its council.
+_ITS_MINISTERS = re.compile(
+    r"(?i)(?:глав\w* мид|министр\w* иностранных дел|foreign ministers|"
+    r"tashqi ishlar vazirlari|ташқи ишлар вазирлари|сыртқы істер министрлері|"
+    r"тышкы иштер министрлери|вазирони корҳои хориҷӣ|daşary işler ministrleri)"
 )
 _COUNCIL = re.compile(f"(?i)(?:{_COUNCIL_WORDS})")
 
@@ -437,18 +444,25 @@ _LEADERS = re.compile(
 
 @lru_cache(maxsize=1 << 15)
 def summit(title: str) -> bool:
-    """Whether a headline names a summit, or an organisation's leaders ("Что обсуждали
-    лидеры СНГ в Москве")."""
+    """Whether a headline names a summit, or an organisation's leaders or foreign
+    ministers ("Что обсуждали лидеры СНГ в Москве", "В Душанбе собрались главы МИД СНГ":
+    the ministers' is its council)."""
     if _SUMMIT.search(title):
         return True
-    return bool(_LEADERS.search(title)) and bool(default_classifier().title_organisations(title))
+    if not (_LEADERS.search(title) or _ITS_MINISTERS.search(title)):
+        return False
+    return bool(default_classifier().title_organisations(title))
 
 
 @lru_cache(maxsize=1 << 15)
 def council(title: str) -> bool:
     """Whether a headline names an organisation's council of foreign ministers (a summit
     of its ministers, not of its leaders)."""
-    return bool(_COUNCIL.search(title))
+    if _COUNCIL.search(title):
+        return True
+    return bool(_ITS_MINISTERS.search(title)) and bool(
+        default_classifier().title_organisations(title)
+    )
 
 
 @lru_cache(maxsize=1 << 15)

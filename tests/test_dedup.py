@@ -13,6 +13,7 @@ from storage import Store
 from storage.dedup import (
     BANDS,
     commission,
+    council,
     head_of_state,
     hosted,
     minister,
@@ -1658,3 +1659,11 @@ def test_the_days_back_a_text_names():
     # Dushanbe is no Monday; today is no day back
     assert days_back("Саммит в Душанбе", friday) == ()
     assert days_back("В субботу в Астане", friday) == ()
+
+
+@pytest.mark.parametrize(
+    "title", ["В Душанбе собрались главы МИД СНГ", "OTS CFM in Baku", "SCO foreign ministers meet"]
+)
+def test_an_organisations_foreign_ministers_in_a_headline_are_its_council(title):
+    assert council(title) and summit(title)
+    assert not council("Министр иностранных дел Казахстана встретился с коллегой")
