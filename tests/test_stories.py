@@ -121,6 +121,10 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev18_stream",
         "dev19_stream",
         "dev20_stream",
+        "dev21_stream",
+        "dev22_stream",
+        "dev23_stream",
+        "dev24_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
