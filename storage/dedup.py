@@ -311,8 +311,16 @@ _ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,6}(?!\w)")
 @lru_cache(maxsize=1 << 15)  # the same reports are candidates for many articles
 def acronyms(title: str) -> frozenset[str]:
     """Organisations a title names by acronym (AIIB, ADB, МККК, УВКБ): like states, two
-    meetings with different ones are two events."""
-    return frozenset(_ACRONYM.findall(title))
+    meetings with different ones are two events. Not an office's ("FM", "МИД", "ТИВ":
+    "Azerbaijani FM: Middle Corridor ..." beside "OTS Council of Foreign Ministers")."""
+    return frozenset(_ACRONYM.findall(title)) - _OFFICES
+
+
+# Abbreviations of offices, not organisations: a foreign minister or ministry, a prime
+# minister, in the region's languages.
+_OFFICES = frozenset(
+    {"FM", "FMS", "PM", "DPM", "MFA", "CEO", "МИД", "ТИВ", "TIV", "СІМ", "ТИМ", "ВКД", "DIM"}
+)
 
 
 def numbers(text: str) -> set[str]:

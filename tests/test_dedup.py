@@ -12,6 +12,7 @@ import pytest
 from storage import Store
 from storage.dedup import (
     BANDS,
+    acronyms,
     commission,
     council,
     head_of_state,
@@ -1667,3 +1668,9 @@ def test_the_days_back_a_text_names():
 def test_an_organisations_foreign_ministers_in_a_headline_are_its_council(title):
     assert council(title) and summit(title)
     assert not council("Министр иностранных дел Казахстана встретился с коллегой")
+
+
+def test_an_offices_abbreviation_is_no_organisation():
+    assert acronyms("Azerbaijani FM: Middle Corridor is strategic priority") == frozenset()
+    assert acronyms("OTS Council of Foreign Ministers") == {"OTS"}
+    assert acronyms("Глава МИД встретился с делегацией МККК") == {"МККК"}
