@@ -819,3 +819,17 @@ def test_an_agencys_dateline_is_neither_a_party_nor_the_place():
         "Tajikistan, Turkmenistan, Uzbekistan and the Republic of Korea approved a roadmap.",
     )
     assert tags.relevant and "AZ" not in tags.countries, tags.countries
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "relevant"),
+    [
+        ("Проводы в аэропорту", "Глава государства проводил высокого гостя.", True),
+        ("Встреча в аэропорту", "Президент встретил гостя у трапа самолета.", True),
+        # a farewell to the ministry's retirees is its internal life
+        ("Проводы пенсионеров МИД", "В МИД прошли проводы ветеранов службы на пенсию.", False),
+    ],
+)
+def test_the_welcome_and_the_farewell_at_the_airport_are_a_visits_ceremony(title, body, relevant):
+    tags = classify(title, body, source_country="KZ", source_kind="telegram")
+    assert tags.relevant is relevant, tags
