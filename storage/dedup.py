@@ -362,7 +362,8 @@ _HEAD_OF_STATE = re.compile(
 
 # A head of government in a headline: a prime minister, a chancellor.
 _HEAD_OF_GOVERNMENT = re.compile(
-    r"(?i)(?:премьер-министр|prime minister|\bpremier\b|канцлер|chancellor|kansler|"
+    r"(?i)(?:премьер-министр|prime minister|\bpremier\b|(?<!вице-)канцлер|"
+    r"(?<!vice-)(?<!vice )chancellor(?! of the exchequer)|(?<!vitse-)kansler|"
     r"bosh vazir|бош вазир|сарвазир|premýer-ministr)"
 )
 
@@ -411,9 +412,17 @@ _COUNCIL_WORDS = (
 # An organisation's foreign ministers named in a headline with it ("главы МИД СНГ",
 # "SCO foreign ministers"): its council.
 _ITS_MINISTERS = re.compile(
-    r"(?i)(?:глав\w* мид|министр\w* иностранных дел|foreign ministers|"
-    r"tashqi ishlar vazirlari|ташқи ишлар вазирлари|сыртқы істер министрлері|"
-    r"тышкы иштер министрлери|вазирони корҳои хориҷӣ|daşary işler ministrleri)"
+    r"(?i)(?:главы мид|глав мид|министры иностранных дел|министров иностранных дел|"
+    r"foreign ministers|tashqi ishlar vazirlari|ташқи ишлар вазирлари|"
+    r"сыртқы істер министрлері|тышкы иштер министрлери|вазирони корҳои хориҷӣ|"
+    r"daşary işler ministrleri)"
+)
+# ... not when the headline is of its secretary-general, its youth, its businesspeople,
+# its border services ("SCO youth leaders", "лидер ЕАЭС по росту экономики")
+_NOT_ITS_SUMMIT = re.compile(
+    r"(?i)(?:генеральн\w* секретар|генсек|secretary[- ]general|бош котиб|бас хатшы|"
+    r"башкы катчы|котиби генералӣ|baş sekretar|молод[её]ж|youth|yoshlar|жастар|жаштар|"
+    r"бизнес|business|пограни|border|chegara|лидерств|leadership)"
 )
 _COUNCIL = re.compile(f"(?i)(?:{_COUNCIL_WORDS})")
 
@@ -445,8 +454,9 @@ def sidelines(title: str) -> bool:
 
 # The leaders, in the region's languages: "лидеры СНГ", "SCO leaders", "ШҲТ етакчилари".
 _LEADERS = re.compile(
-    r"(?i)(?:лидер\w*|\bleaders\b|rahbarlar\w*|раҳбарлар\w*|етакчилар\w*|yetakchilar\w*|"
-    r"басшылар\w*|көшбасшылар\w*|башчылар\w*|лидерлер\w*|пешвоён|baştutanlar\w*|liderler\w*)"
+    r"(?i)(?:\bлидер(?:ы|ов|ам|ами|ах)\b|\bleaders\b|davlat rahbarlar\w*|давлат раҳбарлар\w*|"
+    r"етакчилар\w*|yetakchilar\w*|басшылар\w*|көшбасшылар\w*|башчылар\w*|лидерлер\w*|"
+    r"пешвоён|baştutanlar\w*|liderler\w*)"
 )
 
 
@@ -459,6 +469,8 @@ def summit(title: str) -> bool:
         return True
     if not (_LEADERS.search(title) or _ITS_MINISTERS.search(title)):
         return False
+    if _NOT_ITS_SUMMIT.search(title):
+        return False
     return bool(default_classifier().title_organisations(title))
 
 
@@ -468,9 +480,9 @@ def council(title: str) -> bool:
     of its ministers, not of its leaders)."""
     if _COUNCIL.search(title):
         return True
-    return bool(_ITS_MINISTERS.search(title)) and bool(
-        default_classifier().title_organisations(title)
-    )
+    if not _ITS_MINISTERS.search(title) or _NOT_ITS_SUMMIT.search(title):
+        return False
+    return bool(default_classifier().title_organisations(title))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -686,9 +698,10 @@ _GATHERING = re.compile(
 
 @lru_cache(maxsize=1 << 14)
 def hosted(opening: str) -> str | None:
-    """The state hosting the international gathering (a conference, a forum, a congress)
-    whose report an opening (headline, newline, body) is, by the headline or the first
-    sentence: "UNRCCA at the Dushanbe Water Conference" (TJ); else None."""
+    """The international gathering (a conference, a forum, a congress) whose report an
+    opening (headline, newline, body) is, by the headline or the first sentence, as its
+    host state and kind: "UNRCCA at the Dushanbe Water Conference" is "TJ conference";
+    else None."""
     if not _GATHERING.search(opening):
         return None
     title, _, lead = opening.partition("\n")
@@ -708,8 +721,9 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
         return False
     host = hosted(_opening(a))
     if host is None or host != hosted(_opening(b)):
-        return False
-    if host not in pair.parties_a or host not in pair.parties_b:
+        return False  # (the same kind too: a conference, then a forum in the same capital)
+    state = host.split()[0]
+    if state not in pair.parties_a or state not in pair.parties_b:
         return False
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
@@ -875,6 +889,7 @@ def _facts(pair: _Pair) -> Decision | None:
         and pair.gap <= GATHERING_WINDOW
         and not pair.unsure
         and _one_full_name(pair.a, pair.b)
+        and not _places_clash(pair.a, pair.b)
     ):
         # the same two states the same day, and the same person (a minister's first name
         # survives where the surname is a known minister's): one meeting. Not in one
@@ -1035,9 +1050,10 @@ def _announced(pair: _Pair) -> Decision | None:
 def _recalled(pair: _Pair) -> Decision | None:
     """A report recalling a day before its own by name ("Friday's agreement on the border
     regime", "вчера в Душанбе", not announcing) and a report of exactly the same parties
-    published on that day in the region (UTC+5), up to two days and a half earlier: one
-    event (the next days' analysis). Not a head of state's against a minister's, nor two
-    acts that are never one, nor a gathering and a meeting of two held there."""
+    published on that day in the region (UTC+5), up to two days and a half earlier, a name
+    or a figure in common and no places of two states: one event (the next days'
+    analysis). Not a head of state's against a minister's, nor two acts that are never
+    one, nor a gathering (a summit) and a meeting of two held there."""
     a, b = pair.a, pair.b
     if pair.gap > VISIT_WINDOW or len(pair.parties_a) < 2 or pair.parties_a != pair.parties_b:
         return None
@@ -1046,8 +1062,10 @@ def _recalled(pair: _Pair) -> Decision | None:
         return None
     if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
         return None
-    if announcing(late):
-        return None
+    if announcing(late) or bool(a.get("summit")) != bool(b.get("summit")):
+        return None  # (an analysis of the summit and a meeting of two held there)
+    if not (pair.people or pair.shared) or _places_clash(a, b):
+        return None  # (a name or a figure in common, the same place)
     days = days_back(_opening(late), late["published"])
     # (the region's day: UTC+5)
     if (early["published"].astimezone(UTC) + timedelta(hours=5)).date() not in days:
@@ -1244,13 +1262,29 @@ def _another_format(pair: _Pair) -> bool:
         return False
     wide, narrow = (pair.a, pair.b) if pair.parties_a == large else (pair.b, pair.a)
     wide_title, narrow_title = (_opening(x).partition("\n")[0] for x in (wide, narrow))
-    return bool(extra & _format_partners(wide_title)) and not _format_partners(narrow_title)
+    if not extra & _format_partners(wide_title) or _format_partners(narrow_title):
+        return False
+    # (the partner's capital named: "Главы МИД стран Центральной Азии собрались в Токио")
+    return not extra & _places(_opening(narrow))
+
+
+# A foreign minister or ministry in the region's languages.
+_FOREIGN_MINISTERS = re.compile(
+    r"(?i)(?:\bмид\b|иностранных дел|foreign minist|foreign affairs|\bfms?\b|tashqi ishlar|"
+    r"ташқи ишлар|\btiv\b|\bтив\b|сыртқы істер|\bсім\b|тышкы иштер|\bтим\b|корҳои хориҷӣ|"
+    r"daşary işler)"
+)
 
 
 def _abroad_together(pair: _Pair) -> bool:
-    """Whether both reports name the same third state's place, neither party's ("В Баку
-    глава МИД Узбекистана провел встречу с казахстанским коллегой" and "Нуртлеу и Саидов
-    встретились в Баку"): two states meet once a day abroad."""
+    """Whether both reports are of the two foreign ministers and name the same third
+    state's place, neither party's ("В Баку глава МИД Узбекистана провел встречу с
+    казахстанским коллегой" and "Министры иностранных дел Казахстана и Узбекистана
+    встретились в Баку"): two foreign ministers meet once a day abroad."""
+    if not (
+        _FOREIGN_MINISTERS.search(_opening(pair.a)) and _FOREIGN_MINISTERS.search(_opening(pair.b))
+    ):
+        return False  # (the two foreign ministers: not their defence ministers that day)
     here, there = (_places(_opening(x)) for x in (pair.a, pair.b))
     return bool((here & there) - pair.parties_a - pair.parties_b)
 

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .times import MONTHS
+
 __all__ = [
     "DEFAULT_DATA",
     "EVENT_TYPES",
@@ -303,10 +305,13 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
 # maybe its country, and the day ("BAKU, Azerbaijan, August 7.", "ТАШКЕНТ, 16.",
 # "БАКУ, Азербайджан, 16 сентября."): where the agency is, not a party nor the event's place.
 _CAPS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄŇÖŞÜÝŽÇ"
+_MONTH = "|".join(re.escape(m) for names in MONTHS.values() for m in names if " " not in m)
 _DATELINE = re.compile(
     rf"^\s*[{_CAPS}][{_CAPS}'ʻ’\- ]{{2,30}}"
     r"(?:,\s*[^\W\d_][\w'ʻ’\- ]{1,30})?"
-    r",\s*(?:\d{1,2}\s+[^\W\d_]+|[^\W\d_]+\s+\d{1,2}|\d{1,2})(?:,?\s*\d{4})?\s*[.—–-]\s+"
+    rf",\s*(?:\d{{1,2}}\s+(?:{_MONTH})\w*|(?:{_MONTH})\w*\.?\s+\d{{1,2}}|\d{{1,2}})"
+    r"(?:,?\s*\d{4})?\s*[.—–-]\s+",
+    re.IGNORECASE,
 )
 
 
@@ -316,16 +321,57 @@ def without_dateline(body: str) -> str:
     return body[found.end() :] if found else body
 
 
+# The Consultative Meeting of the heads of state of Central Asia by its proper name,
+# capitalised within a sentence ("Prezident Maslahat uchrashuvida nutq soʻzladi", "седьмой
+# Консультативной встречи"), in every language: the five's, as its full name is (a
+# ministry's "консультативная встреча с НПО" is not).
+_NAMED_FORMAT = re.compile(
+    r"(?<=[\w,»\")] )(?:Консультативн\w* встреч\w*|Consultative Meeting|Maslahat uchrashuv\w*|"
+    r"Маслаҳат учрашув\w*|Консультативтік кездесу\w*|Консультативдик жолугушуу\w*|"
+    r"Maslahat duşuşyg\w*|Вохӯрии машваратӣ|Ҷаласаи машваратӣ)"
+)
+
+
+def _no_mondays(hits: list[Any], text: str) -> list[Any]:
+    """Without Dushanbe where the word is Monday: Turkmen "Duşenbe güni", Tajik "рӯзи
+    душанбе"."""
+    return [
+        h
+        for h in hits
+        if not (
+            h[0] == "capital"
+            and h[1] == "TJ"
+            and (
+                text.startswith((" gün", " гүн"), h[3] + len(h[2]))
+                or text[max(0, h[3] - 6) : h[3]].rstrip().endswith(("рӯзи", "рузи"))
+            )
+        )
+    ]
+
+
+def _named_formats(text: str) -> list[tuple[str, str, str, int]]:
+    return [
+        ("format", "central_asia", m.group().lower(), m.start())
+        for m in _NAMED_FORMAT.finditer(text)
+    ]
+
+
+# The kinds of an international gathering (storage/relevance.toml, [gatherings]).
+_GATHERING_KINDS = ("conference", "forum", "congress")
+
+
 def _gatherings(hits: list[Any]) -> list[Any]:
     """The gathering words of a text's hits ("конференция", "forum") that name the event,
     not a press conference or a business forum, nor the venue of a meeting ("на полях
-    форума")."""
+    форума"); none in a text on a scientific, medical or students' conference."""
+    if any(h[0] == "gathering" and h[1] == "domestic" for h in hits):
+        return []  # (a scientific, medical or students' conference: no gathering of states)
     excluded = [(h[3], h[3] + len(h[2])) for h in hits if h[0] == "gathering" and h[1] == "not"]
     return [
         h
         for h in _not_the_venue(hits, lexicon="gathering")
         if h[0] == "gathering"
-        and h[1] == "words"
+        and h[1] in _GATHERING_KINDS
         and not any(start <= h[3] < end for start, end in excluded)
     ]
 
@@ -476,7 +522,7 @@ class Classifier:
         self._lexicons.add("sidelines", "framework_after", sidelines.get("framework_after", []))
         self._lexicons.add("sidelines", "dialogue", sidelines.get("dialogue", []))
         gatherings = data.get("gatherings", {})
-        for key in ("words", "international", "not"):
+        for key in (*_GATHERING_KINDS, "international", "delegates", "domestic", "not"):
             self._lexicons.add("gathering", key, gatherings.get(key, []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
@@ -530,8 +576,8 @@ class Classifier:
         # the rest of a long text (background, the history of relations) repeats them
         body = without_dateline(body)
         title_n, body_n = normalise(title), normalise(body[:BODY_READ])
-        title_hits = self._scan(title_n)
-        body_hits = self._scan(body_n)
+        title_hits = self._scan(title_n, title)
+        body_hits = self._scan(body_n, body[:BODY_READ])
         lead_end = self._lead_end(body_n)
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
         title_signals = _group(title_hits, "signal")
@@ -656,13 +702,25 @@ class Classifier:
         lead_hits = _before(body_hits, lead_end)
         if not (_international_gathering(title_hits) or _international_gathering(lead_hits)):
             return []
+        opening = [*title_hits, *_before(body_hits, self.party_window)]
+        # states' business, in the opening: delegations, heads of state, ministers,
+        # diplomacy, an organisation or a second state (not a scientific or a medical
+        # conference)
+        states = (
+            len(parties) >= 2
+            or any(h[0] == "gathering" and h[1] == "delegates" for h in opening)
+            or any(h[0] == "organisation" for h in opening)
+            or "diplomacy" in _group(opening, "signal")
+        )
+        if not states:
+            return []
         if len(parties) == 1 and parties[0] not in self.central_asia:
             hosts = {**_group(title_hits, "capital"), **_group(lead_hits, "capital")}
             host = [k for k in hosts if k in self.central_asia]
             if len(host) == 1:
                 parties.append(host[0])
                 party_words[f"capital:{host[0]}"] = hosts[host[0]]
-        return [h[2] for h in _gatherings([*title_hits, *lead_hits])][:4]
+        return [h[2] for h in _gatherings([*title_hits, *lead_hits])][:4] or ["a gathering"]
 
     def _on_the_world(
         self,
@@ -699,10 +757,11 @@ class Classifier:
             return list(dict.fromkeys(members))
         return []
 
-    def _scan(self, text: str) -> list[Any]:
-        """The lexicons' matches in a normalised text, routes and sidelines dropped."""
-        hits = self._drop_routes(self._lexicons.scan(text), text)
-        return _off_the_sidelines(hits, self.central_asia)
+    def _scan(self, text: str, raw: str = "") -> list[Any]:
+        """The lexicons' matches in a normalised text (and the formats named by their
+        proper names in its ``raw`` form), routes and sidelines dropped."""
+        hits = self._drop_routes(self._lexicons.scan(text), text) + _named_formats(raw)
+        return _off_the_sidelines(_no_mondays(hits, text), self.central_asia)
 
     def _parties(
         self, title_hits: list[Any], body_hits: list[Any], lead_end: int, title: str = ""
@@ -806,20 +865,21 @@ class Classifier:
             found.update({f"capital:{k}": v for k, v in places.items()})
 
     def hosted(self, title: str, lead: str) -> str | None:
-        """The state hosting the gathering a report is of: a conference, a forum or a
-        congress its headline or first sentence names, in one state's city ("UNRCCA at the
-        Dushanbe Water Conference": TJ); not a press conference or a visit's business
-        forum, nor a gathering named as where a meeting was held ("на полях форума")."""
-        found = None
+        """The gathering a report is of, as its host state and its kind ("TJ conference"):
+        a conference, a forum or a congress its headline or first sentence names, in one
+        state's city ("UNRCCA at the Dushanbe Water Conference"); not a press conference
+        or a visit's business forum, nor a gathering named as where a meeting was held
+        ("на полях форума"), nor a scientific or a medical one."""
+        kind = None
         for text in (title, lead):
-            hits = self._lexicons.scan(normalise(text))
-            if _gatherings(hits):
-                found = text
+            found = _gatherings(self._lexicons.scan(normalise(text)))
+            if found:
+                kind = found[0][1]
                 break
-        if found is None:
+        if kind is None:
             return None
         places = self.places(f"{title}\n{lead}")
-        return next(iter(places)) if len(places) == 1 else None
+        return f"{next(iter(places))} {kind}" if len(places) == 1 else None
 
     def ceremony(self, text: str) -> bool:
         """Whether a text tells a visit's ceremony or format ("Signing ceremony")."""
@@ -831,7 +891,8 @@ class Classifier:
 
     def places(self, text: str) -> frozenset[str]:
         """The states whose capitals or meeting places a text names ("в Душанбе": TJ)."""
-        return frozenset(_group(self._lexicons.scan(normalise(text)), "capital"))
+        text = normalise(text)
+        return frozenset(_group(_no_mondays(self._lexicons.scan(text), text), "capital"))
 
     def on_the_sidelines(self, title: str) -> bool:
         """Whether a headline reports a meeting on a gathering's sidelines."""

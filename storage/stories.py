@@ -232,7 +232,9 @@ def _remember_cues(title: str, cues: _TitleCues) -> None:
 # What the story rules read of a body: its opening, where the first sentence is. The
 # queries read only this much of a stored body (``lead``).
 _LEAD_CHARS = 300
-_LEAD = f"substr(body, 1, {_LEAD_CHARS}) AS lead"
+# (read with room for an agency's dateline, which is cut before the lead is: a stored
+# report's lead is then the same as when it arrived)
+_LEAD = f"substr(body, 1, {_LEAD_CHARS + 100}) AS lead"
 
 
 def _lead(body: str | None) -> str:
@@ -473,7 +475,9 @@ class Stories(StoreBase):
             node["parties"] = frozenset(parties)
             node["members"] = _members(parties, node["title"], node["lead"])
             node["two"] = _title_cues(node["title"]).two
-            node["hosted"] = hosted(f"{node['title']}\n{node['lead'] or ''}")
+            # (the opening as _features makes it: the same answer in any arrival order)
+            lead = without_dateline(str(node["lead"] or ""))[:_LEAD_CHARS]
+            node["hosted"] = hosted(f"{node['title']}\n{lead}")
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -760,7 +764,7 @@ class Stories(StoreBase):
             and (
                 _fit(parties, found)
                 or _fit(set(members.get(article_id) or ()) or found, mine)
-                or (host is not None and host in found)
+                or (host is not None and host.split()[0] in found)
             )
         ]
 

@@ -171,17 +171,30 @@ def days_ahead(
 # The day before, and the days of the week, in the region's languages: a report recalling
 # "Friday's agreement", "вчера", "накануне", "kecha". (Not the forms spelled like a city:
 # Tajik and Turkmen Monday are "Dushanbe".)
+# ("накануне" alone is the day before only after the event's participle: "прошедшая
+# накануне"; "накануне визита" is the eve of it. "kecha-kunduz" is day and night.)
 _YESTERDAY = re.compile(
-    r"(?i)(?<!\w)(?:вчера|накануне|yesterday|кеше|kecha|кеча|дирӯз|дируз|düýn|кечээ)(?!\w)"
+    r"(?i)(?<!\w)(?:вчера|(?:прошедш|состоявш)\w* накануне|yesterday|кеше|kecha|кеча|дирӯз|"
+    r"дируз|düýn|кечээ)(?![\w-])"
 )
+# (the Russian days after their preposition: "среды" is also the environment's)
 _WEEKDAYS = (
-    r"monday|понедельник\w*|дүйсенбі\w*|дүйшөмбү\w*|dushanba\w*|душанба\w*",
-    r"tuesday|вторник\w*|сейсенбі\w*|шейшемби\w*|seshanba\w*|сешанба\w*|sişenbe\w*",
-    r"wednesday|сред[уаые]|сәрсенбі\w*|шаршемби\w*|chorshanba\w*|чоршанба\w*|çarşenbe\w*",
-    r"thursday|четверг\w*|бейсенбі\w*|бейшемби\w*|payshanba\w*|пайшанба\w*|penşenbe\w*",
-    r"friday|пятниц\w*|пятничн\w*|жұма күні|жума күнү|juma kuni|жума куни|рӯзи ҷумъа",
-    r"saturday|суббот\w*|сенбі\w*|ишемби\w*|shanba kuni|шанба куни|рӯзи шанбе|şenbe güni",
-    r"sunday|воскресень\w*|жексенбі\w*|жекшемби\w*|yakshanba\w*|якшанба\w*|ýekşenbe\w*",
+    r"monday|в понедельник|дүйсенбі\w*|дүйшөмбү\w*|dushanba\w*|душанба\w*",
+    r"tuesday|во вторник|сейсенбі\w*|шейшемби\w*|seshanba\w*|сешанба\w*|сешанбе\w*|sişenbe\w*",
+    (
+        r"wednesday|в среду|сәрсенбі\w*|шаршемби\w*|chorshanba\w*|чоршанба\w*|чоршанбе\w*|"
+        r"çarşenbe\w*"
+    ),
+    (
+        r"thursday|в четверг|бейсенбі\w*|бейшемби\w*|payshanba\w*|пайшанба\w*|панҷшанбе\w*|"
+        r"penşenbe\w*"
+    ),
+    r"friday|в пятницу|пятничн\w*|жұма күні|жума күнү|juma kuni|жума куни|рӯзи ҷумъа|anna güni",
+    r"saturday|в субботу|сенбі\w*|ишемби\w*|shanba kuni|шанба куни|рӯзи шанбе|şenbe güni",
+    (
+        r"sunday|в воскресенье|жексенбі\w*|жекшемби\w*|yakshanba\w*|якшанба\w*|якшанбе\w*|"
+        r"ýekşenbe\w*"
+    ),
 )
 _WEEKDAY = re.compile(
     "|".join(f"(?P<d{n}>(?<!\\w)(?:{words})(?!\\w))" for n, words in enumerate(_WEEKDAYS)),

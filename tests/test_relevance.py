@@ -833,3 +833,40 @@ def test_an_agencys_dateline_is_neither_a_party_nor_the_place():
 def test_the_welcome_and_the_farewell_at_the_airport_are_a_visits_ceremony(title, body, relevant):
     tags = classify(title, body, source_country="KZ", source_kind="telegram")
     assert tags.relevant is relevant, tags
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "В Алматы прошла международная научная конференция по онкологии",
+            "В Алматы прошла международная научная конференция, участвовали врачи из 20 стран.",
+        ),
+        (
+            "TDYUda xalqaro ilmiy-amaliy konferensiya",
+            "Toshkentda xalqaro ilmiy konferensiya oʻtdi.",
+        ),
+        ("Бишкекте эл аралык медициналык конференция өттү", "Бишкекте конференция өттү."),
+        ("В Душанбе открылся Международный форум молодых ученых", "В Душанбе открылся форум."),
+        ("Международный IT-форум открылся в Астане", "В Астане открылся международный IT-форум."),
+        (
+            "Astana Mining & Metallurgy Congress opens",
+            "The international congress opened in Astana.",
+        ),
+        # a ministry's consultative meeting with NGOs or farmers is not the five's
+        ("В МИД Казахстана прошла консультативная встреча с НПО", "Встреча прошла в МИД."),
+        ("Vazirlikda maslahat uchrashuvi boʻldi", "Vazirlikda fermerlar bilan uchrashuv boʻldi."),
+    ],
+)
+def test_a_scientific_conference_or_a_ministrys_consultation_is_no_gathering_of_states(title, body):
+    tags = classify(title, body)
+    assert not tags.relevant or len(tags.countries) < 5, tags
+
+
+def test_dushanbe_is_no_place_where_the_word_is_monday():
+    from storage.relevance import default_classifier
+
+    places = default_classifier().places
+    assert places("Duşenbe güni Aşgabatda gepleşikler geçirildi") == {"TM"}
+    assert places("Рӯзи душанбе дар Тошканд вохӯрӣ баргузор шуд") == {"UZ"}
+    assert places("Duşenbede halkara maslahat") == {"TJ"}
