@@ -46,6 +46,7 @@ __all__ = [
     "announcing",
     "commission",
     "council",
+    "head_first",
     "head_of_state",
     "hosted",
     "minister",
@@ -437,6 +438,10 @@ _SUMMIT = re.compile(
     # the heads of state's meeting in Tajik ("нишасти ғайрирасмии сарони давлатҳои ИДМ"),
     # and the informal meetings of an organisation's leaders in every language
     r"сарони давлатҳо|встреч\w* глав государств|meeting of (?:the )?heads of state|"
+    # the EAEU's summit: its Supreme Council
+    r"высш\w* евразийск\w* экономическ\w* совет|supreme eurasian economic council|"
+    r"жоғары еуразиялық экономикалық кеңес|жогорку евразиялык экономикалык кеңеш|"
+    r"oliy yevroosiyo iqtisodiy kengash|шӯрои олии иқтисодии авруосиё|"
     r"неформальн\w* встреч|informal meeting|norasmiy uchrashuv|норасмий учрашув|"
     r"бейресми кездесу|расмий эмес жолугуш|вохӯрии ғайрирасмӣ|resmi däl duşuşyk|"
     + _COUNCIL_WORDS
@@ -455,6 +460,8 @@ def sidelines(title: str) -> bool:
 # The leaders, in the region's languages: "лидеры СНГ", "SCO leaders", "ШҲТ етакчилари".
 _LEADERS = re.compile(
     r"(?i)(?:\bлидер(?:ы|ов|ам|ами|ах)\b|\bleaders\b|davlat rahbarlar\w*|давлат раҳбарлар\w*|"
+    r"главы государств|глав государств|heads of state|мемлекет басшылары|мамлекет башчылары|"
+    r"döwlet baştutanlary|"
     r"етакчилар\w*|yetakchilar\w*|басшылар\w*|көшбасшылар\w*|башчылар\w*|лидерлер\w*|"
     r"пешвоён|baştutanlar\w*|liderler\w*)"
 )
@@ -492,6 +499,27 @@ def state_visit(title: str) -> bool:
     if not _VISIT.search(title):
         return False
     return head_of_state(title) or (bool(_HEAD_OF_GOVERNMENT.search(title)) and not minister(title))
+
+
+@lru_cache(maxsize=1 << 15)
+def head_first(lead: str) -> bool:
+    """Whether a first sentence tells a head of state's reception: one named in its first
+    60 characters, before any minister, and a verb of receiving ("Асосгузори сулҳу ...
+    Пешвои миллат ... Эмомалӣ Раҳмон ... Вазири корҳои хориҷии Туркманистонро қабул
+    карданд")."""
+    head = _HEAD_OF_STATE.search(lead)
+    if head is None or head.start() >= 60 or not _RECEIVED.search(lead):
+        return False
+    other = _MINISTER.search(lead)
+    return other is None or head.start() < other.start()
+
+
+# A reception, in the region's languages: "принял", "received", "қабул карданд", "qabul
+# qildi", "қабылдады", "кабыл алды", "kabul etdi".
+_RECEIVED = re.compile(
+    r"(?i)(?:принял|принимает|\breceived\b|\breceives\b|қабул кард|qabul qil|қабул қил|"
+    r"қабылдады|кабыл алды|kabul etdi|kabul edip|пазируфт|ба ҳузур)"
+)
 
 
 @lru_cache(maxsize=1 << 15)

@@ -579,7 +579,13 @@ class Classifier:
         title_hits = self._scan(title_n, title)
         body_hits = self._scan(body_n, body[:BODY_READ])
         lead_end = self._lead_end(body_n)
-        parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n)
+        # an official source's own state, the actor of the post
+        home = (
+            source_country
+            if source_kind in OFFICIAL_KINDS and source_country in self.central_asia
+            else None
+        )
+        parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n, home)
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
         total, parts = self._weigh(title_signals, body_signals)
@@ -764,7 +770,12 @@ class Classifier:
         return _off_the_sidelines(_no_mondays(hits, text), self.central_asia)
 
     def _parties(
-        self, title_hits: list[Any], body_hits: list[Any], lead_end: int, title: str = ""
+        self,
+        title_hits: list[Any],
+        body_hits: list[Any],
+        lead_end: int,
+        title: str = "",
+        home: str | None = None,
     ) -> tuple[list[str], dict[str, list[str]]]:
         """States that are parties: named (or whose leader or minister is named) in the
         title or the lead, plus the partners a format named there implies. States named
@@ -807,7 +818,7 @@ class Classifier:
                 if key in opening:
                     order.append(key)
                     found[key] = opening[key]
-        self._places(title_hits, body_hits, lead_end, order, found)
+        self._places(title_hits, body_hits, lead_end, order, found, home)
         return order, {**found, **{f"format:{k}": v for k, v in formats.items()}}
 
     def _format_partners(
@@ -847,15 +858,20 @@ class Classifier:
         lead_end: int,
         order: list[str],
         found: dict[str, list[str]],
+        home: str | None = None,
     ) -> None:
         """Capitals and the cities of the region's meetings: one state acting in
         another's city makes that one a party ("Рахмон прибыл в Бишкек"); with no state
-        named at all, the place where it happened does ("В Ашхабаде состоялись ...")."""
+        named at all, the place where it happened does ("В Ашхабаде состоялись ...").
+        In an official source's post naming one other state (``home``'s counterpart:
+        "Встреча с коллегой из Казахстана" on the Uzbek ministry's channel, in
+        Cholpon-Ata) the place is only where the two met."""
         places = {
             **_group(title_hits, "capital"),
             **_group(body_hits, "capital", before=lead_end),
         }
-        if len(order) == 1 and order[0] in self.central_asia:
+        acting = home is None or order == [home]
+        if len(order) == 1 and order[0] in self.central_asia and acting:
             for key, words in places.items():
                 if key not in order:
                     order.append(key)

@@ -32,6 +32,7 @@ from .dedup import (
     announced,
     commission,
     council,
+    head_first,
     head_of_state,
     hosted,
     minister,
@@ -250,9 +251,13 @@ def _principals(head: bool, minister_: bool, body: str | None) -> tuple[bool, bo
     else (a headline naming neither: "Samarkand Declaration adopted") by the first
     sentence when it names one of the two only ("По итогам саммита главы государств
     приняли ...")."""
+    lead = _lead(body)
+    if minister_ and not head and head_first(lead):
+        # a headline naming the visiting minister, a lead of the head of state receiving
+        # him ("Мулоқот бо Вазири корҳои хориҷии Туркманистон": the president's)
+        return True, False
     if head or minister_:
         return head, minister_
-    lead = _lead(body)
     head, minister_ = head_of_state(lead), minister(lead)
     return (head, minister_) if head != minister_ else (False, False)
 

@@ -15,6 +15,7 @@ from storage.dedup import (
     acronyms,
     commission,
     council,
+    head_first,
     head_of_state,
     hosted,
     minister,
@@ -1756,3 +1757,28 @@ def test_a_datelined_report_gives_the_same_stories_in_either_order(tmp_path):
     one = _stories(tmp_path / "a.db", when, [uza, kaz], registry=True)
     other = _stories(tmp_path / "b.db", when, [kaz, uza], registry=True)
     assert (one[0] == one[1]) == (other[0] == other[1]), (one, other)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "В Чолпон-Ату прибывают главы государств Организации тюркских государств",
+        "Заседание Высшего Евразийского экономического совета",
+        "Минскіде Жоғары Еуразиялық экономикалық кеңестің отырысы өтті",
+    ],
+)
+def test_an_organisations_heads_of_state_or_the_eaeus_supreme_council_are_its_summit(title):
+    assert summit(title)
+    assert not summit("Главы государств Казахстана и Узбекистана провели переговоры")
+
+
+def test_a_heads_reception_of_a_minister_told_under_the_ministers_name_is_the_heads():
+    assert head_first(
+        "Асосгузори сулҳу ваҳдати миллӣ – Пешвои миллат, Президенти Ҷумҳурии Тоҷикистон "
+        "Эмомалӣ Раҳмон Вазири корҳои хориҷии Туркманистонро ба ҳузур пазируфтанд."
+    )
+    # the presidents named as background, the ministers acting: the ministers'
+    assert not head_first(
+        "Sixteen months after the presidents met in Khujand, their foreign ministers agreed "
+        "to meet annually."
+    )

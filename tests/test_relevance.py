@@ -870,3 +870,20 @@ def test_dushanbe_is_no_place_where_the_word_is_monday():
     assert places("Duşenbe güni Aşgabatda gepleşikler geçirildi") == {"TM"}
     assert places("Рӯзи душанбе дар Тошканд вохӯрӣ баргузор шуд") == {"UZ"}
     assert places("Duşenbede halkara maslahat") == {"TJ"}
+
+
+def test_an_official_sources_counterpart_in_a_third_states_city_is_no_party_of_it():
+    # the Uzbek ministry's post on its minister's meeting with the Kazakh one in Cholpon-Ata
+    tags = classify(
+        "Встреча с коллегой из Казахстана",
+        "Министр встретился с коллегой из Казахстана в Чолпон-Ате.",
+        source_country="UZ",
+        source_kind="telegram",
+    )
+    assert tags.relevant and set(tags.countries) == {"KZ", "UZ"}, tags.countries
+    # a state's leader arriving in another's city: that state is a party
+    arrival = classify(
+        "Рахмон прибыл в Бишкек с официальным визитом",
+        "Президент Таджикистана Эмомали Рахмон прибыл в Бишкек с официальным визитом.",
+    )
+    assert set(arrival.countries) == {"TJ", "KG"}
