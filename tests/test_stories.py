@@ -125,6 +125,9 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev22_stream",
         "dev23_stream",
         "dev24_stream",
+        "dev25_stream",
+        "dev26_stream",
+        "dev27_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
