@@ -889,6 +889,12 @@ def _facts(pair: _Pair) -> Decision | None:
     full by other sources the same day."""
     parties_a, parties_b = pair.parties_a, pair.parties_b
     needed = (2 if min(len(parties_a), len(parties_b)) >= 2 else 3) + pair.unsure
+    small, large = sorted((len(parties_a), len(parties_b)))
+    if small == 1 and large >= 2 and pair.gap > GATHERING_WINDOW:
+        # one state alone against its meeting with another, a day apart: its minister,
+        # his city, the session's number are in each of his events that week (the UN
+        # General Assembly's)
+        needed += 1
     # two reports of the same two states the same day naming the same two people: a
     # figure one states and the other leaves out does not make two events
     named = len(pair.people) >= 2 and parties_a == parties_b and pair.gap <= GATHERING_WINDOW

@@ -1782,3 +1782,22 @@ def test_a_heads_reception_of_a_minister_told_under_the_ministers_name_is_the_he
         "Sixteen months after the presidents met in Khujand, their foreign ministers agreed "
         "to meet annually."
     )
+
+
+def test_a_ministers_speech_and_his_meeting_the_next_day_in_new_york_are_two():
+    speech = features(
+        "Заместитель Председателя Кабинета Министров Рашид Мередов выступил на мероприятии "
+        "высокого уровня по ледникам в Нью-Йорке в рамках 80-й сессии Генассамблеи.",
+        countries=("TM",),
+    )
+    meeting = features(
+        "Глава ведомства Рашид Мередов и турецкий коллега Хакан Фидан провели переговоры "
+        "в Нью-Йорке на полях 80-й сессии, обсудив транзит и энергетику.",
+        countries=("TM", "TR"),
+        when=WHEN + timedelta(hours=28),
+    )
+    decision = same_story(speech, meeting)
+    assert not decision.same, decision
+    # the same hours: one event, as before (three facts: the name, the city, the session)
+    meeting["published"] = WHEN + timedelta(hours=3)
+    assert same_story(speech, meeting).same
