@@ -1136,7 +1136,7 @@ def _supports(pair: _Pair) -> Decision | None:
     if len(small) != 1 or len(large) < 2 or not small <= large:
         return None
     if pair.gap > GATHERING_WINDOW:
-        return _looks_back(pair)
+        return _looks_back(pair) or _visits_ceremony(pair)
     if pair.shared and pair.overlap >= 0.5:
         return Decision(
             False, f"one state's report, {len(pair.shared)} numbers shared: a sign", SUPPORT
@@ -1145,6 +1145,19 @@ def _supports(pair: _Pair) -> Decision | None:
     if (other.get("visit") or other.get("head")) and _ceremony(lone):
         # the visit's ceremony told without the guest ("Signing ceremony") the day of a
         # head of state's visit
+        return Decision(False, "one state's report of a visit's ceremony: a sign", SUPPORT)
+    return None
+
+
+def _visits_ceremony(pair: _Pair) -> Decision | None:
+    """A report naming one state alone that tells a visit's ceremony ("Высокому гостю
+    рассказали ...") within the days of a head of state's state visit of that state and
+    another (VISIT_WINDOW): a sign, as the same day's."""
+    if pair.gap > VISIT_WINDOW:
+        return None
+    small = min((pair.parties_a, pair.parties_b), key=len)
+    lone, other = (pair.a, pair.b) if pair.parties_a == small else (pair.b, pair.a)
+    if other.get("visit") and _ceremony(lone):
         return Decision(False, "one state's report of a visit's ceremony: a sign", SUPPORT)
     return None
 

@@ -1801,3 +1801,26 @@ def test_a_ministers_speech_and_his_meeting_the_next_day_in_new_york_are_two():
     # the same hours: one event, as before (three facts: the name, the city, the session)
     meeting["published"] = WHEN + timedelta(hours=3)
     assert same_story(speech, meeting).same
+
+
+_VISIT_AND_ITS_SECOND_DAY = [
+    (0, "kazinform", "ru", "Президент Турции прибыл в Астану с государственным визитом",
+     "Президент Турции Реджеп Тайип Эрдоган прибыл в Астану с государственным визитом."),
+    (3, "akorda_tg", "ru", "Токаев и Эрдоган провели переговоры",
+     "Президенты Казахстана и Турции провели переговоры в Акорде."),
+    (4, "kt_kz", "ru", "Казахстан и Турция подписали документы",
+     "Президенты Казахстана и Турции подписали пакет документов."),
+    (24, "trend", "ru", "Эрдоган продолжает государственный визит в Казахстан",
+     "Президент Турции Реджеп Тайип Эрдоган продолжает государственный визит в Казахстан."),
+    # the next day, the president's channel: a ceremony with the guest unnamed
+    (26, "akorda_tg", "ru", "Главы государств посетили мавзолей Ходжи Ахмеда Яссауи",
+     "В Туркестане главы государств посетили мавзолей. Высокому гостю рассказали об истории."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (1, 4, 0, 3, 2)])
+def test_a_visits_ceremony_on_its_second_day_joins_the_visit(tmp_path, order):
+    when = datetime(2026, 5, 20, 4, tzinfo=UTC)
+    reports = [_VISIT_AND_ITS_SECOND_DAY[n] for n in order]
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert len(set(story.values())) == 1, story
