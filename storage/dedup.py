@@ -333,6 +333,15 @@ def numbers(text: str) -> set[str]:
     return found | {n[:-3] for n in found if len(n) > 3 and n.endswith("000")}
 
 
+def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive expression as a case-sensitive one, for lower-cased text: three
+    times faster on the region's alphabets (its literals are all lower case)."""
+    pattern = rx.pattern.removeprefix("(?i)")
+    if re.search(r"(?<!\\)[A-ZА-ЯЁ]", pattern):
+        raise ValueError(f"an upper-case literal in {pattern[:60]!r}")
+    return re.compile(pattern)
+
+
 # A head of state in a headline: the president receiving a visiting minister is another
 # event than the ministers' own talks that day.
 _HEAD_OF_STATE = re.compile(
@@ -425,6 +434,7 @@ _NOT_ITS_SUMMIT = re.compile(
     r"башкы катчы|котиби генералӣ|baş sekretar|молод[её]ж|youth|yoshlar|жастар|жаштар|"
     r"бизнес|business|пограни|border|chegara|лидерств|leadership)"
 )
+_ITS_MINISTERS_LOWER, _NOT_ITS_SUMMIT_LOWER = _lowered(_ITS_MINISTERS), _lowered(_NOT_ITS_SUMMIT)
 _COUNCIL = re.compile(f"(?i)(?:{_COUNCIL_WORDS})")
 
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
@@ -450,6 +460,9 @@ _SUMMIT = re.compile(
 )
 
 
+_SUMMIT_LOWER, _COUNCIL_LOWER = _lowered(_SUMMIT), _lowered(_COUNCIL)
+
+
 @lru_cache(maxsize=1 << 15)
 def sidelines(title: str) -> bool:
     """Whether a headline reports a meeting on a gathering's sidelines (the classifier's
@@ -465,6 +478,7 @@ _LEADERS = re.compile(
     r"етакчилар\w*|yetakchilar\w*|басшылар\w*|көшбасшылар\w*|башчылар\w*|лидерлер\w*|"
     r"пешвоён|baştutanlar\w*|liderler\w*)"
 )
+_LEADERS_LOWER = _lowered(_LEADERS)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -472,11 +486,12 @@ def summit(title: str) -> bool:
     """Whether a headline names a summit, or an organisation's leaders or foreign
     ministers ("Что обсуждали лидеры СНГ в Москве", "В Душанбе собрались главы МИД СНГ":
     the ministers' is its council)."""
-    if _SUMMIT.search(title):
+    lower = title.lower()
+    if _SUMMIT_LOWER.search(lower):
         return True
-    if not (_LEADERS.search(title) or _ITS_MINISTERS.search(title)):
+    if not (_LEADERS_LOWER.search(lower) or _ITS_MINISTERS_LOWER.search(lower)):
         return False
-    if _NOT_ITS_SUMMIT.search(title):
+    if _NOT_ITS_SUMMIT_LOWER.search(lower):
         return False
     return bool(default_classifier().title_organisations(title))
 
@@ -485,9 +500,10 @@ def summit(title: str) -> bool:
 def council(title: str) -> bool:
     """Whether a headline names an organisation's council of foreign ministers (a summit
     of its ministers, not of its leaders)."""
-    if _COUNCIL.search(title):
+    lower = title.lower()
+    if _COUNCIL_LOWER.search(lower):
         return True
-    if not _ITS_MINISTERS.search(title) or _NOT_ITS_SUMMIT.search(title):
+    if not _ITS_MINISTERS_LOWER.search(lower) or _NOT_ITS_SUMMIT_LOWER.search(lower):
         return False
     return bool(default_classifier().title_organisations(title))
 
@@ -1015,6 +1031,9 @@ _ANNOUNCING = re.compile(
 )
 
 
+_ANNOUNCING_LOWER = _lowered(_ANNOUNCING)
+
+
 def announcing(features: Mapping[str, Any]) -> bool:
     """Whether an article's headline or opening announces what is to come."""
     return _announcing_text(_opening(features))
@@ -1022,7 +1041,7 @@ def announcing(features: Mapping[str, Any]) -> bool:
 
 @lru_cache(maxsize=1 << 14)
 def _announcing_text(opening: str) -> bool:
-    return bool(_ANNOUNCING.search(opening))
+    return bool(_ANNOUNCING_LOWER.search(opening.lower()))
 
 
 def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
@@ -1096,14 +1115,14 @@ def _recalled(pair: _Pair) -> Decision | None:
         return None
     if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
         return None
-    if announcing(late) or bool(a.get("summit")) != bool(b.get("summit")):
-        return None  # (an analysis of the summit and a meeting of two held there)
-    if not (pair.people or pair.shared) or _places_clash(a, b):
-        return None  # (a name or a figure in common, the same place)
+    if not (pair.people or pair.shared) or bool(a.get("summit")) != bool(b.get("summit")):
+        return None  # (a name or a figure in common; not a summit's analysis and a bilateral)
     days = days_back(_opening(late), late["published"])
     # (the region's day: UTC+5)
     if (early["published"].astimezone(UTC) + timedelta(hours=5)).date() not in days:
         return None
+    if announcing(late) or _places_clash(a, b):
+        return None  # (not announcing; the same place)
     return Decision(True, "recalled: the same parties on the day the later report names", HUB)
 
 

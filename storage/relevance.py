@@ -309,9 +309,8 @@ _MONTH = "|".join(re.escape(m) for names in MONTHS.values() for m in names if " 
 _DATELINE = re.compile(
     rf"^\s*[{_CAPS}][{_CAPS}'ʻ’\- ]{{2,30}}"
     r"(?:,\s*[^\W\d_][\w'ʻ’\- ]{1,30})?"
-    rf",\s*(?:\d{{1,2}}\s+(?:{_MONTH})\w*|(?:{_MONTH})\w*\.?\s+\d{{1,2}}|\d{{1,2}})"
-    r"(?:,?\s*\d{4})?\s*[.—–-]\s+",
-    re.IGNORECASE,
+    rf",\s*(?:\d{{1,2}}\s+(?i:{_MONTH})\w*|(?i:{_MONTH})\w*\.?\s+\d{{1,2}}|\d{{1,2}})"
+    r"(?:,?\s*\d{4})?\s*[.—–-]\s+"
 )
 
 
@@ -349,7 +348,12 @@ def _no_mondays(hits: list[Any], text: str) -> list[Any]:
     ]
 
 
+_NAMED_FORMAT_STEMS = ("онсультатив", "onsultative", "aslahat", "аслаҳат", "машварат")
+
+
 def _named_formats(text: str) -> list[tuple[str, str, str, int]]:
+    if not any(stem in text for stem in _NAMED_FORMAT_STEMS):
+        return []  # (most texts: the expression is not run)
     return [
         ("format", "central_asia", m.group().lower(), m.start())
         for m in _NAMED_FORMAT.finditer(text)
@@ -364,6 +368,8 @@ def _gatherings(hits: list[Any]) -> list[Any]:
     """The gathering words of a text's hits ("конференция", "forum") that name the event,
     not a press conference or a business forum, nor the venue of a meeting ("на полях
     форума"); none in a text on a scientific, medical or students' conference."""
+    if not any(h[0] == "gathering" and h[1] in _GATHERING_KINDS for h in hits):
+        return []
     if any(h[0] == "gathering" and h[1] == "domestic" for h in hits):
         return []  # (a scientific, medical or students' conference: no gathering of states)
     excluded = [(h[3], h[3] + len(h[2])) for h in hits if h[0] == "gathering" and h[1] == "not"]

@@ -202,6 +202,15 @@ _WEEKDAY = re.compile(
 )
 
 
+# The words any day back begins with, as one quick expression.
+_ANY_DAY_BACK = re.compile(
+    r"(?i)(?:вчера|накануне|yesterday|кеше|kecha|кеча|дирӯз|дируз|düýn|кечээ|day|понедельн|"
+    r"вторн|сред|четверг|пятни|суббот|воскрес|дүйсенбі|дүйшөмбү|shanba|шанба|шанбе|сейсенбі|"
+    r"шейшемби|sişenbe|сәрсенбі|шаршемби|çarşenbe|бейсенбі|бейшемби|penşenbe|панҷшанбе|жұма|"
+    r"жума|juma|ҷумъа|anna|сенбі|ишемби|şenbe|жексенбі|жекшемби|ýekşenbe)"
+)
+
+
 @lru_cache(maxsize=1 << 14)
 def days_back(text: str, published: datetime) -> tuple[date, ...]:
     """The days before its own a text names by the day before or a day of the week
@@ -209,6 +218,8 @@ def days_back(text: str, published: datetime) -> tuple[date, ...]:
     day of ``published`` (UTC+5), within the past six days."""
     today = (published.astimezone(UTC) + timedelta(hours=5)).date()
     found = set()
+    if not _ANY_DAY_BACK.search(text):
+        return ()  # (most texts name no day back: one cheap search first)
     if _YESTERDAY.search(text):
         found.add(today - timedelta(days=1))
     for match in _WEEKDAY.finditer(text):
