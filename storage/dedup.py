@@ -552,8 +552,13 @@ def commission(title: str) -> bool:
 
 @lru_cache(maxsize=1 << 15)
 def head_of_state(title: str) -> bool:
-    """Whether a headline has a head of state acting."""
-    return bool(_HEAD_OF_STATE.search(title))
+    """Whether a headline has a head of state acting (not ministers' preparing a meeting
+    "на высшем уровне", at the highest level: "Главы МИД обсудили подготовку к встрече на
+    высшем уровне")."""
+    found = _HEAD_OF_STATE.findall(title)
+    if found and all(f.lower() == "на высшем уровне" for f in found):
+        return not _MINISTER.search(title)
+    return bool(found)
 
 
 def similarity(a: Any, b: Any) -> tuple[float, float]:
@@ -991,7 +996,11 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # two calls (letters of congratulation, consultations) between the same two within
         # hours are one: the repeat comes days later
         return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
-    sideline = bool(a.get("sidelines")) != bool(b.get("sidelines"))
+    # (the summit's report and a meeting on its sidelines: not "Japarov met Erdoğan" and
+    # "Japarov, Erdogan discuss trade on sidelines of OTS summit", one meeting)
+    sideline = bool(a.get("sidelines")) != bool(b.get("sidelines")) and any(
+        x.get("summit") and not x.get("sidelines") for x in (a, b)
+    )
     if a.get("head") and b.get("head") and pair.two and not sideline:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two

@@ -332,20 +332,19 @@ _NAMED_FORMAT = re.compile(
 
 
 def _no_mondays(hits: list[Any], text: str) -> list[Any]:
-    """Without Dushanbe where the word is Monday: Turkmen "Duşenbe güni", Tajik "рӯзи
-    душанбе"."""
-    return [
-        h
-        for h in hits
-        if not (
-            h[0] == "capital"
-            and h[1] == "TJ"
-            and (
-                text.startswith((" gün", " гүн"), h[3] + len(h[2]))
-                or text[max(0, h[3] - 6) : h[3]].rstrip().endswith(("рӯзи", "рузи"))
-            )
-        )
-    ]
+    """Without the capitals that are other words: Dushanbe where the word is Monday
+    (Turkmen "Duşenbe güni", Tajik "рӯзи душанбе"), Kabul where it is the Turkmen verb
+    to receive ("kabul etdi")."""
+
+    def another_word(h: Any) -> bool:
+        after = h[3] + len(h[2])
+        if h[1] == "TJ":
+            return text.startswith((" gün", " гүн"), after) or text[
+                max(0, h[3] - 6) : h[3]
+            ].rstrip().endswith(("рӯзи", "рузи"))
+        return h[1] == "AF" and text.startswith((" et", " ed"), after)
+
+    return [h for h in hits if not (h[0] == "capital" and another_word(h))]
 
 
 _NAMED_FORMAT_STEMS = ("онсультатив", "onsultative", "aslahat", "аслаҳат", "машварат")

@@ -1824,3 +1824,20 @@ def test_a_visits_ceremony_on_its_second_day_joins_the_visit(tmp_path, order):
     reports = [_VISIT_AND_ITS_SECOND_DAY[n] for n in order]
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert len(set(story.values())) == 1, story
+
+
+def test_two_heads_meeting_told_with_and_without_the_sidelines_is_one_meeting():
+    plain = features("Садыр Жапаров Режеп Тайип Эрдоган менен жолугушту.", countries=("KG", "TR"))
+    plain.update(head=True, summit=False, sidelines=False)
+    sidelines = features("Japarov and Erdogan met on the sidelines.", countries=("KG", "TR"),
+                         language="en", when=WHEN + timedelta(minutes=25))  # fmt: skip
+    sidelines.update(head=True, summit=True, sidelines=True)
+    assert same_story(plain, sidelines).same
+    # the summit's own report and a meeting on its sidelines: two, as before
+    speech = dict(plain, summit=True)
+    assert not same_story(speech, sidelines).same
+
+
+def test_ministers_preparing_a_meeting_at_the_highest_level_are_no_heads_of_state():
+    assert not head_of_state("Главы МИД обсудили подготовку к встрече на высшем уровне")
+    assert head_of_state("Состоялись переговоры на высшем уровне")

@@ -887,3 +887,11 @@ def test_an_official_sources_counterpart_in_a_third_states_city_is_no_party_of_i
         "Президент Таджикистана Эмомали Рахмон прибыл в Бишкек с официальным визитом.",
     )
     assert set(arrival.countries) == {"TJ", "KG"}
+
+
+def test_the_turkmen_verb_to_receive_is_not_kabul():
+    from storage.relevance import default_classifier
+
+    places = default_classifier().places
+    assert places("Türkmenistanyň Prezidenti ministri kabul etdi.") == frozenset()
+    assert places("В Кабуле прошли переговоры") == {"AF"}

@@ -128,6 +128,9 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev25_stream",
         "dev26_stream",
         "dev27_stream",
+        "dev28_stream",
+        "dev29_stream",
+        "dev30_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
