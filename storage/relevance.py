@@ -307,7 +307,8 @@ def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]
 _CAPS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄŇÖŞÜÝŽÇ"
 _MONTH = "|".join(re.escape(m) for names in MONTHS.values() for m in names if " " not in m)
 _DATELINE = re.compile(
-    rf"^\s*[{_CAPS}][{_CAPS}'ʻ’\- ]{{2,30}}"
+    # the city in capitals, or one word with its capital letter ("Astana, 12 August 2026 –")
+    rf"^\s*(?:[{_CAPS}][{_CAPS}'ʻ’\- ]{{2,30}}|[{_CAPS}][^\W\d_]{{2,20}})"
     r"(?:,\s*[^\W\d_][\w'ʻ’\- ]{1,30})?"
     rf",\s*(?:\d{{1,2}}\s+(?i:{_MONTH})\w*|(?i:{_MONTH})\w*\.?\s+\d{{1,2}}|\d{{1,2}})"
     r"(?:,?\s*\d{4})?\s*[.—–-]\s+"
@@ -331,6 +332,11 @@ _NAMED_FORMAT = re.compile(
 )
 
 
+# "kabul" followed by the Turkmen and Turkish verb "to do" ("kabul etdi", received) or its
+# ceremony ("kabul dabarasy", "kabul töreni").
+_TURKMEN_VERB = re.compile(r"\s+(?:e[dt](?:di|ip|en|il|iş|mek|jek|ti|ýär|er)|dabara|tören)")
+
+
 def _no_mondays(hits: list[Any], text: str) -> list[Any]:
     """Without the capitals that are other words: Dushanbe where the word is Monday
     (Turkmen "Duşenbe güni", Tajik "рӯзи душанбе"), Kabul where it is the Turkmen verb
@@ -342,7 +348,7 @@ def _no_mondays(hits: list[Any], text: str) -> list[Any]:
             return text.startswith((" gün", " гүн"), after) or text[
                 max(0, h[3] - 6) : h[3]
             ].rstrip().endswith(("рӯзи", "рузи"))
-        return h[1] == "AF" and text.startswith((" et", " ed"), after)
+        return h[1] == "AF" and bool(_TURKMEN_VERB.match(text, after))
 
     return [h for h in hits if not (h[0] == "capital" and another_word(h))]
 

@@ -1841,3 +1841,42 @@ def test_two_heads_meeting_told_with_and_without_the_sidelines_is_one_meeting():
 def test_ministers_preparing_a_meeting_at_the_highest_level_are_no_heads_of_state():
     assert not head_of_state("Главы МИД обсудили подготовку к встрече на высшем уровне")
     assert head_of_state("Состоялись переговоры на высшем уровне")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # the head of state as the framing, or as background, or taking part
+        (
+            "По поручению Президента Казахстана Касым-Жомарта Токаева министр иностранных дел "
+            "Ермек Кошербаев принял посла Японии."
+        ),
+        "Sixteen months after the presidents met, their foreign ministers received the plan.",
+        "Президент Казахстана принял участие в саммите.",
+    ],
+)
+def test_a_head_of_state_in_a_ministers_lead_is_not_always_his_reception(lead):
+    assert not head_first(lead)
+    assert head_first("Президент Таджикистана Эмомали Рахмон принял министра иностранных дел.")
+
+
+def test_congratulations_to_an_organisations_heads_of_state_are_no_summit():
+    assert not summit("Садыр Жапаров поздравил глав государств СНГ с Новым годом")
+    # the dotted capital I of Azerbaijani and Turkish is matched in capitals too
+    assert summit("İlham Əliyev Qeyri-formal SAMMİTİNDƏ çıxış edib")
+
+
+def test_a_welcome_before_a_visit_began_is_no_sign_of_it(tmp_path):
+    when = datetime(2026, 5, 20, 4, tzinfo=UTC)
+    reports = [
+        (0, "akorda_tg", "ru", "Церемония официальной встречи в Акорде",
+         "В Акорде состоялась церемония официальной встречи высокого гостя."),
+        (20, "kazinform", "ru", "Президент Турции прибыл в Казахстан с государственным визитом",
+         "Президент Турции прибыл в Астану с государственным визитом."),
+        (22, "trend", "ru", "Эрдоган начал государственный визит в Казахстан",
+         "Президент Турции Реджеп Тайип Эрдоган начал государственный визит в Казахстан."),
+        (24, "kt_kz", "ru", "Токаев и Эрдоган провели переговоры",
+         "Президенты Казахстана и Турции провели переговоры."),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[20], story

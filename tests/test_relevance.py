@@ -895,3 +895,21 @@ def test_the_turkmen_verb_to_receive_is_not_kabul():
     places = default_classifier().places
     assert places("Türkmenistanyň Prezidenti ministri kabul etdi.") == frozenset()
     assert places("В Кабуле прошли переговоры") == {"AF"}
+
+
+def test_high_ranking_guests_at_an_airport_terminal_are_no_visit():
+    tags = classify(
+        "Открытие нового терминала аэропорта Алматы",
+        "Высокопоставленные гости приняли участие в церемонии открытия терминала в Алматы.",
+    )
+    assert not tags.relevant
+
+
+def test_a_title_case_dateline_is_left_out_and_kabul_is_a_verb_only_as_one():
+    from storage.relevance import default_classifier, without_dateline
+
+    assert without_dateline("Astana, 12 August 2026 – The minister met.") == "The minister met."
+    assert without_dateline("Президент, 5 мая провел встречу.").startswith("Президент")
+    places = default_classifier().places
+    assert places("Taliban officials in Kabul edited the decree") == {"AF"}
+    assert places("Resmi kabul dabarasy geçirildi") == frozenset()
