@@ -726,7 +726,8 @@ class Classifier:
         states = (
             len(parties) >= 2
             or any(h[0] == "gathering" and h[1] == "delegates" for h in opening)
-            or any(h[0] == "organisation" for h in opening)
+            or any(h[0] in ("organisation", "person") for h in opening)
+            or len({h[1] for h in opening if h[0] == "country"}) >= 2
             or "diplomacy" in _group(opening, "signal")
         )
         if not states:
