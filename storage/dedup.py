@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .relevance import default_classifier, without_dateline
+from .relevance import default_classifier
 from .times import days_ahead, days_back, days_named
 from .translit import latin_key
 from .vocabulary import STATES
@@ -46,6 +46,7 @@ __all__ = [
     "announcing",
     "commission",
     "council",
+    "first_sentence",
     "head_first",
     "head_of_state",
     "hosted",
@@ -701,6 +702,7 @@ class _Pair:
     people: set[str] = field(default_factory=set)
     overlap: float = 1.0
     unsure: bool = False
+    weighed: bool = False
 
     @classmethod
     def of(cls, a: Mapping[str, Any], b: Mapping[str, Any]) -> _Pair:
@@ -729,7 +731,10 @@ class _Pair:
 
     def weigh(self) -> None:
         """The facts both state: numbers (not the dateline's, not one-digit ones, which
-        are in every text on a relationship) and names."""
+        are in every text on a relationship) and names. Once for a pair."""
+        if self.weighed:
+            return
+        self.weighed = True
         a, b = self.a, self.b
         noise = _date_numbers(a["published"]) | _date_numbers(b["published"])
         self.nums_a = {n for n in a["numbers"] if n not in noise and len(n) > 1}
@@ -779,10 +784,14 @@ def hosted(opening: str) -> str | None:
     else None."""
     if not _GATHERING.search(opening):
         return None
-    title, _, lead = opening.partition("\n")
-    lead = without_dateline(lead)
-    end = lead.find(". ")
-    return default_classifier().hosted(title, lead if end < 0 else lead[: end + 1])
+    title, _, lead = opening.partition("\n")  # (the lead already without its dateline)
+    return default_classifier().hosted(title, first_sentence(lead))
+
+
+def first_sentence(text: str) -> str:
+    """A text's first sentence (to its first full stop and space)."""
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
 
 
 def _one_hosted_gathering(pair: _Pair) -> bool:
@@ -1150,6 +1159,7 @@ def _recalled(pair: _Pair) -> Decision | None:
         return None
     if _gathering_and_bilateral(a, b, pair) or _gathering_and_bilateral(b, a, pair):
         return None
+    pair.weigh()  # (past 30 hours the facts are not weighed yet)
     if not (pair.people or pair.shared) or bool(a.get("summit")) != bool(b.get("summit")):
         return None  # (a name or a figure in common; not a summit's analysis and a bilateral)
     days = days_back(_opening(late), late["published"])
@@ -1231,8 +1241,7 @@ def _looks_back(pair: _Pair) -> Decision | None:
     held = other.get("visit") or other.get("head") or other.get("summit") or len(large) >= 3
     if lone["published"] <= other["published"] or not held:
         return None
-    if not pair.nums_a and not pair.nums_b and not pair.people:
-        pair.weigh()
+    pair.weigh()
     facts = (pair.shared and pair.overlap >= 0.5) or len(pair.people) >= 2
     if not facts and not _known_people_shared(lone, other):
         return None

@@ -337,7 +337,7 @@ _NAMED_FORMAT = re.compile(
 _TURKMEN_VERB = re.compile(r"\s+(?:e[dt](?:di|ip|en|il|iş|mek|jek|ti|ýär|er)|dabara|tören)")
 
 
-def _no_mondays(hits: list[Any], text: str) -> list[Any]:
+def _not_places(hits: list[Any], text: str) -> list[Any]:
     """Without the capitals that are other words: Dushanbe where the word is Monday
     (Turkmen "Duşenbe güni", Tajik "рӯзи душанбе"), Kabul where it is the Turkmen verb
     to receive ("kabul etdi")."""
@@ -779,7 +779,7 @@ class Classifier:
         """The lexicons' matches in a normalised text (and the formats named by their
         proper names in its ``raw`` form), routes and sidelines dropped."""
         hits = self._drop_routes(self._lexicons.scan(text), text) + _named_formats(raw)
-        return _off_the_sidelines(_no_mondays(hits, text), self.central_asia)
+        return _off_the_sidelines(_not_places(hits, text), self.central_asia)
 
     def _parties(
         self,
@@ -920,7 +920,7 @@ class Classifier:
     def places(self, text: str) -> frozenset[str]:
         """The states whose capitals or meeting places a text names ("в Душанбе": TJ)."""
         text = normalise(text)
-        return frozenset(_group(_no_mondays(self._lexicons.scan(text), text), "capital"))
+        return frozenset(_group(_not_places(self._lexicons.scan(text), text), "capital"))
 
     def on_the_sidelines(self, title: str) -> bool:
         """Whether a headline reports a meeting on a gathering's sidelines."""

@@ -32,6 +32,7 @@ from .dedup import (
     announced,
     commission,
     council,
+    first_sentence,
     head_first,
     head_of_state,
     hosted,
@@ -241,9 +242,7 @@ _LEAD = f"substr(body, 1, {_LEAD_CHARS + 100}) AS lead"
 def _lead(body: str | None) -> str:
     """The body's first sentence (at most _LEAD_CHARS characters), after an agency's
     dateline."""
-    text = without_dateline(body or "")[:_LEAD_CHARS]
-    end = text.find(". ")
-    return text if end < 0 else text[: end + 1]
+    return first_sentence(without_dateline(body or "")[:_LEAD_CHARS])
 
 
 def _principals(head: bool, minister_: bool, body: str | None) -> tuple[bool, bool]:
@@ -917,29 +916,40 @@ def _fit(parties: set[str], found: set[str]) -> bool:
     return found <= parties or parties <= found
 
 
-def _kept_apart(
-    x: frozenset[str],
-    one: tuple[str, ...],
-    y: frozenset[str],
-    other: tuple[str, ...],
-    orgs: list[set[str]],
-    *,
-    copy: bool,
-    meeting_of_two: bool,
-    hosted: bool = False,
+class _Member(NamedTuple):
+    """What keeps a grouped report's group apart from another's: its parties, the members
+    of the organisation whose summit it reports, whether its headline is a meeting of two
+    ("Japarov, Erdoğan discuss trade"), and the international gathering it reports."""
+
+    parties: frozenset[str]
+    members: tuple[str, ...]
+    two: bool
+    hosted: str | None
+
+
+def _groups_kept_apart(
+    these: list[_Member], those: list[_Member], orgs: list[set[str]], *, copy: bool
 ) -> bool:
+    """Whether any member of one group and any of the other keep the groups apart."""
+    return any(_kept_apart(x, y, orgs, copy=copy) for x in these for y in those)
+
+
+def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> bool:
     """Whether two members of two groups keep the groups apart: their parties clash, or
     one is a gathering of the region and the other a bilateral (not for a copy); except
     two states' reports of one organisation's summit, which name their own leaders, or
-    of one international gathering in its host's city (``hosted``), each delegation's;
-    never for a meeting of two held there."""
-    if hosted and not meeting_of_two:
+    of one international gathering in its host's city, each delegation's; never for a
+    meeting of two held there."""
+    meeting_of_two = x.two or y.two
+    if x.hosted is not None and x.hosted == y.hosted and not meeting_of_two:
         return False
-    summit_ = not meeting_of_two and _one_summit(x, one, y, other)
-    org = not meeting_of_two and _one_org(x, y, orgs)
-    if parties_clash(x, y) and not (summit_ or org):
+    summit_ = not meeting_of_two and _one_summit(x.parties, x.members, y.parties, y.members)
+    org = not meeting_of_two and _one_org(x.parties, y.parties, orgs)
+    if parties_clash(x.parties, y.parties) and not (summit_ or org):
         return True
-    return not copy and regional_and_bilateral(x, y) and not (((one or other) and summit_) or org)
+    if copy or not regional_and_bilateral(x.parties, y.parties):
+        return False
+    return not (((x.members or y.members) and summit_) or org)
 
 
 def _one_org(x: frozenset[str], y: frozenset[str], orgs: list[set[str]]) -> bool:
@@ -966,12 +976,9 @@ def _group_links(
     """Groups of linked articles: links taken strongest first (ties by the articles'
     URLs, never by arrival), two groups joined unless their members' parties clash."""
     parent = {node: node for node in nodes}
-    # each member's parties, the organisation's members when it reports its summit, and
-    # whether its headline is a meeting of two ("Japarov, Erdoğan discuss trade")
-    # and the state hosting the international gathering it reports, if any
-    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool, str | None]]] = {
+    members: dict[int, list[_Member]] = {
         node: [
-            (
+            _Member(
                 nodes[node]["parties"],
                 nodes[node].get("members", ()),
                 nodes[node].get("two", False),
@@ -1007,21 +1014,8 @@ def _group_links(
         copy = strength >= COPY
         # the organisations whose summit either group reports: its members' own reports
         # name their own leaders alone (Tokayev's and Mirziyoyev's of the Turkic summit)
-        orgs = [set(o) for _, o, _, _ in (*members[ra], *members[rb]) if o]
-        if any(
-            _kept_apart(
-                x,
-                one,
-                y,
-                other,
-                orgs,
-                copy=copy,
-                meeting_of_two=x_two or y_two,
-                hosted=x_host is not None and x_host == y_host,
-            )
-            for x, one, x_two, x_host in members[ra]
-            for y, other, y_two, y_host in members[rb]
-        ):
+        orgs = [set(m.members) for m in (*members[ra], *members[rb]) if m.members]
+        if _groups_kept_apart(members[ra], members[rb], orgs, copy=copy):
             continue
         # the smaller URL's root leads, so the result is the same in any order
         keep, drop = sorted((ra, rb), key=lambda n: str(nodes[n]["canonical_url"]))
@@ -1043,7 +1037,7 @@ def _join_supported(
     signs: list[tuple[float, int, int, str]],
     root: Any,
     parent: dict[int, int],
-    members: dict[int, list[tuple[frozenset[str], tuple[str, ...], bool, str | None]]],
+    members: dict[int, list[_Member]],
     url: Mapping[int, str],
 ) -> None:
     """Join each group of reports naming one state alone (a report, its reprints) to the
@@ -1054,7 +1048,7 @@ def _join_supported(
     roots = {node: root(node) for node in parent}
 
     def one_state(group: int) -> bool:
-        found = {x for x, _, _, _ in members[group]}
+        found = {m.parties for m in members[group]}
         return len(found) == 1 and len(next(iter(found))) == 1
 
     pointing: dict[int, dict[int, set[int]]] = {}
@@ -1072,20 +1066,7 @@ def _join_supported(
         ((group, through),) = groups.items()
         if len(through) < _SIGNS_NEEDED:
             continue
-        if any(
-            _kept_apart(
-                x,
-                one,
-                y,
-                other,
-                [],
-                copy=False,
-                meeting_of_two=x_two or y_two,
-                hosted=x_host is not None and x_host == y_host,
-            )
-            for x, one, x_two, x_host in members[alone]
-            for y, other, y_two, y_host in members[group]
-        ):
+        if _groups_kept_apart(members[alone], members[group], [], copy=False):
             continue
         joins.append((alone, group))
     for alone, group in joins:

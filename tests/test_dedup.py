@@ -1646,6 +1646,9 @@ def test_a_report_recalling_the_day_of_the_same_parties_report_is_one_event():
     )
     decision = same_story(signing, analysis)
     assert decision.same and decision.reason.startswith("recalled"), decision
+    # two days on, past the 30 hours within which the facts are weighed first
+    later = dict(analysis, published=datetime(2025, 9, 21, 0, tzinfo=UTC))
+    assert same_story(signing, later).reason.startswith("recalled")
     # another day named, or a call that day: no
     other_day = dict(analysis, lead="Thursday's talks on the border went on for hours.")
     assert not same_story(signing, other_day).same
