@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .normalize import release_key
 from .relevance import default_classifier
 from .times import days_ahead, days_back, days_named
 from .translit import latin_key
@@ -375,6 +376,7 @@ _HEAD_OF_STATE = re.compile(
     r"döwlet sapar|мамлекеттик сапар|акорд|ақорда|akorda|кўксарой|ko'ksaroy|kuksaroy|"
     r"oguzhan|огузхан|ала-арч|ala-arch)"
 )
+_HEAD_OF_STATE_LOWER = _lowered(_HEAD_OF_STATE)
 
 
 # A head of government in a headline: a prime minister, a chancellor.
@@ -383,6 +385,7 @@ _HEAD_OF_GOVERNMENT = re.compile(
     r"(?<!vice-)(?<!vice )chancellor(?! of the exchequer)|(?<!vitse-)kansler|"
     r"bosh vazir|бош вазир|сарвазир|premýer-ministr)"
 )
+_HEAD_OF_GOVERNMENT_LOWER = _lowered(_HEAD_OF_GOVERNMENT)
 
 
 # A minister in a headline: the ministers' own meeting, not their president's.
@@ -395,6 +398,7 @@ _MINISTER = re.compile(
     r"муовини (?:аввали )?сарвазир|premýer-ministriniň orunbasar|"
     r"\bсім\b|\btiv\b|\bтим\b|\bdim\b|глава мид|главы мид)"
 )
+_MINISTER_LOWER = _lowered(_MINISTER)
 # An intergovernmental commission in a headline.
 _COMMISSION = re.compile(
     r"(?i)(?:межправительственн\w* комисси|межправкомисси|intergovernmental commission|"
@@ -405,6 +409,7 @@ _COMMISSION = re.compile(
     r"правительственных делегаций|government delegations|ҳайатҳои ҳукумат|"
     r"border commission|пограничн\w* комисси)"
 )
+_COMMISSION_LOWER = _lowered(_COMMISSION)
 
 
 # A state (or official) visit of a head of state in a headline: the visit is one event for
@@ -415,6 +420,7 @@ _VISIT = re.compile(
     r"ресми сапар|сафари давлатӣ|сафари расмӣ|döwlet sapar|resmi sapar|мамлекеттик сапар|"
     r"расмий сапар|расмий иш сапари)"
 )
+_VISIT_LOWER = _lowered(_VISIT)
 
 
 # An organisation's council of foreign ministers: its ministers' gathering, not its
@@ -521,9 +527,12 @@ def council(title: str) -> bool:
 def state_visit(title: str) -> bool:
     """Whether a headline reports a head of state's or government's state or official
     visit (a prime minister's, a chancellor's; not a deputy's)."""
-    if not _VISIT.search(title):
+    lower = _lower(title)
+    if not _VISIT_LOWER.search(lower):
         return False
-    return head_of_state(title) or (bool(_HEAD_OF_GOVERNMENT.search(title)) and not minister(title))
+    return head_of_state(title) or (
+        bool(_HEAD_OF_GOVERNMENT_LOWER.search(lower)) and not minister(title)
+    )
 
 
 @lru_cache(maxsize=1 << 15)
@@ -534,16 +543,17 @@ def head_first(lead: str) -> bool:
     between the two in Russian and English, where the object follows the verb ("Асосгузори
     сулҳу ... Пешвои миллат ... Эмомалӣ Раҳмон ... Вазири корҳои хориҷии Туркманистонро ба
     ҳузур пазируфтанд", "Президент ... принял министра")."""
-    head = _HEAD_OF_STATE.search(lead)
-    if head is None or head.start() >= 60 or _FRAMING.search(lead[: head.end() + 40]):
+    lower = _lower(lead)  # (as long as the lead: the positions are the lead's)
+    head = _HEAD_OF_STATE_LOWER.search(lower)
+    if head is None or head.start() >= 60 or _FRAMING_LOWER.search(lower[: head.end() + 40]):
         return False
-    other = _MINISTER.search(lead)
+    other = _MINISTER_LOWER.search(lower)
     if other is not None and other.start() < head.start():
         return False
-    verb = _RECEIVED_AFTER_SUBJECT.search(lead, head.end())
+    verb = _RECEIVED_AFTER_SUBJECT_LOWER.search(lower, head.end())
     if verb is not None:
         return other is None or not head.end() <= other.start() < verb.start()
-    return bool(_RECEIVED_AT_END.search(lead, head.end()))
+    return bool(_RECEIVED_AT_END_LOWER.search(lower, head.end()))
 
 
 # A reception, in the region's languages: the verb after its subject and before its
@@ -552,10 +562,12 @@ def head_first(lead: str) -> bool:
 _RECEIVED_AFTER_SUBJECT = re.compile(
     r"(?i)(?:принял(?!\w| участи)|принимает(?! участи)|\breceived\b|\breceives\b)"
 )
+_RECEIVED_AFTER_SUBJECT_LOWER = _lowered(_RECEIVED_AFTER_SUBJECT)
 _RECEIVED_AT_END = re.compile(
     r"(?i)(?:қабул кард|qabul qil|қабул қил|қабылдады|кабыл алды|kabul etdi|kabul edip|"
     r"пазируфт|ба ҳузур)"
 )
+_RECEIVED_AT_END_LOWER = _lowered(_RECEIVED_AT_END)
 # A head of state named as the framing of another's act: on his instructions, within his
 # visit, ahead of it.
 _FRAMING = re.compile(
@@ -563,18 +575,19 @@ _FRAMING = re.compile(
     r"on behalf of|ahead of|on the eve of|topshirig|топшириғ|тапсырма|супориш|doirasida|"
     r"доирасида|аясында|шеңберінде|алкагында|дар доираи|çäklerinde)"
 )
+_FRAMING_LOWER = _lowered(_FRAMING)
 
 
 @lru_cache(maxsize=1 << 15)
 def minister(title: str) -> bool:
     """Whether a headline has a minister acting."""
-    return bool(_MINISTER.search(title))
+    return bool(_MINISTER_LOWER.search(_lower(title)))
 
 
 @lru_cache(maxsize=1 << 15)
 def commission(title: str) -> bool:
     """Whether a headline names an intergovernmental commission."""
-    return bool(_COMMISSION.search(title))
+    return bool(_COMMISSION_LOWER.search(_lower(title)))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -582,9 +595,10 @@ def head_of_state(title: str) -> bool:
     """Whether a headline has a head of state acting (not ministers' preparing a meeting
     "на высшем уровне", at the highest level: "Главы МИД обсудили подготовку к встрече на
     высшем уровне")."""
-    found = _HEAD_OF_STATE.findall(title)
-    if found and all(f.lower() == "на высшем уровне" for f in found):
-        return not _MINISTER.search(title)
+    lower = _lower(title)
+    found = _HEAD_OF_STATE_LOWER.findall(lower)
+    if found and all(f == "на высшем уровне" for f in found):
+        return not _MINISTER_LOWER.search(lower)
     return bool(found)
 
 
@@ -752,6 +766,8 @@ def _ruled_out(pair: _Pair) -> Decision | None:
     state), else what rules a pair out at once: other parties, other organisations,
     time."""
     a, b = pair.a, pair.b
+    if _ministers_and_heads(a, b) or _ministers_and_heads(b, a):
+        return Decision(False, "the ministers' gathering and their heads' summit")
     if _at_the_organisations_summit(a, b, pair.parties_a, pair.parties_b, pair.gap):
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
     if _one_hosted_gathering(pair):
@@ -774,6 +790,7 @@ _GATHERING = re.compile(
     r"(?i)(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|"
     r"съезд|maslahat)"
 )
+_GATHERING_LOWER = _lowered(_GATHERING)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -782,7 +799,7 @@ def hosted(opening: str) -> str | None:
     opening (headline, newline, body) is, by the headline or the first sentence, as its
     host state and kind: "UNRCCA at the Dushanbe Water Conference" is "TJ conference";
     else None."""
-    if not _GATHERING.search(opening):
+    if not _GATHERING_LOWER.search(_lower(opening)):
         return None
     title, _, lead = opening.partition("\n")  # (the lead already without its dateline)
     return default_classifier().hosted(title, first_sentence(lead))
@@ -798,16 +815,22 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
     """Two reports of one international gathering in its host's city, within its days
     (VISIT_WINDOW): both name a conference, a forum or a congress in the same state's
     city, and that state is a party of each (the host's report names it alone, each
-    delegation's its own state and the host); neither headline a meeting of two (a
-    bilateral held there) nor of a gathering's sidelines."""
+    delegation's its own state and the host) or they share a party (the gathering's
+    topic); neither headline a meeting of two (a bilateral held there) nor of a
+    gathering's sidelines."""
     a, b = pair.a, pair.b
     if pair.gap > VISIT_WINDOW:
         return False
     host = hosted(_opening(a))
     if host is None or host != hosted(_opening(b)):
         return False  # (the same kind too: a conference, then a forum in the same capital)
+    # (the host is a party of each, or a party the two share is, the gathering's topic: a
+    # conference on Afghanistan in Ashgabat, each delegation's report naming its own state
+    # and Afghanistan)
     state = host.split()[0]
-    if state not in pair.parties_a or state not in pair.parties_b:
+    if not (state in pair.parties_a and state in pair.parties_b) and not (
+        pair.parties_a & pair.parties_b
+    ):
         return False
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
@@ -822,13 +845,22 @@ def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _
     return bool(a.get("members")) and two and not b.get("summit") and len(parties) == 2
 
 
+# Above this containment a text is a reprint whatever it names; below, a shared template.
+_REPRINT = 0.6
+
+
 def _copied(pair: _Pair) -> Decision | None:
     """One text in one language (a reprint, a shortened version); else, further apart
     than a day, not one event. An agency's own rewrite is judged as a translation."""
     a, b = pair.a, pair.b
     if pair.one_language and min(len(a["shingles"]), len(b["shingles"])) >= MIN_SHINGLES:
         containment, jaccard = similarity(a["shingles"], b["shingles"])
-        if containment >= CONTAINMENT:
+        # (one template's text: the guest's arrival in Astana, then in Tashkent; the
+        # ministers' council of the five and two of them meeting there)
+        template = containment < _REPRINT and (
+            _places_clash(a, b) or regional_and_bilateral(pair.parties_a, pair.parties_b)
+        )
+        if containment >= CONTAINMENT and not template:
             return Decision(
                 True, f"copy: containment {containment:.2f}, jaccard {jaccard:.2f}", COPY
             )
@@ -843,13 +875,48 @@ def _copied(pair: _Pair) -> Decision | None:
     return None
 
 
+_DIGITS = re.compile(r"\d+")
+_RELEASE_NUMBER = re.compile(r"\d{3,}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _release_key(url: str) -> str:
+    return release_key(url)
+
+
+def _one_release(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool | None:
+    """Whether two pages of one site are one release by their addresses: True when they
+    differ only in the language they name (``/ru/news/5876``, ``/tk/news/5876``); False
+    when they differ only in the release's number (``/en/news/5876``, ``/tk/news/5877``:
+    the site numbers a release once, and these are two); else None (a site numbering each
+    language's page apart, slugs in each language)."""
+    url_a, url_b = a.get("url"), b.get("url")
+    if not url_a or not url_b:
+        return None
+    key_a, key_b = _release_key(url_a), _release_key(url_b)
+    if key_a == key_b:
+        return True
+    if _RELEASE_NUMBER.search(key_a) and _DIGITS.sub("#", key_a) == _DIGITS.sub("#", key_b):
+        return False
+    return None
+
+
 def _released(pair: _Pair) -> Decision | None:
     """One source's language versions of one release, published minutes apart (a page
     dated to the day: the same parties, and not the president's reception of a minister
     beside the ministers' talks, which the ministry posts the same day)."""
-    # (versions translate one headline: a president in one is a president in all)
+    if pair.versions and _one_release(pair.a, pair.b) is True:
+        return Decision(True, "one source's language versions, one release number", VERSIONS)
+    # (versions translate one headline: a president in one is a president in all; on a
+    # page dated to the day, a release numbered apart is another release)
     same_voice = pair.a.get("head") == pair.b.get("head")
-    fits = pair.parties_a == pair.parties_b and same_voice if pair.to_the_day else pair.subset
+    fits = (
+        pair.parties_a == pair.parties_b
+        and same_voice
+        and _one_release(pair.a, pair.b) is not False
+        if pair.to_the_day
+        else pair.subset
+    )
     if pair.versions and pair.gap <= SAME_RELEASE and fits:
         return Decision(True, "one source's language versions, minutes apart", VERSIONS)
     return None
@@ -891,6 +958,26 @@ def _head_guard(pair: _Pair) -> Decision | None:
     return None
 
 
+def _ministers_and_heads(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """``a`` the ministers' own gathering (an organisation's council of foreign ministers;
+    ministers meeting "ahead of the summit", "накануне саммита"), ``b`` the heads' summit or
+    a head of state's report naming no minister: two gatherings, the ministers' the day
+    before (in one city, of the same members)."""
+    ministers = a.get("council") or (
+        a.get("minister") and a.get("summit") and a.get("sidelines") and not a.get("head")
+    )
+    heads = (b.get("summit") or b.get("head")) and not (b.get("council") or b.get("minister"))
+    return bool(ministers and heads)
+
+
+def _not_its_member(a: Mapping[str, Any], parties: set[str]) -> bool:
+    """``a`` a gathering of an organisation its headline names (the OTS' foreign
+    ministers), ``parties`` naming a state that is not its member (Tajikistan): two
+    gatherings."""
+    members = set(a.get("members") or ())
+    return bool(members) and not parties <= members
+
+
 def _summit_and_ministers(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """``a`` a summit's headline ("Astana Declaration of the Central Asia – Japan Summit
     adopted": a summit, no minister), ``b`` a minister's naming no summit: the ministers
@@ -909,7 +996,12 @@ def _head_and_minister(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     # (the organisation's council of ministers is the ministers' own gathering)
     heads_summit = other.get("summit") and not other.get("council")
     at_the_heads = other.get("head") or heads_summit or other.get("visit")
-    return bool(other.get("minister") and not at_the_heads)
+    # (an intergovernmental commission's session is its co-chairs', ministers or deputy
+    # prime ministers: the head of state receiving one of them, in the headline, is his
+    # own event; not an analysis recalling the presidents' treaty in its opening)
+    head = a if other is b else b
+    received = other.get("commission") and head_of_state(_opening(head).partition("\n")[0])
+    return bool((other.get("minister") or received) and not at_the_heads)
 
 
 def _known_meetings(pair: _Pair) -> Decision | None:
@@ -1023,6 +1115,9 @@ def _same_hours(pair: _Pair) -> Decision | None:
         and pair.overlap >= 0.5
         and not pair.to_the_day
         and parties_a == parties_b
+        # (a fact or the act in common: the channel's agreement signed and, two hours
+        # later, its minister's meeting in the same city are two posts)
+        and (pair.people or pair.shared or a.get("event_type") == b.get("event_type"))
     ):
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")
@@ -1050,6 +1145,8 @@ def _same_hours(pair: _Pair) -> Decision | None:
     if min(len(parties_a), len(parties_b)) >= 3 and guest and pair.gap <= window:
         if _another_format(pair):
             return Decision(False, "a format's meeting with its partner and one without it")
+        if _not_its_member(a, parties_b) or _not_its_member(b, parties_a):
+            return Decision(False, "an organisation's gathering and one of a state outside it")
         # a ministerial of the five with a partner, reported by every state's agencies
         return Decision(
             True, f"one gathering: the same {len(parties_a)} parties, hours apart", GATHERING

@@ -187,6 +187,37 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("https", host, path, urlencode(query), ""))
 
 
+# What names a page's language in its URL: a path segment ("/ru/", "/eng/", "/kyrgyzcha/")
+# or a query parameter ("?lang=kk").
+_LANGUAGE_SEGMENTS = frozenset(
+    {"ru", "rus", "en", "eng", "english", "kk", "kz", "kaz", "ky", "kg", "kyrg", "kyrgyzcha",
+     "tg", "tj", "tk", "tm", "uz", "oz", "kr", "cyr", "lat"}
+)  # fmt: skip
+_LANGUAGE_PARAMETERS = frozenset({"lang", "language", "hl", "locale"})
+
+
+def release_key(url: str) -> str:
+    """A page's identity without its language: the language versions of one ministry
+    release share it where the site numbers a release once (``/ru/news/5876`` and
+    ``/tk/news/5876``; ``details/1132560?lang=kk``); a site numbering each language's
+    page apart gives each its own.
+
+    Args:
+        url: an absolute http(s) URL.
+
+    Returns:
+        :func:`canonical_url` without the path segments and query parameters naming a
+        language.
+    """
+    parts = urlsplit(canonical_url(url))
+    path = "/".join(p for p in parts.path.split("/") if p.lower() not in _LANGUAGE_SEGMENTS)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _LANGUAGE_PARAMETERS
+    ]  # fmt: skip
+    return urlunsplit(("https", parts.netloc, path or "/", urlencode(query), ""))
+
+
 def clean_text(text: str | None) -> str:
     """Return ``text`` with XML-illegal characters, C1 controls and bidirectional
     embeddings, overrides and isolates removed, and white space folded.

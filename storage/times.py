@@ -202,9 +202,10 @@ _WEEKDAY = re.compile(
 )
 
 
-# The words any day back begins with, as one quick expression.
+# The words any day back begins with, as one quick expression on the lower-cased text
+# (a case-insensitive search is ten times slower on the region's alphabets).
 _ANY_DAY_BACK = re.compile(
-    r"(?i)(?:вчера|накануне|yesterday|кеше|kecha|кеча|дирӯз|дируз|düýn|кечээ|day|понедельн|"
+    r"(?:вчера|накануне|yesterday|кеше|kecha|кеча|дирӯз|дируз|düýn|кечээ|day|понедельн|"
     r"вторн|сред|четверг|пятни|суббот|воскрес|дүйсенбі|дүйшөмбү|shanba|шанба|шанбе|сейсенбі|"
     r"шейшемби|sişenbe|сәрсенбі|шаршемби|çarşenbe|бейсенбі|бейшемби|penşenbe|панҷшанбе|жұма|"
     r"жума|juma|ҷумъа|anna|сенбі|ишемби|şenbe|жексенбі|жекшемби|ýekşenbe)"
@@ -218,7 +219,7 @@ def days_back(text: str, published: datetime) -> tuple[date, ...]:
     day of ``published`` (UTC+5), within the past six days."""
     today = (published.astimezone(UTC) + timedelta(hours=5)).date()
     found = set()
-    if not _ANY_DAY_BACK.search(text):
+    if not _ANY_DAY_BACK.search(text.lower().replace("\u0307", "")):
         return ()  # (most texts name no day back: one cheap search first)
     if _YESTERDAY.search(text):
         found.add(today - timedelta(days=1))

@@ -12,6 +12,7 @@ import pytest
 from storage import Store
 from storage.dedup import (
     BANDS,
+    CONTAINMENT,
     acronyms,
     commission,
     council,
@@ -23,7 +24,9 @@ from storage.dedup import (
     numbers,
     same_story,
     shingles,
+    sidelines,
     signature,
+    similarity,
     state_visit,
     summit,
 )
@@ -1883,3 +1886,311 @@ def test_a_welcome_before_a_visit_began_is_no_sign_of_it(tmp_path):
     ]  # fmt: skip
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert story[0] != story[20], story
+
+
+def test_the_ministers_council_and_the_heads_summit_the_next_day_are_two_gatherings():
+    # the five's foreign ministers meet in Cholpon-Ata the day before their heads of state
+    five = ("KZ", "KG", "TJ", "TM", "UZ")
+
+    def report(title, text, hours, language="ru", **cues):
+        found = _titled(title, text, countries=five, language=language)
+        found.update(
+            title=title,
+            published=WHEN + timedelta(hours=hours),
+            council=council(title),
+            sidelines=sidelines(title),
+            **cues,
+        )
+        return found
+
+    council_ = report(
+        "Состоялось заседание Совета министров иностранных дел государств Центральной Азии",
+        "В Чолпон-Ате состоялось заседание Совета министров иностранных дел государств "
+        "Центральной Азии. Министры согласовали проекты документов для глав государств.",
+        0,
+    )
+    ahead = report(
+        "Central Asian foreign ministers meet in Cholpon-Ata ahead of summit",
+        "Foreign ministers of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan "
+        "met in Cholpon-Ata on the eve of the Consultative Meeting of the Heads of State.",
+        3,
+        language="en",
+    )
+    summit_ = report(
+        "Чолпон-Атада Консультативдик жолугушуу башталды",
+        "Чолпон-Атада Борбордук Азия мамлекет башчыларынын Консультативдик жолугушуусу "
+        "башталды. Жолугушууну Президент Садыр Жапаров ачты.",
+        20,
+        language="ky",
+    )
+    arrival = report(
+        "Прибытие в Чолпон-Ату",
+        "Глава государства прибыл в Чолпон-Ату для участия в Консультативной встрече глав "
+        "государств Центральной Азии.",
+        18,
+        head=True,  # (the president's channel: his voice)
+    )
+    assert council_["council"] and ahead["sidelines"] and summit_["summit"]
+    for ministers in (council_, ahead):
+        for heads in (summit_, arrival):
+            decision = same_story(ministers, heads)
+            assert not decision.same, (ministers["title"], heads["title"], decision)
+    assert same_story(council_, ahead).same
+
+
+def test_a_sites_release_numbers_tell_its_language_versions_from_its_other_releases():
+    # a ministry site dated to the day: the conference's release and the ministers' meeting
+    # there, one day, the same two parties, numbered apart
+    def page(url, title, text, language, hours=0):
+        found = _titled(title, text, countries=("TM", "AF"), language=language)
+        found.update(
+            source="mfa_tm", url=url, precision="day", published=WHEN + timedelta(hours=hours)
+        )
+        return found
+
+    conference_ru = page(
+        "https://www.mfa.gov.tm/ru/news/5876",
+        "Международная конференция «Афганистан: региональная взаимосвязанность»",
+        "В Ашхабаде открылась международная конференция по Афганистану.",
+        "ru",
+    )
+    conference_tk = page(
+        "https://www.mfa.gov.tm/tk/news/5876",
+        "«Owganystan: sebitleýin özara baglanyşyk» halkara maslahaty",
+        "Aşgabatda Owganystan boýunça halkara maslahat açyldy.",
+        "tk",
+    )
+    meeting_en = page(
+        "https://www.mfa.gov.tm/en/news/5877",
+        "Meeting of the Foreign Ministers of Turkmenistan and Afghanistan",
+        "The Foreign Ministers of Turkmenistan and Afghanistan met in Ashgabat.",
+        "en",
+    )
+    assert not same_story(conference_tk, meeting_en).same
+    assert not same_story(conference_ru, meeting_en).same
+    decision = same_story(conference_ru, conference_tk)
+    assert decision.same and "release number" in decision.reason
+    # one number is one release whenever its versions came out, on a page with times too
+    conference_tk.update(precision=None, published=WHEN + timedelta(hours=9))
+    assert same_story(conference_ru, conference_tk).same
+    # a site numbering each language's page apart: the addresses say nothing either way
+    meeting_en["url"] = "https://www.mfa.gov.tm/en/news/meeting-of-the-foreign-ministers"
+    assert same_story(conference_ru, meeting_en).reason.startswith("one source's language versions")
+
+
+def _opened(title, text, **kwargs):
+    """:func:`_titled` with its headline and opening, which the place rules read."""
+    found = _titled(title, text, **kwargs)
+    found.update(title=title, lead=text)
+    return found
+
+
+def test_one_templates_text_in_two_capitals_or_of_two_gatherings_is_no_copy():
+    template = (
+        "Федеральный президент Германии Франк-Вальтер Штайнмайер прибыл в {city} с "
+        "государственным визитом по приглашению президента. В аэропорту высокого гостя "
+        "встретили официальные лица. В ходе визита планируется обсудить торгово-экономическое "
+        "сотрудничество, энергетику, транспорт и логистику, образование и культуру."
+    )
+    astana = _opened(
+        "Президент Германии прибыл в Астану",
+        template.format(city="Астану")
+        + " После Казахстана Президент Германии посетит Узбекистан. Стороны подпишут "
+        "соглашения о сырьевом партнерстве и о водороде, а бизнес-форум соберет сто компаний.",
+        countries=("DE", "KZ", "UZ"),
+    )
+    tashkent = _opened(
+        "Федеральный президент Германии прибыл в Ташкент",
+        template.format(city="Ташкент")
+        + " Визит продлится два дня. Лидеры обсудят миграцию специалистов и учебу студентов "
+        "в немецких вузах, а также откроют новое здание Гёте-института в столице.",
+        countries=("DE", "UZ"),
+        when=WHEN + timedelta(hours=25),
+    )
+    containment, _ = similarity(astana["shingles"], tashkent["shingles"])
+    assert CONTAINMENT <= containment < 0.6  # a copy by its words alone
+    assert not same_story(astana, tashkent).same
+    # a reprint of the Astana report is a copy
+    reprint = _opened(
+        "Штайнмайер прибыл в Астану",
+        template.format(city="Астану"),
+        countries=("DE", "KZ"),
+        when=WHEN + timedelta(hours=1),
+    )
+    assert same_story(astana, reprint).reason.startswith("copy")
+    # the five ministers' council and two of them meeting there, told in one template
+    said = (
+        "В Чолпон-Ате министры иностранных дел обсудили водно-энергетическое сотрудничество, "
+        "транспортные коридоры и торговлю в регионе, а также подготовку документов к "
+        "Консультативной встрече глав государств."
+    )
+    council_ = _opened(
+        "СМИД Центральной Азии",
+        said + " Заседание прошло под председательством кыргызской стороны, приняты решения "
+        "о координации позиций в международных организациях и о плане на следующий год.",
+        countries=("KZ", "KG", "TJ", "TM", "UZ"),
+    )
+    two = _opened(
+        "Встреча министров иностранных дел Таджикистана и Узбекистана",
+        said + " Министры Сироджиддин Мухриддин и Бахтиёр Саидов также условились о визите "
+        "делегации в Душанбе осенью и о заседании межправительственной комиссии.",
+        countries=("TJ", "UZ"),
+        when=WHEN + timedelta(hours=1),
+    )
+    containment, _ = similarity(council_["shingles"], two["shingles"])
+    assert CONTAINMENT <= containment < 0.6
+    assert not same_story(council_, two).same
+
+
+def test_one_channels_two_languages_hours_apart_are_one_post_only_with_a_fact_in_common():
+    signed = _titled(
+        "Termez",
+        "The agreement on the Trans-Afghan Railway has been signed in Termez.",
+        countries=("UZ", "AF"),
+        language="en",
+        event="agreement",
+    )
+    met = _titled(
+        "Встреча в Термезе",
+        "Министр провел встречу с исполняющим обязанности министра иностранных дел "
+        "Афганистана. Обсуждены вопросы торговли.",
+        countries=("UZ", "AF"),
+        event="meeting",
+        when=WHEN + timedelta(hours=2, minutes=20),
+    )
+    signed["source"] = met["source"] = "uzbekmfa"
+    assert not same_story(signed, met).same
+    # the same act in the other language, a name in common, is the channel's version
+    named = _titled(
+        "Термез",
+        "Саидов и Муттаки подписали в Термезе соглашение о Трансафганской железной дороге.",
+        countries=("UZ", "AF"),
+        event="agreement",
+        when=WHEN + timedelta(hours=2),
+    )
+    named["source"] = "uzbekmfa"
+    assert same_story(signed, named).same
+
+
+def test_the_head_of_state_receiving_the_commissions_co_chair_is_his_own_event():
+    session = _opened(
+        "Ҷаласаи навбатии Комиссияи байниҳукуматӣ",
+        "Дар Душанбе ҷаласаи навбатии Комиссияи байниҳукуматии Тоҷикистону Ӯзбекистон бо "
+        "раёсати Давлатали Саид ва Отабек Нурматов баргузор шуд. Дар ҷаласа Шавкат Мирзиёев "
+        "ва Эмомалӣ Раҳмон ёдовар шуданд.",
+        countries=("TJ", "UZ"),
+        language="tg",
+    )
+    session["commission"] = commission(session["title"])
+    reception = _opened(
+        "Рахмон принял вице-премьера Узбекистана",
+        "Президент Эмомали Рахмон принял вице-премьера Узбекистана Отабека Нурматова, "
+        "находящегося в Душанбе на заседании межправкомиссии. На встрече присутствовал "
+        "первый вице-премьер Давлатали Саид, передан привет от Шавката Мирзиёева.",
+        countries=("TJ", "UZ"),
+        when=WHEN + timedelta(hours=4),
+    )
+    assert session["commission"] and reception["head"]
+    assert not same_story(session, reception).same
+    # an analysis recalling the presidents' treaty in its opening is no reception
+    analysis = _opened(
+        "From Treaty to Markers: Tajik-Uzbek Work Moves to the Ground",
+        "A year after Presidents Emomali Rahmon and Shavkat Mirziyoyev signed the treaty, the "
+        "intergovernmental commission chaired by Otabek Nurmatov met in Dushanbe.",
+        countries=("TJ", "UZ"),
+        language="en",
+        when=WHEN + timedelta(hours=20),
+    )
+    analysis["head"] = True  # (its opening names the presidents)
+    decision = same_story(session, analysis)
+    assert "a head of state in one headline" not in decision.reason
+
+
+def test_an_organisations_gathering_and_one_with_a_state_outside_it_are_two():
+    five = ("KZ", "KG", "TJ", "TM", "UZ")
+    deputies = _opened(
+        "Meeting of Deputy Foreign Ministers held in Ashgabat",
+        "The UN Regional Centre for Preventive Diplomacy held a meeting of Deputy Foreign "
+        "Ministers of Central Asian states in Ashgabat.",
+        countries=five,
+        language="en",
+    )
+    ots = _opened(
+        "Gabala hosts OTS foreign ministers",
+        "A meeting of the OTS Council of Foreign Ministers was held in Gabala with the "
+        "ministers of Azerbaijan, Kazakhstan, Kyrgyzstan, Türkiye and Uzbekistan.",
+        countries=("KZ", "KG", "TM", "UZ"),
+        language="en",
+        when=WHEN + timedelta(hours=20),
+    )
+    ots.update(summit=True, members=("AZ", "HU", "KG", "KZ", "TM", "TR", "UZ"))
+    assert not same_story(deputies, ots).same
+    # its members' own reports of it are one gathering
+    kyrgyz = _opened(
+        "Kulubaev attends OTS foreign ministers' meeting in Gabala",
+        "Kyrgyz Foreign Minister Zheenbek Kulubaev took part in the meeting of the OTS Council "
+        "of Foreign Ministers in Gabala with Kazakhstan, Turkmenistan and Uzbekistan.",
+        countries=("KG", "KZ", "TM", "UZ"),
+        language="en",
+        when=WHEN + timedelta(hours=21),
+    )
+    kyrgyz.update(summit=True, members=ots["members"])
+    assert same_story(ots, kyrgyz).same
+
+
+def test_delegations_reports_of_a_conference_on_a_third_state_in_its_hosts_city_are_one():
+    # each names its own state and the conference's topic, not the host
+    kazakh = _opened(
+        "Казахстан предложил в Ашхабаде ускорить строительство дороги",
+        "Казахстанская делегация на международной конференции по Афганистану в Ашхабаде "
+        "предложила ускорить строительство железной дороги Тургунди – Герат.",
+        countries=("KZ", "AF"),
+    )
+    kyrgyz = _opened(
+        "Kyrgyz delegation attends Afghanistan conference in Ashgabat",
+        "A Kyrgyz delegation took part in the international conference on Afghanistan in "
+        "Ashgabat and spoke of the CASA-1000 power line.",
+        countries=("KG", "AF"),
+        language="en",
+        when=WHEN + timedelta(hours=3),
+    )
+    assert same_story(kazakh, kyrgyz).reason == "one international gathering in its host's city"
+    # a conference elsewhere is another
+    kyrgyz["lead"] = kyrgyz["lead"].replace("Ashgabat", "Tashkent")
+    kyrgyz["title"] = kyrgyz["title"].replace("Ashgabat", "Tashkent")
+    assert not same_story(kazakh, kyrgyz).same
+
+
+def test_a_heads_arrival_telling_his_state_visit_in_its_first_sentence_takes_the_visits_days(
+    tmp_path,
+):
+    when = datetime(2025, 8, 19, 12, 40, tzinfo=UTC)
+    reports = [
+        (
+            0,
+            "uza",
+            "ru",
+            "Федеральный президент Германии прибыл в Ташкент",
+            (
+                "Федеральный президент Германии Франк-Вальтер Штайнмайер прибыл в Ташкент с "
+                "государственным визитом. В аэропорту его встретил Президент Шавкат Мирзиёев."
+            ),
+        ),
+        (
+            15.5,
+            "gazeta_uz",
+            "ru",
+            "Узбекистан и Германия подписали документы о миграции и энергетике",
+            (
+                "В Ташкенте подписаны соглашения о трудовой миграции специалистов и о "
+                "сотрудничестве в области зеленой энергетики."
+            ),
+        ),
+    ]
+    stories = _stories(tmp_path / "visit.db", when, reports, registry=True)
+    assert stories[0] == stories[15.5]
+    # the same arrival told without the visit is two reports of the two states' days
+    plain = [(h, s, lang, title, body.replace(" с государственным визитом", ""))
+             for h, s, lang, title, body in reports]  # fmt: skip
+    stories = _stories(tmp_path / "plain.db", when, plain, registry=True)
+    assert stories[0] != stories[15.5]

@@ -131,6 +131,12 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev28_stream",
         "dev29_stream",
         "dev30_stream",
+        "dev31_stream",
+        "dev32_stream",
+        "dev33_stream",
+        "dev34_stream",
+        "dev35_stream",
+        "dev36_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
