@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .normalize import release_key
+from .normalize import without_language
 from .relevance import default_classifier
 from .times import days_ahead, days_back, days_named
 from .translit import latin_key
@@ -857,8 +857,10 @@ def _copied(pair: _Pair) -> Decision | None:
         containment, jaccard = similarity(a["shingles"], b["shingles"])
         # (one template's text: the guest's arrival in Astana, then in Tashkent; the
         # ministers' council of the five and two of them meeting there)
-        template = containment < _REPRINT and (
-            _places_clash(a, b) or regional_and_bilateral(pair.parties_a, pair.parties_b)
+        template = (
+            containment < _REPRINT
+            and pair.parties_a != pair.parties_b
+            and (regional_and_bilateral(pair.parties_a, pair.parties_b) or _places_clash(a, b))
         )
         if containment >= CONTAINMENT and not template:
             return Decision(
@@ -880,8 +882,8 @@ _RELEASE_NUMBER = re.compile(r"\d{3,}")
 
 
 @lru_cache(maxsize=1 << 14)
-def _release_key(url: str) -> str:
-    return release_key(url)
+def _release_key(canonical: str) -> str:
+    return without_language(canonical)
 
 
 def _one_release(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool | None:
@@ -890,7 +892,7 @@ def _one_release(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool | None:
     when they differ only in the release's number (``/en/news/5876``, ``/tk/news/5877``:
     the site numbers a release once, and these are two); else None (a site numbering each
     language's page apart, slugs in each language)."""
-    url_a, url_b = a.get("url"), b.get("url")
+    url_a, url_b = a.get("canonical_url"), b.get("canonical_url")
     if not url_a or not url_b:
         return None
     key_a, key_b = _release_key(url_a), _release_key(url_b)
@@ -1118,6 +1120,9 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # (a fact or the act in common: the channel's agreement signed and, two hours
         # later, its minister's meeting in the same city are two posts)
         and (pair.people or pair.shared or a.get("event_type") == b.get("event_type"))
+        # (versions translate one headline: the president's reception of the minister and
+        # the ministers' signing the same morning are two)
+        and bool(a.get("head")) == bool(b.get("head"))
     ):
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")

@@ -209,13 +209,22 @@ def release_key(url: str) -> str:
         :func:`canonical_url` without the path segments and query parameters naming a
         language.
     """
-    parts = urlsplit(canonical_url(url))
+    return without_language(canonical_url(url))
+
+
+def without_language(canonical: str) -> str:
+    """:func:`release_key` of a URL already in :func:`canonical_url`'s form (the stored
+    ``articles.canonical_url``)."""
+    parts = urlsplit(canonical)
     path = "/".join(p for p in parts.path.split("/") if p.lower() not in _LANGUAGE_SEGMENTS)
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _LANGUAGE_PARAMETERS
-    ]  # fmt: skip
-    return urlunsplit(("https", parts.netloc, path or "/", urlencode(query), ""))
+    query = parts.query
+    if query:
+        query = "&".join(
+            pair
+            for pair in query.split("&")
+            if pair.partition("=")[0].lower() not in _LANGUAGE_PARAMETERS
+        )
+    return urlunsplit((parts.scheme, parts.netloc, path or "/", query, ""))
 
 
 def clean_text(text: str | None) -> str:

@@ -71,11 +71,6 @@ _LIKELY = 64
 # Shingle hashes kept for the articles stored last (about 1 KB each): candidates are at
 # most days older than the article compared.
 _RECENT_SHINGLES = 8_000
-# Features kept for the candidates compared last (a report of a busy day is a candidate
-# of many that follow it), about 2 KB each; the columns a candidate's features do not
-# depend on are no part of its key.
-_RECENT_FEATURES = 4_000
-_NOT_FEATURES = frozenset({"story_id", "estimate", "sig_numbers", "sig_names"})
 _MAX_CANDIDATES = 40
 _COMPARED = 12
 # A shortened copy keeping 40% of a text has a Jaccard near 0.25: below this, skip.
@@ -283,7 +278,7 @@ def _features(
         id=row.get("id"),
         story_id=row.get("story_id"),
         source=row["source"],
-        url=row.get("url"),
+        canonical_url=row.get("canonical_url"),
         home=home,
         published=parse_when(row["published"]),
         precision=row.get("published_precision"),
@@ -336,7 +331,6 @@ class Stories(StoreBase):
     _bands_seen: int = 0
     _shingles: OrderedDict[int, np.ndarray] | None = None
     _members_by_id: OrderedDict[int, tuple[str, ...]] | None = None
-    _features_by_row: OrderedDict[tuple[Any, ...], _Features] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
     _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
 
@@ -372,7 +366,8 @@ class Stories(StoreBase):
         for candidate in self._candidates(features):
             if int(candidate["id"]) in copies:
                 continue
-            other = self._candidate_features(candidate)
+            source = candidate["source"]
+            other = _features(candidate, self._home(source), self._voice(source))
             known = self._recent_shingles().get(int(candidate["id"]))
             if known is not None:  # not computed again from the text
                 other["shingles"] = known
@@ -583,26 +578,6 @@ class Stories(StoreBase):
             self._shingles = OrderedDict()
         return self._shingles
 
-    def _candidate_features(self, candidate: Mapping[str, Any]) -> _Features:
-        """A candidate's features, as :func:`_features` gives them: kept for the
-        candidates compared last, keyed by the row as read (less its story, which
-        regrouping changes) and its source's voice, so an edited article is read anew."""
-        source = candidate["source"]
-        home, voice = self._home(source), self._voice(source)
-        key = (home, voice, *(item for item in candidate.items() if item[0] not in _NOT_FEATURES))
-        if self._features_by_row is None:
-            self._features_by_row = OrderedDict()
-        kept = self._features_by_row.get(key)
-        if kept is None:
-            kept = self._features_by_row[key] = _features(candidate, home, voice)
-            if len(self._features_by_row) > _RECENT_FEATURES:
-                self._features_by_row.popitem(last=False)
-        else:
-            self._features_by_row.move_to_end(key)
-        features = _Features(kept)  # (a copy: the caller sets its shingles and numbers)
-        features["story_id"] = candidate.get("story_id")
-        return features
-
     def _forget_bands(self) -> None:
         """Drop the in-memory band index and shingles (a rolled-back transaction may have
         taken away rows they hold, and their ids are given again); read again from the
@@ -610,7 +585,6 @@ class Stories(StoreBase):
         self._bands = None
         self._shingles = None
         self._members_by_id = None
-        self._features_by_row = None
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
@@ -627,7 +601,8 @@ class Stories(StoreBase):
         estimates = {a: e for e, a in ranked[:_COMPARED] if e >= MIN_ESTIMATE}
         ids = list(estimates)
         columns = (
-            "id, story_id, source, url, published, published_precision, language, countries, "
+            "id, story_id, source, canonical_url, published, published_precision, language, "
+            "countries, "
             "tagged_event_type AS event_type, title, body"
         )
         near = (
@@ -666,7 +641,8 @@ class Stories(StoreBase):
             if broad:
                 every, everyone = "1", []
             light = (
-                "a.id, a.story_id, a.source, a.url, a.published, a.published_precision, a.language, "
+                "a.id, a.story_id, a.source, a.canonical_url, a.published, a.published_precision, "
+                "a.language, "
                 "a.countries, a.tagged_event_type AS event_type, a.title, g.numbers AS sig_numbers, "
                 f"g.names AS sig_names, {_LEAD}"
             )

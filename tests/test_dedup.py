@@ -31,6 +31,7 @@ from storage.dedup import (
     summit,
 )
 from storage.lsh import band_keys
+from storage.normalize import canonical_url
 from storage.times import days_back
 
 from .conftest import ROOT
@@ -1944,7 +1945,10 @@ def test_a_sites_release_numbers_tell_its_language_versions_from_its_other_relea
     def page(url, title, text, language, hours=0):
         found = _titled(title, text, countries=("TM", "AF"), language=language)
         found.update(
-            source="mfa_tm", url=url, precision="day", published=WHEN + timedelta(hours=hours)
+            source="mfa_tm",
+            canonical_url=canonical_url(url),
+            precision="day",
+            published=WHEN + timedelta(hours=hours),
         )
         return found
 
@@ -1974,7 +1978,7 @@ def test_a_sites_release_numbers_tell_its_language_versions_from_its_other_relea
     conference_tk.update(precision=None, published=WHEN + timedelta(hours=9))
     assert same_story(conference_ru, conference_tk).same
     # a site numbering each language's page apart: the addresses say nothing either way
-    meeting_en["url"] = "https://www.mfa.gov.tm/en/news/meeting-of-the-foreign-ministers"
+    meeting_en["canonical_url"] = "https://mfa.gov.tm/en/news/meeting-of-the-foreign-ministers"
     assert same_story(conference_ru, meeting_en).reason.startswith("one source's language versions")
 
 
@@ -2194,3 +2198,43 @@ def test_a_heads_arrival_telling_his_state_visit_in_its_first_sentence_takes_the
              for h, s, lang, title, body in reports]  # fmt: skip
     stories = _stories(tmp_path / "plain.db", when, plain, registry=True)
     assert stories[0] != stories[15.5]
+
+
+def test_each_founders_report_of_the_aral_sea_funds_summit_is_one_story(tmp_path):
+    # the International Fund for Saving the Aral Sea: the five are its founders, each
+    # state's report names its own leader
+    when = datetime(2025, 1, 24, 5, tzinfo=UTC)
+    reports = [
+        (0, "khovar", "tg", "Саммити сарони давлатҳои муассиси Хазинаи байналмилалии наҷоти Арал",
+         ("Дар Душанбе саммити сарони давлатҳои муассиси Хазинаи байналмилалии наҷоти Арал "
+          "баргузор шуд. Пешвои миллат Эмомалӣ Раҳмон ҷаласаро ифтитоҳ карданд.")),
+        (1.5, "kabar", "ky", "Садыр Жапаров Аралды куткаруу эл аралык фондунун саммитинде сөз сүйлөдү",
+         ("Президент Садыр Жапаров Душанбеде Аралды куткаруу эл аралык фондун негиздөөчү "
+          "мамлекеттердин башчыларынын саммитинде сөз сүйлөдү.")),
+        (2, "uza", "en", "President Shavkat Mirziyoyev addresses IFAS summit in Dushanbe",
+         ("President Shavkat Mirziyoyev spoke at the summit of the heads of the founding states "
+          "of the International Fund for Saving the Aral Sea in Dushanbe.")),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] == story[1.5] == story[2]
+
+
+def test_one_sources_reception_by_the_president_and_the_ministers_signing_hours_apart_are_two():
+    reception = _titled(
+        "Президент страны принял министра иностранных дел Узбекистана",
+        "Президент Эмомали Рахмон принял министра иностранных дел Узбекистана Бахтиёра "
+        "Саидова. Обсуждены вопросы торговли и водного хозяйства.",
+        countries=("TJ", "UZ"),
+    )
+    signing = _titled(
+        "Имзои Барномаи ҳамкорӣ",
+        "Вазирони корҳои хориҷии Тоҷикистон ва Ӯзбекистон Сироҷиддин Муҳриддин ва Бахтиёр "
+        "Саидов Барномаи ҳамкориро имзо карданд.",
+        countries=("TJ", "UZ"),
+        language="tg",
+        event="agreement",
+        when=WHEN + timedelta(hours=1, minutes=40),
+    )
+    reception["source"] = signing["source"] = "khovar"
+    assert reception["head"] and not signing["head"]
+    assert not same_story(reception, signing).reason.startswith("one source's")
