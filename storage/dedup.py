@@ -1095,7 +1095,9 @@ def _facts(pair: _Pair) -> Decision | None:
     if not (same_day and meetings and agreeing and not heads):
         return None
     named = bool(pair.people or _known_people_shared(pair.a, pair.b))
-    if (named or _abroad_together(pair)) and not _places_clash(pair.a, pair.b):
+    if (named or _abroad_together(pair) or _one_line_here(pair)) and not _places_clash(
+        pair.a, pair.b
+    ):
         # exactly the same two meeting the same day in the same place, a name in common,
         # no head of state in either: one meeting, whatever figure each report adds (the
         # ministers' talks told by the ministry and by the agency; not the deputy's
@@ -1500,6 +1502,17 @@ def _abroad_together(pair: _Pair) -> bool:
         return False  # (the two foreign ministers: not their defence ministers that day)
     here, there = (_places(_opening(x)) for x in (pair.a, pair.b))
     return bool((here & there) - pair.parties_a - pair.parties_b)
+
+
+def _one_line_here(pair: _Pair) -> bool:
+    """Whether one report names nobody (a channel's one line, "Ashgabatda muzokaralar",
+    "Talks in Dushanbe") and both name the same city of one of the two states: the talks
+    the other tells."""
+    if not any(not x["names"] and not _known_people(_opening(x)) for x in (pair.a, pair.b)):
+        return False  # (each names someone: they must share a name, above)
+    here, there = (_places(_opening(x)) for x in (pair.a, pair.b))
+    # (a city of one of the two: abroad, two states' ministers of other offices meet too)
+    return bool(here & there & (pair.parties_a | pair.parties_b))
 
 
 def _one_full_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -1555,9 +1555,12 @@ def test_the_same_two_ministers_meeting_abroad_the_same_day_are_one_meeting():
     )
     assert same_story(ministry, agency).same
     # at home, where the two meet for many reasons, a name in common is still needed
+    # when both name someone (the deputy minister's reception of the ambassador)
     for report in (ministry, agency):
         report["lead"] = report["lead"].replace("Баку", "Ташкенте")
         report["title"] = report["title"].replace("Баку", "Ташкенте")
+    ministry["lead"] = "В Ташкенте заместитель министра Бахромжон Алоев принял посла Казахстана."
+    ministry["names"] = names(ministry["lead"])
     assert not same_story(ministry, agency).same
 
 
@@ -2238,3 +2241,32 @@ def test_one_sources_reception_by_the_president_and_the_ministers_signing_hours_
     reception["source"] = signing["source"] = "khovar"
     assert reception["head"] and not signing["head"]
     assert not same_story(reception, signing).reason.startswith("one source's")
+
+
+def test_a_channels_one_line_naming_the_city_is_the_talks_held_there_that_day():
+    channel = _opened(
+        "Ashgabatda muzokaralar",
+        "Ashgabatda muzokaralar boʻlib oʻtdi.",
+        countries=("TM", "UZ"),
+        language="uz",
+    )
+    channel["source"] = "uzbekmfa"
+    release = _opened(
+        "Состоялись переговоры министров иностранных дел Туркменистана и Узбекистана",
+        "В Ашхабаде состоялись переговоры Рашида Мередова и Бахтиёра Саидова. Обсуждены "
+        "вопросы транспорта и энергетики.",
+        countries=("TM", "UZ"),
+        when=WHEN + timedelta(hours=3),
+    )
+    assert not channel["names"] and release["names"]
+    decision = same_story(channel, release)
+    assert decision.reason == "one meeting of the same two states the same day"
+    # the talks in the other capital are others
+    tashkent = _opened(
+        "Toshkentda muzokaralar",
+        "Toshkentda muzokaralar boʻlib oʻtdi.",
+        countries=("TM", "UZ"),
+        language="uz",
+    )
+    tashkent["source"] = "uzbekmfa"
+    assert not same_story(tashkent, release).same

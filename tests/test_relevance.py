@@ -773,6 +773,29 @@ def test_the_gathering_a_meeting_was_held_at_is_not_its_event_type():
 
 
 @pytest.mark.parametrize(
+    "title",
+    [
+        "Токаев и Мирзиёев обсудили подготовку к саммиту ОТГ",
+        "Presidents discuss preparations for the Central Asia – Japan summit",
+        "Prezidentlar sammitga tayyorgarlikni muhokama qildi",
+    ],
+)
+def test_a_summit_being_prepared_is_not_the_event_type_of_the_call_about_it(title):
+    tags = classify(
+        title,
+        "Президенты Казахстана и Узбекистана провели телефонный разговор и обсудили "
+        "подготовку к саммиту.",
+    )
+    assert tags.event_type == "phone_call"
+
+
+def test_training_is_no_preparation_of_a_gathering():
+    from storage.relevance import default_classifier
+
+    assert not default_classifier().on_the_sidelines("Подготовка кадров для дипломатической службы")
+
+
+@pytest.mark.parametrize(
     ("title", "body", "parties"),
     [
         (

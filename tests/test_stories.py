@@ -138,6 +138,7 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev35_stream",
         "dev36_stream",
         "dev37_stream",
+        "dev38_stream",
         "dev39_stream",
         "dev40_stream",
     ],
