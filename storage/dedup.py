@@ -176,7 +176,11 @@ def week(moment: datetime) -> int:
     return int(moment.timestamp() // 86400) // 7
 
 
-_CAPITALISED = re.compile(r"(?<![\w.])([A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄŇÝŽŞÇÖÜ][\w'ʻ’-]{3,})")
+_CAPITAL = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲҶӢӮÄŇÝŽŞÇÖÜ"
+# (not after a dot, "kun.uz", unless the dot closes an initial: "R.Meredow", "Ж.Кулубаев")
+_CAPITALISED = re.compile(
+    rf"(?:(?<![\w.])|(?<=(?<![\w.])[{_CAPITAL}]\.))([{_CAPITAL}][\w'ʻ’-]{{3,}})"
+)
 _VOWELS = re.compile(r"[aeiouy'ʻ’-]+")
 
 

@@ -2270,3 +2270,13 @@ def test_a_channels_one_line_naming_the_city_is_the_talks_held_there_that_day():
     )
     tashkent["source"] = "uzbekmfa"
     assert not same_story(tashkent, release).same
+
+
+def test_a_surname_after_an_initial_is_a_name():
+    # the Turkmen and Russian official style: "R.Meredow", "Ж.Кулубаев"
+    turkmen = names("ministri R.Meredow Gyrgyz ministri Ž.Kulubaýew bilen", known=True)
+    russian = names("министр Рашид Мередов и министр Жээнбек Кулубаев", known=True)
+    assert {"mrdv", "klbv"} <= turkmen & russian
+    # a dot closing an abbreviation of two letters or more is no initial
+    assert not names("the U.S.Administration said", known=True)
+    assert not names("the site kun.Uzbekistan said", known=True)
