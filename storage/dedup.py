@@ -939,6 +939,9 @@ def _parties_fit(pair: _Pair) -> Decision | None:
     if len(pair.parties_a ^ pair.parties_b) > 1:
         if _one_at_the_summit(pair.a, pair.b, pair.parties_a, pair.parties_b, pair.gap):
             return Decision(True, "one state's report of the summit it attended", HUB)
+        if _at_a_summit_that_day(pair):
+            # ("Президент саммитте сөз сөйледі", the president's channel, naming no place)
+            return Decision(False, "one state's report of a summit that day: a sign", SUPPORT)
         return Decision(False, "a regional text and a bilateral one")
     return None
 
@@ -1417,6 +1420,21 @@ def _one_at_the_summit(
     if not one.get("summit") or _distinct_acts(one.get("event_type"), many.get("event_type")):
         return False
     return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
+
+
+def _at_a_summit_that_day(pair: _Pair) -> bool:
+    """A report naming one state alone whose headline names a summit, and a report of a
+    summit of three or more that includes that state, within 12 hours, neither naming a
+    place the other does not: a sign of one event (storage/stories.py joins such a report
+    to the one story its signs point to, and to none when there were two summits)."""
+    small, large = sorted((pair.parties_a, pair.parties_b), key=len)
+    if len(small) != 1 or len(large) < 3 or not small <= large or pair.gap > GATHERING_WINDOW:
+        return False
+    if not (pair.a.get("summit") and pair.b.get("summit")):
+        return False
+    if any(x.get("sidelines") or x.get("council") for x in (pair.a, pair.b)):
+        return False  # (a meeting on its sidelines; the ministers' council)
+    return not _places_clash(pair.a, pair.b)
 
 
 # Acts two states do once on a day: two reports of one between the same two within hours

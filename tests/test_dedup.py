@@ -2280,3 +2280,37 @@ def test_a_surname_after_an_initial_is_a_name():
     # a dot closing an abbreviation of two letters or more is no initial
     assert not names("the U.S.Administration said", known=True)
     assert not names("the site kun.Uzbekistan said", known=True)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_presidents_one_line_on_the_summit_joins_the_one_summit_of_that_day(tmp_path, reverse):
+    when = datetime(2025, 11, 20, 5, tzinfo=UTC)
+    summit_reports = [
+        (0, "kazinform", "en", "Central Asia – Germany summit opens in Astana",
+         ("The Central Asia – Germany summit opened in Astana with the leaders of Kazakhstan, "
+          "Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan and Chancellor Friedrich Merz.")),
+        (1, "uza", "uz", "Prezident «Markaziy Osiyo – Germaniya» sammitida nutq soʻzladi",
+         ("Prezident Shavkat Mirziyoyev Astanada «Markaziy Osiyo – Germaniya» sammitida "
+          "Qozogʻiston, Qirgʻiziston, Tojikiston va Turkmaniston rahbarlari bilan ishtirok etdi.")),
+        (2, "kabar", "ru", "Жапаров выступил на саммите «Центральная Азия – Германия»",
+         ("Президент Садыр Жапаров выступил в Астане на саммите «Центральная Азия – Германия» "
+          "вместе с лидерами Казахстана, Таджикистана, Туркменистана и Узбекистана.")),
+    ]  # fmt: skip
+    line = (1.5, "akorda_tg", "kk", "Президент саммитте сөз сөйледі",
+            "Мемлекет басшысы саммитте сөз сөйлеп, шикізат бойынша бастамалар ұсынды.")  # fmt: skip
+    reports = [*summit_reports, line]
+    if reverse:
+        reports.reverse()
+    story = _stories(tmp_path / "one.db", when, reports, registry=True)
+    assert story[0] == story[1] == story[2] == story[1.5]
+    # two summits of Kazakhstan that day: the line says not which
+    other = [
+        (3, "trend", "en", "Central Asia – China summit held in Xi'an",
+         ("The Central Asia – China summit was held in Xi'an with the leaders of Kazakhstan, "
+          "Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan and Xi Jinping.")),
+        (4, "kun_uz", "ru", "В Сиане прошел саммит «Центральная Азия – Китай»",
+         ("В Сиане прошел саммит «Центральная Азия – Китай» с участием лидеров Казахстана, "
+          "Кыргызстана, Таджикистана, Туркменистана, Узбекистана и Си Цзиньпина.")),
+    ]  # fmt: skip
+    story = _stories(tmp_path / "two.db", when, [*reports, *other], registry=True)
+    assert story[1.5] not in (story[0], story[3])
