@@ -467,6 +467,10 @@ _SUMMIT = re.compile(
     # the heads of state's meeting in Tajik ("нишасти ғайрирасмии сарони давлатҳои ИДМ"),
     # and the informal meetings of an organisation's leaders in every language
     r"сарони давлатҳо|встреч\w* глав государств|meeting of (?:the )?heads of state|"
+    # the CSTO's summit: the session of its Collective Security Council
+    r"совет\w* коллективной безопасности|collective security council|"
+    r"шӯрои амнияти дастаҷамъӣ|kollektiv xavfsizlik kengash|ұжымдық қауіпсіздік кеңес|"
+    r"жамааттык коопсуздук кеңеш|"
     # the EAEU's summit: its Supreme Council
     r"высш\w* евразийск\w* экономическ\w* совет|supreme eurasian economic council|"
     r"жоғары еуразиялық экономикалық кеңес|жогорку евразиялык экономикалык кеңеш|"

@@ -774,6 +774,8 @@ def test_an_organisations_summit_by_its_formal_name_in_its_host_capital(tmp_path
         "Бахтиёр Саидов выступил на заседании СМИД ШОС",
         "OTS Council of Foreign Ministers",
         "ShHT TIV kengashi yigʻilishi boʻlib oʻtdi",
+        "Суханронӣ дар ҷаласаи Шӯрои амнияти дастаҷамъӣ",
+        "Сессия Совета коллективной безопасности ОДКБ",
     ],
 )
 def test_an_organisations_gatherings_by_their_formal_names(title):

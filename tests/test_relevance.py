@@ -936,3 +936,11 @@ def test_a_title_case_dateline_is_left_out_and_kabul_is_a_verb_only_as_one():
     places = default_classifier().places
     assert places("Taliban officials in Kabul edited the decree") == {"AF"}
     assert places("Resmi kabul dabarasy geçirildi") == frozenset()
+
+
+def test_the_collective_security_council_in_tajik_is_the_cstos_gathering():
+    tags = classify(
+        "Суханронӣ дар ҷаласаи Шӯрои амнияти дастаҷамъӣ",
+        "Пешвои миллат дар ҷаласаи Шӯрои амнияти дастаҷамъӣ суханронӣ карданд.",
+    )
+    assert tags.relevant
