@@ -599,7 +599,9 @@ class Classifier:
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n, home)
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
-        total, parts = self._weigh(title_signals, body_signals)
+        total, parts = self._weigh(
+            title_signals, body_signals, _group(_before(body_hits, lead_end), "signal")
+        )
         gathering = self._gathering(title_hits, body_hits, lead_end, parties, party_words)
         if gathering:
             total += self._weights["acts"]
@@ -685,16 +687,23 @@ class Classifier:
         )
 
     def _weigh(
-        self, title_signals: dict[str, list[str]], body_signals: dict[str, list[str]]
+        self,
+        title_signals: dict[str, list[str]],
+        body_signals: dict[str, list[str]],
+        lead_signals: dict[str, list[str]] | None = None,
     ) -> tuple[float, dict[str, list[str]]]:
         """The score's sum over the signals (a title's hits count ``title_factor`` times,
-        at most three hits a signal), and the words of each."""
+        at most three hits a signal; a signal against diplomacy found after the lead counts
+        half: a state visit's report closing on the streets closed for it is the visit's),
+        and the words of each."""
         total = self.bias
         parts: dict[str, list[str]] = {}
         for key, weight in self._weights.items():
-            hits = len(title_signals.get(key, [])) * self.title_factor + len(
-                body_signals.get(key, [])
-            )
+            body = len(body_signals.get(key, []))
+            if weight < 0 and lead_signals is not None:
+                early = len(lead_signals.get(key, []))
+                body = early + (body - early) / 2
+            hits = len(title_signals.get(key, [])) * self.title_factor + body
             if hits:
                 contribution = weight * min(hits, 3.0)
                 total += contribution

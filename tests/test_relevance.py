@@ -944,3 +944,19 @@ def test_the_collective_security_council_in_tajik_is_the_cstos_gathering():
         "Пешвои миллат дар ҷаласаи Шӯрои амнияти дастаҷамъӣ суханронӣ карданд.",
     )
     assert tags.relevant
+
+
+def test_a_state_visits_report_closing_on_the_streets_closed_for_it_is_diplomacy():
+    visit = classify(
+        "Шавкат Мирзиёев прилетел в Бишкек",
+        "Президент Узбекистана прибыл в Кыргызстан с государственным визитом. В аэропорту его "
+        "встретил Садыр Жапаров. В связи с визитом в столице ограничено движение на ряде улиц.",
+    )
+    assert visit.relevant and visit.event_type == "visit"
+    # the notice itself, its advice in the lead, is not
+    notice = classify(
+        "Ограничено движение на ряде улиц",
+        "В связи с визитом Президента Узбекистана в столице ограничено движение на ряде улиц. "
+        "Водителям рекомендуется выбирать объездные пути.",
+    )
+    assert not notice.relevant
