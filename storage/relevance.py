@@ -699,7 +699,7 @@ class Classifier:
         total = self.bias
         parts: dict[str, list[str]] = {}
         for key, weight in self._weights.items():
-            body = len(body_signals.get(key, []))
+            body: float = len(body_signals.get(key, []))
             if weight < 0 and lead_signals is not None:
                 early = len(lead_signals.get(key, []))
                 body = early + (body - early) / 2
