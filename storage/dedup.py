@@ -606,7 +606,9 @@ def head_of_state(title: str) -> bool:
     lower = _lower(title)
     found = _HEAD_OF_STATE_LOWER.findall(lower)
     if found and all(f == "на высшем уровне" for f in found):
-        return not _MINISTER_LOWER.search(lower)
+        # (the meeting prepared: "Саидов и Лавров обсудили подготовку к контактам на
+        # высшем уровне" is the ministers')
+        return not (_MINISTER_LOWER.search(lower) or "подготовк" in lower)
     return bool(found)
 
 

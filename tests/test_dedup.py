@@ -2316,3 +2316,8 @@ def test_the_presidents_one_line_on_the_summit_joins_the_one_summit_of_that_day(
     ]  # fmt: skip
     story = _stories(tmp_path / "two.db", when, [*reports, *other], registry=True)
     assert story[1.5] not in (story[0], story[3])
+
+
+def test_ministers_preparing_contacts_at_the_highest_level_are_ministers():
+    assert not head_of_state("Саидов и Лавров обсудили подготовку к контактам на высшем уровне")
+    assert head_of_state("Переговоры на высшем уровне")
