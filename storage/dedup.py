@@ -825,9 +825,9 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
     """Two reports of one international gathering in its host's city, within its days
     (VISIT_WINDOW): both name a conference, a forum or a congress in the same state's
     city, and that state is a party of each (the host's report names it alone, each
-    delegation's its own state and the host) or they share a party (the gathering's
-    topic); neither headline a meeting of two (a bilateral held there) nor of a
-    gathering's sidelines."""
+    delegation's its own state and the host) or they share a party outside the region
+    (the gathering's topic: Afghanistan); neither headline a meeting of two (a bilateral
+    held there) nor of a gathering's sidelines."""
     a, b = pair.a, pair.b
     if pair.gap > VISIT_WINDOW:
         return False
@@ -839,9 +839,11 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
     # and Afghanistan)
     state = host.split()[0]
     if not (state in pair.parties_a and state in pair.parties_b) and not (
-        pair.parties_a & pair.parties_b
+        (pair.parties_a & pair.parties_b) - CENTRAL_ASIA
     ):
         return False
+    if any(x.get("head") and x.get("event_type") == "meeting" for x in (a, b)):
+        return False  # (the head of state's reception of a guest who came for it)
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
 
@@ -867,10 +869,17 @@ def _copied(pair: _Pair) -> Decision | None:
         containment, jaccard = similarity(a["shingles"], b["shingles"])
         # (one template's text: the guest's arrival in Astana, then in Tashkent; the
         # ministers' council of the five and two of them meeting there)
+        # (a shortened reprint's new lead may name one state more or less: not a template)
         template = (
             containment < _REPRINT
             and pair.parties_a != pair.parties_b
-            and (regional_and_bilateral(pair.parties_a, pair.parties_b) or _places_clash(a, b))
+            and (
+                _places_clash(a, b)
+                or (
+                    regional_and_bilateral(pair.parties_a, pair.parties_b)
+                    and bool(a.get("two") or b.get("two"))
+                )
+            )
         )
         if containment >= CONTAINMENT and not template:
             return Decision(
@@ -908,7 +917,8 @@ def _one_release(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool | None:
     key_a, key_b = _release_key(url_a), _release_key(url_b)
     if key_a == key_b:
         return True
-    if _RELEASE_NUMBER.search(key_a) and _DIGITS.sub("#", key_a) == _DIGITS.sub("#", key_b):
+    numbered = _RELEASE_NUMBER.search(key_a) and _RELEASE_NUMBER.search(key_b)
+    if numbered and _DIGITS.sub("#", key_a) == _DIGITS.sub("#", key_b):
         return False
     return None
 
@@ -1108,16 +1118,19 @@ def _facts(pair: _Pair) -> Decision | None:
     if not (same_day and meetings and agreeing and not heads):
         return None
     named = bool(pair.people or _known_people_shared(pair.a, pair.b))
-    if (named or _abroad_together(pair) or _one_line_here(pair)) and not _places_clash(
-        pair.a, pair.b
-    ):
-        # exactly the same two meeting the same day in the same place, a name in common,
-        # no head of state in either: one meeting, whatever figure each report adds (the
-        # ministers' talks told by the ministry and by the agency; not the deputy's
-        # reception of the ambassador in the capital that day, which names other people,
-        # nor the energy ministers' talks in the other capital)
-        return Decision(True, "one meeting of the same two states the same day", HUB)
-    return None
+    if _places_clash(pair.a, pair.b):
+        return None
+    if not (named or _abroad_together(pair)):
+        if _one_line_here(pair):
+            # (on a day of two events of the two in that city the line may join both)
+            return Decision(True, "a channel's line naming only the city they met in", HUB)
+        return None
+    # exactly the same two meeting the same day in the same place, a name in common, no
+    # head of state in either: one meeting, whatever figure each report adds (the
+    # ministers' talks told by the ministry and by the agency; not the deputy's reception
+    # of the ambassador in the capital that day, which names other people, nor the
+    # energy ministers' talks in the other capital)
+    return Decision(True, "one meeting of the same two states the same day", HUB)
 
 
 def _same_hours(pair: _Pair) -> Decision | None:
@@ -1532,14 +1545,27 @@ def _abroad_together(pair: _Pair) -> bool:
     return bool((here & there) - pair.parties_a - pair.parties_b)
 
 
+# A channel's one line: its body at most this long (one or two short sentences).
+_ONE_LINE = 250
+
+
+def one_line(features: Mapping[str, Any]) -> bool:
+    """Whether a report is a channel's one line naming nobody ("Ashgabatda muzokaralar",
+    "Talks in Dushanbe"): a short body, no person or place name but its city's."""
+    lead = _opening(features).partition("\n")[2]
+    return (
+        len(lead) <= _ONE_LINE and not features["names"] and not _known_people(_opening(features))
+    )
+
+
 def _one_line_here(pair: _Pair) -> bool:
-    """Whether one report names nobody (a channel's one line, "Ashgabatda muzokaralar",
-    "Talks in Dushanbe") and both name the same city of one of the two states: the talks
-    the other tells."""
-    if not any(not x["names"] and not _known_people(_opening(x)) for x in (pair.a, pair.b)):
-        return False  # (each names someone: they must share a name, above)
+    """Whether one report is a channel's one line (:func:`one_line`) and both name the
+    same city of one of the two states: a sign of the talks the other tells."""
+    if not (one_line(pair.a) or one_line(pair.b)):
+        return False  # (each names someone, or tells more: they must share a name, above)
     here, there = (_places(_opening(x)) for x in (pair.a, pair.b))
-    # (a city of one of the two: abroad, two states' ministers of other offices meet too)
+    # (a place of one of the two, compared by its state: Ashgabat and Ashkhabad alike;
+    # abroad, two states' ministers of other offices meet too)
     return bool(here & there & (pair.parties_a | pair.parties_b))
 
 

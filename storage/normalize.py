@@ -193,7 +193,7 @@ _LANGUAGE_SEGMENTS = frozenset(
     {"ru", "rus", "en", "eng", "english", "kk", "kz", "kaz", "ky", "kg", "kyrg", "kyrgyzcha",
      "tg", "tj", "tk", "tm", "uz", "oz", "kr", "cyr", "lat"}
 )  # fmt: skip
-_LANGUAGE_PARAMETERS = frozenset({"lang", "language", "hl", "locale"})
+_LANGUAGE_PARAMETERS = frozenset({"lang", "language", "hl", "locale", "_l"})
 
 
 def release_key(url: str) -> str:

@@ -693,14 +693,22 @@ class Classifier:
         lead_signals: dict[str, list[str]] | None = None,
     ) -> tuple[float, dict[str, list[str]]]:
         """The score's sum over the signals (a title's hits count ``title_factor`` times,
-        at most three hits a signal; a signal against diplomacy found after the lead counts
-        half: a state visit's report closing on the streets closed for it is the visit's),
-        and the words of each."""
+        at most three hits a signal; a signal against diplomacy found after a lead or
+        headline telling a diplomatic act counts half: a state visit's report closing on the
+        streets closed for it is the visit's), and the words of each."""
         total = self.bias
         parts: dict[str, list[str]] = {}
+        # (halved only when the headline or the lead tells a diplomatic act: a notice
+        # whose advice comes in its second sentence is still a notice, and so is the
+        # staff's subbotnik whose lead names it)
+        acted = "acts" in title_signals or bool(lead_signals and "acts" in lead_signals)
         for key, weight in self._weights.items():
             body: float = len(body_signals.get(key, []))
-            if weight < 0 and lead_signals is not None:
+            # (advice named in the opening makes the post advice, whatever follows)
+            advice = key == "advisory" and (
+                key in title_signals or bool(lead_signals and key in lead_signals)
+            )
+            if weight < 0 and lead_signals is not None and acted and not advice:
                 early = len(lead_signals.get(key, []))
                 body = early + (body - early) / 2
             hits = len(title_signals.get(key, [])) * self.title_factor + body

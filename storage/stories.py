@@ -10,6 +10,7 @@ time (storage/lsh.py), for the few weeks in use, so memory does not grow with th
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
@@ -289,9 +290,7 @@ def _features(
         head=head,
         minister=minister_,
         commission=cues.commission,
-        # (a head of state's headline over a first sentence telling his state visit:
-        # "Федеральный президент Германии прибыл в Ташкент" "... с государственным визитом")
-        visit=cues.visit or (cues.head and state_visit(first_sentence(lead))),
+        visit=cues.visit or _visit_told(cues, lead),
         summit=cues.summit,
         council=cues.council,
         sidelines=cues.sidelines,
@@ -302,6 +301,26 @@ def _features(
         _text=f"{title}\n{row.get('body') or ''}",
         _opening=f"{title}\n{(lead or '')[:_LEAD_CHARS]}",
     )
+
+
+# A visit to come, or being prepared: not the visit itself.
+_VISIT_AHEAD = re.compile(
+    r"предстоящ|подготовк|будущ|upcoming|forthcoming|preparation|prepar|"
+    r"tayyorgarlik|тайёргарлик|boʻlajak|bo'lajak|бўлажак|дайындық|алдағы|даярдык|"
+    r"омодагӣ|пешорӯ|taýýarlyk|geljek"
+)
+
+
+def _visit_told(cues: _TitleCues, lead: str) -> bool:
+    """Whether a head of state's headline, no minister's ("Федеральный президент Германии
+    прибыл в Ташкент"), stands over a first sentence telling his state or official visit
+    ("... прибыл в Ташкент с государственным визитом"): read in the opening a stored
+    report is read by, and not a visit to come or being prepared ("обсуждена подготовка
+    предстоящего государственного визита")."""
+    if not cues.head or cues.minister:
+        return False
+    sentence = first_sentence(lead[:_LEAD_CHARS])
+    return state_visit(sentence) and not _VISIT_AHEAD.search(sentence.lower())
 
 
 def text_features(row: Mapping[str, Any], features: _Features | None = None) -> dict[str, Any]:
@@ -626,12 +645,8 @@ class Stories(StoreBase):
             parties = members or mine
             # a summit's report naming no organisation may be any member's report of it
             broad = bool(features.get("summit")) and not members
-            # a report of the event names at least one of its Central Asian parties
-            anchors = (
-                sorted(CENTRAL_ASIA)
-                if broad
-                else sorted(p for p in parties | mine if p in CENTRAL_ASIA) or sorted(parties)
-            )
+            host = hosted(features["_opening"])
+            anchors = _anchors(parties, mine, broad=broad, host=host)
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
             # statement again for every new pattern (its LIKE optimisation), 40 us a time
             likes = " OR ".join("instr(a.countries, ?) > 0" for _ in anchors)
@@ -671,7 +686,7 @@ class Stories(StoreBase):
                     )
                 ]
             walked = list(dict(walked).items())
-            kept = self._fitting(walked, parties, mine, hosted(features["_opening"]))
+            kept = self._fitting(walked, parties, mine, host)
             if kept:
                 read = {
                     r["id"]: r
@@ -747,7 +762,7 @@ class Stories(StoreBase):
         whether they are compared: either's parties (an organisation's members, when it
         reports its summit) hold the other's own, or are held in them; for a report of an
         international gathering, every report naming its ``host`` (each delegation's
-        names its own state and the host)."""
+        names its own state and the host, or the gathering's topic)."""
         # the parties first: most reports of the days are about other pairs
         seen = self._members_seen()
         members: dict[int, tuple[str, ...]] = {}
@@ -773,7 +788,7 @@ class Stories(StoreBase):
             and (
                 _fit(parties, found)
                 or _fit(set(members.get(article_id) or ()) or found, mine)
-                or (host is not None and host.split()[0] in found)
+                or (host is not None and _at_the_gathering(host, found, parties))
             )
         ]
 
@@ -963,6 +978,26 @@ def _one_org(x: frozenset[str], y: frozenset[str], orgs: list[set[str]]) -> bool
     organisation whose summit one of the two groups reports. A meeting of two members
     on its sidelines is not let in this way."""
     return min(len(x), len(y)) == 1 and any(x | y <= members for members in orgs)
+
+
+def _anchors(parties: set[str], mine: set[str], *, broad: bool, host: str | None) -> list[str]:
+    """The parties a report of the event names at least one of: its Central Asian
+    parties (any, for a summit's report naming no organisation); for an international
+    gathering's, its topic too (each delegation's report of the conference on Afghanistan
+    names its own state and Afghanistan)."""
+    if broad:
+        return sorted(CENTRAL_ASIA)
+    found = sorted(p for p in parties | mine if p in CENTRAL_ASIA) or sorted(parties)
+    if host is not None:
+        found = sorted({*found, *(parties - CENTRAL_ASIA)})
+    return found
+
+
+def _at_the_gathering(host: str, found: set[str], parties: set[str]) -> bool:
+    """Whether a report of the days may be another's of the international gathering
+    ``host`` ("TM conference"): it names the host, or a party the two share outside the
+    region (the gathering's topic), as dedup's _one_hosted_gathering judges them."""
+    return host.split()[0] in found or bool((found & parties) - CENTRAL_ASIA)
 
 
 def _one_summit(

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.normalize import body_fingerprint, canonical_url, clean_text, clean_url
+from storage.normalize import (
+    body_fingerprint,
+    canonical_url,
+    clean_text,
+    clean_url,
+    release_key,
+    without_language,
+)
 
 SAME_PAGE = [
     (
@@ -103,3 +110,32 @@ def test_clean_text_shortcut_gives_what_the_long_way_gives(text):
 
     assert clean_text(text) == (_clean(text) if text else "")
     assert clean_text(clean_text(text)) == clean_text(text)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # one release's language versions: the same address but for its language
+        ("https://www.mfa.gov.tm/ru/news/5876", "https://www.mfa.gov.tm/tk/news/5876", True),
+        (
+            "https://www.gov.kz/memleket/entities/mfa/press/news/details/1132560?lang=ru",
+            "https://www.gov.kz/memleket/entities/mfa/press/news/details/1132560?lang=kk",
+            True,
+        ),
+        ("https://uza.uz/posts/123?_l=ru", "https://uza.uz/posts/123?_l=uz", True),
+        ("https://kabar.kg/eng/news/1/", "https://kabar.kg/kyrg/news/1/", True),
+        # other releases, or pages numbered apart
+        ("https://www.mfa.gov.tm/en/news/5876", "https://www.mfa.gov.tm/tk/news/5877", False),
+        ("https://tdh.gov.tm/ru/post/30791/a", "https://tdh.gov.tm/tk/post/25647/a", False),
+        ("https://t.me/uzbekmfa/101", "https://t.me/uzbekmfa/102", False),
+        (
+            "https://mfa.uz/ru/press/news/2025/04/100/",
+            "https://mfa.uz/ru/press/news/2025/04/101/",
+            False,
+        ),
+    ],
+)
+def test_a_releases_key_leaves_out_its_language(a, b, same):
+    assert (release_key(a) == release_key(b)) is same
+    # the stored canonical form gives the same key
+    assert without_language(canonical_url(a)) == release_key(a)

@@ -960,3 +960,36 @@ def test_a_state_visits_report_closing_on_the_streets_closed_for_it_is_diplomacy
         "Водителям рекомендуется выбирать объездные пути.",
     )
     assert not notice.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # "collective security" as a subject, not the CSTO's council or treaty
+        (
+            "Olimlar kollektiv xavfsizlik masalasini muhokama qildi",
+            (
+                "Toshkentdagi universitetda davra suhbati boʻlib oʻtdi, olimlar kollektiv "
+                "xavfsizlik masalasini muhokama qildi."
+            ),
+        ),
+        # the staff's subbotnik, its campaigns told after the lead
+        (
+            "Сотрудники посольства Таджикистана в Москве",
+            (
+                "Сотрудники посольства приняли участие в субботнике. Также прошел флешмоб и "
+                "кампания по озеленению."
+            ),
+        ),
+        # a notice whose advice comes in its second sentence
+        (
+            "Elchixona xabar beradi",
+            (
+                "Elchixona maʼlum qiladi. Fuqarolar diqqatiga: migratsiya hisobi va firibgarlardan "
+                "ehtiyot boʻling."
+            ),
+        ),
+    ],
+)
+def test_what_is_still_no_diplomacy(title, body):
+    assert not classify(title, body).relevant

@@ -141,6 +141,8 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev38_stream",
         "dev39_stream",
         "dev40_stream",
+        "dev41_stream",
+        "dev42_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
