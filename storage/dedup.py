@@ -869,16 +869,18 @@ def _copied(pair: _Pair) -> Decision | None:
         containment, jaccard = similarity(a["shingles"], b["shingles"])
         # (one template's text: the guest's arrival in Astana, then in Tashkent; the
         # ministers' council of the five and two of them meeting there)
-        # (a shortened reprint's new lead may name one state more or less: not a template)
+        # (a shortened reprint's new lead may name one state more or less: not a template;
+        # the guest's arrivals in two capitals come on two days, and a reprint's within
+        # hours: the places are read only then)
         template = (
             containment < _REPRINT
             and pair.parties_a != pair.parties_b
             and (
-                _places_clash(a, b)
-                or (
+                (
                     regional_and_bilateral(pair.parties_a, pair.parties_b)
                     and bool(a.get("two") or b.get("two"))
                 )
+                or (pair.gap > GATHERING_WINDOW and _places_clash(a, b))
             )
         )
         if containment >= CONTAINMENT and not template:
