@@ -993,3 +993,37 @@ def test_a_state_visits_report_closing_on_the_streets_closed_for_it_is_diplomacy
 )
 def test_what_is_still_no_diplomacy(title, body):
     assert not classify(title, body).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "parties"),
+    [
+        (
+            "Шавкат Мирзиёев Олжас Бектеновты қабылдады",
+            (
+                "Өзбекстан Президенті Шавкат Мирзиёев Ташкентте Қазақстан Үкіметінің басшысы "
+                "Олжас Бектеновты қабылдады."
+            ),
+            {"KZ", "UZ"},
+        ),
+        (
+            "Тоқаев Боку ташрифини якунлади",
+            "Қозоғистон Президенти Қосим-Жомарт Тоқаевнинг Озарбайжонга давлат ташрифи якунланди.",
+            {"KZ", "AZ"},
+        ),
+        (
+            "Мемлекеттік сапар аяқталды",
+            "Мемлекет басшысы Түркіменстанға мемлекеттік сапарын аяқтап, Астанаға оралды.",
+            {"KZ", "TM"},
+        ),
+    ],
+)
+def test_a_reception_and_a_visit_in_the_regions_spellings(title, body, parties):
+    tags = classify(title, body, source_country="KZ", source_kind="agency")
+    assert tags.relevant and parties <= set(tags.countries)
+
+
+def test_a_law_adopted_is_no_reception():
+    assert not classify(
+        "Парламент заңды қабылдады", "Парламент салық туралы заңды қабылдады."
+    ).relevant
