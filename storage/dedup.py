@@ -838,10 +838,12 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
     # conference on Afghanistan in Ashgabat, each delegation's report naming its own state
     # and Afghanistan)
     state = host.split()[0]
-    if not (state in pair.parties_a and state in pair.parties_b) and not (
-        (pair.parties_a & pair.parties_b) - CENTRAL_ASIA
-    ):
-        return False
+    if not (state in pair.parties_a and state in pair.parties_b):
+        # (or a party the two share outside the region, the gathering's topic, the same
+        # day: two conferences in one capital in two days may share Afghanistan)
+        topic = (pair.parties_a & pair.parties_b) - CENTRAL_ASIA
+        if not topic or pair.gap > GATHERING_WINDOW:
+            return False
     if any(x.get("head") and x.get("event_type") == "meeting" for x in (a, b)):
         return False  # (the head of state's reception of a guest who came for it)
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
@@ -870,8 +872,9 @@ def _copied(pair: _Pair) -> Decision | None:
         # (one template's text: the guest's arrival in Astana, then in Tashkent; the
         # ministers' council of the five and two of them meeting there)
         # (a shortened reprint's new lead may name one state more or less: not a template;
-        # the guest's arrivals in two capitals come on two days, and a reprint's within
-        # hours: the places are read only then)
+        # the guest's arrivals in two capitals name them in the headlines, read always,
+        # and in the openings, read more than 12 hours apart: a reprint comes within hours
+        # and most near copies are reprints)
         template = (
             containment < _REPRINT
             and pair.parties_a != pair.parties_b
@@ -880,6 +883,7 @@ def _copied(pair: _Pair) -> Decision | None:
                     regional_and_bilateral(pair.parties_a, pair.parties_b)
                     and bool(a.get("two") or b.get("two"))
                 )
+                or _titles_clash(a, b)
                 or (pair.gap > GATHERING_WINDOW and _places_clash(a, b))
             )
         )
@@ -1497,6 +1501,13 @@ def _places(opening: str) -> frozenset[str]:
     return default_classifier().places(opening)
 
 
+def _titles_clash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether the two headlines name places of different states ("прибыла в Астану",
+    "прибыла в Ташкент")."""
+    here, there = (_places(_opening(x).partition("\n")[0]) for x in (a, b))
+    return bool(here and there and not here & there)
+
+
 def _places_clash(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Whether the two reports' headlines and openings name places of different states
     ("в Ташкенте" and "в Астане"): two meetings, not one."""
@@ -1556,7 +1567,9 @@ def one_line(features: Mapping[str, Any]) -> bool:
     "Talks in Dushanbe"): a short body, no person or place name but its city's."""
     lead = _opening(features).partition("\n")[2]
     return (
-        len(lead) <= _ONE_LINE and not features["names"] and not _known_people(_opening(features))
+        len(lead) <= _ONE_LINE
+        and not features.get("names")
+        and not _known_people(_opening(features))
     )
 
 

@@ -600,7 +600,12 @@ class Classifier:
         title_signals = _group(title_hits, "signal")
         body_signals = _group(body_hits, "signal")
         total, parts = self._weigh(
-            title_signals, body_signals, _group(_before(body_hits, lead_end), "signal")
+            title_signals,
+            body_signals,
+            _group(_before(body_hits, lead_end), "signal"),
+            # (an act the headline or the lead tells: talks, a visit, a signing; not the
+            # "cooperation" every domestic post on two states mentions)
+            acted=bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end)),
         )
         gathering = self._gathering(title_hits, body_hits, lead_end, parties, party_words)
         if gathering:
@@ -691,6 +696,8 @@ class Classifier:
         title_signals: dict[str, list[str]],
         body_signals: dict[str, list[str]],
         lead_signals: dict[str, list[str]] | None = None,
+        *,
+        acted: bool = False,
     ) -> tuple[float, dict[str, list[str]]]:
         """The score's sum over the signals (a title's hits count ``title_factor`` times,
         at most three hits a signal; a signal against diplomacy found after a lead or
@@ -701,7 +708,6 @@ class Classifier:
         # (halved only when the headline or the lead tells a diplomatic act: a notice
         # whose advice comes in its second sentence is still a notice, and so is the
         # staff's subbotnik whose lead names it)
-        acted = "acts" in title_signals or bool(lead_signals and "acts" in lead_signals)
         for key, weight in self._weights.items():
             body: float = len(body_signals.get(key, []))
             # (advice named in the opening makes the post advice, whatever follows)

@@ -303,11 +303,12 @@ def _features(
     )
 
 
-# A visit to come, or being prepared: not the visit itself.
+# A visit to come, being prepared or recalled: not the visit itself.
 _VISIT_AHEAD = re.compile(
-    r"предстоящ|подготовк|будущ|upcoming|forthcoming|preparation|prepar|"
-    r"tayyorgarlik|тайёргарлик|boʻlajak|bo'lajak|бўлажак|дайындық|алдағы|даярдык|"
-    r"омодагӣ|пешорӯ|taýýarlyk|geljek"
+    r"предстоящ|подготовк|состоится|в ходе|upcoming|forthcoming|preparation|prepar|"
+    r"will pay|during the|tayyorgarlik|тайёргарлик|boʻlajak|bo'lajak|бўлажак|kelgusi|"
+    r"келгуси|boʻladigan|bo'ladigan|бўладиган|дайындық|әзірлік|"
+    r"алдағы|таяуда|болатын|даярдык|омодагӣ|пешорӯ|taýýarlyk|geljek|barşynda"
 )
 
 
@@ -315,8 +316,9 @@ def _visit_told(cues: _TitleCues, lead: str) -> bool:
     """Whether a head of state's headline, no minister's ("Федеральный президент Германии
     прибыл в Ташкент"), stands over a first sentence telling his state or official visit
     ("... прибыл в Ташкент с государственным визитом"): read in the opening a stored
-    report is read by, and not a visit to come or being prepared ("обсуждена подготовка
-    предстоящего государственного визита")."""
+    report is read by, and not a visit to come, being prepared or recalled ("обсуждена
+    подготовка предстоящего государственного визита", "kelgusi davlat tashrifi",
+    "таяуда болатын мемлекеттік сапар", "достигнутых в ходе государственного визита")."""
     if not cues.head or cues.minister:
         return False
     sentence = first_sentence(lead[:_LEAD_CHARS])
@@ -653,7 +655,9 @@ class Stories(StoreBase):
             quoted = [f'"{a}"' for a in anchors]
             every = " AND ".join("instr(a.countries, ?) > 0" for _ in parties)
             everyone = [f'"{p}"' for p in sorted(parties)]
-            if broad:
+            if broad or host is not None:
+                # (a summit's report naming no organisation; an international gathering's,
+                # whose delegations' reports name other states: _fitting judges them)
                 every, everyone = "1", []
             light = (
                 "a.id, a.story_id, a.source, a.canonical_url, a.published, a.published_precision, "
@@ -674,7 +678,7 @@ class Stories(StoreBase):
             # a report of the same event names all the parties, or some of them and no
             # other: then its list is no longer than this article's
             shorter = len(json.dumps(sorted(parties)))
-            if broad:
+            if broad or host is not None:
                 shorter = 1 << 20
             walked = self._announcers(when, likes, quoted)
             for comparison, start, bound, direction in _walks(features):

@@ -2050,9 +2050,19 @@ def test_one_templates_text_in_two_capitals_or_of_two_gatherings_is_no_copy():
     containment, _ = similarity(council_["shingles"], two["shingles"])
     assert CONTAINMENT <= containment < 0.6
     assert not same_story(council_, two).same
-    # a shortened reprint whose new lead names one of them is the council's copy
-    two["two"] = False
-    assert same_story(council_, two).reason.startswith("copy")
+    # a shortened reprint under a headline naming neither, whose lead names two of them,
+    # is the council's copy
+    from storage.stories import _title_cues
+
+    reprint = _opened(
+        "Итоги СМИД в Чолпон-Ате",
+        two["lead"],
+        countries=("TJ", "UZ"),
+        when=WHEN + timedelta(hours=1),
+    )
+    reprint["two"] = _title_cues(reprint["title"]).two
+    assert not reprint["two"]
+    assert same_story(council_, reprint).reason.startswith("copy")
 
 
 def test_one_channels_two_languages_hours_apart_are_one_post_only_with_a_fact_in_common():
@@ -2427,3 +2437,71 @@ def test_the_head_of_states_reception_of_a_forums_guest_is_not_the_forum():
     assert hosted(f"{forum['title']}\n{forum['lead']}") == "UZ forum"
     assert reception["head"]
     assert not same_story(forum, reception).same
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_conference_report_naming_one_state_more_groups_in_any_order(tmp_path, reverse):
+    # (the wider report, naming China too, is found from the narrower one's side as well)
+    when = datetime(2025, 12, 17, 5, tzinfo=UTC)
+    reports = [
+        (0, "kt_kz", "ru", "Казахстан предложил в Ашхабаде ускорить строительство дороги",
+         ("Казахстанская делегация на международной конференции по Афганистану в Ашхабаде "
+          "предложила ускорить строительство железной дороги Тургунди – Герат.")),
+        (3, "timesca", "en", "Kyrgyzstan pitches CASA-1000 at the Ashgabat conference",
+         ("A Kyrgyz delegation at the international conference on Afghanistan in Ashgabat "
+          "pitched the CASA-1000 power line and a railway to China.")),
+    ]  # fmt: skip
+    if reverse:
+        reports.reverse()
+    stories = _stories(tmp_path / "c.db", when, reports, registry=True)
+    assert stories[0] == stories[3]
+
+
+def test_two_conferences_in_one_capital_on_two_days_sharing_their_topic_are_two():
+    afghanistan = _opened(
+        "Казахстан на конференции по Афганистану в Ашхабаде",
+        "Делегация Казахстана приняла участие в международной конференции по Афганистану в "
+        "Ашхабаде.",
+        countries=("KZ", "AF"),
+    )
+    water = _opened(
+        "Узбекистан на конференции по водным ресурсам в Ашхабаде",
+        "Делегация Узбекистана приняла участие в международной конференции по водным ресурсам "
+        "в Ашхабаде, обсуждался канал Кош-Тепа в Афганистане.",
+        countries=("UZ", "AF"),
+        when=WHEN + timedelta(hours=30),
+    )
+    assert not same_story(afghanistan, water).same
+
+
+def test_one_templates_arrivals_in_two_capitals_the_same_day_are_no_copy():
+    template = (
+        "Глава МИД Германии прибыла в {city} с рабочим визитом. В аэропорту ее встретили "
+        "официальные лица. В ходе визита планируется обсудить энергетику, транспорт и "
+        "логистику, образование и культуру, а также сотрудничество в сфере сырья."
+    )
+    astana = _opened(
+        "Глава МИД Германии прибыла в Астану",
+        template.format(city="Астану") + " Министр проведет переговоры с коллегой, посетит "
+        "немецко-казахстанский университет и строительство водородного завода на западе "
+        "страны, после чего отправится в Узбекистан.",
+        countries=("DE", "KZ", "UZ"),
+    )
+    tashkent = _opened(
+        "Глава МИД Германии прибыла в Ташкент",
+        template.format(city="Ташкент") + " Визит продлится один день, министр встретится "
+        "с главой МИД, выступит в дипломатической академии и откроет выставку немецких "
+        "промышленных компаний в новом выставочном центре столицы.",
+        countries=("DE", "UZ"),
+        when=WHEN + timedelta(hours=8),
+    )
+    containment, _ = similarity(astana["shingles"], tashkent["shingles"])
+    assert CONTAINMENT <= containment < 0.6
+    assert not same_story(astana, tashkent).same
+
+
+def test_a_channels_line_without_its_names_is_read_without_a_crash():
+    from storage.dedup import one_line
+
+    line = {"title": "Talks in Dushanbe", "lead": "Talks were held."}
+    assert one_line(line) == one_line({**line, "names": set()})
