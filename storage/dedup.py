@@ -1128,7 +1128,8 @@ def _facts(pair: _Pair) -> Decision | None:
         return None
     if not (named or _abroad_together(pair)):
         if _one_line_here(pair):
-            # (on a day of two events of the two in that city the line may join both)
+            # (places compared by their state: on a day of two events of the two in that state the
+            # line joins both, docs/dedup.md)
             return Decision(True, "a channel's line naming only the city they met in", HUB)
         return None
     # exactly the same two meeting the same day in the same place, a name in common, no
