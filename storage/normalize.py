@@ -9,9 +9,10 @@ character that breaks a feed, drives a terminal or reorders what a reader sees.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -23,6 +24,7 @@ __all__ = [
     "clean_image_url",
     "clean_text",
     "clean_url",
+    "join_url",
     "plain_text",
     "web_url",
 ]
@@ -76,6 +78,12 @@ _URL_REFUSED = re.compile(
 # needs; a longer "URL" is a data blob that would be repeated in every feed carrying it.
 MAX_URL_LENGTH = 2048
 _WEB_SCHEMES = ("http", "https")
+# A host whose last label is a number is an IPv4 address to a URL parser (the WHATWG URL
+# standard's "ends in a number", which w3lib follows from 2.6): "example.0" or "1.2.3.999"
+# is an address no browser opens and w3lib refuses, and the short and hexadecimal forms
+# ("0x7f.1" is 127.0.0.1) only disguise one. Of those hosts only the four dotted decimal
+# numbers are kept (see _host_refused).
+_ENDS_IN_NUMBER = re.compile(r"(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)\.?$", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Whatever clean_text would change: a character it removes or turns into a space, any
@@ -95,17 +103,55 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+def _host_refused(host: str) -> bool:
+    """Whether a URL parser reads ``host`` (lower case) as a malformed or disguised IPv4
+    address (see ``_ENDS_IN_NUMBER``)."""
+    if not _ENDS_IN_NUMBER.search(host):
+        return False
+    try:
+        ipaddress.IPv4Address(host.removesuffix("."))
+    except ValueError:
+        return True
+    return False
+
+
+def _safe_parts(url: str) -> SplitResult:
+    """``url`` split, made safe by w3lib (percent-encoded, the host in IDNA).
+
+    Raises ValueError for an address no URL parser reads, whatever the w3lib version:
+    a host that ends in a number but is no IPv4 address, one IDNA cannot encode, an
+    unclosed bracket.
+    """
+    url = url.strip()
+    host = urlsplit(url).hostname or ""  # as written: w3lib 2.6 rewrites "0x7f.1"
+    if _host_refused(host):
+        raise ValueError(f"{host!r} is not a host name nor an IPv4 address")
+    return urlsplit(safe_url_string(url))
+
+
 def clean_url(url: str) -> str:
     """Return ``url`` as a link readers should follow: no fragment, no tracking parameters.
 
     Unlike :func:`canonical_url` it keeps the host and scheme as the site uses them, so
-    the link still opens.
+    the link still opens. Raises ValueError for an address :func:`web_url` refuses as
+    unreadable (callers check with it first).
     """
-    parts = urlsplit(safe_url_string(url.strip()))
+    parts = _safe_parts(url)
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+
+
+def join_url(base: str, href: str) -> str:
+    """The address ``href`` names on the page at ``base`` (``urljoin``), never an error:
+    an ``href`` that cannot be joined (``http://[::1``) is returned stripped, as written,
+    for :func:`web_url` to refuse where it is used."""
+    href = href.strip()
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def web_url(value: object) -> str | None:
@@ -114,7 +160,8 @@ def web_url(value: object) -> str | None:
     None for anything else a reader must not be sent to or fed: ``javascript:``,
     ``data:``, ``file:`` and other schemes, relative and protocol-relative addresses, a
     URL holding a control, bidirectional or surrogate character (see ``_URL_REFUSED``),
-    one longer than :data:`MAX_URL_LENGTH`, one that cannot be parsed (``http://[::1``).
+    one longer than :data:`MAX_URL_LENGTH`, one that cannot be parsed (``http://[::1``,
+    a host that ends in a number but is no IPv4 address: ``example.0``, ``0x7f.1``).
     The URL itself is not changed (the feeds call this on stored values, whose bytes
     must stay the same from build to build).
     """
@@ -135,6 +182,10 @@ def web_url(value: object) -> str | None:
         # "https://trusted.example@evil.example/": the host a reader sees first is not
         # the one it is sent to
         return None
+    try:
+        _safe_parts(url)
+    except ValueError:  # UnicodeError included: a host IDNA cannot encode
+        return None
     return url
 
 
@@ -150,10 +201,7 @@ def clean_image_url(value: object) -> str | None:
     url = web_url(value)
     if url is None:
         return None
-    try:
-        parts = urlsplit(safe_url_string(url))
-    except ValueError:  # UnicodeError included: a host IDNA cannot encode
-        return None
+    parts = _safe_parts(url)  # web_url has checked it reads
     return web_url(urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")))
 
 
@@ -168,8 +216,11 @@ def canonical_url(url: str) -> str:
 
     Returns:
         A normalised URL string (``https://host/path?sorted=query``).
+
+    Raises:
+        ValueError: an address :func:`web_url` refuses as unreadable.
     """
-    parts = urlsplit(safe_url_string(url.strip()))
+    parts = _safe_parts(url)
     host = (parts.hostname or "").lower().rstrip(".")
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import relevance
 from .base import StoreOutdated, _connect_readonly, _store_error, on_readonly_mount, writable
@@ -146,7 +145,7 @@ def _aliases(values: Any, own: str) -> list[str]:
         return []
     found = []
     for value in values:
-        if isinstance(value, str) and urlsplit(value).hostname:
+        if web_url(value) is not None:  # an unreadable address is no alias
             alias = canonical_url(value)
             if alias != own and alias not in found:
                 found.append(alias)

@@ -269,7 +269,7 @@ def test_a_translation_does_not_chain_two_stories_through_a_shared_country(tmp_p
                 {
                     "source": source,
                     "title": text[:60],
-                    "url": f"https://example.{n}/news/{n}",
+                    "url": f"https://example{n}.org/news/{n}",
                     "body": text,
                     "language": lang,
                     "published": when,
@@ -302,7 +302,7 @@ def test_a_reprint_joins_a_story_whose_representative_is_in_another_language(tmp
                 {
                     "source": source,
                     "title": text[:50],
-                    "url": f"https://example.{n}/news/{n}",
+                    "url": f"https://example{n}.org/news/{n}",
                     "body": text,
                     "language": lang,
                     "published": when,

@@ -336,3 +336,70 @@ def test_retry_after_is_honoured_on_429_and_503(tmp_path):
         "https://busy.example.kg/news/1": 429,
         "https://busy.example.kg/news/2": 503,
     }
+
+
+LINKS_REGISTRY = RETRY_REGISTRY.replace("busy_mfa", "links_mfa").replace("busy.", "links.")
+LINKS_FEED = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+<title>МИД КР</title><link>https://links.example.kg/</link><description>Новости</description>
+{items}</channel></rss>"""
+# a host ending in a number is an IPv4 address to a URL parser: "1.2.3.999" and
+# "example.0" are none (w3lib 2.6 raises on them), "0x7f.1" disguises 127.0.0.1
+LINKS = [
+    "https://links.example.kg/news/1",
+    "https://1.2.3.999/news/2",
+    "https://example.0/news/3",
+    "https://0x7f.1/news/4",
+    "http://[::1/news/5",
+    "https://links.example.kg/news/6",
+]
+LINKS_PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<title>Консультации МИД Кыргызстана и Казахстана ({n})</title></head><body><article>
+<h1>Консультации МИД Кыргызстана и Казахстана ({n})</h1><span class="date">26.11.2026, 1{n}:00</span>
+<div class="text"><p>БИШКЕК, 26 ноября. Состоялись консультации министерств иностранных дел
+Кыргызской Республики и Республики Казахстан ({n}).</p></div></article></body></html>"""
+
+
+def test_a_link_no_browser_opens_is_a_failure_and_the_links_after_it_are_followed(tmp_path):
+    """A feed's links to hosts no URL parser reads are each one ``parse`` failure with
+    the source and the link; the good links before and after them are crawled, and the
+    source says degraded, not ok (before, the first such link ended the page's links)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    items = "".join(
+        f"<item><title>Консультации ({n})</title><link>{link}</link>"
+        f"<pubDate>Thu, 26 Nov 2026 0{n}:00:00 +0000</pubDate></item>\n"
+        for n, link in enumerate(LINKS, 1)
+    )
+    (site / "rss.xml").write_text(LINKS_FEED.format(items=items), encoding="utf-8")
+    feed = (
+        'recorded = 2026-11-28T00:00:00Z\n[[response]]\nurl = "https://links.example.kg/rss/"\n'
+        'file = "rss.xml"\ncontent_type = "application/rss+xml; charset=utf-8"\n'
+    )
+    responses = [feed]
+    for n in (1, 6):
+        (site / f"{n}.html").write_text(LINKS_PAGE.format(n=n), encoding="utf-8")
+        responses.append(
+            f'[[response]]\nurl = "https://links.example.kg/news/{n}"\nfile = "{n}.html"\n'
+            'content_type = "text/html; charset=utf-8"\n'
+        )
+    (site / "responses.toml").write_text("\n".join(responses), encoding="utf-8")
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        LINKS_REGISTRY + '\n[source.extract]\ndate = ".date"\nbody = ".text"\n', encoding="utf-8"
+    )
+    crawl = _crawl(site, tmp_path / "links.db", registry)
+    assert set(crawl.articles) == {
+        "https://links.example.kg/news/1",
+        "https://links.example.kg/news/6",
+    }, crawl.result.stderr
+    assert {url: row["kind"] for url, row in crawl.failures.items()} == dict.fromkeys(
+        LINKS[1:5], "parse"
+    )
+    for link in LINKS[1:5]:
+        assert f"links_mfa: parse failure on {link}: not a readable http(s) link" in (
+            crawl.result.stderr
+        )
+    assert "Traceback" not in crawl.result.stderr
+    # degraded, not broken: the source yielded articles, so the crawl's status is 0
+    assert crawl.stats["links_mfa"]["status"] == "degraded"
+    assert crawl.result.returncode == 0, crawl.result.stdout + crawl.result.stderr

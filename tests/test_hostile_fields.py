@@ -29,7 +29,7 @@ from feeds.changes import describe_change, sentence_changes
 from feeds.config import FEED_NAME, ConfigError, load_config
 from feeds.server import create_app
 from storage import Store, clean_text
-from storage.normalize import MAX_URL_LENGTH, clean_image_url, web_url
+from storage.normalize import MAX_URL_LENGTH, canonical_url, clean_image_url, clean_url, web_url
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 # Characters no output may hold: C0 and C1 controls (not tab, newline, CR), the
@@ -201,6 +201,15 @@ def test_store_refuses_a_javascript_article_url(tmp_path):
         ("file:///etc/passwd", None),
         ("http://[::1", None),
         ("http://kabar.kg:port/a.jpg", None),
+        # a host ending in a number is an IPv4 address to a URL parser: refused unless it
+        # is one, in its four dotted decimal numbers (whatever the w3lib version)
+        ("https://example.0/a.jpg", None),
+        ("https://1.2.3.999/a.jpg", None),
+        ("https://0x7f.1/a.jpg", None),
+        ("https://127.1/a.jpg", None),
+        ("https://kabar.kg.0x/a.jpg", None),
+        ("https://203.0.113.7/a.jpg", "https://203.0.113.7/a.jpg"),
+        ("https://kabar.kg2/a.jpg", "https://kabar.kg2/a.jpg"),
         ("https://kabar.kg/a\x85.jpg", None),
         ("https://kabar.kg/" + "a" * MAX_URL_LENGTH, None),
         ("", None),
@@ -211,6 +220,27 @@ def test_store_refuses_a_javascript_article_url(tmp_path):
 def test_clean_image_url_accepts_only_web_urls(value, expected):
     assert clean_image_url(value) == expected
     assert (web_url(value) is None) == (expected is None)
+
+
+@pytest.mark.parametrize(
+    "bad", ["https://example.0/news/7", "https://1.2.3.999/news/7", "http://[::1/news/7"]
+)
+def test_an_unreadable_address_is_refused_in_one_line_and_no_alias(tmp_path, bad):
+    """A host no URL parser reads is refused as the article's address, with the one-line
+    error of any address that is not a web URL; as an alias (a redirect the crawler
+    saw) it is left out and the article stored."""
+    from diplofeed.errors import StorageError
+
+    with Store(tmp_path / "s.db") as store:
+        with pytest.raises(StorageError, match="not an absolute http"):
+            store.save_article(article(1, url=bad), now=NOW)
+        assert store.save_article({**article(2), "aliases": [bad]}, now=NOW) == "new"
+        rows = store.db.execute("SELECT canonical_url FROM article_aliases").fetchall()
+        assert rows == []
+        assert store.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    for function in (canonical_url, clean_url):
+        with pytest.raises(ValueError):
+            function(bad)
 
 
 def test_clean_text_removes_c1_and_bidi_controls_and_keeps_lines():

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -20,7 +20,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.errors import ExtractionError
-from storage.normalize import clean_text
+from storage.normalize import clean_text, join_url, web_url
 
 from .dates import parse_date
 from .generic import (
@@ -295,7 +295,9 @@ def _canonical(sel: Selector, url: str) -> str:
     href = _first(sel, 'link[rel="canonical"]::attr(href)')
     if not href:
         return url
-    absolute = urljoin(url, href)
+    absolute = join_url(url, href)
+    if web_url(absolute) is None:  # no address a browser opens: not the page's own
+        return url
     mine, theirs = urlsplit(url), urlsplit(absolute)
     same_site = (theirs.hostname or "").removeprefix("www.") == (mine.hostname or "").removeprefix(
         "www."
@@ -391,6 +393,6 @@ def parse_article(html: str, url: str, source: Source, *, now: datetime | None =
         published_from=published_from,
         language=language,
         author=author,
-        image=urljoin(url, image) if image else None,
+        image=join_url(url, image) if image else None,
         missed_selectors=missed,
     )

@@ -12,12 +12,11 @@ import re
 import xml.sax
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 import feedparser
 
 from crawler.errors import ExtractionError
-from storage.normalize import clean_text
+from storage.normalize import clean_text, join_url
 
 from .dates import parse_date
 from .language import detect_language
@@ -93,7 +92,7 @@ def parse_feed(
         href = entry.get("link") or ""
         if not href:
             continue
-        link_url = urljoin(url, href.strip())
+        link_url = join_url(url, href)  # an unreadable one is a failure of the crawl
         if pattern and not pattern.search(link_url):
             continue
         title = clean_text(entry.get("title", "")).replace("\n", " ")

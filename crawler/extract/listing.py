@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from storage.normalize import clean_text
+from storage.normalize import clean_text, join_url, web_url
 
 from .dates import parse_date
 from .model import Link, ListingPage
@@ -45,7 +45,9 @@ def parse_listing(
     def add(href: str | None, title: str | None, date_text: str | None) -> None:
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             return
-        absolute = urljoin(url, href.strip()).split("#", 1)[0]
+        absolute = join_url(url, href).split("#", 1)[0]
+        if web_url(absolute) is None:  # "http://[::1", a port that is no number
+            return
         host = (urlsplit(absolute).hostname or "").removeprefix("www.")
         if not on_site(host) or absolute in seen or (pattern and not pattern.search(absolute)):
             return
@@ -71,5 +73,5 @@ def parse_listing(
     if rules.next:
         nxt = sel.css(rules.next).get()
         if nxt:
-            page.next_url = urljoin(url, nxt.strip())
+            page.next_url = join_url(url, nxt)
     return page

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
 from crawler.errors import ExtractionError
-from storage.normalize import clean_text
+from storage.normalize import clean_text, join_url
 
 from .dates import parse_date
 from .language import detect_language
@@ -131,7 +130,7 @@ def parse_telegram(html: str, url: str, source: Source) -> TelegramPage:
         href = more[0].get("href") or ""
         channel = posts[0].get("data-post", "").split("/")[0]
         page.older_url = (
-            urljoin(url, href)
+            join_url(url, href)
             if "before=" in href
             else (f"https://t.me/s/{channel}?before={more[0].get('data-before')}")
         )

@@ -29,7 +29,7 @@ from crawler.extracting import decode_document, parse_document
 from crawler.items import FetchFailure, NotModified
 from crawler.middlewares.redirect_loop import RedirectLoop
 from storage import parse_utc
-from storage.normalize import clean_url
+from storage.normalize import MAX_URL_LENGTH, clean_url, web_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -82,12 +82,18 @@ class SourceSpider(scrapy.Spider):
         headers: dict[str, str] | None = None,
         dont_filter: bool = False,
         role: str | None = None,
-    ) -> scrapy.Request:
+    ) -> scrapy.Request | FetchFailure:
         """A request of this source; ``role`` (``article``, ``next_page``) tells the
-        incremental-crawl middleware what it is (crawler/middlewares/incremental.py)."""
+        incremental-crawl middleware what it is (crawler/middlewares/incremental.py).
+
+        A link no browser would open (``storage.normalize.web_url`` refuses it: another
+        scheme, a host like ``example.0``) is a ``parse`` failure of the source instead,
+        so the links after it on the page are still followed."""
         name = getattr(callback, "__name__", "")
         if getattr(self, name, None) != callback:
             raise TypeError(f"{callback!r} is not a method of {type(self).__name__}")
+        if web_url(url) is None:
+            return self._failure(_printable(url), "parse", "not a readable http(s) link")
         meta = {"diplofeed_callback": name}
         if role:
             meta["diplofeed_role"] = role
@@ -103,15 +109,17 @@ class SourceSpider(scrapy.Spider):
             meta=meta,
         )
 
-    def next_page(self, url: str, callback: Callback, **kwargs: Any) -> scrapy.Request:
+    def next_page(
+        self, url: str, callback: Callback, **kwargs: Any
+    ) -> scrapy.Request | FetchFailure:
         """The next (older) page of a listing, feed or API: not followed when the page
         held only articles already stored (crawler/middlewares/incremental.py)."""
         return self.request(url, callback, role="next_page", **kwargs)
 
-    def follow_article(self, link: Link, origin: str) -> scrapy.Request:
+    def follow_article(self, link: Link, origin: str) -> scrapy.Request | FetchFailure:
         """Request an article page, carrying what the listing/feed/sitemap said of it."""
         return self.request(
-            clean_url(link.url),
+            link.url if web_url(link.url) is None else clean_url(link.url),
             self.parse_article_page,
             cb_kwargs={
                 "fallback_title": link.title,
@@ -244,6 +252,15 @@ class SourceSpider(scrapy.Spider):
         return FetchFailure(
             source=self.source.id, url=url, kind=kind, message=message, status=status
         )
+
+
+def _printable(url: str) -> str:
+    """``url`` cut to :data:`MAX_URL_LENGTH`, its unprintable characters (controls, line
+    breaks, direction overrides) escaped, so its log line stays one line that shows it."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in url[:MAX_URL_LENGTH]
+    )
 
 
 def _moved_permanently(response: Response) -> tuple[str, ...]:
