@@ -453,6 +453,8 @@ _COUNCIL = _lowered(f"(?:{_COUNCIL_WORDS})")
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = _lowered(
     r"(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
+    # the UN's climate conference of the parties by its number ("COP29", "КС-29")
+    r"\bcop[- ]?\d\d\b|\bкс[- ]?\d\d\b|"
     r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув|"
     # an organisation's summit by its formal name: the council of its heads of state
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
@@ -490,15 +492,21 @@ _LEADERS = _lowered(
     r"главы государств|глав государств|heads of state|мемлекет басшылары|мамлекет башчылары|"
     r"döwlet baştutanlary|"
     r"етакчилар\w*|yetakchilar\w*|басшылар\w*|көшбасшылар\w*|башчылар\w*|лидерлер\w*|"
-    r"пешвоён|baştutanlar\w*|liderler\w*)"
+    r"пешвоён|baştutanlar\w*|liderler\w*|"
+    # an organisation's heads of government, whose council is its other leaders' gathering
+    # ("заседание глав правительств ШОС", "ShHT hukumat rahbarlari kengashi", "Шӯрои
+    # сарони ҳукуматҳои СҲШ"): the Kazakh and Kyrgyz words are among the leaders' above
+    r"глав\w* правительств|heads of government|hukumat rahbarlar\w*|ҳукумат раҳбарлар\w*|"
+    r"сарони ҳукумат\w*|hökümet baştutanlar\w*)"
 )
 
 
 @lru_cache(maxsize=1 << 15)
 def summit(title: str) -> bool:
-    """Whether a headline names a summit, or an organisation's leaders or foreign
-    ministers ("Что обсуждали лидеры СНГ в Москве", "В Душанбе собрались главы МИД СНГ":
-    the ministers' is its council)."""
+    """Whether a headline names a summit, or an organisation's leaders, heads of
+    government or foreign ministers ("Что обсуждали лидеры СНГ в Москве", "SCO heads of
+    government meet in Islamabad", "В Душанбе собрались главы МИД СНГ": the ministers'
+    is its council)."""
     lower = _lower(title)
     if _SUMMIT.search(lower):
         return True
@@ -782,21 +790,31 @@ def _ruled_out(pair: _Pair) -> Decision | None:
 # The words for a gathering (storage/relevance.toml, [gatherings]) as one expression, to
 # rule out most openings before the classifier reads them.
 _GATHERING = _lowered(
-    r"(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|"
+    r"(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|cop\s?[23]\d|"
+    r"саммит|summit|sammit|"
     r"съезд|maslahat)"
 )
 
 
 @lru_cache(maxsize=1 << 14)
 def hosted(opening: str) -> str | None:
-    """The international gathering (a conference, a forum, a congress) whose report an
-    opening (headline, newline, body) is, by the headline or the first sentence, as its
-    host state and kind: "UNRCCA at the Dushanbe Water Conference" is "TJ conference";
-    else None."""
+    """The international gathering (a conference, a forum, a congress, a summit abroad)
+    whose report an opening (headline, newline, body) is, by the headline or the first
+    sentence, as its host state and kind: "UNRCCA at the Dushanbe Water Conference" is
+    "TJ conference"; else None."""
     if not _GATHERING.search(_lower(opening)):
         return None
     title, _, lead = opening.partition("\n")  # (the lead already without its dateline)
-    return default_classifier().hosted(title, first_sentence(lead))
+    found = default_classifier().hosted(title, first_sentence(lead))
+    if found is None or not found.endswith(" summit"):
+        return found
+    # a summit is a conference when held abroad ("COP29 саммитида", "CIS summit in
+    # Moscow": each delegation's report names its own state and the host); in the
+    # region's capitals the five meet in formats of their own, two summits in one city on
+    # two days (the consultative meeting, then the five and a partner), told apart by the
+    # other rules
+    state = found.split()[0]
+    return None if state in CENTRAL_ASIA else f"{state} conference"
 
 
 def first_sentence(text: str) -> str:
@@ -830,6 +848,9 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
             return False
     if any(x.get("head") and x.get("event_type") == "meeting" for x in (a, b)):
         return False  # (the head of state's reception of a guest who came for it)
+    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
+    if mine and theirs and mine != theirs:
+        return False  # (two organisations' summits in one city on two days)
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
 
@@ -1087,6 +1108,7 @@ def _facts(pair: _Pair) -> Decision | None:
         and not pair.unsure
         and _one_full_name(pair.a, pair.b)
         and not _places_clash(pair.a, pair.b)
+        and not _summit_and_meeting(pair.a, pair.b)
     ):
         # the same two states the same day, and the same person (a minister's first name
         # survives where the surname is a known minister's): one meeting. Not in one
@@ -1124,6 +1146,22 @@ def _facts(pair: _Pair) -> Decision | None:
     return Decision(True, "one meeting of the same two states the same day", HUB)
 
 
+def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """A leader's report of a summit (its headline names it, not its sidelines) and a
+    leader's meeting (its headline names no summit, or its sidelines): his speech at the summit in
+    Baku and his meeting with its host there ("Токаев выступил на саммите COP29",
+    "Состоялась встреча с Ильхамом Алиевым", "... on COP29 sidelines") are two events."""
+    if not (a.get("head") and b.get("head")):
+        return False  # (the ministers' council "ahead of the summit" is the council)
+    return any(
+        x.get("summit")
+        and not x.get("sidelines")
+        and (y.get("sidelines") or not y.get("summit"))
+        and (y.get("event_type") == "meeting" or y.get("two") or y.get("sidelines"))
+        for x, y in ((a, b), (b, a))
+    )
+
+
 def _same_hours(pair: _Pair) -> Decision | None:
     """Reports of the same hours that are one event by what they are: one source's
     versions, one call, one summit of two heads of state, one gathering of three or
@@ -1155,6 +1193,7 @@ def _same_hours(pair: _Pair) -> Decision | None:
     sideline = bool(a.get("sidelines")) != bool(b.get("sidelines")) and any(
         x.get("summit") and not x.get("sidelines") for x in (a, b)
     )
+    sideline = sideline or _summit_and_meeting(a, b)
     if a.get("head") and b.get("head") and pair.two and not sideline:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two

@@ -367,13 +367,15 @@ def _named_formats(text: str) -> list[tuple[str, str, str, int]]:
 
 # The kinds of an international gathering (storage/relevance.toml, [gatherings]).
 _GATHERING_KINDS = ("conference", "forum", "congress")
+_HOSTED = (*_GATHERING_KINDS, "summit")
 
 
-def _gatherings(hits: list[Any]) -> list[Any]:
-    """The gathering words of a text's hits ("конференция", "forum") that name the event,
-    not a press conference or a business forum, nor the venue of a meeting ("на полях
-    форума"); none in a text on a scientific, medical or students' conference."""
-    if not any(h[0] == "gathering" and h[1] in _GATHERING_KINDS for h in hits):
+def _gatherings(hits: list[Any], kinds: tuple[str, ...] = _GATHERING_KINDS) -> list[Any]:
+    """The gathering words of a text's hits ("конференция", "forum"; of ``kinds``) that
+    name the event, not a press conference or a business forum, nor the venue of a
+    meeting ("на полях форума"); none in a text on a scientific, medical or students'
+    conference."""
+    if not any(h[0] == "gathering" and h[1] in kinds for h in hits):
         return []
     if any(h[0] == "gathering" and h[1] == "domestic" for h in hits):
         return []  # (a scientific, medical or students' conference: no gathering of states)
@@ -382,7 +384,7 @@ def _gatherings(hits: list[Any]) -> list[Any]:
         h
         for h in _not_the_venue(hits, lexicon="gathering")
         if h[0] == "gathering"
-        and h[1] in _GATHERING_KINDS
+        and h[1] in kinds
         and not any(start <= h[3] < end for start, end in excluded)
     ]
 
@@ -533,7 +535,7 @@ class Classifier:
         self._lexicons.add("sidelines", "framework_after", sidelines.get("framework_after", []))
         self._lexicons.add("sidelines", "dialogue", sidelines.get("dialogue", []))
         gatherings = data.get("gatherings", {})
-        for key in (*_GATHERING_KINDS, "international", "delegates", "domestic", "not"):
+        for key in (*_HOSTED, "international", "delegates", "domestic", "not"):
             self._lexicons.add("gathering", key, gatherings.get(key, []))
         for name, entry in data.get("formats", {}).items():
             self._lexicons.add("format", name, entry["patterns"])
@@ -923,9 +925,10 @@ class Classifier:
         ("на полях форума"), nor a scientific or a medical one."""
         kind = None
         for text in (title, lead):
-            found = _gatherings(self._lexicons.scan(normalise(text)))
+            found = [h[1] for h in _gatherings(self._lexicons.scan(normalise(text)), _HOSTED)]
             if found:
-                kind = found[0][1]
+                # (a summit only when no other kind is named: storage.dedup.hosted)
+                kind = next((k for k in found if k != "summit"), found[0])
                 break
         if kind is None:
             return None

@@ -2510,3 +2510,71 @@ def test_a_lowered_expression_refuses_an_upper_case_literal():
     assert _lowered(r"\bвизит\w*").search("государственный визитом")
     with pytest.raises(ValueError, match="upper-case"):
         _lowered(r"State visit")
+
+
+# Each delegation's report of a summit abroad names its own state and the host (issue #13):
+# one story, in any order; its leader's meeting with the host there is his own.
+_SUMMIT_ABROAD = [
+    (0, "kazinform", "ru", "Токаев выступил на саммите COP29 в Баку",
+     "Президент Казахстана выступил на Саммите мировых лидеров по климату в Баку."),
+    (1, "uza", "uz", "Prezident Bokudagi iqlim sammitida nutq soʻzladi",
+     ("Oʻzbekiston Prezidenti Shavkat Mirziyoyev Bokuda boʻlib oʻtayotgan iqlim sammitida "
+     "nutq soʻzladi.")),
+    (2, "khovar", "tg", "Суханронии Пешвои миллат дар Саммити COP29",
+     ("Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон дар Саммити иқлимии роҳбарони ҷаҳон дар "
+     "шаҳри Боку суханронӣ намуданд.")),
+    (4, "trend", "ru", "Ильхам Алиев встретился с Касым-Жомартом Токаевым",
+     ("В Баку Президент Азербайджана Ильхам Алиев встретился с Президентом Казахстана "
+     "Касым-Жомартом Токаевым.")),
+    (5, "kt_kz", "en", "Tokayev, Aliyev discuss Trans-Caspian route on COP29 sidelines",
+     ("President of Kazakhstan Kassym-Jomart Tokayev met President of Azerbaijan Ilham Aliyev "
+     "in Baku on the sidelines of COP29; they discussed the Trans-Caspian route.")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (3, 0, 4, 2, 1)])
+def test_each_delegations_report_of_a_summit_abroad_is_one_story(tmp_path, order):
+    when = datetime(2026, 11, 12, 5, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, [_SUMMIT_ABROAD[n] for n in order], registry=True)
+    assert story[0] == story[1] == story[2], story
+    assert story[4] == story[5] != story[0], story
+
+
+def test_a_summit_is_a_hosted_gathering_abroad_only():
+    assert hosted("Токаев выступил на саммите COP29 в Баку\nГлава государства.") == "AZ conference"
+    assert hosted("Leaders arrive for the CIS summit in Moscow\nThe leaders.") == "RU conference"
+    # in the region's capitals the five hold their own summits, two in one city on two days
+    assert hosted("Президент выступил на саммите в Астане\nГлава государства.") is None
+    assert sidelines("Tokayev, Aliyev discuss Trans-Caspian route on COP29 sidelines")
+
+
+# An organisation's heads of government meet in their council: each member's report names
+# its own head of government and the host (issue #13).
+_HEADS_OF_GOVERNMENT = [
+    (0, "gazeta_uz", "ru", "Арипов выступил на заседании глав правительств ШОС",
+     ("Премьер-министр Узбекистана Абдулла Арипов выступил на заседании Совета глав "
+     "правительств государств — членов ШОС в Исламабаде.")),
+    (1, "khovar", "tg", "Иштироки Сарвазир дар ҷаласаи Шӯрои сарони ҳукуматҳои СҲШ",
+     ("Сарвазири Ҷумҳурии Тоҷикистон Қоҳир Расулзода дар ҷаласаи Шӯрои сарони ҳукуматҳои "
+     "СҲШ дар шаҳри Исломобод иштирок кард.")),
+    (2, "trend", "en", "SCO heads of government meet in Islamabad",
+     ("The Council of Heads of Government of the SCO member states met in Islamabad; the "
+     "prime ministers of Kazakhstan, Kyrgyzstan, Tajikistan and Uzbekistan took part.")),
+    (3, "kazinform", "ru", "Олжас Бектенов встретился с Шахбазом Шарифом",
+     ("В Исламабаде Премьер-министр Казахстана Олжас Бектенов встретился с Премьер-министром "
+     "Пакистана Шахбазом Шарифом.")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (1, 3, 0, 2)])
+def test_an_organisations_council_of_heads_of_government_is_its_summit(tmp_path, order):
+    assert summit("SCO heads of government meet in Islamabad")
+    assert summit("ShHT hukumat rahbarlari kengashi yakunlandi")
+    # two states' heads of government meeting: no organisation, no summit
+    assert not summit("Встреча глав правительств Казахстана и Узбекистана")
+    when = datetime(2026, 10, 16, 5, tzinfo=UTC)
+    story = _stories(
+        tmp_path / "s.db", when, [_HEADS_OF_GOVERNMENT[n] for n in order], registry=True
+    )
+    assert story[0] == story[1] == story[2], story
+    assert story[3] != story[0], story

@@ -1046,3 +1046,20 @@ def test_a_visit_in_the_regions_spellings(title, body, parties):
 )
 def test_adopted_and_cooperation_are_no_diplomatic_act(title, body):
     assert not classify(title, body, source_country="UZ", source_kind="outlet").relevant
+
+
+def test_the_english_met_before_an_office_is_a_meeting_not_met_alone():
+    """ "Tokayev met President Aliyev" is a meeting as "встретил" is (issue #13); a team
+    that met students on a UN day is not diplomacy."""
+    talks = classify(
+        "Tokayev, Aliyev discuss Trans-Caspian route",
+        "President of Kazakhstan Kassym-Jomart Tokayev met President of Azerbaijan Ilham "
+        "Aliyev in Baku; they discussed the Trans-Caspian route.",
+    )
+    assert talks.relevant and set(talks.countries) == {"KZ", "AZ"}, talks
+    observance = classify(
+        "International Day of Women and Girls in Science",
+        "The UNRCCA team joined the global observance. Staff of the Centre met female "
+        "students of a university in Ashgabat to discuss careers in science.",
+    )
+    assert not observance.relevant, observance
