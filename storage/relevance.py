@@ -370,6 +370,22 @@ _GATHERING_KINDS = ("conference", "forum", "congress")
 _HOSTED = (*_GATHERING_KINDS, "summit")
 
 
+def _signals(
+    title_hits: list[Any], body_hits: list[Any], lead_end: int
+) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
+    """The signals of a headline, of a body and of its lead; none of a law in a text
+    ratifying a treaty (the law ratifying it is the treaty's, no domestic law)."""
+    found = (
+        _group(title_hits, "signal"),
+        _group(body_hits, "signal"),
+        _group(_before(body_hits, lead_end), "signal"),
+    )
+    if _group(title_hits, "ratification") or _group(body_hits, "ratification"):
+        for signals in found:
+            signals.pop("law", None)
+    return found
+
+
 def _gatherings(hits: list[Any], kinds: tuple[str, ...] = _GATHERING_KINDS) -> list[Any]:
     """The gathering words of a text's hits ("конференция", "forum"; of ``kinds``) that
     name the event, not a press conference or a business forum, nor the venue of a
@@ -524,6 +540,9 @@ class Classifier:
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
+        self._lexicons.add(
+            "ratification", "ratification", data.get("ratification", {}).get("patterns", [])
+        )
         ceremonies = data.get("ceremonies", {}).get("patterns", [])
         self._lexicons.add("ceremony", "ceremony", ceremonies)
         # (a visit's ceremony is an act: "Әуежайда қарсы алу", the welcome at the airport)
@@ -599,12 +618,11 @@ class Classifier:
             else None
         )
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n, home)
-        title_signals = _group(title_hits, "signal")
-        body_signals = _group(body_hits, "signal")
+        title_signals, body_signals, lead_signals = _signals(title_hits, body_hits, lead_end)
         total, parts = self._weigh(
             title_signals,
             body_signals,
-            _group(_before(body_hits, lead_end), "signal"),
+            lead_signals,
             # (an act the headline or the lead tells: talks, a visit, a signing; not the
             # "cooperation" every domestic post on two states mentions)
             acted=bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end)),

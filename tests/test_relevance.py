@@ -1063,3 +1063,53 @@ def test_the_english_met_before_an_office_is_a_meeting_not_met_alone():
         "students of a university in Ashgabat to discuss careers in science.",
     )
     assert not observance.relevant, observance
+
+
+def test_the_law_ratifying_a_treaty_is_the_treatys_not_a_domestic_law():
+    """A head of state signing the law that ratifies an agreement with another state is
+    diplomacy (issue #13); a budget law is not."""
+    ratified = classify(
+        "Подписан закон",
+        "Глава государства подписал Закон «О ратификации Соглашения между Правительством "
+        "Республики Казахстан и Правительством Туркменистана о международных автомобильных "
+        "перевозках».",
+        source_country="KZ",
+        source_kind="telegram",
+    )
+    assert ratified.relevant and set(ratified.countries) == {"KZ", "TM"}, ratified
+    budget = classify("Мажилис принял закон о бюджете", "Депутаты приняли закон о бюджете.")
+    assert not budget.relevant, budget
+
+
+def test_an_interstate_council_has_a_counterpart_its_report_need_not_name():
+    """ "Жоғары мемлекетаралық кеңес": the supreme interstate council is held between two
+    states, whichever the president's channel leaves unnamed (issue #13)."""
+    council = classify(
+        "Жоғары мемлекетаралық кеңес",
+        "Мемлекет басшысы Жоғары мемлекетаралық кеңестің отырысына қатысты.",
+        language="kk",
+        source_country="KZ",
+        source_kind="telegram",
+    )
+    assert council.relevant, council
+    water = classify(
+        "Awazada Döwletara suw hojalyk utgaşdyryjy toparynyň mejlisi geçirildi",
+        "Merkezi Aziýa döwletleriniň Döwletara suw hojalyk utgaşdyryjy toparynyň nobatdaky "
+        "mejlisi geçirildi.",
+        language="tk",
+        source_country="TM",
+        source_kind="agency",
+    )
+    assert water.relevant, water
+
+
+def test_a_ministrys_advice_to_its_citizens_abroad_is_not_diplomacy_in_kazakh_either():
+    advice = classify(
+        "СІМ Ливанға бармауға кеңес берді",
+        "Сыртқы істер министрлігі қазақстандықтарға Ливанға сапар шекпеуге кеңес берді. "
+        "Елдегі азаматтарға елшілікте консулдық есепке тұру ұсынылды.",
+        language="kk",
+        source_country="KZ",
+        source_kind="outlet",
+    )
+    assert not advice.relevant, advice
