@@ -693,14 +693,20 @@ class Classifier:
             # a visit's ceremony told without the guest ("Signing ceremony"): there is one
             counterpart = True
             parts["a visit's ceremony"] = ["a guest"]
-        parts |= {"organisations": organisations} if organisations else {}
-        parts |= {"no counterpart": ["one state alone"]} if ca and not counterpart else {}
+        # advice in the headline, and no act there: a notice to citizens, whatever
+        # consultations, hotline calls and embassies its body names
+        advice = [] if _group(title_hits, "event") else title_signals.get("advisory", [])[:3]
+        parts |= (
+            ({"organisations": organisations} if organisations else {})
+            | ({"no counterpart": ["one state alone"]} if ca and not counterpart else {})
+            | ({"advice in the headline": advice} if advice else {})
+        )
         score = 1 / (1 + math.exp(-total))
         evidence = {
             "parties": [f"{k}: {', '.join(v[:4])}" for k, v in party_words.items()],
             **parts,
         }
-        if not (ca and counterpart and score >= self.threshold):
+        if advice or not (ca and counterpart and score >= self.threshold):
             return Tags(False, score, (), (), None, evidence)
         return Tags(
             True,
@@ -790,14 +796,21 @@ class Classifier:
         title_signals: dict[str, Any],
         lead_end: int,
     ) -> bool:
-        """A foreign ministry's statement on the world: a statement in the headline, the
-        ministry's words, and a condemnation, condolences or a situation abroad in the
-        headline or the lead ("МИД Казахстана выступил с заявлением по ситуации на
-        Ближнем Востоке"); not its notice on its own business ("заявил о переходе на
-        электронный документооборот")."""
-        if "statement" not in _group(title_hits, "event") or "diplomacy" not in title_signals:
+        """A foreign ministry's statement on the world: the ministry in the headline, a
+        statement or no other act there ("Kazakhstan's MFA calls for restraint in the
+        Middle East"; others' agreement on the world it names), and a condemnation, condolences, an escalation, a ceasefire or a
+        situation abroad in the headline or the lead ("МИД Казахстана выступил с
+        заявлением по ситуации на Ближнем Востоке"); not its notice on its own business
+        ("заявил о переходе на электронный документооборот")."""
+        events = set(_group(title_hits, "event"))
+        in_title = bool(_group(title_hits, "world"))
+        # (others' agreement on the world it welcomes: "приветствовал соглашение о
+        # прекращении огня"; not the ministry's meeting, visit or call, whose counterpart
+        # is named)
+        told = not events or "statement" in events or (in_title and events == {"agreement"})
+        if "diplomacy" not in title_signals or not told:
             return False
-        return bool(_group(title_hits, "world") or _group(body_hits, "world", before=lead_end))
+        return in_title or bool(_group(body_hits, "world", before=lead_end))
 
     def _gathering_members(
         self, title_hits: list[Any], title_signals: dict[str, Any], body_signals: dict[str, Any]

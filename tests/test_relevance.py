@@ -1113,3 +1113,43 @@ def test_a_ministrys_advice_to_its_citizens_abroad_is_not_diplomacy_in_kazakh_ei
         source_kind="outlet",
     )
     assert not advice.relevant, advice
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "Kazakhstan's MFA calls for restraint in the Middle East",
+            (
+                "Kazakhstan's Foreign Ministry has expressed deep concern over the escalation in "
+                "the Middle East and called on all parties to exercise maximum restraint."
+            ),
+        ),
+        (
+            "МИД Казахстана приветствовал соглашение о прекращении огня",
+            (
+                "Министерство иностранных дел Казахстана приветствовало соглашение о прекращении "
+                "огня и призвало стороны к мирному урегулированию."
+            ),
+        ),
+    ],
+)
+def test_a_ministrys_words_on_the_world_need_no_statement_in_the_headline(title, body):
+    """A foreign ministry's call for restraint or its welcome of a ceasefire is its
+    statement on the world, the acting state alone (issue #13)."""
+    tags = classify(title, body, source_country="KZ", source_kind="agency")
+    assert tags.relevant and tags.countries == ("KZ",), tags
+
+
+def test_advice_in_the_headline_is_a_notice_whatever_its_body_names():
+    """A notice to citizens abroad names the embassy's hotline and consultations: still a
+    notice, not diplomacy (issue #13)."""
+    tags = classify(
+        "МИД напоминает мигрантам о сроках регистрации в России",
+        "МИД Кыргызстана напомнил гражданам, находящимся в России, о необходимости "
+        "своевременно вставать на миграционный учет. Консультации можно получить по телефону "
+        "горячей линии посольства.",
+        source_country="KG",
+        source_kind="outlet",
+    )
+    assert not tags.relevant and "advice in the headline" in tags.evidence, tags
