@@ -1091,6 +1091,10 @@ def _facts(pair: _Pair) -> Decision | None:
         if _places_clash(pair.a, pair.b):
             # the same guest in Astana, then in Tashkent: the names the two share are his
             return Decision(False, "places of two states in the openings")
+        if pair.gap > GATHERING_WINDOW and _another_format(pair, lead=True):
+            # the five's consultative meeting, and their summit with a partner the next
+            # day in the same city: the leaders' names are in both
+            return Decision(False, "a format's meeting with its partner and one without it")
         kind = "rewrite" if pair.one_language else "translation"
         return Decision(
             True,
@@ -1537,18 +1541,22 @@ def _format_partners(title: str) -> frozenset[str]:
     return default_classifier().title_format_partners(title)
 
 
-def _another_format(pair: _Pair) -> bool:
-    """Whether one report's headline names a format whose partner is the one party the
-    other report lacks, and the other's headline names no format ("C5+1 in New York" and
-    "Central Asian Foreign Ministers Discuss Glaciers and Water", the next day's UN event
-    of the five): two gatherings, not a guest left out."""
+def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
+    """Whether one report's headline (or with ``lead`` its headline or first sentence)
+    names a format whose partner is the one party the other report lacks, and the
+    other's names no format ("C5+1 in New York" and "Central Asian Foreign Ministers
+    Discuss Glaciers and Water", the next day's UN event of the five): two gatherings,
+    not a guest left out."""
     small, large = sorted((pair.parties_a, pair.parties_b), key=len)
     extra = large - small
     if len(extra) != 1 or not small <= large:
         return False
     wide, narrow = (pair.a, pair.b) if pair.parties_a == large else (pair.b, pair.a)
-    wide_title, narrow_title = (_opening(x).partition("\n")[0] for x in (wide, narrow))
-    if not extra & _format_partners(wide_title) or _format_partners(narrow_title):
+    texts = []
+    for x in (wide, narrow):
+        title, _, body = _opening(x).partition("\n")
+        texts.append(f"{title}\n{first_sentence(body)}" if lead else title)
+    if not extra & _format_partners(texts[0]) or _format_partners(texts[1]):
         return False
     # (the partner's capital named: "Главы МИД стран Центральной Азии собрались в Токио")
     return not extra & _places(_opening(narrow))

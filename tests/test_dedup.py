@@ -2578,3 +2578,21 @@ def test_an_organisations_council_of_heads_of_government_is_its_summit(tmp_path,
     )
     assert story[0] == story[1] == story[2], story
     assert story[3] != story[0], story
+
+
+def test_the_fives_meeting_and_their_summit_with_a_partner_next_day_are_two(tmp_path):
+    """The five's consultative meeting in Avaza, and their summit with Korea there the next
+    day: the leaders and the city are in both, the partner only in the second's first
+    sentence (issue #13; one link between them made the stories depend on arrival order)."""
+    reports = [
+        (0, "akorda_tg", "kk", "Президент сөз сөйледі",
+         ("Мемлекет басшысы Авазада өтіп жатқан Орталық Азия мемлекеттері басшыларының "
+         "Консультативтік кездесуінде сөз сөйледі.")),
+        (29, "kazinform", "kk", "Тоқаев Корея Республикасымен әріптестікті кеңейтуге шақырды",
+         ("Мемлекет басшысы Қасым-Жомарт Тоқаев Авазада өткен «Орталық Азия – Корея "
+         "Республикасы» саммитінде сөз сөйлеп, сирек металдар және көлік салаларындағы "
+         "бірлескен жобаларды ұсынды.")),
+    ]  # fmt: skip
+    when = datetime(2026, 8, 6, 2, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[29], story

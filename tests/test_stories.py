@@ -143,6 +143,12 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev40_stream",
         "dev41_stream",
         "dev42_stream",
+        "dev43_stream",
+        "dev44_stream",
+        "dev45_stream",
+        "dev46_stream",
+        "dev47_stream",
+        "dev48_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
