@@ -16,6 +16,7 @@ from typing import Any
 
 from storage import Store, canonical_url, format_utc
 from storage.errors import StorageError, StoreUnavailable
+from storage.normalize import web_url
 from storage.times import utcnow
 
 from .items import Article, FetchFailure, NotModified
@@ -96,5 +97,10 @@ def _store_article(
     etag, modified = item.get("http_etag"), item.get("http_last_modified")
     if etag or modified:
         store.remember_validators(url, etag, modified, format_utc(now or utcnow()))
-    aliases = [canonical_url(a) for a in item.get("aliases") or () if isinstance(a, str)]
+    # (an alias no browser opens is not stored: the store leaves it out)
+    aliases = [
+        canonical_url(a)
+        for a in item.get("aliases") or ()
+        if isinstance(a, str) and web_url(a) is not None
+    ]
     return Stored(outcome, (url, *aliases))

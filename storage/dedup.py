@@ -450,11 +450,15 @@ _NOT_ITS_SUMMIT = _lowered(
 )
 _COUNCIL = _lowered(f"(?:{_COUNCIL_WORDS})")
 
+# The UN's conferences of the parties by their number ("COP29", "COP 16"): as the
+# classifier's data names them ([gatherings] conference).
+_COP = r"\bcop ?-?\d{1,2}\b"
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = _lowered(
     r"(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
-    # the UN's climate conference of the parties by its number ("COP29", "КС-29")
-    r"\bcop[- ]?\d\d\b|\bкс[- ]?\d\d\b|"
+    # the UN's conferences of the parties by their number ("COP29", "COP 16")
+    + _COP
+    + r"|"
     r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув|"
     # an organisation's summit by its formal name: the council of its heads of state
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
@@ -790,7 +794,7 @@ def _ruled_out(pair: _Pair) -> Decision | None:
 # The words for a gathering (storage/relevance.toml, [gatherings]) as one expression, to
 # rule out most openings before the classifier reads them.
 _GATHERING = _lowered(
-    r"(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|cop\s?[23]\d|"
+    r"(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|" + _COP + r"|"
     r"саммит|summit|sammit|"
     r"съезд|maslahat)"
 )
@@ -848,9 +852,11 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
             return False
     if any(x.get("head") and x.get("event_type") == "meeting" for x in (a, b)):
         return False  # (the head of state's reception of a guest who came for it)
-    mine, theirs = set(a.get("members") or ()), set(b.get("members") or ())
-    if mine and theirs and mine != theirs:
-        return False  # (two organisations' summits in one city on two days)
+    if set(a.get("members") or ()) != set(b.get("members") or ()):
+        # (two organisations' summits in one city on two days, the EAEU's and the CIS's
+        # in St Petersburg; nor one of them and a report naming none, which would join
+        # them: an organisation's reports are judged as its summit's)
+        return False
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
 

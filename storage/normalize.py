@@ -105,8 +105,8 @@ def _is_tracking(name: str) -> bool:
 
 def _host_refused(host: str) -> bool:
     """Whether a URL parser reads ``host`` (lower case) as a malformed or disguised IPv4
-    address (see ``_ENDS_IN_NUMBER``)."""
-    if not _ENDS_IN_NUMBER.search(host):
+    address (see ``_ENDS_IN_NUMBER``); an IPv6 literal ("::ffff:1.2.3.4") is not."""
+    if ":" in host or not _ENDS_IN_NUMBER.search(host):
         return False
     try:
         ipaddress.IPv4Address(host.removesuffix("."))
@@ -123,10 +123,17 @@ def _safe_parts(url: str) -> SplitResult:
     unclosed bracket.
     """
     url = url.strip()
-    host = urlsplit(url).hostname or ""  # as written: w3lib 2.6 rewrites "0x7f.1"
+    # as written (w3lib 2.6 rewrites "0x7f.1"), and as w3lib made it (IDNA maps
+    # "example.０" to "example.0", which w3lib 2.5 lets through)
+    _check_host(urlsplit(url).hostname or "")
+    parts = urlsplit(safe_url_string(url))
+    _check_host(parts.hostname or "")
+    return parts
+
+
+def _check_host(host: str) -> None:
     if _host_refused(host):
         raise ValueError(f"{host!r} is not a host name nor an IPv4 address")
-    return urlsplit(safe_url_string(url))
 
 
 def clean_url(url: str) -> str:

@@ -540,6 +540,7 @@ class Classifier:
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
+        self._lexicons.add("world", "crisis", data.get("world", {}).get("crisis", []))
         self._lexicons.add(
             "ratification", "ratification", data.get("ratification", {}).get("patterns", [])
         )
@@ -693,9 +694,10 @@ class Classifier:
             # a visit's ceremony told without the guest ("Signing ceremony"): there is one
             counterpart = True
             parts["a visit's ceremony"] = ["a guest"]
-        # advice in the headline, and no act there: a notice to citizens, whatever
-        # consultations, hotline calls and embassies its body names
-        advice = [] if _group(title_hits, "event") else title_signals.get("advisory", [])[:3]
+        # advice in the headline, and no act there nor in the lead: a notice to citizens,
+        # whatever consultations, hotline calls and embassies its body names further on
+        told = _group(title_hits, "event") or _group(body_hits, "event", before=lead_end)
+        advice = [] if told else title_signals.get("advisory", [])[:3]
         parts |= (
             ({"organisations": organisations} if organisations else {})
             | ({"no counterpart": ["one state alone"]} if ca and not counterpart else {})
@@ -802,15 +804,18 @@ class Classifier:
         situation abroad in the headline or the lead ("МИД Казахстана выступил с
         заявлением по ситуации на Ближнем Востоке"); not its notice on its own business
         ("заявил о переходе на электронный документооборот")."""
-        events = set(_group(title_hits, "event"))
-        in_title = bool(_group(title_hits, "world"))
-        # (others' agreement on the world it welcomes: "приветствовал соглашение о
-        # прекращении огня"; not the ministry's meeting, visit or call, whose counterpart
-        # is named)
-        told = not events or "statement" in events or (in_title and events == {"agreement"})
-        if "diplomacy" not in title_signals or not told:
+        if "diplomacy" not in title_signals:
             return False
-        return in_title or bool(_group(body_hits, "world", before=lead_end))
+        events = set(_group(title_hits, "event"))
+        said = _group(title_hits, "world") or _group(body_hits, "world", before=lead_end)
+        if "statement" in events:
+            return bool(said)
+        # without "statement", the world's crises only ("Kazakhstan's MFA calls for
+        # restraint in the Middle East"; not its staff's event or anniversary); with
+        # others' agreement on them it welcomes ("приветствовал соглашение о прекращении
+        # огня"), not the ministry's meeting, visit or call, whose counterpart is named
+        crisis = "crisis" in said
+        return crisis and (not events or events == {"agreement"})
 
     def _gathering_members(
         self, title_hits: list[Any], title_signals: dict[str, Any], body_signals: dict[str, Any]

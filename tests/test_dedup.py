@@ -2596,3 +2596,24 @@ def test_the_fives_meeting_and_their_summit_with_a_partner_next_day_are_two(tmp_
     when = datetime(2026, 8, 6, 2, tzinfo=UTC)
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert story[0] != story[29], story
+
+
+def test_two_organisations_summits_abroad_are_not_joined_through_a_report_naming_neither(
+    tmp_path,
+):
+    """The EAEU's summit in Moscow and the CIS's informal one there the next day: a
+    report of "a summit in Moscow" naming neither organisation joins neither by its city
+    (it would join the two; issue #13)."""
+    reports = [
+        (0, "kazinform", "ru", "Токаев принял участие в заседании Высшего Евразийского экономического совета",
+         "Президент Казахстана Касым-Жомарт Токаев принял участие в саммите ЕАЭС в Москве."),
+        (26, "uza", "ru", "Президент принял участие в неформальном саммите в Москве",
+         "Президент Узбекистана Шавкат Мирзиёев принял участие в неформальном саммите в Москве."),
+        (27, "khovar", "ru", "Эмомали Рахмон принял участие в неформальном саммите СНГ",
+         ("Президент Таджикистана Эмомали Рахмон принял участие во встрече глав государств СНГ "
+         "в Москве.")),
+    ]  # fmt: skip
+    when = datetime(2026, 12, 25, 6, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[27] and story[0] != story[26], story
+    assert hosted("Tokayev addresses COP 16 in Riyadh\nThe President spoke.") == "SA conference"

@@ -403,3 +403,39 @@ def test_a_link_no_browser_opens_is_a_failure_and_the_links_after_it_are_followe
     # degraded, not broken: the source yielded articles, so the crawl's status is 0
     assert crawl.stats["links_mfa"]["status"] == "degraded"
     assert crawl.result.returncode == 0, crawl.result.stdout + crawl.result.stderr
+
+
+def test_a_full_text_feeds_item_with_a_link_no_browser_opens_is_a_failure_not_the_feeds(
+    tmp_path,
+):
+    """A full-text feed's items are its articles: an item whose link no browser opens is
+    a ``parse`` failure of the feed naming the link, and the items after it are stored
+    (before, the crawl's incremental check raised on it and the whole feed was lost while
+    the source said ok)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    items = "".join(
+        f"<item><title>Консультации МИД Кыргызстана и Казахстана ({n})</title><link>{link}</link>"
+        f"<description>БИШКЕК. Состоялись консультации министерств иностранных дел Кыргызской "
+        f"Республики и Республики Казахстан ({n}).</description>"
+        f"<pubDate>Thu, 26 Nov 2026 0{n}:00:00 +0000</pubDate></item>\n"
+        for n, link in enumerate(LINKS, 1)
+    )
+    (site / "rss.xml").write_text(LINKS_FEED.format(items=items), encoding="utf-8")
+    (site / "responses.toml").write_text(
+        'recorded = 2026-11-28T00:00:00Z\n[[response]]\nurl = "https://links.example.kg/rss/"\n'
+        'file = "rss.xml"\ncontent_type = "application/rss+xml; charset=utf-8"\n',
+        encoding="utf-8",
+    )
+    registry = tmp_path / "sources.toml"
+    registry.write_text(LINKS_REGISTRY + "full_text = true\n", encoding="utf-8")
+    crawl = _crawl(site, tmp_path / "links.db", registry)
+    assert set(crawl.articles) == {
+        "https://links.example.kg/news/1",
+        "https://links.example.kg/news/6",
+    }, crawl.result.stderr
+    for link in LINKS[1:5]:
+        assert f"its link is no readable http(s) link: {link!r}" in crawl.result.stderr
+    assert "Traceback" not in crawl.result.stderr
+    assert crawl.stats["links_mfa"]["status"] == "degraded"
+    assert crawl.result.returncode == 0, crawl.result.stdout + crawl.result.stderr

@@ -209,6 +209,12 @@ def test_store_refuses_a_javascript_article_url(tmp_path):
         ("https://127.1/a.jpg", None),
         ("https://kabar.kg.0x/a.jpg", None),
         ("https://203.0.113.7/a.jpg", "https://203.0.113.7/a.jpg"),
+        # the same once IDNA maps the full-width digit or the ideographic full stop
+        ("http://example.０/a.jpg", None),
+        ("http://example。0/a.jpg", None),
+        ("http://1.2.3.９９９/a.jpg", None),
+        # an IPv6 literal ending in an IPv4 address is an address
+        ("http://[::ffff:192.168.0.1]/a.jpg", "http://[::ffff:192.168.0.1]/a.jpg"),
         ("https://kabar.kg2/a.jpg", "https://kabar.kg2/a.jpg"),
         ("https://kabar.kg/a\x85.jpg", None),
         ("https://kabar.kg/" + "a" * MAX_URL_LENGTH, None),
@@ -241,6 +247,14 @@ def test_an_unreadable_address_is_refused_in_one_line_and_no_alias(tmp_path, bad
     for function in (canonical_url, clean_url):
         with pytest.raises(ValueError):
             function(bad)
+    # the crawl's writer stores the item, and reports its stored addresses without it
+    from crawler.storing import store_item
+
+    with Store(tmp_path / "w.db") as store:
+        stored = store_item(
+            store, "article", {**article(3), "aliases": [bad]}, run_id=None, now=NOW
+        )
+    assert stored.outcome == "new" and bad not in stored.urls, stored
 
 
 def test_clean_text_removes_c1_and_bidi_controls_and_keeps_lines():

@@ -1142,14 +1142,88 @@ def test_a_ministrys_words_on_the_world_need_no_statement_in_the_headline(title,
 
 
 def test_advice_in_the_headline_is_a_notice_whatever_its_body_names():
-    """A notice to citizens abroad names the embassy's hotline and consultations: still a
-    notice, not diplomacy (issue #13)."""
+    """A notice to citizens abroad names the embassy's hotline and consultations further
+    on: still a notice, not diplomacy (issue #13); an agreement for citizens told in the
+    lead is diplomacy."""
     tags = classify(
         "МИД напоминает мигрантам о сроках регистрации в России",
         "МИД Кыргызстана напомнил гражданам, находящимся в России, о необходимости "
-        "своевременно вставать на миграционный учет. Консультации можно получить по телефону "
-        "горячей линии посольства.",
+        "своевременно вставать на миграционный учет. Для граждан стран ЕАЭС срок регистрации "
+        "составляет 30 дней. Консультации можно получить по телефону горячей линии посольства.",
         source_country="KG",
         source_kind="outlet",
     )
     assert not tags.relevant and "advice in the headline" in tags.evidence, tags
+    for title, body in (
+        (
+            (
+                "Туркменистан и Казахстан договорились об упрощении визового режима для граждан, "
+                "выезжающих в командировки"
+            ),
+            (
+                "В ходе переговоров министров иностранных дел Туркменистана и Казахстана стороны "
+                "подписали соглашение."
+            ),
+        ),
+        (
+            "Kazakhstan and Uzbekistan agree on medical insurance for labour migrants",
+            (
+                "The foreign ministers of Kazakhstan and Uzbekistan held talks in Astana and signed "
+                "an intergovernmental agreement."
+            ),
+        ),
+    ):
+        agreement = classify(title, body, source_country="KZ", source_kind="outlet")
+        assert agreement.relevant, agreement
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "language", "country"),
+    [
+        (
+            "В МИД Казахстана прошла спартакиада",
+            (
+                "Спортивное событие собрало сотрудников центрального аппарата министерства "
+                "иностранных дел."
+            ),
+            "ru",
+            "KZ",
+        ),
+        (
+            "Kazakh MFA staff hold charity fair",
+            (
+                "The situation of children in need was the focus of a charity fair held by the "
+                "staff of the Ministry of Foreign Affairs."
+            ),
+            "en",
+            "KZ",
+        ),
+        (
+            "Daşary işler ministrliginde baýramçylyk dabarasy geçirildi",
+            "Daşary işler ministrliginiň ýaraşykly binasynda dabara geçirildi.",
+            "tk",
+            "TM",
+        ),
+    ],
+)
+def test_a_ministrys_own_event_is_no_statement_on_the_world(title, body, language, country):
+    """Without "statement" in its headline a ministry's words on the world need a crisis
+    (an escalation, a ceasefire, a conflict): its staff's event, "situation" or a
+    "beautiful" building are none (issue #13)."""
+    tags = classify(title, body, language=language, source_country=country, source_kind="mfa")
+    assert not tags.relevant, tags
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        (
+            "Глава государства подписал закон, которым ратифицировано Соглашение между Казахстаном "
+            "и Туркменистаном."
+        ),
+        "Глава государства подписал закон, ратифицирующий договор с Туркменистаном.",
+    ],
+)
+def test_every_form_of_ratifying_drops_the_law(body):
+    tags = classify("Подписан закон", body, source_country="KZ", source_kind="telegram")
+    assert tags.relevant and set(tags.countries) == {"KZ", "TM"}, tags

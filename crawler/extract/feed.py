@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import feedparser
 
 from crawler.errors import ExtractionError
-from storage.normalize import clean_text, join_url
+from storage.normalize import clean_text, join_url, web_url
 
 from .dates import parse_date
 from .language import detect_language
@@ -70,7 +70,8 @@ def parse_feed(
         url: the feed's URL, to resolve relative links.
         source: the registry entry (time zone, languages, full-text flag, link pattern).
         problems: if given, receives a note when the document is not well-formed XML
-            but was read leniently (entries found anyway): items may be missing or cut.
+            but was read leniently (entries found anyway): items may be missing or cut;
+            and one for each full-text item whose link no browser opens (not read).
 
     Returns:
         ``(links, articles)``: a link per entry; with ``source.full_text``, also an
@@ -92,8 +93,16 @@ def parse_feed(
         href = entry.get("link") or ""
         if not href:
             continue
-        link_url = join_url(url, href)  # an unreadable one is a failure of the crawl
+        link_url = join_url(url, href)
         if pattern and not pattern.search(link_url):
+            continue
+        if web_url(link_url) is None and source.full_text:
+            # (a followed link no browser opens is the crawl's failure on it; an item
+            # read from the feed itself, the feed's: the items after it are read)
+            if problems is not None:
+                problems.append(
+                    f"item not read, its link is no readable http(s) link: {link_url!r}"
+                )
             continue
         title = clean_text(entry.get("title", "")).replace("\n", " ")
         published = _entry_date(entry, source)

@@ -29,6 +29,7 @@ from scrapy import signals
 from crawler.extract import Article
 from storage import Store, canonical_url, parse_utc
 from storage.errors import StorageError
+from storage.normalize import web_url
 from storage.reads import KnownPage
 
 if TYPE_CHECKING:
@@ -78,8 +79,13 @@ class IncrementalCrawl:
         urls: dict[int, str] = {}
         for i, entry in enumerate(output):
             if (
-                isinstance(entry, scrapy.Request) and entry.meta.get("diplofeed_role") == "article"
-            ) or isinstance(entry, Article):
+                (
+                    isinstance(entry, scrapy.Request)
+                    and entry.meta.get("diplofeed_role") == "article"
+                )
+                or isinstance(entry, Article)
+            ) and web_url(entry.url) is not None:
+                # (an address the store refuses is never stored: nothing to skip)
                 urls[i] = canonical_url(entry.url)
         stored = self._first_seen(list(set(urls.values())))
         checked = spider.now - self.every
