@@ -1227,3 +1227,24 @@ def test_a_ministrys_own_event_is_no_statement_on_the_world(title, body, languag
 def test_every_form_of_ratifying_drops_the_law(body):
     tags = classify("Подписан закон", body, source_country="KZ", source_kind="telegram")
     assert tags.relevant and set(tags.countries) == {"KZ", "TM"}, tags
+
+
+def test_the_eco_summit_and_the_central_asian_countries_in_turkmen_have_their_members():
+    """The Economic Cooperation Organization's summit names no member: its members are
+    its parties; "Merkezi Aziýa ýurtlary" are the five (issue #13)."""
+    eco = classify(
+        "Shusha hosts ECO summit",
+        "The 17th summit of the Economic Cooperation Organization was held in Shusha with the "
+        "participation of heads of delegations of the member states.",
+        source_country="AZ",
+        source_kind="agency",
+    )
+    assert eco.relevant and {"KZ", "KG", "TJ", "TM", "UZ", "AZ", "IR"} <= set(eco.countries)
+    five = classify(
+        "Merkezi Aziýa ýurtlarynyň DIM-leriniň ýolbaşçylary Aşgabatda duşuşdylar",
+        "Aşgabatda Merkezi Aziýa ýurtlarynyň daşary işler ministrleriniň duşuşygy boldy.",
+        language="tk",
+        source_country="TM",
+        source_kind="agency",
+    )
+    assert five.relevant and set(five.countries) == {"KZ", "KG", "TJ", "TM", "UZ"}, five
