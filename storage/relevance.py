@@ -373,16 +373,17 @@ _HOSTED = (*_GATHERING_KINDS, "summit")
 def _signals(
     title_hits: list[Any], body_hits: list[Any], lead_end: int
 ) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
-    """The signals of a headline, of a body and of its lead; none of a law in a text
-    ratifying a treaty (the law ratifying it is the treaty's, no domestic law)."""
+    """The signals of a headline, of a body and of its lead; without those ``[unless]``
+    drops for the words the text has (no law in a text ratifying a treaty: the law is the
+    treaty's; no company's own news in two states' joint company)."""
     found = (
         _group(title_hits, "signal"),
         _group(body_hits, "signal"),
         _group(_before(body_hits, lead_end), "signal"),
     )
-    if _group(title_hits, "ratification") or _group(body_hits, "ratification"):
+    for key in {*_group(title_hits, "unless"), *_group(body_hits, "unless")}:
         for signals in found:
-            signals.pop("law", None)
+            signals.pop(key, None)
     return found
 
 
@@ -541,9 +542,8 @@ class Classifier:
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
         self._lexicons.add("world", "crisis", data.get("world", {}).get("crisis", []))
-        self._lexicons.add(
-            "ratification", "ratification", data.get("ratification", {}).get("patterns", [])
-        )
+        for key, patterns in data.get("unless", {}).items():
+            self._lexicons.add("unless", key, patterns)
         ceremonies = data.get("ceremonies", {}).get("patterns", [])
         self._lexicons.add("ceremony", "ceremony", ceremonies)
         # (a visit's ceremony is an act: "Әуежайда қарсы алу", the welcome at the airport)

@@ -1248,3 +1248,16 @@ def test_the_eco_summit_and_the_central_asian_countries_in_turkmen_have_their_me
         source_kind="agency",
     )
     assert five.relevant and set(five.countries) == {"KZ", "KG", "TJ", "TM", "UZ"}, five
+
+
+def test_two_states_joint_company_is_not_a_companys_own_news():
+    joint = classify(
+        "Uzbekistan and Turkmenistan to set up joint investment company",
+        "Uzbekistan and Turkmenistan agreed to set up a joint investment company during the "
+        "Turkmen President's state visit to Tashkent.",
+        source_country="UZ",
+        source_kind="outlet",
+    )
+    assert joint.relevant and set(joint.countries) == {"UZ", "TM"}, joint
+    own = classify("Company opens plant in Tashkent", "The private company opened a plant.")
+    assert not own.relevant, own
