@@ -435,6 +435,8 @@ _COUNCIL_WORDS = (
 # "SCO foreign ministers"): its council.
 _ITS_MINISTERS = _lowered(
     r"(?:главы мид|глав мид|министры иностранных дел|министров иностранных дел|"
+    # its ministerial ("OTS ministerial meeting", "министерская встреча ШОС")
+    r"\bministerial\b|министерск\w+ (?:встреч|заседани|совещани)|"
     r"foreign ministers|tashqi ishlar vazirlari|ташқи ишлар вазирлари|"
     r"сыртқы істер министрлері|тышкы иштер министрлери|вазирони корҳои хориҷӣ|"
     r"daşary işler ministrleri)"

@@ -2617,3 +2617,12 @@ def test_two_organisations_summits_abroad_are_not_joined_through_a_report_naming
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert story[0] != story[27] and story[0] != story[26], story
     assert hosted("Tokayev addresses COP 16 in Riyadh\nThe President spoke.") == "SA conference"
+
+
+def test_an_organisations_ministerial_is_its_council_and_a_call_on_a_summit_to_come_is_not_it():
+    """ "OTS ministerial meeting" is the organisation's council, not its leaders' summit;
+    a call "discussing the upcoming summit" is the call (issue #13)."""
+    assert council("Azerbaijani FM attends OTS ministerial meeting in Turkistan")
+    assert sidelines("Tokayev, Mirziyoyev discuss upcoming Turkic summit")
+    assert sidelines("Токаев и Мирзиёев обсудили предстоящий саммит ОТГ")
+    assert not sidelines("Tokayev, Mirziyoyev discuss Turkic summit")

@@ -1261,3 +1261,33 @@ def test_two_states_joint_company_is_not_a_companys_own_news():
     assert joint.relevant and set(joint.countries) == {"UZ", "TM"}, joint
     own = classify("Company opens plant in Tashkent", "The private company opened a plant.")
     assert not own.relevant, own
+
+
+def test_tajik_genitive_turkmen_credentials_and_a_truce():
+    """The Tajik ministry in the genitive ("корҳои хориҷии Тоҷикистон"), a Turkmen
+    ambassador's credentials in the singular ("ynanç hatyny") and a truce welcomed are
+    what their other forms are (issue #13)."""
+    talks = classify(
+        "Музокироти вазирони корҳои хориҷии Тоҷикистон ва Озарбойҷон",
+        "Дар шаҳри Душанбе музокироти Вазири корҳои хориҷии Ҷумҳурии Тоҷикистон бо Вазири "
+        "корҳои хориҷии Ҷумҳурии Озарбойҷон баргузор гардид.",
+        language="tg",
+        source_country="TJ",
+        source_kind="mfa",
+    )
+    assert talks.relevant and set(talks.countries) == {"TJ", "AZ"}, talks
+    credentials = classify(
+        "Türkmenistanyň Prezidenti Ýaponiýanyň ilçisinden ynanç hatyny kabul etdi",
+        "Türkmenistanyň Prezidenti Ýaponiýanyň täze ilçisinden ynanç hatyny kabul etdi.",
+        language="tk",
+        source_country="TM",
+        source_kind="agency",
+    )
+    assert credentials.event_type == "appointment", credentials
+    truce = classify(
+        "МИД Казахстана приветствовал второй этап перемирия",
+        "Министерство иностранных дел Казахстана приветствовало начало второго этапа перемирия.",
+        source_country="KZ",
+        source_kind="agency",
+    )
+    assert truce.relevant and truce.countries == ("KZ",), truce
