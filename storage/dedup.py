@@ -1552,7 +1552,7 @@ def _format_partners(title: str) -> frozenset[str]:
 def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
     """Whether one report's headline (or with ``lead`` its headline or first sentence)
     names a format whose partner is the one party the other report lacks, and the
-    other's names no format ("C5+1 in New York" and "Central Asian Foreign Ministers
+    other's names no format (with ``lead``, but a summit of its own) ("C5+1 in New York" and "Central Asian Foreign Ministers
     Discuss Glaciers and Water", the next day's UN event of the five): two gatherings,
     not a guest left out."""
     small, large = sorted((pair.parties_a, pair.parties_b), key=len)
@@ -1565,6 +1565,11 @@ def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
         title, _, body = _opening(x).partition("\n")
         texts.append(f"{title}\n{first_sentence(body)}" if lead else title)
     if not extra & _format_partners(texts[0]) or _format_partners(texts[1]):
+        return False
+    if lead and not summit(texts[1]):
+        # (by the first sentences, only against a gathering the other names: the five's
+        # consultative meeting; a report whose format goes unrecognised, "«Осиёи Марказӣ –
+        # ИМА»", would otherwise be taken for one without the partner)
         return False
     # (the partner's capital named: "Главы МИД стран Центральной Азии собрались в Токио")
     return not extra & _places(_opening(narrow))

@@ -967,6 +967,13 @@ def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> 
     meeting_of_two = x.two or y.two
     if x.hosted is not None and x.hosted == y.hosted and not meeting_of_two:
         return False
+    if not meeting_of_two and any(
+        m.hosted is not None and m.parties <= o.parties and len(o.parties) >= 3
+        for m, o in ((x, y), (y, x))
+    ):
+        # a delegation's report of a gathering abroad (its own state and the host: "Садыр
+        # Жапаров выступил на саммите в Токио") and a report naming every state there
+        return False
     summit_ = not meeting_of_two and _one_summit(x.parties, x.members, y.parties, y.members)
     org = not meeting_of_two and _one_org(x.parties, y.parties, orgs)
     if parties_clash(x.parties, y.parties) and not (summit_ or org):

@@ -2626,3 +2626,25 @@ def test_an_organisations_ministerial_is_its_council_and_a_call_on_a_summit_to_c
     assert sidelines("Tokayev, Mirziyoyev discuss upcoming Turkic summit")
     assert sidelines("Токаев и Мирзиёев обсудили предстоящий саммит ОТГ")
     assert not sidelines("Tokayev, Mirziyoyev discuss Turkic summit")
+
+
+_SUMMIT_IN_TOKYO = [
+    (0, "mfa_kz", "ru", "Президент Казахстана принял участие в саммите «Центральная Азия + Япония» в Токио",
+     ("В Токио состоялся саммит «Центральная Азия + Япония» с участием глав государств Казахстана, "
+     "Кыргызстана, Таджикистана, Туркменистана и Узбекистана и премьер-министра Японии.")),
+    (1, "kg24", "ru", "Садыр Жапаров выступил на саммите в Токио",
+     "Президент Кыргызстана Садыр Жапаров выступил на саммите в Токио."),
+    (2, "uzbekmfa", "uz", "Prezident sammitda nutq soʻzladi",
+     ("Prezident Shavkat Mirziyoyev «Markaziy Osiyo + Yaponiya» sammitida nutq soʻzladi. Sammitda "
+     "Qozogʻiston, Qirgʻiziston, Tojikiston va Turkmaniston rahbarlari ishtirok etdi.")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_delegations_report_of_a_summit_abroad_joins_the_summits_story(tmp_path, order):
+    """Kyrgyzstan's report of the summit in Tokyo names its own state and the host; a
+    report naming every state there is of the same summit, whichever group each is in
+    first (issue #13: the delegation's report kept two groups of the summit apart)."""
+    when = datetime(2026, 12, 20, 2, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, [_SUMMIT_IN_TOKYO[n] for n in order], registry=True)
+    assert story[0] == story[1] == story[2], story

@@ -154,6 +154,11 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev51_stream",
         "dev52_stream",
         "dev53_stream",
+        "dev54_stream",
+        "dev55_stream",
+        "dev56_stream",
+        "dev57_stream",
+        "dev58_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
