@@ -1065,22 +1065,6 @@ def test_the_english_met_before_an_office_is_a_meeting_not_met_alone():
     assert not observance.relevant, observance
 
 
-def test_the_law_ratifying_a_treaty_is_the_treatys_not_a_domestic_law():
-    """A head of state signing the law that ratifies an agreement with another state is
-    diplomacy (issue #13); a budget law is not."""
-    ratified = classify(
-        "Подписан закон",
-        "Глава государства подписал Закон «О ратификации Соглашения между Правительством "
-        "Республики Казахстан и Правительством Туркменистана о международных автомобильных "
-        "перевозках».",
-        source_country="KZ",
-        source_kind="telegram",
-    )
-    assert ratified.relevant and set(ratified.countries) == {"KZ", "TM"}, ratified
-    budget = classify("Мажилис принял закон о бюджете", "Депутаты приняли закон о бюджете.")
-    assert not budget.relevant, budget
-
-
 def test_an_interstate_council_has_a_counterpart_its_report_need_not_name():
     """ "Жоғары мемлекетаралық кеңес": the supreme interstate council is held between two
     states, whichever the president's channel leaves unnamed (issue #13)."""
@@ -1214,21 +1198,6 @@ def test_a_ministrys_own_event_is_no_statement_on_the_world(title, body, languag
     assert not tags.relevant, tags
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        (
-            "Глава государства подписал закон, которым ратифицировано Соглашение между Казахстаном "
-            "и Туркменистаном."
-        ),
-        "Глава государства подписал закон, ратифицирующий договор с Туркменистаном.",
-    ],
-)
-def test_every_form_of_ratifying_drops_the_law(body):
-    tags = classify("Подписан закон", body, source_country="KZ", source_kind="telegram")
-    assert tags.relevant and set(tags.countries) == {"KZ", "TM"}, tags
-
-
 def test_the_eco_summit_and_the_central_asian_countries_in_turkmen_have_their_members():
     """The Economic Cooperation Organization's summit names no member: its members are
     its parties; "Merkezi Aziýa ýurtlary" are the five (issue #13)."""
@@ -1248,19 +1217,6 @@ def test_the_eco_summit_and_the_central_asian_countries_in_turkmen_have_their_me
         source_kind="agency",
     )
     assert five.relevant and set(five.countries) == {"KZ", "KG", "TJ", "TM", "UZ"}, five
-
-
-def test_two_states_joint_company_is_not_a_companys_own_news():
-    joint = classify(
-        "Uzbekistan and Turkmenistan to set up joint investment company",
-        "Uzbekistan and Turkmenistan agreed to set up a joint investment company during the "
-        "Turkmen President's state visit to Tashkent.",
-        source_country="UZ",
-        source_kind="outlet",
-    )
-    assert joint.relevant and set(joint.countries) == {"UZ", "TM"}, joint
-    own = classify("Company opens plant in Tashkent", "The private company opened a plant.")
-    assert not own.relevant, own
 
 
 def test_tajik_genitive_turkmen_credentials_and_a_truce():
@@ -1291,3 +1247,63 @@ def test_tajik_genitive_turkmen_credentials_and_a_truce():
         source_kind="agency",
     )
     assert truce.relevant and truce.countries == ("KZ",), truce
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "country", "parties"),
+    [
+        (
+            "Подписан закон",
+            (
+                "Глава государства подписал Закон «О ратификации Соглашения между Правительством "
+                "Республики Казахстан и Правительством Туркменистана о международных автомобильных "
+                "перевозках»."
+            ),
+            "KZ",
+            {"KZ", "TM"},
+        ),
+        (
+            "Подписан закон",
+            (
+                "Глава государства подписал закон, которым ратифицировано Соглашение между "
+                "Казахстаном и Туркменистаном."
+            ),
+            "KZ",
+            {"KZ", "TM"},
+        ),
+        (
+            "Подписан закон",
+            "Глава государства подписал закон, ратифицирующий договор с Туркменистаном.",
+            "KZ",
+            {"KZ", "TM"},
+        ),
+        (
+            "Uzbekistan and Turkmenistan to set up joint investment company",
+            (
+                "Uzbekistan and Turkmenistan agreed to set up a joint investment company during the "
+                "Turkmen President's state visit to Tashkent."
+            ),
+            "UZ",
+            {"UZ", "TM"},
+        ),
+    ],
+)
+def test_a_signal_against_diplomacy_is_dropped_for_the_words_that_make_it_diplomacy(
+    title, body, country, parties
+):
+    """The law ratifying a treaty (in any form of the verb) is the treaty's, not a
+    domestic law; two states' joint company is not a company's own news (`[unless]`,
+    issue #13)."""
+    tags = classify(title, body, source_country=country, source_kind="telegram")
+    assert tags.relevant and set(tags.countries) == parties, tags
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Мажилис принял закон о бюджете", "Депутаты приняли закон о бюджете."),
+        ("Company opens plant in Tashkent", "The private company opened a plant."),
+    ],
+)
+def test_a_law_or_a_companys_own_news_stays_domestic(title, body):
+    assert not classify(title, body).relevant
