@@ -435,8 +435,6 @@ _COUNCIL_WORDS = (
 # "SCO foreign ministers"): its council.
 _ITS_MINISTERS = _lowered(
     r"(?:главы мид|глав мид|министры иностранных дел|министров иностранных дел|"
-    # its ministerial ("OTS ministerial meeting", "министерская встреча ШОС")
-    r"\bministerial\b|министерск\w+ (?:встреч|заседани|совещани)|"
     r"foreign ministers|tashqi ishlar vazirlari|ташқи ишлар вазирлари|"
     r"сыртқы істер министрлері|тышкы иштер министрлери|вазирони корҳои хориҷӣ|"
     r"daşary işler ministrleri)"
@@ -451,6 +449,24 @@ _NOT_ITS_SUMMIT = _lowered(
     r"поздрав|құттықта|куттукта|tabrik|табрик|gutla|congratulat|соболезн|condolen|телеграмм)"
 )
 _COUNCIL = _lowered(f"(?:{_COUNCIL_WORDS})")
+# ... and its ministerial ("OTS ministerial meeting", "министерская встреча ШОС"), unless a
+# headline names another sector's ministers or two states' talks ("SCO energy ministerial",
+# "ministerial talks")
+_MINISTERIAL = _lowered(r"(?:\bministerial\b|министерск\w* (?:встреч|заседани|совещани))")
+_NOT_FOREIGN = _lowered(
+    r"(?:energy|agricult|transport|touris|health|educat|financ|econom|trade|defen[cs]|cultur|"
+    r"\btalks\b|энергет|сельск|транспорт|туризм|здравоохран|образован|финанс|экономич|"
+    r"торгов|оборон|культур|переговор)"
+)
+
+
+def _its_ministers(lower: str) -> bool:
+    """Whether a lower-cased headline names an organisation's foreign ministers or its
+    (foreign) ministerial."""
+    if _ITS_MINISTERS.search(lower):
+        return True
+    return bool(_MINISTERIAL.search(lower)) and not _NOT_FOREIGN.search(lower)
+
 
 # The UN's conferences of the parties by their number ("COP29", "COP 16"): as the
 # classifier's data names them ([gatherings] conference).
@@ -516,7 +532,7 @@ def summit(title: str) -> bool:
     lower = _lower(title)
     if _SUMMIT.search(lower):
         return True
-    if not (_LEADERS.search(lower) or _ITS_MINISTERS.search(lower)):
+    if not (_LEADERS.search(lower) or _its_ministers(lower)):
         return False
     if _NOT_ITS_SUMMIT.search(lower):
         return False
@@ -530,7 +546,7 @@ def council(title: str) -> bool:
     lower = _lower(title)
     if _COUNCIL.search(lower):
         return True
-    if not _ITS_MINISTERS.search(lower) or _NOT_ITS_SUMMIT.search(lower):
+    if not _its_ministers(lower) or _NOT_ITS_SUMMIT.search(lower):
         return False
     return bool(default_classifier().title_organisations(title))
 
@@ -1549,12 +1565,16 @@ def _format_partners(title: str) -> frozenset[str]:
     return default_classifier().title_format_partners(title)
 
 
+# The word "format" or "dialogue" in the region's languages.
+_FORMAT_WORD = re.compile(r"format|формат|диалог|dialog|görnüş")
+
+
 def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
     """Whether one report's headline (or with ``lead`` its headline or first sentence)
     names a format whose partner is the one party the other report lacks, and the
-    other's names no format (with ``lead``, but a summit of its own) ("C5+1 in New York" and "Central Asian Foreign Ministers
-    Discuss Glaciers and Water", the next day's UN event of the five): two gatherings,
-    not a guest left out."""
+    other's names no format (with ``lead``, not even the word) ("C5+1 in New York" and
+    "Central Asian Foreign Ministers Discuss Glaciers and Water", the next day's UN event
+    of the five): two gatherings, not a guest left out."""
     small, large = sorted((pair.parties_a, pair.parties_b), key=len)
     extra = large - small
     if len(extra) != 1 or not small <= large:
@@ -1566,10 +1586,9 @@ def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
         texts.append(f"{title}\n{first_sentence(body)}" if lead else title)
     if not extra & _format_partners(texts[0]) or _format_partners(texts[1]):
         return False
-    if lead and not summit(texts[1]):
-        # (by the first sentences, only against a gathering the other names: the five's
-        # consultative meeting; a report whose format goes unrecognised, "«Осиёи Марказӣ –
-        # ИМА»", would otherwise be taken for one without the partner)
+    if lead and _FORMAT_WORD.search(texts[1].lower()):
+        # (by the first sentences, not against a report naming a format whose partner goes
+        # unrecognised: "дар формати «Осиёи Марказӣ – ИМА»")
         return False
     # (the partner's capital named: "Главы МИД стран Центральной Азии собрались в Токио")
     return not extra & _places(_opening(narrow))

@@ -105,8 +105,16 @@ def _is_tracking(name: str) -> bool:
 
 def _host_refused(host: str) -> bool:
     """Whether a URL parser reads ``host`` (lower case) as a malformed or disguised IPv4
-    address (see ``_ENDS_IN_NUMBER``); an IPv6 literal ("::ffff:1.2.3.4") is not."""
-    if ":" in host or not _ENDS_IN_NUMBER.search(host):
+    address (see ``_ENDS_IN_NUMBER``), or as a bracketed literal that is no IPv6 address
+    (an IPvFuture "v7.a:b", which browsers refuse); an IPv6 address ("::ffff:1.2.3.4") is
+    none of these."""
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return True
+        return False
+    if not _ENDS_IN_NUMBER.search(host):
         return False
     try:
         ipaddress.IPv4Address(host.removesuffix("."))
@@ -229,6 +237,8 @@ def canonical_url(url: str) -> str:
     """
     parts = _safe_parts(url)
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets: its port is outside them
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix) :]

@@ -247,6 +247,8 @@ _CONJUNCTIONS = frozenset(
 )
 # How far before a format's name "on the sidelines of" may stand.
 _SIDELINES_REACH = 60
+# How far after "upcoming" / "предстоящий" the gathering or act to come is named.
+_AHEAD_REACH = 25
 # How far from the words for Central Asia a format's partner stands ("Central Asia +
 # Japan", "Japan promises Central Asia").
 _FORMAT_REACH = 40
@@ -258,12 +260,25 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int, bool]]:
     itself), and whether the words are a postposition (the gathering named before them:
     "sammiti chetida")."""
     dialogues = [h[3] for h in hits if h[0] == "sidelines" and h[1].startswith("dialogue")]
+    # (a gathering or an act to come only when one is named right after the word: not
+    # "priorities for the upcoming period")
+    named = [
+        h[3]
+        for h in hits
+        if h[0] in ("gathering", "event", "organisation", "format") or h[1] == "ahead_named"
+    ]
     return [
         (h[3], h[3] + len(h[2]), h[1].endswith("_after"))
         for h in hits
         if h[0] == "sidelines"
         and (
-            h[1].startswith("sidelines")
+            (
+                h[1].startswith("sidelines")
+                and (
+                    h[1] != "sidelines_ahead"
+                    or any(0 < n - h[3] <= len(h[2]) + _AHEAD_REACH for n in named)
+                )
+            )
             or (h[1].startswith("framework") and not any(abs(d - h[3]) <= 40 for d in dialogues))
         )
     ]
@@ -371,17 +386,21 @@ _HOSTED = (*_GATHERING_KINDS, "summit")
 
 
 def _signals(
-    title_hits: list[Any], body_hits: list[Any], lead_end: int
+    title_hits: list[Any], body_hits: list[Any], lead_end: int, body: str
 ) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
     """The signals of a headline, of a body and of its lead; without those ``[unless]``
-    drops for the words the text has (no law in a text ratifying a treaty: the law is the
-    treaty's; no company's own news in two states' joint company)."""
+    drops for the words the headline or the body's first sentence has (no
+    law in a report of the law ratifying a treaty: the law is the treaty's; no company's
+    own news in two states' joint company; not for a word further on: a tax law's report
+    recalling a treaty)."""
     found = (
         _group(title_hits, "signal"),
         _group(body_hits, "signal"),
         _group(_before(body_hits, lead_end), "signal"),
     )
-    for key in {*_group(title_hits, "unless"), *_group(body_hits, "unless")}:
+    first = _SENTENCE_END.search(body)
+    first_end = first.end() if first else len(body)
+    for key in {*_group(title_hits, "unless"), *_group(body_hits, "unless", before=first_end)}:
         for signals in found:
             signals.pop(key, None)
     return found
@@ -550,6 +569,8 @@ class Classifier:
         self._lexicons.add("signal", "acts", ceremonies)
         sidelines = data.get("sidelines", {})
         self._lexicons.add("sidelines", "sidelines", sidelines.get("patterns", []))
+        self._lexicons.add("sidelines", "sidelines_ahead", sidelines.get("ahead", []))
+        self._lexicons.add("sidelines", "ahead_named", sidelines.get("ahead_named", []))
         self._lexicons.add("sidelines", "sidelines_after", sidelines.get("after", []))
         self._lexicons.add("sidelines", "framework", sidelines.get("framework", []))
         self._lexicons.add("sidelines", "framework_after", sidelines.get("framework_after", []))
@@ -619,7 +640,9 @@ class Classifier:
             else None
         )
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n, home)
-        title_signals, body_signals, lead_signals = _signals(title_hits, body_hits, lead_end)
+        title_signals, body_signals, lead_signals = _signals(
+            title_hits, body_hits, lead_end, body_n
+        )
         total, parts = self._weigh(
             title_signals,
             body_signals,

@@ -2623,9 +2623,17 @@ def test_an_organisations_ministerial_is_its_council_and_a_call_on_a_summit_to_c
     """ "OTS ministerial meeting" is the organisation's council, not its leaders' summit;
     a call "discussing the upcoming summit" is the call (issue #13)."""
     assert council("Azerbaijani FM attends OTS ministerial meeting in Turkistan")
+    # another sector's ministers, or two states' talks: no council of foreign ministers
+    assert not council("SCO energy ministerial meeting held in Astana")
+    assert not council("Министерское совещание ШОС по сельскому хозяйству прошло в Астане")
+    assert not council("Kazakhstan and Uzbekistan hold ministerial talks ahead of SCO summit")
     assert sidelines("Tokayev, Mirziyoyev discuss upcoming Turkic summit")
     assert sidelines("Токаев и Мирзиёев обсудили предстоящий саммит ОТГ")
+    assert sidelines("Кулубаев и Кошербаев обсудили повестку предстоящих контактов")
     assert not sidelines("Tokayev, Mirziyoyev discuss Turkic summit")
+    # something else to come: the summit's own report
+    assert not sidelines("Жапаров на саммите ОТГ обозначил приоритеты на предстоящий период")
+    assert not sidelines("Japarov at OTS summit outlines priorities for upcoming chairmanship")
 
 
 _SUMMIT_IN_TOKYO = [
@@ -2648,3 +2656,24 @@ def test_a_delegations_report_of_a_summit_abroad_joins_the_summits_story(tmp_pat
     when = datetime(2026, 12, 20, 2, tzinfo=UTC)
     story = _stories(tmp_path / "s.db", when, [_SUMMIT_IN_TOKYO[n] for n in order], registry=True)
     assert story[0] == story[1] == story[2], story
+
+
+def test_the_fives_ministers_and_their_meeting_with_a_partner_next_day_are_two(tmp_path):
+    """The five's foreign ministers in Avaza, and their meeting with Korea's there the
+    next day whose format only its first sentence names (issue #13); a report naming the
+    format whose partner the data does not know ("«Осиёи Марказӣ – ИМА»") is no report
+    without the partner."""
+    reports = [
+        (0, "mfa_tm", "ru", "Главы МИД стран Центральной Азии встретились в Авазе",
+         ("Министры иностранных дел Казахстана, Кыргызстана, Таджикистана, Туркменистана и "
+         "Узбекистана Ермек Кошербаев, Жээнбек Кулубаев, Сироджиддин Мухриддин, Рашид Мередов и "
+         "Бахтиёр Саидов провели встречу в Авазе. Обсуждены вопросы региональной повестки.")),
+        (20, "kazinform", "ru", "Министры иностранных дел провели встречу в Авазе",
+         ("В Авазе состоялась встреча министров иностранных дел в формате «Центральная Азия – "
+         "Республика Корея» с участием Ермека Кошербаева, Жээнбека Кулубаева, Сироджиддина "
+         "Мухриддина, Рашида Мередова, Бахтиёра Саидова и министра иностранных дел Кореи Чо Тхэ "
+         "Ёля. Обсуждены вопросы региональной повестки.")),
+    ]  # fmt: skip
+    when = datetime(2026, 8, 5, 5, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[20], story

@@ -215,6 +215,8 @@ def test_store_refuses_a_javascript_article_url(tmp_path):
         ("http://1.2.3.９９９/a.jpg", None),
         # an IPv6 literal ending in an IPv4 address is an address
         ("http://[::ffff:192.168.0.1]/a.jpg", "http://[::ffff:192.168.0.1]/a.jpg"),
+        # a bracketed literal that is no IPv6 address (IPvFuture): browsers refuse it
+        ("http://[v7.a:0x7f.1]/a.jpg", None),
         ("https://kabar.kg2/a.jpg", "https://kabar.kg2/a.jpg"),
         ("https://kabar.kg/a\x85.jpg", None),
         ("https://kabar.kg/" + "a" * MAX_URL_LENGTH, None),

@@ -139,3 +139,12 @@ def test_a_releases_key_leaves_out_its_language(a, b, same):
     assert (release_key(a) == release_key(b)) is same
     # the stored canonical form gives the same key
     assert without_language(canonical_url(a)) == release_key(a)
+
+
+def test_an_ipv6_host_keeps_its_brackets_so_its_port_is_not_its_address():
+    from storage.normalize import canonical_url
+
+    with_port = canonical_url("http://[2001:db8::1]:8080/news/7")
+    longer = canonical_url("http://[2001:db8::1:8080]/news/7")
+    assert with_port == "https://[2001:db8::1]:8080/news/7"
+    assert longer == "https://[2001:db8::1:8080]/news/7"
