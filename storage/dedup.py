@@ -1176,9 +1176,10 @@ def _facts(pair: _Pair) -> Decision | None:
 
 def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """A leader's report of a summit (its headline names it, not its sidelines) and a
-    leader's meeting (its headline names no summit, or its sidelines): his speech at the summit in
-    Baku and his meeting with its host there ("Токаев выступил на саммите COP29",
-    "Состоялась встреча с Ильхамом Алиевым", "... on COP29 sidelines") are two events."""
+    leader's meeting (its headline names no summit, or its sidelines): his speech at the
+    summit in Baku and his meeting with its host there ("Токаев выступил на саммите
+    COP29", "Состоялась встреча с Ильхамом Алиевым", "... on COP29 sidelines") are two
+    events."""
     if not (a.get("head") and b.get("head")):
         return False  # (the ministers' council "ahead of the summit" is the council)
     return any(
@@ -1259,18 +1260,22 @@ _ANNOUNCING = _lowered(
     r"барат\b|өтөт|өткөрүлөт|катышат|күтүлүүдө|пландалууда|"
     r"мегузарад|баргузор мегардад|баргузор мешавад|сафар мекунад|ширкат меварзад|интизор меравад|"
     r"анҷом медиҳ|ташриф меовар|пешбинӣ шудааст|продлится|"
-    r"geçiriler|gatnaşar|barar\b|garaşylýar|meýilleşdirilýär)"
+    r"geçiriler|gatnaşar|barar\b|garaşylýar|meýilleşdirilýär|"
+    # the coming one: "kelgusi davlat tashrifi", "таяуда болатын сапар", "geljek sapar"
+    r"\bforthcoming\b|kelgusi|келгуси|bo[ʻ'‘]lajak|бўлажак|bo[ʻ'‘]ladigan|бўладиган|"
+    r"алдағы|таяуда|пешорӯ|geljek)"
 )
 
 
 def announcing(features: Mapping[str, Any]) -> bool:
     """Whether an article's headline or opening announces what is to come."""
-    return _announcing_text(_opening(features))
+    return announcing_text(_opening(features))
 
 
 @lru_cache(maxsize=1 << 14)
-def _announcing_text(opening: str) -> bool:
-    return bool(_ANNOUNCING.search(_lower(opening)))
+def announcing_text(text: str) -> bool:
+    """Whether a text announces what is to come ("посетит", "upcoming", "kelgusi")."""
+    return bool(_ANNOUNCING.search(_lower(text)))
 
 
 def named_days(features: Mapping[str, Any]) -> frozenset[tuple[int, int]]:
@@ -1566,7 +1571,7 @@ def _format_partners(title: str) -> frozenset[str]:
 
 
 # The word "format" or "dialogue" in the region's languages.
-_FORMAT_WORD = re.compile(r"format|формат|диалог|dialog|görnüş")
+_FORMAT_WORD = _lowered(r"format|формат|диалог|dialog|görnüş")
 
 
 def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
@@ -1586,7 +1591,7 @@ def _another_format(pair: _Pair, *, lead: bool = False) -> bool:
         texts.append(f"{title}\n{first_sentence(body)}" if lead else title)
     if not extra & _format_partners(texts[0]) or _format_partners(texts[1]):
         return False
-    if lead and _FORMAT_WORD.search(texts[1].lower()):
+    if lead and _FORMAT_WORD.search(_lower(texts[1])):
         # (by the first sentences, not against a report naming a format whose partner goes
         # unrecognised: "дар формати «Осиёи Марказӣ – ИМА»")
         return False

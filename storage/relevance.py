@@ -643,14 +643,10 @@ class Classifier:
         title_signals, body_signals, lead_signals = _signals(
             title_hits, body_hits, lead_end, body_n
         )
-        total, parts = self._weigh(
-            title_signals,
-            body_signals,
-            lead_signals,
-            # (an act the headline or the lead tells: talks, a visit, a signing; not the
-            # "cooperation" every domestic post on two states mentions)
-            acted=bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end)),
-        )
+        # an act the headline or the lead tells: talks, a visit, a signing (not the
+        # "cooperation" every domestic post on two states mentions)
+        acted = bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end))
+        total, parts = self._weigh(title_signals, body_signals, lead_signals, acted=acted)
         gathering = self._gathering(title_hits, body_hits, lead_end, parties, party_words)
         if gathering:
             total += self._weights["acts"]
@@ -719,8 +715,7 @@ class Classifier:
             parts["a visit's ceremony"] = ["a guest"]
         # advice in the headline, and no act there nor in the lead: a notice to citizens,
         # whatever consultations, hotline calls and embassies its body names further on
-        told = _group(title_hits, "event") or _group(body_hits, "event", before=lead_end)
-        advice = [] if told else title_signals.get("advisory", [])[:3]
+        advice = [] if acted else title_signals.get("advisory", [])[:3]
         parts |= (
             ({"organisations": organisations} if organisations else {})
             | ({"no counterpart": ["one state alone"]} if ca and not counterpart else {})
@@ -821,16 +816,17 @@ class Classifier:
         title_signals: dict[str, Any],
         lead_end: int,
     ) -> bool:
-        """A foreign ministry's statement on the world: the ministry in the headline, a
-        statement or no other act there ("Kazakhstan's MFA calls for restraint in the
-        Middle East"; others' agreement on the world it names), and a condemnation, condolences, an escalation, a ceasefire or a
-        situation abroad in the headline or the lead ("МИД Казахстана выступил с
-        заявлением по ситуации на Ближнем Востоке"); not its notice on its own business
-        ("заявил о переходе на электронный документооборот")."""
+        """A foreign ministry's statement on the world: the ministry in the headline with a
+        statement, and a condemnation, condolences or a situation abroad in the headline or
+        the lead ("МИД Казахстана выступил с заявлением по ситуации на Ближнем Востоке");
+        or with no other act there (or others' agreement it names) and a crisis abroad: an
+        escalation, a ceasefire ("Kazakhstan's MFA calls for restraint in the Middle
+        East"). Not its notice on its own business ("заявил о переходе на электронный
+        документооборот")."""
         if "diplomacy" not in title_signals:
             return False
         events = set(_group(title_hits, "event"))
-        said = _group(title_hits, "world") or _group(body_hits, "world", before=lead_end)
+        said = {**_group(title_hits, "world"), **_group(body_hits, "world", before=lead_end)}
         if "statement" in events:
             return bool(said)
         # without "statement", the world's crises only ("Kazakhstan's MFA calls for

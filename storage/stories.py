@@ -31,6 +31,7 @@ from .dedup import (
     VISIT_WINDOW,
     acronyms,
     announced,
+    announcing_text,
     commission,
     council,
     first_sentence,
@@ -303,13 +304,8 @@ def _features(
     )
 
 
-# A visit to come, being prepared or recalled: not the visit itself.
-_VISIT_AHEAD = re.compile(
-    r"предстоящ|подготовк|состоится|в ходе|upcoming|forthcoming|preparation|prepar|"
-    r"will pay|during the|tayyorgarlik|тайёргарлик|boʻlajak|bo'lajak|бўлажак|kelgusi|"
-    r"келгуси|boʻladigan|bo'ladigan|бўладиган|дайындық|әзірлік|"
-    r"алдағы|таяуда|болатын|даярдык|омодагӣ|пешорӯ|taýýarlyk|geljek|barşynda"
-)
+# A visit recalled ("достигнутых в ходе государственного визита"): not the visit itself.
+_RECALLED = re.compile(r"в ходе|during the|davomida|давомида|барысында|барышында|dowamynda")
 
 
 def _visit_told(cues: _TitleCues, lead: str) -> bool:
@@ -322,7 +318,10 @@ def _visit_told(cues: _TitleCues, lead: str) -> bool:
     if not cues.head or cues.minister:
         return False
     sentence = first_sentence(lead[:_LEAD_CHARS])
-    return state_visit(sentence) and not _VISIT_AHEAD.search(sentence.lower())
+    # (to come or being prepared: the announcing words, dedup's; the preparations, the
+    # classifier's sidelines words)
+    ahead = announcing_text(sentence) or sidelines(sentence)
+    return state_visit(sentence) and not (ahead or _RECALLED.search(sentence.lower()))
 
 
 def text_features(row: Mapping[str, Any], features: _Features | None = None) -> dict[str, Any]:
