@@ -98,7 +98,8 @@ def score_page(
 ) -> None:
     """Extract one (possibly redesigned) page and count its right fields into ``score``."""
     expected = case.expected
-    result = extract_document(body, case.url, case.source, content_type=case.content_type)
+    # (the crawl's clock: the one the added blocks' relative dates are read by below)
+    result = extract_document(body, case.url, case.source, content_type=case.content_type, now=NOW)
     article = result["article"]
     text = article["body"] or ""
     excludes = [*expected.get("body_excludes", []), *added_text]  # type: ignore[list-item]
@@ -141,7 +142,9 @@ def run(seeds: Iterable[int] = SEEDS) -> tuple[Score, Score]:
         # the redesigned page keeps the page's encoding, so its headers still apply
         encoding, text = html_to_unicode(case.content_type or None, case.html)
         for seed in seeds:
-            page = redesign(text, seed)
+            # (the widgets print the site's own today, on the same clock: at 19:00 UTC a
+            # site in UTC+5 is already on the next day)
+            page = redesign(text, seed, today=NOW.astimezone(case.source.tz).date())
             score_page(
                 case,
                 page.html.encode(encoding, "xmlcharrefreplace"),
