@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .gazetteer import STATES, state_names
 from .times import MONTHS
 
 __all__ = [
@@ -534,6 +535,7 @@ class Classifier:
         for iso, entry in data["countries"].items():
             self._lexicons.add("country", iso, [*entry.get("names", []), *entry.get("people", [])])
             self._lexicons.add("person", iso, entry.get("people", []))
+        self._add_world_states()
         self._format_members: dict[str, tuple[str, ...]] = {}
         self._summit_members: dict[str, tuple[str, ...]] = {
             name: tuple(members) for name, members in data.get("summit_members", {}).items()
@@ -548,6 +550,7 @@ class Classifier:
             self._lexicons.add("capital", iso, names)
         for name, patterns in data.get("organisations", {}).items():
             self._lexicons.add("organisation", name, patterns)
+        self._add_acronyms(data.get("organisation_acronyms", {}))
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
         purpose = data.get("purpose", {})
@@ -859,7 +862,41 @@ class Classifier:
         """The lexicons' matches in a normalised text (and the formats named by their
         proper names in its ``raw`` form), routes and sidelines dropped."""
         hits = self._drop_routes(self._lexicons.scan(text), text) + _named_formats(raw)
+        hits += self._acronym_hits(raw)
         return _off_the_sidelines(_not_places(hits, text), self.central_asia)
+
+    def _add_world_states(self) -> None:
+        """The world's other states, and other languages' names of the data's, by their
+        CLDR names (storage/gazetteer.py): each name the data does not find already."""
+        for iso, names in state_names().items():
+            missing = [
+                pattern
+                for name, patterns in names
+                if ("country", iso) not in {h[:2] for h in self._lexicons.scan(name)}
+                for pattern in patterns
+            ]
+            self._lexicons.add("country", iso, missing)
+
+    def _add_acronyms(self, table: dict[str, list[str]]) -> None:
+        """Organisations by an acronym that is a common word in small letters ("ECO", not
+        "eco-friendly"): matched as written, in capitals."""
+        self._acronyms = {word: name for name, words in table.items() for word in words}
+        self._acronym = (
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(self._acronyms))) + r")(?!\w)"
+            )
+            if self._acronyms
+            else None
+        )
+
+    def _acronym_hits(self, raw: str) -> list[tuple[str, str, str, int]]:
+        """The organisations ``[organisation_acronyms]`` names in a text as written."""
+        if self._acronym is None or not raw:
+            return []
+        return [
+            ("organisation", self._acronyms[m.group()], m.group().lower(), m.start())
+            for m in self._acronym.finditer(raw)
+        ]
 
     def _parties(
         self,
@@ -1062,12 +1099,13 @@ class Classifier:
     def title_organisations(self, title: str) -> tuple[str, ...]:
         """The international organisations a headline names (``[organisations]`` of the
         data: the UN and its offices, the OSCE, the SCO, the OTS...)."""
-        return tuple(_group(self._lexicons.scan(normalise(title)), "organisation"))
+        hits = self._lexicons.scan(normalise(title)) + self._acronym_hits(title)
+        return tuple(_group(hits, "organisation"))
 
     def summit_members(self, title: str) -> tuple[str, ...]:
         """The members of the organisations a headline names (the OTS, the SCO, the CIS),
         for a report of their summit; none when it names none of them."""
-        hits = self._lexicons.scan(normalise(title))
+        hits = self._lexicons.scan(normalise(title)) + self._acronym_hits(title)
         members: list[str] = []
         for key in _group(hits, "organisation"):
             members += [m for m in self._summit_members.get(key, ()) if m not in members]
@@ -1176,7 +1214,7 @@ class Classifier:
 def country_codes(path: str | Path = DEFAULT_DATA) -> frozenset[str]:
     """The parties the classifier knows: ISO 3166 alpha-2 codes, and EU."""
     with open(path, "rb") as fh:
-        return frozenset(tomllib.load(fh)["countries"])
+        return frozenset(tomllib.load(fh)["countries"]) | STATES
 
 
 def country_words(path: str | Path = DEFAULT_DATA, *, people: bool = True) -> list[str]:

@@ -292,10 +292,146 @@ def test_a_headlines_partner_before_the_region_takes_the_format_from_the_lead(ti
                 "fuqarolarimizga migratsiya qoidalariga rioya qilishni tavsiya etadi."
             ),
         ),
+        (
+            "МИД напомнил кыргызстанцам правила выезда в Россию",
+            (
+                "Министерство иностранных дел опубликовало памятку для граждан, выезжающих в "
+                "Россию. Ведомство советует заранее проверить отсутствие запрета на въезд."
+            ),
+        ),
+        (
+            "МИД призывает мигрантов проверять наличие запрета на въезд в Россию",
+            (
+                "Министерство иностранных дел Кыргызстана рекомендует гражданам, планирующим "
+                "выезд на работу в Россию, заранее проверить данные через официальные сервисы."
+            ),
+        ),
     ],
 )
 def test_a_ministrys_advice_to_its_citizens_abroad_is_not_diplomacy(title, body):
     assert not classify(title, body).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source", "parties"),
+    [
+        # the world's states the data file does not name, by their names in the CLDR
+        (
+            "Паёми табрикӣ",
+            (
+                "Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон ба Президенти Ҷумҳурии Лаҳистон "
+                "бо муносибати Рӯзи истиқлолият паёми табрикӣ ирсол намуд."
+            ),
+            "TJ",
+            {"TJ", "PL"},
+        ),
+        (
+            "Estoniýa Respublikasynyň Prezidentine gutlag",
+            (
+                "Türkmenistanyň Prezidenti Estoniýa Respublikasynyň Prezidentine milli baýramy "
+                "mynasybetli gutlag iberdi."
+            ),
+            "TM",
+            {"TM", "EE"},
+        ),
+        (
+            "Türkmenistanyň Prezidenti Günorta Afrika Respublikasynyň Prezidentini gutlady",
+            (
+                "Döwlet Baştutanymyz Günorta Afrika Respublikasynyň Prezidentine Azatlyk güni "
+                "mynasybetli gutlag hatyny iberdi."
+            ),
+            "TM",
+            {"TM", "ZA"},
+        ),
+        (
+            "Президент Кыргызстана поздравил Президента Эстонии",
+            (
+                "Садыр Жапаров направил поздравительную телеграмму Президенту Эстонии по случаю "
+                "Дня независимости."
+            ),
+            "KG",
+            {"KG", "EE"},
+        ),
+        (
+            "Kazakhstan and Estonia's foreign ministers meet in Astana",
+            "The foreign ministers discussed digital cooperation.",
+            "KZ",
+            {"KZ", "EE"},
+        ),
+        # the data file's own gaps: an adjective, an accusative
+        (
+            "Вручение копий верительных грамот",
+            (
+                "Министр иностранных дел Туркменистана принял копии верительных грамот вновь "
+                "назначенного Посла Итальянской Республики."
+            ),
+            "TM",
+            {"TM", "IT"},
+        ),
+        (
+            "Жапаров возложил венок к Могиле Неизвестного Солдата",
+            (
+                "Во второй день государственного визита в Россию Президент Садыр Жапаров возложил "
+                "венок в Александровском саду."
+            ),
+            "KG",
+            {"KG", "RU"},
+        ),
+    ],
+)
+def test_the_worlds_states_by_name_in_every_language(title, body, source, parties):
+    assert _parties_of(title, body, source_country=source, source_kind="agency") == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "absent"),
+    [
+        # a first name, not Israel
+        (
+            "Мулоқоти вазирони корҳои хориҷии Тоҷикистон ва Туркманистон",
+            "Вазири корҳои хориҷии Тоҷикистон Исроил Шарифзода бо ҳамтои туркманаш мулоқот кард.",
+            "IL",
+        ),
+        # Daniyar in Turkmen letters, not Denmark
+        (
+            "Gazagystanyň we Hytaýyň daşary işler ministrlikleriniň geňeşmeleri",
+            (
+                "Gazagystanyň daşary işler ministriniň orunbasary Daniýar Sarsenbaýew geňeşmeleri "
+                "geçirdi."
+            ),
+            "DK",
+        ),
+        # Kyrgyz "гана" (only), not Ghana; Uzbek "ummon" (ocean), not Oman
+        (
+            "Кыргызстан менен Казакстандын тышкы иштер министрлери жолугушту",
+            "Министрлер суу маселесин гана эмес, транспортту да талкуулашты.",
+            "GH",
+        ),
+        (
+            "Oʻzbekiston va Hindiston tashqi ishlar vazirlari uchrashdi",
+            "Vazirlar Hind ummoni portlariga chiqish yoʻllarini muhokama qildi.",
+            "OM",
+        ),
+        # Northern Ireland is the United Kingdom's
+        (
+            "Türkmenistanyň Prezidenti Beýik Britaniýanyň Koroluny gutlady",
+            (
+                "Döwlet Baştutanymyz Beýik Britaniýanyň we Demirgazyk Irlandiýanyň Birleşen "
+                "Patyşalygynyň Koroluna gutlag iberdi."
+            ),
+            "IE",
+        ),
+    ],
+)
+def test_a_word_that_only_looks_like_a_states_name_is_no_party(title, body, absent):
+    tags = classify(title, body, source_country=None)
+    assert absent not in tags.countries, tags.evidence
+
+
+def test_the_worlds_states_are_codes_a_query_may_ask_for():
+    from storage.relevance import country_codes
+
+    assert {"EE", "PL", "ZA", "VA", "PS", "KZ", "EU"} <= country_codes()
 
 
 def test_a_persons_name_is_not_a_state_that_begins_it():
@@ -1351,3 +1487,17 @@ def test_advice_in_a_headline_whose_lead_tells_an_act_is_the_act():
         source_kind="outlet",
     )
     assert tags.relevant and "advice in the headline" not in tags.evidence, tags
+
+
+def test_an_organisation_by_its_acronym_in_capitals_not_the_word():
+    from storage.relevance import default_classifier
+
+    tags = classify(
+        "Rahmon urges ECO members to act on glacier melt",
+        "President Emomali Rahmon addressed the summit in Khankendi.",
+        source_country="TJ",
+        source_kind="outlet",
+    )
+    assert tags.relevant and "ECO" in tags.evidence.get("organisations", []), tags.evidence
+    assert "KZ" in default_classifier().summit_members("Prezident IHT sammitida nutq soʻzladi")
+    assert not default_classifier().title_organisations("Eco-friendly buses for Tashkent")
