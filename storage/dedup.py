@@ -427,8 +427,8 @@ _VISIT = _lowered(
 _COUNCIL_WORDS = (
     r"\bсмид\b|совет\w* министров иностранных дел|council of foreign ministers|"
     r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
-    r"tashqi ishlar vazirlari kengash|сыртқы істер министрлері кеңес|"
-    r"тышкы иштер министрлеринин кеңеш|шӯрои вазирони корҳои хориҷ|"
+    r"tashqi ishlar vazirlari kengash|сыртқы істер министрлер(?:і|інің)? кеңес|"
+    r"тышкы иштер министрлер(?:и|инин)? кеңеш|шӯрои вазирони корҳои хориҷ|"
     r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш|\bcfm\b"
 )
 # An organisation's foreign ministers named in a headline with it ("главы МИД СНГ",
@@ -864,18 +864,37 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
     state = host.split()[0]
     if not (state in pair.parties_a and state in pair.parties_b):
         # (or a party the two share outside the region, the gathering's topic, the same
-        # day: two conferences in one capital in two days may share Afghanistan)
+        # day: two conferences in one capital in two days may share Afghanistan; or the
+        # region's leaders arriving for it, named all, and a delegation's own report)
         topic = (pair.parties_a & pair.parties_b) - CENTRAL_ASIA
-        if not topic or pair.gap > GATHERING_WINDOW:
+        if not (topic or _delegations_named(pair, state)) or pair.gap > GATHERING_WINDOW:
             return False
-    if any(x.get("head") and x.get("event_type") == "meeting" for x in (a, b)):
-        return False  # (the head of state's reception of a guest who came for it)
+    if any(
+        x.get("head") and x.get("event_type") == "meeting" and not x.get("summit") for x in (a, b)
+    ):
+        # (the head of state's reception of a guest who came for it; not his speech at the
+        # summit, "Суханронии Президенти ... дар ҳамоиши COP29", typed a meeting)
+        return False
     if set(a.get("members") or ()) != set(b.get("members") or ()):
         # (two organisations' summits in one city on two days, the EAEU's and the CIS's
         # in St Petersburg; nor one of them and a report naming none, which would join
         # them: an organisation's reports are judged as its summit's)
         return False
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
+
+
+def _delegations_named(pair: _Pair, host: str) -> bool:
+    """Whether one report names three or more states at a gathering abroad, its host not
+    among them ("Central Asian leaders arrive in Baku for COP29"), and the other names
+    some of them beside the host (a delegation's own report, "Mirziyoyev COP29
+    sammitida")."""
+    return any(
+        host not in mine and len(mine) >= 3 and host in theirs and theirs - {host} <= mine
+        for mine, theirs in (
+            (pair.parties_a, pair.parties_b),
+            (pair.parties_b, pair.parties_a),
+        )
+    )
 
 
 def _gathering_and_bilateral(a: Mapping[str, Any], b: Mapping[str, Any], pair: _Pair) -> bool:
@@ -1158,6 +1177,13 @@ def _facts(pair: _Pair) -> Decision | None:
     if not (same_day and meetings and agreeing and not heads):
         return None
     named = bool(pair.people or _known_people_shared(pair.a, pair.b))
+    # (or the ministers' talks, one report naming nobody: "Turkmenistan, Afghanistan
+    # review TAPI progress ... the Turkmen Foreign Ministry said")
+    named = named or bool(
+        pair.a.get("minister")
+        and pair.b.get("minister")
+        and not (_known_people(_opening(pair.a)) and _known_people(_opening(pair.b)))
+    )
     if _places_clash(pair.a, pair.b):
         return None
     if not (named or _abroad_together(pair)):
@@ -1197,6 +1223,12 @@ def _same_hours(pair: _Pair) -> Decision | None:
     more."""
     a, b = pair.a, pair.b
     parties_a, parties_b = pair.parties_a, pair.parties_b
+    # (the summit's report and a meeting on its sidelines: not "Japarov met Erdoğan" and
+    # "Japarov, Erdogan discuss trade on sidelines of OTS summit", one meeting)
+    sideline = bool(a.get("sidelines")) != bool(b.get("sidelines")) and any(
+        x.get("summit") and not x.get("sidelines") for x in (a, b)
+    )
+    sideline = sideline or _summit_and_meeting(a, b)
     if (
         pair.versions
         and pair.gap <= VERSIONS_WINDOW
@@ -1209,6 +1241,9 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # (versions translate one headline: the president's reception of the minister and
         # the ministers' signing the same morning are two)
         and bool(a.get("head")) == bool(b.get("head"))
+        # (nor a summit's headline and a meeting's on its sidelines: "Tokayev, Aliyev meet
+        # on COP29 sidelines" and, an hour later, "Токаев на COP29: ...")
+        and not sideline
     ):
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")
@@ -1217,12 +1252,6 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # two calls (letters of congratulation, consultations) between the same two within
         # hours are one: the repeat comes days later
         return Decision(True, f"one {act}: the same parties, hours apart", GATHERING)
-    # (the summit's report and a meeting on its sidelines: not "Japarov met Erdoğan" and
-    # "Japarov, Erdogan discuss trade on sidelines of OTS summit", one meeting)
-    sideline = bool(a.get("sidelines")) != bool(b.get("sidelines")) and any(
-        x.get("summit") and not x.get("sidelines") for x in (a, b)
-    )
-    sideline = sideline or _summit_and_meeting(a, b)
     if a.get("head") and b.get("head") and pair.two and not sideline:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two
@@ -1497,6 +1526,10 @@ def _one_at_the_summit(
     if len(lone) != 1 or len(gathering) < 3 or gap > GATHERING_WINDOW:
         return False
     if not one.get("summit") or _distinct_acts(one.get("event_type"), many.get("event_type")):
+        return False
+    if one.get("members") and len(gathering - set(one["members"])) >= 2:
+        # (the CSTO ministers' meeting and the C5+1's, one day in New York; not one guest
+        # at the organisation's "plus" session)
         return False
     return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
 

@@ -308,6 +308,27 @@ def _features(
 _RECALLED = re.compile(r"в ходе|during the|davomida|давомида|барысында|барышында|dowamynda")
 
 
+def _opening_lead(row: Mapping[str, Any]) -> str:
+    """A report's lead as the groups read it (its ``lead`` column, else its body's
+    opening), without its dateline: the same for a new article and a stored one."""
+    text = row["lead"] if "lead" in row else row.get("body")
+    return without_dateline(str(text or ""))[:_LEAD_CHARS]
+
+
+def _principal(title: str, lead: str, voice: str | None) -> str | None:
+    """Whose event a report is, for the groups: "head" (a head of state's headline, or
+    his press service's post), "minister" (a minister's alone, not at the heads' summit
+    or visit), else None. At a gathering the president's reception of the ministers and
+    the ministers' own meeting are two events (:func:`_kept_apart`)."""
+    cues = _title_cues(title)
+    head, minister_ = _principals(cues.head, cues.minister, lead)
+    if head or voice == "head_of_state":
+        return "head"
+    if minister_ and not cues.visit and not (cues.summit and not cues.council):
+        return "minister"
+    return None
+
+
 def _visit_told(cues: _TitleCues, lead: str) -> bool:
     """Whether a head of state's headline, no minister's ("Федеральный президент Германии
     прибыл в Ташкент"), stands over a first sentence telling his state or official visit
@@ -352,7 +373,11 @@ class Stories(StoreBase):
     _shingles: OrderedDict[int, np.ndarray] | None = None
     _members_by_id: OrderedDict[int, tuple[str, ...]] | None = None
     _pending_links: list[tuple[int, int, float, str]] = []  # noqa: RUF012  # replaced, not mutated
-    _pending_parties: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
+    _pending_parties: tuple[frozenset[str], tuple[str, ...], str | None] = (
+        frozenset(),
+        (),
+        None,
+    )
 
     def _home(self, source: str) -> str | None:
         """The state an official source speaks for, else None."""
@@ -406,7 +431,11 @@ class Stories(StoreBase):
                      decision.reason)
                 )  # fmt: skip
         self._pending_links = links
-        self._pending_parties = (frozenset(features["countries"]), features["members"])
+        self._pending_parties = (
+            frozenset(features["countries"]),
+            features["members"],
+            _principal(row["title"], _opening_lead(row), self._voice(row["source"])),
+        )
         strong = [link for link in links if link[2] > SUPPORT]
         if strong:
             best = max(strong, key=lambda link: (link[2], -link[1]))
@@ -460,7 +489,11 @@ class Stories(StoreBase):
             [story, article_id],
         ):
             parties = _with_home(_countries(member["countries"]), self._home(member["source"]))
-            if (frozenset(parties), _members(parties, member["title"], member["lead"])) != mine:
+            principal = _principal(
+                member["title"], _opening_lead(member), self._voice(member["source"])
+            )
+            found = (frozenset(parties), _members(parties, member["title"], member["lead"]))
+            if (*found, principal) != mine:
                 return False
         self._refresh_story(story)
         return True
@@ -503,8 +536,9 @@ class Stories(StoreBase):
             node["members"] = _members(parties, node["title"], node["lead"])
             node["two"] = _title_cues(node["title"]).two
             # (the opening as _features makes it: the same answer in any arrival order)
-            lead = without_dateline(str(node["lead"] or ""))[:_LEAD_CHARS]
+            lead = _opening_lead(node)
             node["hosted"] = hosted(f"{node['title']}\n{lead}")
+            node["principal"] = _principal(node["title"], lead, self._voice(node["source"]))
         kept = [
             (strength, a, b, reason)
             for (a, b), (strength, reason) in edges.items()
@@ -948,6 +982,7 @@ class _Member(NamedTuple):
     members: tuple[str, ...]
     two: bool
     hosted: str | None
+    principal: str | None = None
 
 
 def _groups_kept_apart(
@@ -964,6 +999,10 @@ def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> 
     of one international gathering in its host's city, each delegation's; never for a
     meeting of two held there."""
     meeting_of_two = x.two or y.two
+    if {x.principal, y.principal} == {"head", "minister"} and min(
+        len(x.parties), len(y.parties)
+    ) >= 3:
+        return True
     if x.hosted is not None and x.hosted == y.hosted and not meeting_of_two:
         return False
     if not meeting_of_two and any(
@@ -1006,8 +1045,15 @@ def _anchors(parties: set[str], mine: set[str], *, broad: bool, host: str | None
 def _at_the_gathering(host: str, found: set[str], parties: set[str]) -> bool:
     """Whether a report of the days may be another's of the international gathering
     ``host`` ("TM conference"): it names the host, or a party the two share outside the
-    region (the gathering's topic), as dedup's _one_hosted_gathering judges them."""
-    return host.split()[0] in found or bool((found & parties) - CENTRAL_ASIA)
+    region (the gathering's topic), or three states or more, this report's own among
+    them (the region's leaders arriving for it), as dedup's _one_hosted_gathering judges
+    them."""
+    state = host.split()[0]
+    return (
+        state in found
+        or bool((found & parties) - CENTRAL_ASIA)
+        or (len(found) >= 3 and parties - {state} <= found)
+    )
 
 
 def _one_summit(
@@ -1033,6 +1079,7 @@ def _group_links(
                 nodes[node].get("members", ()),
                 nodes[node].get("two", False),
                 nodes[node].get("hosted"),
+                nodes[node].get("principal"),
             )
         ]
         if nodes[node]["parties"]

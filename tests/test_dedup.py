@@ -2691,3 +2691,108 @@ def test_a_state_visit_told_in_a_first_sentence_not_one_to_come_nor_recalled(sen
 
     cues = _title_cues("Президент принял гостя")
     assert _visit_told(cues, sentence) is told
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_conference_abroad_takes_the_regions_arrival_and_each_leaders_speech(tmp_path, reverse):
+    """COP29 in Baku: the region's leaders arriving for it (named all, not the host), each
+    president's speech (the Tajik one typed a meeting), one story; the Kazakh president's
+    meeting with the host on its sidelines, and the same agency's report of his speech an
+    hour later in another language, not one release's versions."""
+    reports = [
+        (0, "trend", "en", "Central Asian leaders arrive in Baku for the COP29 summit",
+         ("The presidents of Kazakhstan, Uzbekistan, Kyrgyzstan and Tajikistan arrived in Baku "
+          "for the high-level segment of COP29. Turkmenistan is represented by its foreign "
+          "minister.")),
+        (2, "kazinform", "en", "Tokayev, Aliyev meet on COP29 sidelines",
+         ("President Kassym-Jomart Tokayev met President of Azerbaijan Ilham Aliyev on the "
+          "sidelines of COP29 in Baku. The leaders discussed the Middle Corridor.")),
+        (3, "uza", "uz", "Shavkat Mirziyoyev COP29 sammitida nutq soʻzladi",
+         ("Prezident Shavkat Mirziyoyev Bokuda COP29 sammitining yuqori darajadagi qismida nutq "
+          "soʻzladi. U Orol dengizi muammosiga eʼtibor qaratdi.")),
+        (3.5, "kazinform", "ru", "Токаев на COP29: Центральная Азия теряет ледники",
+         ("Выступая на саммите COP29 в Баку, Касым-Жомарт Токаев заявил, что ледники региона "
+          "сокращаются быстрее, чем в мире.")),
+        (20, "khovar", "tg", "Суханронии Президенти Ҷумҳурии Тоҷикистон дар ҳамоиши COP29",
+         ("Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон дар бахши сатҳи баланди COP29 дар "
+          "шаҳри Боку суханронӣ намуд.")),
+    ]  # fmt: skip
+    when = datetime(2024, 11, 12, 4, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports[::-1] if reverse else reports, registry=True)
+    assert story[0] == story[3] == story[3.5] == story[20], story
+    assert story[2] != story[3.5], story
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_presidents_reception_of_a_gatherings_ministers_is_not_their_meeting(tmp_path, reverse):
+    """The five's foreign ministers meet in Ashgabat, the president receives them in the
+    afternoon: two events, though a report naming neither principal links to both."""
+    five = "Казахстана, Кыргызстана, Таджикистана, Туркменистана и Узбекистана"
+    reports = [
+        (0, "mfa_tm", "ru", "Встреча министров иностранных дел государств Центральной Азии",
+         f"В Ашхабаде состоялась встреча министров иностранных дел {five}."),
+        (1, "kabar", "ru",
+         "Министр Кулубаев принял участие во встрече министров иностранных дел в Ашхабаде",
+         f"В Ашхабаде состоялась встреча министров иностранных дел {five}."),
+        (2, "kt_kz", "ru", "В Ашхабаде обсудили региональное сотрудничество",
+         f"В Ашхабаде представители {five} обсудили региональное сотрудничество."),
+        (4, "tdh", "ru", "Президент Туркменистана принял министров иностранных дел",
+         ("Президент Туркменистана Сердар Бердымухамедов принял глав внешнеполитических "
+          "ведомств Казахстана, Кыргызстана, Таджикистана и Узбекистана.")),
+        (5, "kabar", "ru", "Сердар Бердымухамедов принял глав МИД стран Центральной Азии",
+         ("Президент Туркменистана принял министров иностранных дел Казахстана, Кыргызстана, "
+          "Таджикистана и Узбекистана, в том числе Жээнбека Кулубаева.")),
+    ]  # fmt: skip
+    when = datetime(2025, 3, 24, 4, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports[::-1] if reverse else reports, registry=True)
+    assert story[0] == story[1], story
+    assert story[4] == story[5], story
+    assert story[0] != story[4], story
+
+
+def test_one_states_report_of_an_organisations_meeting_is_not_another_formats():
+    """The CSTO ministers' meeting and the C5+1's, the same day in New York: Tajikistan's
+    report of the first is no member's report of the second."""
+    csto = _titled(
+        "Мухриддин принял участие во встрече глав МИД ОДКБ в Нью-Йорке",
+        "Министр иностранных дел Таджикистана Сироджиддин Мухриддин принял участие во встрече "
+        "министров иностранных дел государств - членов ОДКБ в Нью-Йорке.",
+        countries=("TJ",),
+    )
+    csto["members"] = ("RU", "BY", "AM", "KZ", "KG", "TJ")
+    c5 = _titled(
+        "Главы МИД Центральной Азии и США встретились в Нью-Йорке",
+        "В Нью-Йорке министры иностранных дел Казахстана, Кыргызстана, Таджикистана, "
+        "Туркменистана и Узбекистана встретились с госсекретарем США. Мухриддин выступил.",
+        countries=("US", "KZ", "KG", "TJ", "TM", "UZ"),
+    )
+    csto["summit"] = True
+    assert not same_story(csto, c5).same
+
+
+def test_the_ministers_talks_and_a_report_naming_nobody_are_one_meeting(tmp_path):
+    """The ministry's release names both ministers; the agency's, the same day, only the
+    two states and the ministry it quotes: one meeting."""
+    reports = [
+        (0, "mfa_tm", "en", "Turkmen-Afghan talks held at the Ministry of Foreign Affairs",
+         ("Minister of Foreign Affairs of Turkmenistan Rashid Meredov held talks with the "
+          "acting Minister of Foreign Affairs of Afghanistan Amir Khan Muttaqi. The parties "
+          "discussed the construction of the gas pipeline.")),
+        (7, "trend", "en", "Turkmenistan, Afghanistan review TAPI progress",
+         ("Turkmenistan and Afghanistan discussed the construction of the TAPI gas pipeline "
+          "during talks in Ashgabat, the Turkmen Foreign Ministry said.")),
+    ]  # fmt: skip
+    when = datetime(2024, 9, 12, 4, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] == story[7], story
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Бишкекте Түрк мамлекеттер уюмунун тышкы иштер министрлер кеңешинин жыйыны өттү",
+        "Астанада ТМҰ сыртқы істер министрлер кеңесінің отырысы өтті",
+    ],
+)
+def test_a_council_of_ministers_named_as_one_compound_word(title):
+    assert council(title)

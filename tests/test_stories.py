@@ -159,6 +159,10 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev56_stream",
         "dev57_stream",
         "dev58_stream",
+        "dev59_stream",
+        "dev60_stream",
+        "dev61_stream",
+        "dev62_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
