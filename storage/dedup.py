@@ -818,6 +818,18 @@ _GATHERING = _lowered(
 )
 
 
+_FORUM = _lowered(r"форум|forum")
+_CONFERENCE = _lowered(r"конферен|конфронс|conferen|konferens")
+
+
+def _forum_kind(headline: str) -> str | None:
+    """A forum or a conference a headline names, by its kind."""
+    text = _lower(headline)
+    if _FORUM.search(text):
+        return "forum"
+    return "conference" if _CONFERENCE.search(text) else None
+
+
 @lru_cache(maxsize=1 << 14)
 def hosted(opening: str) -> str | None:
     """The international gathering (a conference, a forum, a congress, a summit abroad)
@@ -1256,6 +1268,18 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
+    kind = _forum_kind(_opening(a).partition("\n")[0])
+    if (
+        kind
+        and pair.two
+        and pair.gap <= GATHERING_WINDOW
+        and kind == _forum_kind(_opening(b).partition("\n")[0])
+        and not (a.get("sidelines") or b.get("sidelines"))
+    ):
+        # the two states' forum (of their regions, of business) in both headlines the same
+        # day: "В Уральске открылся Форум межрегионального сотрудничества", "Оралда
+        # өңіраралық ынтымақтастық форумы өтіп жатыр"
+        return Decision(True, f"one {kind} of the same two states, hours apart", GATHERING)
     guest = len(parties_a ^ parties_b) <= 1  # a guest's own report names the guest too
     # a summit's next-morning analyses and its leaders' departures name it: a day
     # (so is a format of the five and a partner, the same six named: met once in a year)

@@ -2796,3 +2796,19 @@ def test_the_ministers_talks_and_a_report_naming_nobody_are_one_meeting(tmp_path
 )
 def test_a_council_of_ministers_named_as_one_compound_word(title):
     assert council(title)
+
+
+def test_the_two_states_forum_named_in_each_headline_the_same_day_is_one_event(tmp_path):
+    """The forum of two states' regions, opened in the morning, reported by two agencies
+    in two languages naming no person or figure in common: one event."""
+    reports = [
+        (0, "kazinform", "ru", "В Уральске открылся Форум межрегионального сотрудничества",
+         ("В Уральске начал работу XXI Форум межрегионального сотрудничества Казахстана и "
+          "России. В нем участвуют губернаторы приграничных областей.")),
+        (3, "tengrinews", "kk", "Оралда өңіраралық ынтымақтастық форумы өтіп жатыр",
+         ("Қазақстан мен Ресейдің өңіраралық ынтымақтастық форумы Оралда жалғасып жатыр. "
+          "Форумда екі ел өңірлерінің келісімдері талқыланды.")),
+    ]  # fmt: skip
+    when = datetime(2025, 7, 10, 4, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] == story[3], story

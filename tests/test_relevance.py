@@ -1501,3 +1501,14 @@ def test_an_organisation_by_its_acronym_in_capitals_not_the_word():
     assert tags.relevant and "ECO" in tags.evidence.get("organisations", []), tags.evidence
     assert "KZ" in default_classifier().summit_members("Prezident IHT sammitida nutq soʻzladi")
     assert not default_classifier().title_organisations("Eco-friendly buses for Tashkent")
+
+
+def test_a_tajik_session_of_an_organisations_heads_of_state_is_an_act():
+    tags = classify(
+        "Суханронӣ дар нишасти сарони давлатҳои СҲИ",
+        "Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон дар нишасти сарони давлатҳои аъзои "
+        "Созмони ҳамкории иқтисодӣ суханронӣ кард.",
+        source_country="TJ",
+        source_kind="agency",
+    )
+    assert tags.relevant, tags.evidence
