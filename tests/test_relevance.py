@@ -1512,3 +1512,20 @@ def test_a_tajik_session_of_an_organisations_heads_of_state_is_an_act():
         source_kind="agency",
     )
     assert tags.relevant, tags.evidence
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Саидов и Нуртлеу обсудили подготовку заседания Высшего межгосударственного совета",
+        "Ministers discuss preparation of the Supreme Interstate Council meeting",
+    ],
+)
+def test_talks_preparing_a_gathering_are_a_meeting_not_the_gathering(title):
+    tags = classify(
+        title,
+        "Главы МИД Узбекистана и Казахстана встретились в Ташкенте.",
+        source_country="UZ",
+        source_kind="outlet",
+    )
+    assert tags.relevant and tags.event_type == "meeting", tags
