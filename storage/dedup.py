@@ -495,6 +495,10 @@ _SUMMIT = _lowered(
     r"oliy yevroosiyo iqtisodiy kengash|шӯрои олии иқтисодии авруосиё|"
     r"неформальн\w* встреч|informal meeting|norasmiy uchrashuv|норасмий учрашув|"
     r"бейресми кездесу|расмий эмес жолугуш|вохӯрии ғайрирасмӣ|resmi däl duşuşyk|"
+    # the UN General Assembly's general debate, where each head of state speaks
+    r"общих дебат|general debate|генассамбле|генеральн\w* ассамбле|general assembly|\bunga|"
+    r"bosh assambleya|башкы ассамблея|бас ассамблея|маҷмаи умумии|baş assambleýa|"
+    r"umumiy munozara|жалпы дебат|"
     + _COUNCIL_WORDS
     + r")"
     # and its council of foreign ministers, the organisation's other gathering

@@ -2812,3 +2812,15 @@ def test_the_two_states_forum_named_in_each_headline_the_same_day_is_one_event(t
     when = datetime(2025, 7, 10, 4, tzinfo=UTC)
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert story[0] == story[3], story
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Токаев выступил на общих дебатах Генассамблеи ООН",
+        "Rahmon addresses the UN General Assembly",
+        "Prezident BMT Bosh Assambleyasida nutq soʻzladi",
+    ],
+)
+def test_the_general_assemblys_debate_is_a_summit_each_head_of_state_speaks_at(title):
+    assert summit(title)

@@ -1529,3 +1529,37 @@ def test_talks_preparing_a_gathering_are_a_meeting_not_the_gathering(title):
         source_kind="outlet",
     )
     assert tags.relevant and tags.event_type == "meeting", tags
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source"),
+    [
+        # a crossing point of two states' border opened
+        (
+            "Между Узбекистаном и Кыргызстаном открылся новый КПП",
+            "На границе Наманганской и Джалал-Абадской областей открылся пункт пропуска.",
+            ("UZ", "outlet"),
+        ),
+        # a head of state at the UN General Assembly's general debate
+        (
+            "Президент Казахстана выступил на общих дебатах 80-й сессии ГА ООН",
+            "Касым-Жомарт Токаев призвал реформировать Совет Безопасности.",
+            ("KZ", "mfa"),
+        ),
+        (
+            "Президент БУУнун Башкы Ассамблеясынын 80-сессиясында сөз сүйлөдү",
+            "Садыр Жапаров тоолуу өлкөлөрдүн көйгөйлөрүнө токтолду.",
+            ("KG", "mfa"),
+        ),
+        (
+            "Rahmon at UNGA: Tajikistan calls for a decade of action on glaciers",
+            "President Emomali Rahmon proposed a UN decade of action for glacier preservation.",
+            ("TJ", "outlet"),
+        ),
+    ],
+)
+def test_a_border_crossing_opened_and_a_speech_at_the_general_assembly_are_diplomacy(
+    title, body, source
+):
+    tags = classify(title, body, source_country=source[0], source_kind=source[1])
+    assert tags.relevant, tags.evidence
