@@ -69,6 +69,8 @@ def test_the_labelled_set_covers_every_language_and_hard_negatives():
         ("Tajikistan and Türkiye hold political consultations", {"TJ", "TR"}),
         ("Tajikistan and Turkey hold political consultations", {"TJ", "TR"}),
         ("Токаев провел переговоры с Мирзиёевым", {"KZ", "UZ"}),
+        ("Қазақстан мен ҚХР сыртқы істер министрлері кездесті", {"KZ", "CN"}),
+        ("Oʻzbekiston va XXR tashqi ishlar vazirlari uchrashdi", {"UZ", "CN"}),
         ("В Ашхабаде прошли политические консультации министерств иностранных дел", {"TM"}),
         ("В Нур-Султане подписан меморандум о сотрудничестве министерств иностранных дел", {"KZ"}),
     ],
@@ -290,6 +292,13 @@ def test_a_headlines_partner_before_the_region_takes_the_format_from_the_lead(ti
             (
                 "Oʻzbekiston Tashqi ishlar vazirligi Koreya Respublikasida boʻlib turgan "
                 "fuqarolarimizga migratsiya qoidalariga rioya qilishni tavsiya etadi."
+            ),
+        ),
+        (
+            "Diqqat, fuqarolar!",
+            (
+                "Isroildagi Oʻzbekiston fuqarolariga konsullik hisobiga turish tavsiya etiladi. "
+                "Favqulodda holatlarda elchixonaning ishonch telefoniga murojaat qiling."
             ),
         ),
         (
