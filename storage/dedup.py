@@ -453,6 +453,12 @@ _COUNCIL = _lowered(f"(?:{_COUNCIL_WORDS})")
 # headline names another sector's ministers or two states' talks ("SCO energy ministerial",
 # "ministerial talks")
 _MINISTERIAL = _lowered(r"(?:\bministerial\b|министерск\w* (?:встреч|заседани|совещани))")
+# A foreign ministry or minister, in the region's languages.
+_FOREIGN_AFFAIRS = _lowered(
+    r"(?:иностранных дел|foreign (?:minist|affairs|office)|\bмид\b|tashqi ishlar|"
+    r"ташқи ишлар|сыртқы істер|тышкы иштер|корҳои хориҷ|daşary işler|\bfm\b|\bсім\b|"
+    r"\bтив\b|\btiv\b|\bтим\b)"
+)
 _NOT_FOREIGN = _lowered(
     r"(?:energy|agricult|transport|touris|health|educat|financ|econom|trade|defen[cs]|cultur|"
     r"\btalks\b|энергет|сельск|транспорт|туризм|здравоохран|образован|финанс|экономич|"
@@ -498,9 +504,7 @@ _SUMMIT = _lowered(
     # the UN General Assembly's general debate, where each head of state speaks
     r"общих дебат|general debate|генассамбле|генеральн\w* ассамбле|general assembly|\bunga|"
     r"bosh assambleya|башкы ассамблея|бас ассамблея|маҷмаи умумии|baş assambleýa|"
-    r"umumiy munozara|жалпы дебат|"
-    + _COUNCIL_WORDS
-    + r")"
+    r"umumiy munozara|жалпы дебат|" + _COUNCIL_WORDS + r")"
     # and its council of foreign ministers, the organisation's other gathering
 )
 
@@ -824,14 +828,19 @@ _GATHERING = _lowered(
 
 _FORUM = _lowered(r"форум|forum")
 _CONFERENCE = _lowered(r"конферен|конфронс|conferen|konferens")
+# a press conference, a video conference: no gathering
+_NO_CONFERENCE = _lowered(r"пресс|press|брифинг|видео|video|онлайн|online|matbuot|баспасөз")
 
 
 def _forum_kind(headline: str) -> str | None:
-    """A forum or a conference a headline names, by its kind."""
+    """A forum or a conference a headline names, by its kind (not a press or a video
+    conference)."""
     text = _lower(headline)
     if _FORUM.search(text):
         return "forum"
-    return "conference" if _CONFERENCE.search(text) else None
+    if _CONFERENCE.search(text) and not _NO_CONFERENCE.search(text):
+        return "conference"
+    return None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -1199,6 +1208,8 @@ def _facts(pair: _Pair) -> Decision | None:
         pair.a.get("minister")
         and pair.b.get("minister")
         and not (_known_people(_opening(pair.a)) and _known_people(_opening(pair.b)))
+        # (the foreign ministers' both: not the energy minister's talks that day)
+        and all(_FOREIGN_AFFAIRS.search(_lower(_opening(x))) for x in (pair.a, pair.b))
     )
     if _places_clash(pair.a, pair.b):
         return None
@@ -1279,6 +1290,9 @@ def _same_hours(pair: _Pair) -> Decision | None:
         and pair.gap <= GATHERING_WINDOW
         and kind == _forum_kind(_opening(b).partition("\n")[0])
         and not (a.get("sidelines") or b.get("sidelines"))
+        # (in one place: a business forum in Tashkent and a forum of regions in Turkestan
+        # the same day are two)
+        and not _places_clash(a, b)
     ):
         # the two states' forum (of their regions, of business) in both headlines the same
         # day: "В Уральске открылся Форум межрегионального сотрудничества", "Оралда
@@ -1556,9 +1570,15 @@ def _one_at_the_summit(
     if not one.get("summit") or _distinct_acts(one.get("event_type"), many.get("event_type")):
         return False
     if one.get("members") and len(gathering - set(one["members"])) >= 2:
-        # (the CSTO ministers' meeting and the C5+1's, one day in New York; not one guest
-        # at the organisation's "plus" session)
-        return False
+        # (the CSTO ministers' meeting and the C5+1's, one day in New York: the other a
+        # format with a partner, or another organisation's; not the guests at the
+        # organisation's "plus" session)
+        headline = _opening(many).partition("\n")[0]
+        theirs = set(many.get("organisations") or ())
+        if _format_partners(headline) or (
+            theirs and not theirs & set(one.get("organisations") or ())
+        ):
+            return False
     return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
 
 

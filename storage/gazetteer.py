@@ -11,15 +11,19 @@ names alone miss.
 
 How a name becomes a pattern (docs/relevance.md, "Parties"):
 
-- English: every word whole ("south$ africa$"): English does not inflect names.
+- English: every word whole ("south$ africa$", and "Estonia's"): English does not
+  inflect names; "&" is written out ("Bosnia and Herzegovina").
 - The Turkic languages and Tajik add endings to the name ("Estoniýanyň", "Лаҳистонро"):
-  the name is a prefix, its words of fewer than five letters whole ("mali$").
+  a one-word name of seven letters or more is a prefix, a shorter one whole with each of
+  the case endings those languages join ("Polşanyň"; not "Daniýar" for Denmark).
 - Russian changes the ending: a word loses its last vowel, soft sign or adjective ending
   ("Эстония" -> "эстони", "Южно-Африканская" -> "южно африканск") and is a prefix when
-  five letters or more are left ("Катар" as it is); shorter words are whole.
-- A name two states share after this ("Конго"), a name that is a common word ("того",
-  Russian "of that": Togo), and a prefix that begins another state's name ("нигер",
-  Niger, of "Нигерия") are whole words or left out.
+  five letters or more are left ("Катар" as it is); a shorter one-word name is whole in
+  its cases ("Кипр", "Кипра", "Кипре", "Кипром").
+- A name two states share after this ("Конго"), a name or a form that is a common word
+  or a first name ("того", Russian "of that": Togo; "Malika", not Mali's), and a prefix
+  that begins another state's name ("нигер", Niger, of "Нигерия") are whole words or left
+  out.
 """
 
 from __future__ import annotations
@@ -70,15 +74,18 @@ _COMMON_WORDS = frozenset(
         "jordan",
         "қатар",  # Kazakh "row", "among" (қатарында)
         "katar",  # Turkmen "row"
-        "ummon",  # Uzbek "ocean" (Hind ummoni)
-        "уммон",  # the same in Cyrillic letters
+        "бутан",  # Russian "butane" (Bhutan)
         "исроил",  # a first name (Исроил Шарифзода)
         "гана",  # Kyrgyz "only"
         "chili",  # Uzbek Chile, English pepper
     }
 )
 
-_PREFIX_MIN = 5  # a Russian stem shorter than this is matched whole
+# Forms of a name that are other words: "Hind ummoni" (the Indian Ocean, not Oman's),
+# the first names Malika and Malina (not Mali's), the Russian Kuban region ("Кубани").
+_COMMON_FORMS = frozenset({"ummoni", "уммони", "malika", "malina", "кубани"})
+
+_PREFIX_MIN = 5  # a Russian stem shorter than this is matched whole, in its cases
 _SUFFIXED_MIN = 7  # a one-word name shorter than this in a suffixing language: its forms
 _RUSSIAN_ENDINGS = ("ая", "яя", "ий", "ый", "ой", "ое", "ые", "ие", "а", "я", "ь", "й")
 # The case endings and postpositions the Turkic languages (and Tajik's ezafe) join to a
@@ -95,14 +102,25 @@ _CYRILLIC = (
 )
 _LATIN_ENDINGS = _LATIN.split()
 _CYRILLIC_ENDINGS = _CYRILLIC.split()
+# A short Russian name's case forms, by its ending ("Кипр": Кипра, Кипре, Кипром; "Ливия":
+# Ливии, Ливию, Ливией; "Куба": Кубы, Кубе, Кубу, Кубой).
+_RUSSIAN_CASES = {"": "а у е ом", "я": "и ю ей", "а": "ы и е у ой"}
 _QUALIFIER = re.compile(r"\(.*?\)|\s[-–]\s.*$|,.*$")
-_WORD = re.compile(r"\w+")
+# (the apostrophe inside a word, as the classifier's texts keep it: "Кот-д'Ивуар")
+_WORD = re.compile(r"[\w']+")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+# abbreviations of CLDR names that texts write out
+_ABBREVIATIONS = {"о-ва": "острова", "о-в": "остров", "&": " and "}
 
 
 def _words(name: str) -> list[str]:
     """A CLDR name's words, lower-cased, its qualifiers dropped ("Мьянма (Бирма)",
-    "Конго - Киншаса")."""
-    return _WORD.findall(_QUALIFIER.sub("", name).lower())
+    "Конго - Киншаса"), its abbreviations written out ("Маршалловы О-ва", "Bosnia &
+    Herzegovina")."""
+    name = _QUALIFIER.sub("", name).lower().translate(_APOSTROPHES)
+    for short, full in _ABBREVIATIONS.items():
+        name = name.replace(short, full)
+    return _WORD.findall(name)
 
 
 def _russian(word: str) -> str:
@@ -114,13 +132,23 @@ def _russian(word: str) -> str:
     return word if len(word) >= _PREFIX_MIN else word + "$"
 
 
+def _russian_cases(word: str) -> list[str]:
+    """A short one-word Russian name whole, in its cases."""
+    ending = word[-1] if word[-1] in "яа" else ""
+    stem = word[: -len(ending)] if ending else word
+    return [f"{word}$", *(f"{stem}{case}$" for case in _RUSSIAN_CASES[ending].split())]
+
+
 def _patterns(words: list[str], style: str) -> list[str]:
     """The patterns of one name's words in one language (see the module's docstring)."""
     if style == "english":
         whole = " ".join(f"{w}$" for w in words)
         return [whole, whole[:-1] + "'s$"]  # (and "Estonia's")
     if style == "russian":
-        return [" ".join(_russian(w) for w in words)]
+        pattern = " ".join(_russian(w) for w in words)
+        if len(words) == 1 and pattern.endswith("$") and words[0][-1] not in "оиуеыэю":
+            return _russian_cases(words[0])
+        return [pattern]
     *first, last = words
     before = "".join(f"{w}$ " for w in first)
     if first or len(last) >= _SUFFIXED_MIN:
@@ -130,17 +158,18 @@ def _patterns(words: list[str], style: str) -> list[str]:
 
 
 def _begins_anothers(
-    pattern: str, iso: str, prefixes: list[str], owners: dict[str, set[str]]
+    pattern: str, iso: str, prefixes: list[str], starts: dict[str, set[str]]
 ) -> bool:
-    """Whether a one-word prefix begins another state's one-word name ("нигер" of Niger
-    begins "нигери" of Nigeria); ``prefixes`` sorted."""
+    """Whether a one-word prefix begins a longer first word of another state's name
+    ("нигер" of Niger begins "нигери" of Nigeria, "доминик" of Dominica "доминиканск" of
+    the Dominican Republic); ``prefixes`` sorted, ``starts`` their states."""
     if pattern.endswith("$") or " " in pattern:
         return False
     start = bisect.bisect_right(prefixes, pattern)
     for other in itertools.islice(prefixes, start, None):
         if not other.startswith(pattern):
             return False
-        if iso not in owners[other]:
+        if iso not in starts[other]:
             return True
     return False
 
@@ -157,12 +186,16 @@ def state_names() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
             words = _words(territories.get(iso) or "")
             if not words or " ".join(words) in _COMMON_WORDS:
                 continue
-            patterns = _patterns(words, style)
+            patterns = [p for p in _patterns(words, style) if p.rstrip("$") not in _COMMON_FORMS]
             found.setdefault(iso, {}).setdefault(" ".join(words), []).extend(patterns)
             for pattern in patterns:
                 owners.setdefault(pattern, set()).add(iso)
-    # (one word: "гвинея бисау" may well be found as Guinea too)
-    prefixes = sorted(p for p in owners if not p.endswith("$") and " " not in p)
+    # the words other states' names begin with ("нигери" of Nigeria, "доминиканск" of
+    # "доминиканск республик")
+    prefixes = sorted({p.split()[0].rstrip("$") for p in owners if not p.split()[0].endswith("$")})
+    starts: dict[str, set[str]] = {}
+    for p, isos in owners.items():
+        starts.setdefault(p.split()[0].rstrip("$"), set()).update(isos)
     result: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
     for iso, names in found.items():
         kept = []
@@ -171,7 +204,7 @@ def state_names() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
             for pattern in dict.fromkeys(patterns):
                 if len(owners[pattern]) > 1:
                     continue  # one name, two states
-                if _begins_anothers(pattern, iso, prefixes, owners):
+                if _begins_anothers(pattern, iso, prefixes, starts):
                     pattern += "$"  # (a prefix of another state's name: whole)
                 mine.append(pattern)
             if mine:

@@ -868,13 +868,22 @@ class Classifier:
     def _add_world_states(self) -> None:
         """The world's other states, and other languages' names of the data's, by their
         CLDR names (storage/gazetteer.py): each name the data does not find already."""
+
+        def found(text: str, iso: str) -> bool:
+            return ("country", iso) in {h[:2] for h in self._lexicons.scan(text)}
+
         for iso, names in state_names().items():
-            missing = [
-                pattern
-                for name, patterns in names
-                if ("country", iso) not in {h[:2] for h in self._lexicons.scan(name)}
-                for pattern in patterns
-            ]
+            missing: list[str] = []
+            for name, patterns in names:
+                if not found(name, iso):
+                    missing += patterns
+                    continue
+                # a name the data finds: only those of its whole forms the data does not
+                # (the Kyrgyz "Катардын" where the data has "катар$"), scanned at once
+                forms = [p for p in patterns if p.endswith("$") and " " not in p]
+                hits = {h[2] for h in self._lexicons.scan(" ".join(f[:-1] for f in forms))
+                        if h[:2] == ("country", iso)}  # fmt: skip
+                missing += [f for f in forms if f[:-1] not in hits]
             self._lexicons.add("country", iso, missing)
 
     def _add_acronyms(self, table: dict[str, list[str]]) -> None:
@@ -883,7 +892,10 @@ class Classifier:
         self._acronyms = {word: name for name, words in table.items() for word in words}
         self._acronym = (
             re.compile(
-                r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(self._acronyms))) + r")(?!\w)"
+                r"(?<!\w)(?:"
+                + "|".join(map(re.escape, sorted(self._acronyms)))
+                # (a case ending may follow in small letters: "ЭКУнун саммити")
+                + r")(?![\dA-ZА-ЯЁӘҒҚҢӨҰҮҺІ_])"
             )
             if self._acronyms
             else None

@@ -2767,6 +2767,7 @@ def test_one_states_report_of_an_organisations_meeting_is_not_another_formats():
         countries=("US", "KZ", "KG", "TJ", "TM", "UZ"),
     )
     csto["summit"] = True
+    c5["title"] = "Главы МИД Центральной Азии и США встретились в Нью-Йорке"
     assert not same_story(csto, c5).same
 
 
@@ -2824,3 +2825,56 @@ def test_the_two_states_forum_named_in_each_headline_the_same_day_is_one_event(t
 )
 def test_the_general_assemblys_debate_is_a_summit_each_head_of_state_speaks_at(title):
     assert summit(title)
+
+
+def test_two_forums_or_a_press_conference_of_the_same_two_states_are_not_one_forum(tmp_path):
+    reports = [
+        (0, "kazinform", "ru", "Казахстанско-узбекский бизнес-форум прошел в Ташкенте",
+         ("В Ташкенте состоялся казахстанско-узбекский бизнес-форум. Предприниматели двух "
+          "стран подписали 40 контрактов.")),
+        (4, "uza", "ru", "В Туркестане открылся Форум межрегионального сотрудничества",
+         ("В Туркестане начал работу Форум межрегионального сотрудничества Узбекистана и "
+          "Казахстана. Стороны подписали 15 соглашений между регионами.")),
+        (30, "kazinform", "ru", "Посол Казахстана провел пресс-конференцию в Пекине",
+         "Посол Казахстана в Китае рассказал журналистам о сотрудничестве двух стран."),
+        (33, "tengrinews", "ru", "В Алматы открылась конференция Казахстана и Китая по воде",
+         "В Алматы эксперты Казахстана и Китая обсудили трансграничные реки."),
+    ]  # fmt: skip
+    when = datetime(2025, 5, 20, 4, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[4], story
+    assert story[30] != story[33], story
+
+
+def test_a_report_naming_nobody_joins_the_foreign_ministers_not_another_ministers(tmp_path):
+    reports = [
+        (0, "mfa_kz", "ru", "Министры иностранных дел Казахстана и Китая провели переговоры",
+         ("Министр иностранных дел Казахстана Ермек Кошербаев провел переговоры с Министром "
+          "иностранных дел Китая Ван И. Стороны обсудили торгово-экономическое сотрудничество.")),
+        (6, "kazinform", "ru", "Министр энергетики Казахстана и делегация Китая обсудили газ",
+         ("Министр энергетики Казахстана провел встречу с делегацией Китая. Стороны обсудили "
+          "строительство газопровода.")),
+    ]  # fmt: skip
+    when = datetime(2025, 4, 10, 4, tzinfo=UTC)
+    for order in (reports, reports[::-1]):
+        story = _stories(tmp_path / f"s{len(order)}{order[0][0]}.db", when, order, registry=True)
+        assert story[0] != story[6], story
+
+
+def test_a_members_report_of_an_organisations_plus_session_with_its_guests():
+    sco = ("CN", "RU", "KZ", "KG", "TJ", "UZ", "IN", "PK", "IR", "BY")
+    lone = _titled(
+        "Токаев выступил на саммите ШОС в Тяньцзине",
+        "Президент Казахстана Касым-Жомарт Токаев выступил на заседании «ШОС плюс» в Тяньцзине.",
+        countries=("KZ",),
+    )
+    lone["members"] = sco
+    many = _titled(
+        "В Тяньцзине прошел саммит «ШОС плюс»",
+        "В Тяньцзине прошло заседание «ШОС плюс» с участием лидеров Китая, России, "
+        "Казахстана, Кыргызстана, Таджикистана, Узбекистана, Туркменистана, Азербайджана и "
+        "Турции. Касым-Жомарт Токаев выступил.",
+        countries=("CN", "RU", "KZ", "KG", "TJ", "UZ", "TM", "AZ", "TR"),
+        when=WHEN + timedelta(hours=2),
+    )
+    assert same_story(lone, many).same

@@ -164,6 +164,7 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev61_stream",
         "dev62_stream",
         "dev63_stream",
+        "dev64_stream",
         "dev65_stream",
         "dev66_stream",
     ],
