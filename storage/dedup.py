@@ -1244,6 +1244,19 @@ def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     )
 
 
+def _gathering_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """``a``'s headline names a gathering (a forum, a conference, a summit) and is no
+    meeting of two; ``b``'s names none and is a meeting: two posts of one source."""
+    here = _opening(a).partition("\n")[0]
+    there = _opening(b).partition("\n")[0]
+    return (
+        bool(_GATHERING.search(_lower(here)))
+        and not a.get("two")
+        and not _GATHERING.search(_lower(there))
+        and (b.get("event_type") == "meeting" or bool(b.get("two")))
+    )
+
+
 def _same_hours(pair: _Pair) -> Decision | None:
     """Reports of the same hours that are one event by what they are: one source's
     versions, one call, one summit of two heads of state, one gathering of three or
@@ -1269,8 +1282,11 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # the ministers' signing the same morning are two)
         and bool(a.get("head")) == bool(b.get("head"))
         # (nor a summit's headline and a meeting's on its sidelines: "Tokayev, Aliyev meet
-        # on COP29 sidelines" and, an hour later, "Токаев на COP29: ...")
+        # on COP29 sidelines" and, an hour later, "Токаев на COP29: ..."; nor a forum's
+        # and a meeting's there: "Azerbaijani FM speaks at Astana International Forum",
+        # "Джейхун Байрамов встретился с казахстанским коллегой")
         and not sideline
+        and not (_gathering_and_meeting(a, b) or _gathering_and_meeting(b, a))
     ):
         return Decision(True, "one source's language versions, same parties", VERSIONS)
     act = a.get("event_type")

@@ -2878,3 +2878,19 @@ def test_a_members_report_of_an_organisations_plus_session_with_its_guests():
         when=WHEN + timedelta(hours=2),
     )
     assert same_story(lone, many).same
+
+
+def test_one_sources_forum_speech_and_its_ministers_meeting_are_two_posts(tmp_path):
+    """An agency's English post of its minister's speech at a forum and its Russian post,
+    twenty minutes later, of his meeting there with the host's minister."""
+    reports = [
+        (0, "trend", "en", "Azerbaijani FM speaks at Astana International Forum",
+         ("Azerbaijani Foreign Minister Jeyhun Bayramov addressed a session of the Astana "
+          "International Forum on regional connectivity.")),
+        (0.3, "trend", "ru", "Джейхун Байрамов встретился с казахстанским коллегой",
+         ("Министр иностранных дел Азербайджана Джейхун Байрамов встретился с министром "
+          "иностранных дел Казахстана. Стороны обсудили Средний коридор.")),
+    ]  # fmt: skip
+    when = datetime(2025, 6, 4, 7, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[0.3], story

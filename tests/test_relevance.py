@@ -1590,6 +1590,7 @@ def test_a_border_crossing_opened_and_a_speech_at_the_general_assembly_are_diplo
         ("Uzbekistan, Bosnia and Herzegovina hold political consultations", {"UZ", "BA"}),
         ("Kazakhstan, Côte d'Ivoire establish diplomatic relations", {"KZ", "CI"}),
         ("Казахстан и Кот-д’Ивуар установили дипломатические отношения", {"KZ", "CI"}),
+        ("Türkmenistanyň Prezidenti Katar Döwletine döwlet sapary bilen bardy", {"TM", "QA"}),
         # Oman in Uzbek: "ummon", not the ocean's "ummoni"
         ("Mirziyoyev Ummon Sultoni bilan telefon orqali muloqot qildi", {"UZ", "OM"}),
     ],
@@ -1602,6 +1603,7 @@ def test_the_worlds_states_in_their_cases_and_full_names(title, parties):
     ("title", "absent"),
     [
         ("Губернатор Кубани посетил Ташкент", "CU"),
+        ("Министр культуры Казахстана встретилась с певицей Катариной Ивановой", "QA"),
         ("Malika Qodirxonova Toshkentda xorijiy elchilar bilan uchrashdi", "ML"),
         ("Мирзиёев встретился с бывшим министром Великобритании Домиником Раабом", "DM"),
         ("Казахстан и Россия обсудили поставки пропан-бутана", "BT"),
