@@ -1645,3 +1645,14 @@ def test_a_word_made_of_a_states_name_and_an_ending_is_no_party(title, absent):
 def test_two_states_talks_on_their_migrants_are_no_advice(title, body, source):
     tags = classify(title, body, source_country=source[0], source_kind=source[1])
     assert tags.relevant, tags.evidence
+
+
+def test_arriving_for_an_organisations_council_of_heads_of_state_is_an_act():
+    tags = classify(
+        "Садыр Жапаров Москвага келди",
+        "Кыргыз Республикасынын Президенти Садыр Жапаров КМШ мамлекет башчыларынын "
+        "кеңешинин отурумуна катышуу үчүн Москва шаарына келди.",
+        source_country="KG",
+        source_kind="agency",
+    )
+    assert tags.relevant, tags.evidence
