@@ -429,7 +429,7 @@ _COUNCIL_WORDS = (
     r"foreign ministers'? council|tiv kengash|тив кенгаш|ташқи ишлар вазирлари кенгаш|"
     r"tashqi ishlar vazirlari kengash|сыртқы істер министрлер(?:і|інің)? кеңес|"
     r"тышкы иштер министрлер(?:и|инин)? кеңеш|шӯрои вазирони корҳои хориҷ|"
-    r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш|\bcfm\b"
+    r"daşary işler ministrleriniň geňeş|сім кеңес|тим кеңеш|\bcfm\b|\bшвкх\b"
 )
 # An organisation's foreign ministers named in a headline with it ("главы МИД СНГ",
 # "SCO foreign ministers"): its council.

@@ -2793,6 +2793,8 @@ def test_the_ministers_talks_and_a_report_naming_nobody_are_one_meeting(tmp_path
     [
         "Бишкекте Түрк мамлекеттер уюмунун тышкы иштер министрлер кеңешинин жыйыны өттү",
         "Астанада ТМҰ сыртқы істер министрлер кеңесінің отырысы өтті",
+        # the Tajik acronym of the council of foreign ministers
+        "Ширкат дар ҷаласаи ШВКХ ИДМ",
     ],
 )
 def test_a_council_of_ministers_named_as_one_compound_word(title):
