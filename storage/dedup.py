@@ -1104,7 +1104,7 @@ def _head_and_minister(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     # prime ministers: the head of state receiving one of them, in the headline, is his
     # own event; not an analysis recalling the presidents' treaty in its opening)
     head = a if other is b else b
-    received = other.get("commission") and head_of_state(_opening(head).partition("\n")[0])
+    received = other.get("commission") and head_of_state(_headline(head))
     return bool((other.get("minister") or received) and not at_the_heads)
 
 
@@ -1247,12 +1247,10 @@ def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 def _gathering_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """``a``'s headline names a gathering (a forum, a conference, a summit) and is no
     meeting of two; ``b``'s names none and is a meeting: two posts of one source."""
-    here = _opening(a).partition("\n")[0]
-    there = _opening(b).partition("\n")[0]
     return (
-        bool(_GATHERING.search(_lower(here)))
+        bool(_GATHERING.search(_lower(_headline(a))))
         and not a.get("two")
-        and not _GATHERING.search(_lower(there))
+        and not _GATHERING.search(_lower(_headline(b)))
         and (b.get("event_type") == "meeting" or bool(b.get("two")))
     )
 
@@ -1299,12 +1297,12 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # two heads of state of the same two states within hours: one visit or summit
         # (arrival, talks, signing), not two
         return Decision(True, "one summit: the same two heads of state, hours apart", GATHERING)
-    kind = _forum_kind(_opening(a).partition("\n")[0])
+    kind = _forum_kind(_headline(a))
     if (
         kind
         and pair.two
         and pair.gap <= GATHERING_WINDOW
-        and kind == _forum_kind(_opening(b).partition("\n")[0])
+        and kind == _forum_kind(_headline(b))
         and not (a.get("sidelines") or b.get("sidelines"))
         # (in one place: a business forum in Tashkent and a forum of regions in Turkestan
         # the same day are two)
@@ -1589,9 +1587,8 @@ def _one_at_the_summit(
         # (the CSTO ministers' meeting and the C5+1's, one day in New York: the other a
         # format with a partner, or another organisation's; not the guests at the
         # organisation's "plus" session)
-        headline = _opening(many).partition("\n")[0]
         theirs = set(many.get("organisations") or ())
-        if _format_partners(headline) or (
+        if _format_partners(_headline(many)) or (
             theirs and not theirs & set(one.get("organisations") or ())
         ):
             return False
@@ -1634,6 +1631,11 @@ def _opening(features: Mapping[str, Any]) -> str:
     )
 
 
+def _headline(features: Mapping[str, Any]) -> str:
+    """An article's headline: the first line of its opening."""
+    return _opening(features).partition("\n")[0]
+
+
 @lru_cache(maxsize=1 << 14)
 def _known_people(opening: str) -> frozenset[str]:
     """The names an opening gives, leaders and ministers included, as three-consonant
@@ -1656,9 +1658,7 @@ def _places_clash(a: Mapping[str, Any], b: Mapping[str, Any], *, headlines: bool
     """Whether the two reports' headlines and openings (or their ``headlines`` alone:
     "прибыла в Астану", "прибыла в Ташкент") name places of different states ("в
     Ташкенте" and "в Астане"): two meetings, not one."""
-    here, there = (
-        _places(_opening(x).partition("\n")[0] if headlines else _opening(x)) for x in (a, b)
-    )
+    here, there = (_places(_headline(x) if headlines else _opening(x)) for x in (a, b))
     return bool(here and there and not here & there)
 
 

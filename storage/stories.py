@@ -997,11 +997,12 @@ def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> 
     one is a gathering of the region and the other a bilateral (not for a copy); except
     two states' reports of one organisation's summit, which name their own leaders, or
     of one international gathering in its host's city, each delegation's; never for a
-    meeting of two held there."""
+    meeting of two held there. At a gathering of three or more, a head of state's report
+    and a minister's alone are kept apart (the president's reception of the ministers who
+    came for their meeting), but for a copy."""
     meeting_of_two = x.two or y.two
-    if {x.principal, y.principal} == {"head", "minister"} and min(
-        len(x.parties), len(y.parties)
-    ) >= 3:
+    principals = {x.principal, y.principal} == {"head", "minister"}
+    if principals and not copy and min(len(x.parties), len(y.parties)) >= 3:
         return True
     if x.hosted is not None and x.hosted == y.hosted and not meeting_of_two:
         return False
