@@ -1163,6 +1163,17 @@ def _facts(pair: _Pair) -> Decision | None:
             # the five's consultative meeting, and their summit with a partner the next
             # day in the same city: the leaders' names are in both
             return Decision(False, "a format's meeting with its partner and one without it")
+        if any(
+            hosted(_opening(x)) is not None
+            and not x.get("two")
+            and y.get("two")
+            and not _GATHERING.search(_lower(_headline(y)))
+            for x, y in ((pair.a, pair.b), (pair.b, pair.a))
+        ):
+            # a minister at a conference, and his meeting of two there ("Azerbaijani FM
+            # attends international conference in Ashgabat", "Джейхун Байрамов
+            # встретился с Рашидом Мередовым"): the names they share are his
+            return Decision(False, "a gathering in one headline, a meeting of two in the other")
         kind = "rewrite" if pair.one_language else "translation"
         return Decision(
             True,

@@ -2896,3 +2896,19 @@ def test_one_sources_forum_speech_and_its_ministers_meeting_are_two_posts(tmp_pa
     when = datetime(2025, 6, 4, 7, tzinfo=UTC)
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert story[0] != story[0.3], story
+
+
+def test_a_ministers_report_of_a_conference_abroad_is_not_his_meeting_of_two_there(tmp_path):
+    """The Azerbaijani minister at the conference in Ashgabat, and his talks with the
+    Turkmen minister that afternoon: the names they share are his."""
+    reports = [
+        (0, "trend", "en", "Azerbaijani FM attends international conference in Ashgabat",
+         ("Azerbaijani Foreign Minister Jeyhun Bayramov attended the international conference "
+          "on neutrality in Ashgabat and met Turkmen Foreign Minister Rashid Meredov.")),
+        (2.5, "trend", "en", "Azerbaijani, Turkmen FMs discuss Caspian transport cooperation",
+         ("Azerbaijani Foreign Minister Jeyhun Bayramov and Turkmen Foreign Minister Rashid "
+          "Meredov discussed Caspian transport cooperation in Ashgabat.")),
+    ]  # fmt: skip
+    when = datetime(2024, 12, 12, 6, tzinfo=UTC)
+    story = _stories(tmp_path / "s.db", when, reports, registry=True)
+    assert story[0] != story[2.5], story

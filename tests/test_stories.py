@@ -167,6 +167,10 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev64_stream",
         "dev65_stream",
         "dev66_stream",
+        "dev67_stream",
+        "dev68_stream",
+        "dev69_stream",
+        "dev70_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
