@@ -295,6 +295,21 @@ def test_a_headlines_partner_before_the_region_takes_the_format_from_the_lead(ti
             ),
         ),
         (
+            "Напоминание гражданам",
+            (
+                "Гражданам, выезжающим в Саудовскую Аравию для совершения умры, рекомендуется "
+                "встать на консульский учет."
+            ),
+        ),
+        (
+            "МИД предупредил казахстанцев, собирающихся в Таиланд",
+            "В МИД Казахстана напомнили, что в Таиланде продолжается сезон дождей.",
+        ),
+        (
+            "МИД призвал трудовых мигрантов всегда иметь при себе документы",
+            "МИД Таджикистана призвал граждан, находящихся в России, иметь при себе документы.",
+        ),
+        (
             "Diqqat, fuqarolar!",
             (
                 "Isroildagi Oʻzbekiston fuqarolariga konsullik hisobiga turish tavsiya etiladi. "
@@ -1656,3 +1671,17 @@ def test_arriving_for_an_organisations_council_of_heads_of_state_is_an_act():
         source_kind="agency",
     )
     assert tags.relevant, tags.evidence
+
+
+def test_a_president_receiving_a_minister_in_english_is_an_act():
+    tags = classify(
+        "President of Uzbekistan receives Indian External Affairs Minister",
+        "President Shavkat Mirziyoyev received External Affairs Minister of India Subrahmanyam "
+        "Jaishankar.",
+        source_country="UZ",
+        source_kind="agency",
+    )
+    assert tags.relevant, tags.evidence
+    assert not classify(
+        "Tashkent student received an award", "The student received a prize."
+    ).relevant
