@@ -455,9 +455,9 @@ _COUNCIL = _lowered(f"(?:{_COUNCIL_WORDS})")
 _MINISTERIAL = _lowered(r"(?:\bministerial\b|министерск\w* (?:встреч|заседани|совещани))")
 # A foreign ministry or minister, in the region's languages.
 _FOREIGN_AFFAIRS = _lowered(
-    r"(?:иностранных дел|foreign (?:minist|affairs|office)|\bмид\b|tashqi ishlar|"
-    r"ташқи ишлар|сыртқы істер|тышкы иштер|корҳои хориҷ|daşary işler|\bfm\b|\bсім\b|"
-    r"\bтив\b|\btiv\b|\bтим\b)"
+    r"(?:иностранных дел|foreign (?:minist|affairs|office)|external affairs|\bмид|"
+    r"внешнеполитическ|\bmfa\b|\bdim\b|tashqi ishlar|ташқи ишлар|сыртқы істер|тышкы иштер|"
+    r"корҳои хориҷ|daşary işler|\bfm\b|\bсім\b|\bтив\b|\btiv\b|\bтим\b)"
 )
 _NOT_FOREIGN = _lowered(
     r"(?:energy|agricult|transport|touris|health|educat|financ|econom|trade|defen[cs]|cultur|"
@@ -501,10 +501,8 @@ _SUMMIT = _lowered(
     r"oliy yevroosiyo iqtisodiy kengash|шӯрои олии иқтисодии авруосиё|"
     r"неформальн\w* встреч|informal meeting|norasmiy uchrashuv|норасмий учрашув|"
     r"бейресми кездесу|расмий эмес жолугуш|вохӯрии ғайрирасмӣ|resmi däl duşuşyk|"
-    # the UN General Assembly's general debate, where each head of state speaks
-    r"общих дебат|general debate|генассамбле|генеральн\w* ассамбле|general assembly|\bunga|"
-    r"bosh assambleya|башкы ассамблея|бас ассамблея|маҷмаи умумии|baş assambleýa|"
-    r"umumiy munozara|жалпы дебат|" + _COUNCIL_WORDS + r")"
+    + _COUNCIL_WORDS
+    + r")"
     # and its council of foreign ministers, the organisation's other gathering
 )
 
@@ -1165,6 +1163,9 @@ def _facts(pair: _Pair) -> Decision | None:
             return Decision(False, "a format's meeting with its partner and one without it")
         if any(
             hosted(_opening(x)) is not None
+            # (not a head of state's reception of a guest who came for it: "Глава
+            # государства принял высокого гостя", the conference in its first sentence)
+            and not x.get("head")
             and not x.get("two")
             and y.get("two")
             and not _GATHERING.search(_lower(_headline(y)))
@@ -1573,6 +1574,13 @@ def _at_the_organisations_summit(
         return False
     if mine and theirs and mine != theirs:
         return False  # two organisations' summits
+    if not (mine and theirs):
+        # the report naming no organisation names a format with its partner in its
+        # headline or first sentence: that format's summit ("Central Asia – Russia", the
+        # day before the CIS summit in the same city, its six all CIS members)
+        title, _, body = _opening(b if mine else a).partition("\n")
+        if _format_partners(f"{title}\n{first_sentence(body)}"):
+            return False
     members = mine or theirs
     return bool(members) and parties_a | parties_b <= members
 
@@ -1594,15 +1602,15 @@ def _one_at_the_summit(
         return False
     if not one.get("summit") or _distinct_acts(one.get("event_type"), many.get("event_type")):
         return False
-    if one.get("members") and len(gathering - set(one["members"])) >= 2:
-        # (the CSTO ministers' meeting and the C5+1's, one day in New York: the other a
-        # format with a partner, or another organisation's; not the guests at the
-        # organisation's "plus" session)
-        theirs = set(many.get("organisations") or ())
-        if _format_partners(_headline(many)) or (
-            theirs and not theirs & set(one.get("organisations") or ())
-        ):
-            return False
+    if (
+        one.get("members")
+        and len(gathering - set(one["members"])) >= 2
+        and not set(many.get("organisations") or ()) & set(one.get("organisations") or ())
+    ):
+        # the CSTO ministers' meeting and the five ministers' or the C5+1's, one day in New
+        # York: two or more states of the other not its members, and the other not naming
+        # the organisation (its guests at its "plus" session are let in)
+        return False
     return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
 
 

@@ -110,7 +110,11 @@ _QUALIFIER = re.compile(r"\(.*?\)|\s[-–]\s.*$|,.*$")
 _WORD = re.compile(r"[\w']+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 # abbreviations of CLDR names that texts write out
-_ABBREVIATIONS = {"о-ва": "острова", "о-в": "остров", "&": " and "}
+_ABBREVIATIONS = {
+    re.compile(r"(?<!\w)о-ва(?!\w)"): "острова",
+    re.compile(r"(?<!\w)о-в(?!\w)"): "остров",
+    re.compile("&"): " and ",
+}
 
 
 def _words(name: str) -> list[str]:
@@ -119,7 +123,7 @@ def _words(name: str) -> list[str]:
     Herzegovina")."""
     name = _QUALIFIER.sub("", name).lower().translate(_APOSTROPHES)
     for short, full in _ABBREVIATIONS.items():
-        name = name.replace(short, full)
+        name = short.sub(full, name)
     return _WORD.findall(name)
 
 
@@ -133,7 +137,10 @@ def _russian(word: str) -> str:
 
 
 def _russian_cases(word: str) -> list[str]:
-    """A short one-word Russian name whole, in its cases."""
+    """A short one-word Russian name whole, in its cases (not "Самоа": a vowel before its
+    last letter, and "самое" a word)."""
+    if word[-1] in "яа" and word[-2] in "аеёоуыэюя":
+        return [f"{word}$"]
     ending = word[-1] if word[-1] in "яа" else ""
     stem = word[: -len(ending)] if ending else word
     return [f"{word}$", *(f"{stem}{case}$" for case in _RUSSIAN_CASES[ending].split())]

@@ -171,6 +171,8 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev68_stream",
         "dev69_stream",
         "dev70_stream",
+        "dev71_stream",
+        "dev72_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
