@@ -1609,6 +1609,9 @@ def test_a_border_crossing_opened_and_a_speech_at_the_general_assembly_are_diplo
         ("Kazakhstan, Côte d'Ivoire establish diplomatic relations", {"KZ", "CI"}),
         ("Казахстан и Кот-д’Ивуар установили дипломатические отношения", {"KZ", "CI"}),
         ("Türkmenistanyň Prezidenti Katar Döwletine döwlet sapary bilen bardy", {"TM", "QA"}),
+        # the EU by its Kyrgyz and Uzbek initials
+        ("Кыргызстан менен ЕБнин тышкы иштер министрлери жолугушту", {"KG", "EU"}),
+        ("Oʻzbekiston va YeI tashqi ishlar vazirlari uchrashdi", {"UZ", "EU"}),
         # Oman in Uzbek: "ummon", not the ocean's "ummoni"
         ("Mirziyoyev Ummon Sultoni bilan telefon orqali muloqot qildi", {"UZ", "OM"}),
     ],
