@@ -1746,3 +1746,21 @@ def test_the_reviews_counter_examples(title, body, source, relevant, absent):
     tags = classify(title, body, source_country=source[0], source_kind=source[1])
     assert tags.relevant is relevant, tags.evidence
     assert not absent or absent not in tags.countries
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source"),
+    [
+        ("Мирзиёев посетил парад Победы в Москве", "Президент присутствовал на параде.", "UZ"),
+        (
+            "Prezident Turkiya Prezidentiga hamdardlik bildirdi",
+            (
+                "Prezident Shavkat Mirziyoyev Turkiya Prezidenti Rajab Toyyib Erdoʻgʻanga zilzila "
+                "oqibatlari munosabati bilan hamdardlik bildirdi."
+            ),
+            "UZ",
+        ),
+    ],
+)
+def test_a_leader_at_a_victory_day_parade_abroad_and_uzbek_condolences(title, body, source):
+    assert classify(title, body, source_country=source, source_kind="outlet").relevant

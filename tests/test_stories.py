@@ -174,6 +174,7 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev71_stream",
         "dev72_stream",
         "dev73_stream",
+        "dev74_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
