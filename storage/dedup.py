@@ -820,7 +820,9 @@ def _ruled_out(pair: _Pair) -> Decision | None:
 _GATHERING = _lowered(
     r"(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|" + _COP + r"|"
     r"саммит|summit|sammit|"
-    r"съезд|maslahat)"
+    r"съезд|maslahat|"
+    # the Victory Day parade, hosted like a summit ([gatherings] summit)
+    r"парад|parad)"
 )
 
 

@@ -2919,3 +2919,11 @@ def test_a_ministers_report_of_a_conference_abroad_is_not_his_meeting_of_two_the
     when = datetime(2024, 12, 12, 6, tzinfo=UTC)
     story = _stories(tmp_path / "s.db", when, reports, registry=True)
     assert story[0] != story[2.5], story
+
+
+def test_the_victory_day_parade_abroad_is_hosted_like_a_summit():
+    opening = (
+        "Tokayev attends Victory Day parade in Moscow\n"
+        "President Kassym-Jomart Tokayev attended the Victory Day parade in Moscow."
+    )
+    assert hosted(opening) == "RU conference"
