@@ -903,8 +903,8 @@ class Classifier:
 
     def _acronym_hits(self, raw: str) -> list[tuple[str, str, str, int]]:
         """The organisations ``[organisation_acronyms]`` names in a text as written."""
-        if self._acronym is None or not raw:
-            return []
+        if self._acronym is None or not any(word in raw for word in self._acronyms):
+            return []  # (most texts: the expression is not run)
         return [
             ("organisation", self._acronyms[m.group()], m.group().lower(), m.start())
             for m in self._acronym.finditer(raw)
