@@ -821,8 +821,10 @@ _GATHERING = _lowered(
     r"(?:конферен|конфронс|conferen|konferens|форум|forum|конгресс|congress|kongress|" + _COP + r"|"
     r"саммит|summit|sammit|"
     r"съезд|maslahat|"
-    # the Victory Day parade, hosted like a summit ([gatherings] summit)
-    r"парад|parad)"
+    # the Victory Day parade, hosted like a summit ([gatherings] summit): not any parade,
+    # nor "paradigm"
+    r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g\W?alaba\s+parad|ғалаба\s+парад|"
+    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad)"
 )
 
 

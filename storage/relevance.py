@@ -550,7 +550,7 @@ class Classifier:
             self._lexicons.add("capital", iso, names)
         for name, patterns in data.get("organisations", {}).items():
             self._lexicons.add("organisation", name, patterns)
-        self._add_acronyms(data.get("organisation_acronyms", {}))
+        self._add_acronyms(data.get("organisation_acronyms", {}), data.get("country_acronyms", {}))
         self._lexicons.add("envoy", "envoy", data.get("envoys", {}).get("patterns", []))
         self._lexicons.add("region", "central_asia", data.get("region", {}).get("patterns", []))
         purpose = data.get("purpose", {})
@@ -886,10 +886,18 @@ class Classifier:
                 missing += [f for f in forms if f[:-1] not in hits]
             self._lexicons.add("country", iso, missing)
 
-    def _add_acronyms(self, table: dict[str, list[str]]) -> None:
-        """Organisations by an acronym that is a common word in small letters ("ECO", not
-        "eco-friendly"): matched as written, in capitals."""
-        self._acronyms = {word: name for name, words in table.items() for word in words}
+    def _add_acronyms(
+        self, organisations: dict[str, list[str]], countries: dict[str, list[str]]
+    ) -> None:
+        """Organisations and states by an acronym that is a word in small letters ("ECO",
+        not "eco-friendly"; the Kyrgyz "ЕБ", the EU, not the Uzbek "еб", to eat): matched
+        as written, in capitals."""
+        self._acronyms = {
+            word: (lexicon, name)
+            for lexicon, table in (("organisation", organisations), ("country", countries))
+            for name, words in table.items()
+            for word in words
+        }
         self._acronym = (
             re.compile(
                 r"(?<!\w)(?:"
@@ -902,11 +910,11 @@ class Classifier:
         )
 
     def _acronym_hits(self, raw: str) -> list[tuple[str, str, str, int]]:
-        """The organisations ``[organisation_acronyms]`` names in a text as written."""
+        """The organisations and states the acronym tables name in a text as written."""
         if self._acronym is None or not any(word in raw for word in self._acronyms):
             return []  # (most texts: the expression is not run)
         return [
-            ("organisation", self._acronyms[m.group()], m.group().lower(), m.start())
+            (*self._acronyms[m.group()], m.group().lower(), m.start())
             for m in self._acronym.finditer(raw)
         ]
 

@@ -2927,3 +2927,11 @@ def test_the_victory_day_parade_abroad_is_hosted_like_a_summit():
         "President Kassym-Jomart Tokayev attended the Victory Day parade in Moscow."
     )
     assert hosted(opening) == "RU conference"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["FMs discuss new paradigm of Caspian transport cooperation", "В Ташкенте прошел парад мод"],
+)
+def test_a_paradigm_or_another_parade_is_no_gathering(title):
+    assert hosted(f"{title}\nThe ministers met in Baku.") is None

@@ -1748,19 +1748,28 @@ def test_the_reviews_counter_examples(title, body, source, relevant, absent):
     assert not absent or absent not in tags.countries
 
 
+def test_uzbek_condolences_are_an_act():
+    tags = classify(
+        "Prezident Turkiya Prezidentiga hamdardlik bildirdi",
+        "Prezident Shavkat Mirziyoyev Turkiya Prezidenti Rajab Toyyib Erdoʻgʻanga zilzila "
+        "oqibatlari munosabati bilan hamdardlik bildirdi.",
+        source_country="UZ",
+        source_kind="outlet",
+    )
+    assert tags.relevant, tags.evidence
+
+
 @pytest.mark.parametrize(
-    ("title", "body", "source"),
+    "title",
     [
-        ("Мирзиёев посетил парад Победы в Москве", "Президент присутствовал на параде.", "UZ"),
-        (
-            "Prezident Turkiya Prezidentiga hamdardlik bildirdi",
-            (
-                "Prezident Shavkat Mirziyoyev Turkiya Prezidenti Rajab Toyyib Erdoʻgʻanga zilzila "
-                "oqibatlari munosabati bilan hamdardlik bildirdi."
-            ),
-            "UZ",
-        ),
+        # a parade at home, its broadcast, its veterans: no diplomacy
+        "В параде Победы в Душанбе прошли военнослужащие 201-й российской базы",
+        "Казахстанские телеканалы покажут парад Победы из Москвы",
+        "Tajik veterans to attend Victory Day parade in Moscow",
+        # the Uzbek "еб" (ate) is no EU
+        "Ўзбекистонлик тадбиркор келишув бўйича олинган пулни еб кетди",
     ],
 )
-def test_a_leader_at_a_victory_day_parade_abroad_and_uzbek_condolences(title, body, source):
-    assert classify(title, body, source_country=source, source_kind="outlet").relevant
+def test_a_parade_or_a_word_like_the_eus_initials_is_no_diplomacy(title):
+    tags = classify(title, "", source_country="UZ", source_kind="outlet")
+    assert not tags.relevant and "EU" not in tags.countries, tags.evidence
