@@ -315,6 +315,16 @@ def _opening_lead(row: Mapping[str, Any]) -> str:
     return without_dateline(str(text or ""))[:_LEAD_CHARS]
 
 
+# A head of government receiving in a headline ("Japanese Prime Minister receives Central
+# Asian foreign ministers", "Премьер-министр Японии принял министров"): his event, as a
+# head of state's reception is his.
+_GOVERNMENT_RECEIVES = re.compile(
+    r"(?:prime minister|премьер-министр|бош вазир|bosh vazir|сарвазир|baş ministr)\w*"
+    # (the verb after its object in the Turkic languages and Tajik: up to eight words on)
+    r"\W+(?:\w+\W+){0,8}(?:receiv|принял(?!\s+участие)|қабылда|қабул кард|qabul qil|kabul et)"
+)
+
+
 def _principal(title: str, lead: str, voice: str | None) -> str | None:
     """Whose event a report is, for the groups: "head" (a head of state's headline, or
     his press service's post), "minister" (a minister's alone, not at the heads' summit
@@ -322,7 +332,7 @@ def _principal(title: str, lead: str, voice: str | None) -> str | None:
     the ministers' own meeting are two events (:func:`_kept_apart`)."""
     cues = _title_cues(title)
     head, minister_ = _principals(cues.head, cues.minister, lead)
-    if head or voice == "head_of_state":
+    if head or voice == "head_of_state" or _GOVERNMENT_RECEIVES.search(title.lower()):
         return "head"
     if minister_ and not cues.visit and not (cues.summit and not cues.council):
         return "minister"

@@ -2935,3 +2935,21 @@ def test_the_victory_day_parade_abroad_is_hosted_like_a_summit():
 )
 def test_a_paradigm_or_another_parade_is_no_gathering(title):
     assert hosted(f"{title}\nThe ministers met in Baku.") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "principal"),
+    [
+        ("Japanese Prime Minister receives Central Asian foreign ministers", "head"),
+        ("Премьер-министр Японии принял министров иностранных дел стран Центральной Азии", "head"),
+        ("Сарвазири Ҷопон вазирони корҳои хориҷии Осиёи Марказиро қабул кард", "head"),
+        # the ministers' own meeting; a prime minister taking part in it is no reception
+        ("Министры иностранных дел Центральной Азии и Японии встретились в Токио", "minister"),
+        ("Премьер-министр Японии принял участие во встрече министров", "minister"),
+    ],
+)
+def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, principal):
+    """At a gathering the reception and the ministers' meeting keep their groups apart."""
+    from storage.stories import _principal
+
+    assert _principal(title, "", None) == principal
