@@ -2771,23 +2771,6 @@ def test_one_states_report_of_an_organisations_meeting_is_not_another_formats():
     assert not same_story(csto, c5).same
 
 
-def test_the_ministers_talks_and_a_report_naming_nobody_are_one_meeting(tmp_path):
-    """The ministry's release names both ministers; the agency's, the same day, only the
-    two states and the ministry it quotes: one meeting."""
-    reports = [
-        (0, "mfa_tm", "en", "Turkmen-Afghan talks held at the Ministry of Foreign Affairs",
-         ("Minister of Foreign Affairs of Turkmenistan Rashid Meredov held talks with the "
-          "acting Minister of Foreign Affairs of Afghanistan Amir Khan Muttaqi. The parties "
-          "discussed the construction of the gas pipeline.")),
-        (7, "trend", "en", "Turkmenistan, Afghanistan review TAPI progress",
-         ("Turkmenistan and Afghanistan discussed the construction of the TAPI gas pipeline "
-          "during talks in Ashgabat, the Turkmen Foreign Ministry said.")),
-    ]  # fmt: skip
-    when = datetime(2024, 9, 12, 4, tzinfo=UTC)
-    story = _stories(tmp_path / "s.db", when, reports, registry=True)
-    assert story[0] == story[7], story
-
-
 @pytest.mark.parametrize(
     "title",
     [
@@ -2799,22 +2782,6 @@ def test_the_ministers_talks_and_a_report_naming_nobody_are_one_meeting(tmp_path
 )
 def test_a_council_of_ministers_named_as_one_compound_word(title):
     assert council(title)
-
-
-def test_the_two_states_forum_named_in_each_headline_the_same_day_is_one_event(tmp_path):
-    """The forum of two states' regions, opened in the morning, reported by two agencies
-    in two languages naming no person or figure in common: one event."""
-    reports = [
-        (0, "kazinform", "ru", "В Уральске открылся Форум межрегионального сотрудничества",
-         ("В Уральске начал работу XXI Форум межрегионального сотрудничества Казахстана и "
-          "России. В нем участвуют губернаторы приграничных областей.")),
-        (3, "tengrinews", "kk", "Оралда өңіраралық ынтымақтастық форумы өтіп жатыр",
-         ("Қазақстан мен Ресейдің өңіраралық ынтымақтастық форумы Оралда жалғасып жатыр. "
-          "Форумда екі ел өңірлерінің келісімдері талқыланды.")),
-    ]  # fmt: skip
-    when = datetime(2025, 7, 10, 4, tzinfo=UTC)
-    story = _stories(tmp_path / "s.db", when, reports, registry=True)
-    assert story[0] == story[3], story
 
 
 @pytest.mark.parametrize(
@@ -2851,21 +2818,6 @@ def test_two_forums_or_a_press_conference_of_the_same_two_states_are_not_one_for
     assert story[30] != story[33], story
 
 
-def test_a_report_naming_nobody_joins_the_foreign_ministers_not_another_ministers(tmp_path):
-    reports = [
-        (0, "mfa_kz", "ru", "Министры иностранных дел Казахстана и Китая провели переговоры",
-         ("Министр иностранных дел Казахстана Ермек Кошербаев провел переговоры с Министром "
-          "иностранных дел Китая Ван И. Стороны обсудили торгово-экономическое сотрудничество.")),
-        (6, "kazinform", "ru", "Министр энергетики Казахстана и делегация Китая обсудили газ",
-         ("Министр энергетики Казахстана провел встречу с делегацией Китая. Стороны обсудили "
-          "строительство газопровода.")),
-    ]  # fmt: skip
-    when = datetime(2025, 4, 10, 4, tzinfo=UTC)
-    for order in (reports, reports[::-1]):
-        story = _stories(tmp_path / f"s{len(order)}{order[0][0]}.db", when, order, registry=True)
-        assert story[0] != story[6], story
-
-
 def test_a_members_report_of_an_organisations_plus_session_with_its_guests():
     sco = ("CN", "RU", "KZ", "KG", "TJ", "UZ", "IN", "PK", "IR", "BY")
     lone = _titled(
@@ -2887,38 +2839,6 @@ def test_a_members_report_of_an_organisations_plus_session_with_its_guests():
     # (not against a report naming no organisation: the five's ministers in New York)
     many["organisations"] = frozenset()
     assert not same_story(lone, many).same
-
-
-def test_one_sources_forum_speech_and_its_ministers_meeting_are_two_posts(tmp_path):
-    """An agency's English post of its minister's speech at a forum and its Russian post,
-    twenty minutes later, of his meeting there with the host's minister."""
-    reports = [
-        (0, "trend", "en", "Azerbaijani FM speaks at Astana International Forum",
-         ("Azerbaijani Foreign Minister Jeyhun Bayramov addressed a session of the Astana "
-          "International Forum on regional connectivity.")),
-        (0.3, "trend", "ru", "Джейхун Байрамов встретился с казахстанским коллегой",
-         ("Министр иностранных дел Азербайджана Джейхун Байрамов встретился с министром "
-          "иностранных дел Казахстана. Стороны обсудили Средний коридор.")),
-    ]  # fmt: skip
-    when = datetime(2025, 6, 4, 7, tzinfo=UTC)
-    story = _stories(tmp_path / "s.db", when, reports, registry=True)
-    assert story[0] != story[0.3], story
-
-
-def test_a_ministers_report_of_a_conference_abroad_is_not_his_meeting_of_two_there(tmp_path):
-    """The Azerbaijani minister at the conference in Ashgabat, and his talks with the
-    Turkmen minister that afternoon: the names they share are his."""
-    reports = [
-        (0, "trend", "en", "Azerbaijani FM attends international conference in Ashgabat",
-         ("Azerbaijani Foreign Minister Jeyhun Bayramov attended the international conference "
-          "on neutrality in Ashgabat and met Turkmen Foreign Minister Rashid Meredov.")),
-        (2.5, "trend", "en", "Azerbaijani, Turkmen FMs discuss Caspian transport cooperation",
-         ("Azerbaijani Foreign Minister Jeyhun Bayramov and Turkmen Foreign Minister Rashid "
-          "Meredov discussed Caspian transport cooperation in Ashgabat.")),
-    ]  # fmt: skip
-    when = datetime(2024, 12, 12, 6, tzinfo=UTC)
-    story = _stories(tmp_path / "s.db", when, reports, registry=True)
-    assert story[0] != story[2.5], story
 
 
 def test_the_victory_day_parade_abroad_is_hosted_like_a_summit():
@@ -2953,3 +2873,82 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
     from storage.stories import _principal
 
     assert _principal(title, "", None) == principal
+
+
+@pytest.mark.parametrize("order", [1, -1])
+@pytest.mark.parametrize(
+    ("reports", "when", "same"),
+    [
+        # the ministers' talks and a report naming nobody, quoting the ministry: one meeting
+        (
+            [
+                (0, "mfa_tm", "en", "Turkmen-Afghan talks held at the Ministry of Foreign Affairs",
+                 ("Minister of Foreign Affairs of Turkmenistan Rashid Meredov held talks with the "
+                  "acting Minister of Foreign Affairs of Afghanistan Amir Khan Muttaqi. The parties "
+                  "discussed the construction of the gas pipeline.")),
+                (7, "trend", "en", "Turkmenistan, Afghanistan review TAPI progress",
+                 ("Turkmenistan and Afghanistan discussed the construction of the TAPI gas pipeline "
+                  "during talks in Ashgabat, the Turkmen Foreign Ministry said.")),
+            ],
+            datetime(2024, 9, 12, 4, tzinfo=UTC),
+            True,
+        ),
+        # the two states' forum in both headlines the same day, two languages: one event
+        (
+            [
+                (0, "kazinform", "ru", "В Уральске открылся Форум межрегионального сотрудничества",
+                 ("В Уральске начал работу XXI Форум межрегионального сотрудничества Казахстана и "
+                  "России. В нем участвуют губернаторы приграничных областей.")),
+                (3, "tengrinews", "kk", "Оралда өңіраралық ынтымақтастық форумы өтіп жатыр",
+                 ("Қазақстан мен Ресейдің өңіраралық ынтымақтастық форумы Оралда жалғасып жатыр. "
+                  "Форумда екі ел өңірлерінің келісімдері талқыланды.")),
+            ],
+            datetime(2025, 7, 10, 4, tzinfo=UTC),
+            True,
+        ),
+        # a report naming nobody and another minister's talks that day: two
+        (
+            [
+                (0, "mfa_kz", "ru", "Министры иностранных дел Казахстана и Китая провели переговоры",
+                 ("Министр иностранных дел Казахстана Ермек Кошербаев провел переговоры с Министром "
+                  "иностранных дел Китая Ван И. Стороны обсудили торгово-экономическое сотрудничество.")),
+                (6, "kazinform", "ru", "Министр энергетики Казахстана и делегация Китая обсудили газ",
+                 ("Министр энергетики Казахстана провел встречу с делегацией Китая. Стороны обсудили "
+                  "строительство газопровода.")),
+            ],
+            datetime(2025, 4, 10, 4, tzinfo=UTC),
+            False,
+        ),
+        # one source's speech at a forum and its minister's meeting there: two posts
+        (
+            [
+                (0, "trend", "en", "Azerbaijani FM speaks at Astana International Forum",
+                 ("Azerbaijani Foreign Minister Jeyhun Bayramov addressed a session of the Astana "
+                  "International Forum on regional connectivity.")),
+                (0.3, "trend", "ru", "Джейхун Байрамов встретился с казахстанским коллегой",
+                 ("Министр иностранных дел Азербайджана Джейхун Байрамов встретился с министром "
+                  "иностранных дел Казахстана. Стороны обсудили Средний коридор.")),
+            ],
+            datetime(2025, 6, 4, 7, tzinfo=UTC),
+            False,
+        ),
+        # a minister at a conference abroad and his meeting of two there: two
+        (
+            [
+                (0, "trend", "en", "Azerbaijani FM attends international conference in Ashgabat",
+                 ("Azerbaijani Foreign Minister Jeyhun Bayramov attended the international conference "
+                  "on neutrality in Ashgabat and met Turkmen Foreign Minister Rashid Meredov.")),
+                (2.5, "trend", "en", "Azerbaijani, Turkmen FMs discuss Caspian transport cooperation",
+                 ("Azerbaijani Foreign Minister Jeyhun Bayramov and Turkmen Foreign Minister Rashid "
+                  "Meredov discussed Caspian transport cooperation in Ashgabat.")),
+            ],
+            datetime(2024, 12, 12, 6, tzinfo=UTC),
+            False,
+        ),
+    ],
+)  # fmt: skip
+def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
+    """Two reports of one day, stored in either order: one story or two."""
+    story = _stories(tmp_path / "s.db", when, reports[::order], registry=True)
+    first, second = (hours for hours, *_ in reports)
+    assert (story[first] == story[second]) is same, story
