@@ -480,6 +480,9 @@ _COP = r"\bcop ?-?\d{1,2}\b"
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = _lowered(
     r"(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
+    # the Victory Day parade, to which the host invites the leaders as to a summit
+    r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g.?alaba\s+parad|ғалаба\s+парад|"
+    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad|"
     # the UN's conferences of the parties by their number ("COP29", "COP 16")
     + _COP
     + r"|"
@@ -823,7 +826,7 @@ _GATHERING = _lowered(
     r"съезд|maslahat|"
     # the Victory Day parade, hosted like a summit ([gatherings] summit): not any parade,
     # nor "paradigm"
-    r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g\W?alaba\s+parad|ғалаба\s+парад|"
+    r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g.?alaba\s+parad|ғалаба\s+парад|"
     r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad)"
 )
 

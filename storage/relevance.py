@@ -407,6 +407,30 @@ def _signals(
     return found
 
 
+def _trip_abroad(
+    title_hits: list[Any],
+    body_hits: list[Any],
+    lead_end: int,
+    parties: list[str],
+    party_words: dict[str, list[str]],
+    home: str | None,
+) -> list[str]:
+    """The words of a trip to another state's city the headline or the lead tells (an
+    arrival, a working visit, taking part: "Мирзиёев прибыл в Москву", "Мемлекет басшысы
+    Мәскеуге келді" on the president's channel), else none: a state's leader or
+    delegation in another state's capital is there on the two states' business. The city
+    is a party (:meth:`Classifier._places`) when one state acts in it or no state is
+    named; the traveller is a state named beside it, or the official source's own."""
+    places = {key.split(":", 1)[1] for key in party_words if key.startswith("capital:")}
+    if not places:
+        return []
+    travellers = [p for p in parties if p not in places]
+    if not travellers and (home is None or home in places):
+        return []
+    words = [h[2] for h in (*title_hits, *_before(body_hits, lead_end)) if h[0] == "trip"]
+    return words[:3]
+
+
 def _gatherings(hits: list[Any], kinds: tuple[str, ...] = _GATHERING_KINDS) -> list[Any]:
     """The gathering words of a text's hits ("конференция", "forum"; of ``kinds``) that
     name the event, not a press conference or a business forum, nor the venue of a
@@ -650,12 +674,12 @@ class Classifier:
         # "cooperation" every domestic post on two states mentions)
         acted = bool(_group(title_hits, "event") or _group(body_hits, "event", before=lead_end))
         total, parts = self._weigh(title_signals, body_signals, lead_signals, acted=acted)
-        gathering = self._gathering(title_hits, body_hits, lead_end, parties, party_words)
-        if gathering:
-            total += self._weights["acts"]
-            parts[f"an international gathering {self._weights['acts']:+.2f}"] = gathering
+        gathering, trip = self._occasion(
+            title_hits, body_hits, lead_end, parties, party_words, home, parts
+        )
+        total += self._weights["acts"] * bool(gathering or trip)
         ca = [p for p in parties if p in self.central_asia]
-        diplomatic = bool(gathering) or any(
+        diplomatic = bool(gathering or trip) or any(
             k in title_signals or k in body_signals for k in ("diplomacy", "acts", "organisations")
         )
         members = (
@@ -775,6 +799,29 @@ class Classifier:
                     *body_signals.get(key, []),
                 ][:8]
         return total, parts
+
+    def _occasion(
+        self,
+        title_hits: list[Any],
+        body_hits: list[Any],
+        lead_end: int,
+        parties: list[str],
+        party_words: dict[str, list[str]],
+        home: str | None,
+        parts: dict[str, list[str]],
+    ) -> tuple[list[str], list[str]]:
+        """The words of an international gathering the post reports (:meth:`_gathering`),
+        else of a trip to another state's city (:func:`_trip_abroad`): either is an act,
+        recorded in ``parts``."""
+        weight = f"{self._weights['acts']:+.2f}"
+        gathering = self._gathering(title_hits, body_hits, lead_end, parties, party_words)
+        if gathering:
+            parts[f"an international gathering {weight}"] = gathering
+            return gathering, []
+        trip = _trip_abroad(title_hits, body_hits, lead_end, parties, party_words, home)
+        if trip:
+            parts[f"a trip abroad {weight}"] = trip
+        return [], trip
 
     def _gathering(
         self,

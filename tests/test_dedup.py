@@ -2945,6 +2945,31 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2024, 12, 12, 6, tzinfo=UTC),
             False,
         ),
+        # a leader at the Victory Day parade abroad and his talks with the host after it:
+        # two (the parade is hosted as a summit, the talks are on its sidelines)
+        (
+            [
+                (0, "gazeta_uz", "ru", "Мирзиёев принял участие в параде Победы в Москве",
+                 ("Президент Шавкат Мирзиёев принял участие в военном параде на Красной площади "
+                  "вместе с другими гостями.")),
+                (3.5, "uzbekmfa", "ru", "Переговоры в Кремле",
+                 ("В Москве состоялась встреча Президента Узбекистана с Президентом России. "
+                  "Обсуждены совместные проекты.")),
+            ],
+            datetime(2025, 5, 9, 5, tzinfo=UTC),
+            False,
+        ),
+        (
+            [
+                (0, "uza", "uz", "Prezident Moskvada Gʻalaba paradida ishtirok etdi",
+                 "Shavkat Mirziyoyev Qizil maydondagi harbiy paradni kuzatdi."),
+                (3.5, "uzbekmfa", "ru", "Переговоры в Кремле",
+                 ("В Москве состоялась встреча Президента Узбекистана с Президентом России. "
+                  "Обсуждены совместные проекты.")),
+            ],
+            datetime(2025, 5, 9, 5, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):

@@ -1759,3 +1759,53 @@ def test_a_parade_or_a_word_like_the_eus_initials_is_no_diplomacy(title):
 def test_diplomacy_in_the_regions_languages(title, body, source):
     tags = classify(title, body, source_country=source[0], source_kind=source[1])
     assert tags.relevant, tags.evidence
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source", "parties"),
+    [
+        # the president's channel: its head of state, named by office only, in Moscow
+        ("Мемлекет басшысы Мәскеуге келді",
+         "Мемлекет басшысы мерекелік іс-шараларға қатысу үшін Мәскеуге келді.",
+         {"source_country": "KZ", "source_kind": "telegram"}, {"KZ", "RU"}),
+        ("Глава государства прибыл в Москву",
+         "Глава государства прибыл в Москву для участия в праздничных мероприятиях.",
+         {"source_country": "KZ", "source_kind": "telegram"}, {"KZ", "RU"}),
+        # an outlet: the leader named, the city in the accusative
+        ("Мирзиёев прибыл в Москву", "Президент Шавкат Мирзиёев прибыл в Москву.",
+         {"source_country": "UZ", "source_kind": "outlet"}, {"UZ", "RU"}),
+        ("Токаев прибыл в Анкару",
+         "Президент Казахстана Касым-Жомарт Токаев прибыл в Анкару.",
+         {"source_country": "KZ", "source_kind": "agency"}, {"KZ", "TR"}),
+        # the Victory Day parade in Uzbek: "Gʻalaba" is the day's, not a match won
+        ("Oʻzbekiston Prezidenti Moskvada Gʻalaba paradida ishtirok etdi",
+         "Prezident Shavkat Mirziyoyev Qizil maydonda Gʻalabaning 81 yilligiga "
+         "bagʻishlangan harbiy paradni kuzatdi.",
+         {"source_country": "UZ", "source_kind": "agency"}, {"UZ", "RU"}),
+    ],
+)  # fmt: skip
+def test_a_leaders_trip_to_another_states_capital_is_diplomacy(title, body, source, parties):
+    assert _parties_of(title, body, **source) == parties
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source"),
+    [
+        # a trip at home: the region's own cities
+        ("Глава государства прибыл в Туркестан",
+         "Глава государства прибыл в Туркестан с рабочей поездкой.",
+         {"source_country": "KZ", "source_kind": "telegram"}),
+        ("Мирзиёев прибыл в Самарканд", "Президент Шавкат Мирзиёев прибыл в Самарканд.",
+         {"source_country": "UZ", "source_kind": "outlet"}),
+        # a delegation of businessmen in a capital, no state acting
+        ("В Ашхабад прибыла делегация", "В Ашхабад прибыла делегация бизнесменов.",
+         {"source_country": "TM", "source_kind": "agency"}),
+        # a match won is still sport
+        ("Oʻzbekiston terma jamoasi Moskvada gʻalaba qozondi",
+         "Oʻzbekiston futbol terma jamoasi Moskvada oʻrtoqlik uchrashuvida gʻalaba qozondi.",
+         {"source_country": "UZ", "source_kind": "agency"}),
+    ],
+)  # fmt: skip
+def test_a_trip_at_home_or_a_match_abroad_is_no_visit(title, body, source):
+    tags = classify(title, body, **source)
+    assert not tags.relevant, tags.evidence
