@@ -482,10 +482,8 @@ _SUMMIT = _lowered(
     r"(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
     # the Victory Day parade, to which the host invites the leaders as to a summit
     r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g.?alaba\s+parad|ғалаба\s+парад|"
-    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad|"
+    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad|" + _COP + r"|"
     # the UN's conferences of the parties by their number ("COP29", "COP 16")
-    + _COP
-    + r"|"
     r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув|"
     # an organisation's summit by its formal name: the council of its heads of state
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
@@ -806,6 +804,8 @@ def _ruled_out(pair: _Pair) -> Decision | None:
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
     if _one_hosted_gathering(pair):
         return Decision(True, "one international gathering in its host's city", GATHERING)
+    if _one_conference_of_the_parties(pair):
+        return Decision(True, "one UN conference of the parties, by its number", GATHERING)
     if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
@@ -911,6 +911,51 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
         # them: an organisation's reports are judged as its summit's)
         return False
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
+
+
+# "COP31", "COP 29", and by its ordinal ("31-й Конференции сторон", "the 31st Conference of
+# the Parties")
+_COP_NUMBER = re.compile(
+    r"\bcop ?-?(\d{1,2})\b|\b(\d{1,2})(?:-?[а-яa-z]{1,3})?\s+(?:конференци\w*\s+сторон|"
+    r"conference\s+of\s+the\s+parties)"
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def conference_of_the_parties(opening: str) -> str | None:
+    """The UN climate conference ("COP31") whose report an opening (headline, newline,
+    body) is, by the headline or the first sentence: "cop31"; else None, and None when
+    either names it as where a meeting was held ("on the sidelines of COP31")."""
+    title, _, lead = opening.partition("\n")
+    lead = first_sentence(lead)
+    found = _COP_NUMBER.search(_lower(f"{title}\n{lead}"))
+    if found is None or sidelines(title) or sidelines(lead):
+        return None
+    return f"cop{found.group(1) or found.group(2)}"
+
+
+def _cop_number(features: Mapping[str, Any]) -> str | None:
+    return conference_of_the_parties(_opening(features))
+
+
+def _one_conference_of_the_parties(pair: _Pair) -> bool:
+    """Two reports of one UN climate conference, named by its number in each opening
+    within its days, wherever it is held (a city the data may not know: each leader's
+    report names only his own state and "COP31"); neither a meeting of two held there
+    (a headline of two, of the sidelines, or a head of state's meeting not named a
+    summit)."""
+    a, b = pair.a, pair.b
+    if pair.gap > VISIT_WINDOW:
+        return False
+    number = _cop_number(a)
+    if number is None or number != _cop_number(b):
+        return False
+    return not any(
+        x.get("two")
+        or x.get("sidelines")
+        or (x.get("head") and x.get("event_type") == "meeting" and not x.get("summit"))
+        for x in (a, b)
+    )
 
 
 def _delegations_named(pair: _Pair, host: str) -> bool:
@@ -1139,6 +1184,40 @@ def _known_meetings(pair: _Pair) -> Decision | None:
     return None
 
 
+def _shared_by_one_person(pair: _Pair) -> Decision | None:
+    """Why the facts two reports share are one person's, not one event's: his two
+    places, a format's meeting and another, a gathering and a meeting of two there, a
+    summit and a leader's meeting there; else None."""
+    if _places_clash(pair.a, pair.b):
+        # the same guest in Astana, then in Tashkent: the names the two share are his
+        return Decision(False, "places of two states in the openings")
+    if pair.gap > GATHERING_WINDOW and _another_format(pair, lead=True):
+        # the five's consultative meeting, and their summit with a partner the next
+        # day in the same city: the leaders' names are in both
+        return Decision(False, "a format's meeting with its partner and one without it")
+    if any(
+        hosted(_opening(x)) is not None
+        # (not a head of state's reception of a guest who came for it: "Глава
+        # государства принял высокого гостя", the conference in its first sentence)
+        and not x.get("head")
+        and not x.get("two")
+        and y.get("two")
+        and not _GATHERING.search(_lower(_headline(y)))
+        for x, y in ((pair.a, pair.b), (pair.b, pair.a))
+    ):
+        # a minister at a conference, and his meeting of two there ("Azerbaijani FM
+        # attends international conference in Ashgabat", "Джейхун Байрамов
+        # встретился с Рашидом Мередовым"): the names they share are his
+        return Decision(False, "a gathering in one headline, a meeting of two in the other")
+    if _summit_and_meeting(pair.a, pair.b) and not (pair.a.get("two") or pair.b.get("two")):
+        # a leader's speech at a summit and his meeting there ("Tokayev urges climate
+        # finance at COP31", "Tokayev, Guterres discuss climate agenda"): the names
+        # they share are his and the city's (not a headline of the two's meeting that
+        # names the summit: "Tokayev, Takaichi talk on eve of Tokyo summit")
+        return Decision(False, "a summit in one headline, a leader's meeting in the other")
+    return None
+
+
 def _facts(pair: _Pair) -> Decision | None:
     """Facts both state: two, one of them a name (two stock figures, "10 billion by
     2030", are repeated by every text on a relationship; a report naming one state
@@ -1161,27 +1240,9 @@ def _facts(pair: _Pair) -> Decision | None:
         and (pair.people or len(pair.shared) >= 3)
         and (pair.overlap >= 0.5 or named)
     ):
-        if _places_clash(pair.a, pair.b):
-            # the same guest in Astana, then in Tashkent: the names the two share are his
-            return Decision(False, "places of two states in the openings")
-        if pair.gap > GATHERING_WINDOW and _another_format(pair, lead=True):
-            # the five's consultative meeting, and their summit with a partner the next
-            # day in the same city: the leaders' names are in both
-            return Decision(False, "a format's meeting with its partner and one without it")
-        if any(
-            hosted(_opening(x)) is not None
-            # (not a head of state's reception of a guest who came for it: "Глава
-            # государства принял высокого гостя", the conference in its first sentence)
-            and not x.get("head")
-            and not x.get("two")
-            and y.get("two")
-            and not _GATHERING.search(_lower(_headline(y)))
-            for x, y in ((pair.a, pair.b), (pair.b, pair.a))
-        ):
-            # a minister at a conference, and his meeting of two there ("Azerbaijani FM
-            # attends international conference in Ashgabat", "Джейхун Байрамов
-            # встретился с Рашидом Мередовым"): the names they share are his
-            return Decision(False, "a gathering in one headline, a meeting of two in the other")
+        refused = _shared_by_one_person(pair)
+        if refused is not None:
+            return refused
         kind = "rewrite" if pair.one_language else "translation"
         return Decision(
             True,
@@ -1247,17 +1308,19 @@ def _facts(pair: _Pair) -> Decision | None:
 
 
 def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """A leader's report of a summit (its headline names it, not its sidelines) and a
-    leader's meeting (its headline names no summit, or its sidelines): his speech at the
+    """A leader's report of a summit (its headline names it, not its sidelines; or its
+    opening the UN climate conference by its number: "прибыл в Баку для участия в COP29")
+    and a leader's meeting (its headline names no summit, or its sidelines): his speech at the
     summit in Baku and his meeting with its host there ("Токаев выступил на саммите
     COP29", "Состоялась встреча с Ильхамом Алиевым", "... on COP29 sidelines") are two
     events."""
     if not (a.get("head") and b.get("head")):
         return False  # (the ministers' council "ahead of the summit" is the council)
     return any(
-        x.get("summit")
+        (x.get("summit") or _cop_number(x) is not None)
         and not x.get("sidelines")
         and (y.get("sidelines") or not y.get("summit"))
+        and _cop_number(y) is None
         and (y.get("event_type") == "meeting" or y.get("two") or y.get("sidelines"))
         for x, y in ((a, b), (b, a))
     )

@@ -33,6 +33,7 @@ from .dedup import (
     announced,
     announcing_text,
     commission,
+    conference_of_the_parties,
     council,
     first_sentence,
     head_first,
@@ -547,7 +548,10 @@ class Stories(StoreBase):
             node["two"] = _title_cues(node["title"]).two
             # (the opening as _features makes it: the same answer in any arrival order)
             lead = _opening_lead(node)
-            node["hosted"] = hosted(f"{node['title']}\n{lead}")
+            opening = f"{node['title']}\n{lead}"
+            node["hosted"] = hosted(opening)
+            # (a UN climate conference by its number, wherever it is held)
+            node["cop"] = conference_of_the_parties(opening)
             node["principal"] = _principal(node["title"], lead, self._voice(node["source"]))
         kept = [
             (strength, a, b, reason)
@@ -733,7 +737,13 @@ class Stories(StoreBase):
                     )
                 ]
             walked = list(dict(walked).items())
-            kept = self._fitting(walked, parties, mine, host)
+            kept = (
+                [article_id for article_id, found in walked if found]
+                # (a UN climate conference by its number: each delegation's report names
+                # its own state, the host maybe not; storage.dedup judges them by the number)
+                if conference_of_the_parties(features["_opening"])
+                else self._fitting(walked, parties, mine, host)
+            )
             if kept:
                 read = {
                     r["id"]: r
@@ -993,6 +1003,7 @@ class _Member(NamedTuple):
     two: bool
     hosted: str | None
     principal: str | None = None
+    cop: str | None = None  # the UN climate conference it reports, by its number
 
 
 def _groups_kept_apart(
@@ -1014,7 +1025,10 @@ def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> 
     principals = {x.principal, y.principal} == {"head", "minister"}
     if principals and not copy and min(len(x.parties), len(y.parties)) >= 3:
         return True
-    if x.hosted is not None and x.hosted == y.hosted and not meeting_of_two:
+    one_gathering = (x.hosted is not None and x.hosted == y.hosted) or (
+        x.cop is not None and x.cop == y.cop
+    )
+    if one_gathering and not meeting_of_two:
         return False
     if not meeting_of_two and any(
         m.hosted is not None and m.parties <= o.parties and len(o.parties) >= 3
@@ -1091,6 +1105,7 @@ def _group_links(
                 nodes[node].get("two", False),
                 nodes[node].get("hosted"),
                 nodes[node].get("principal"),
+                nodes[node].get("cop"),
             )
         ]
         if nodes[node]["parties"]

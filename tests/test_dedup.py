@@ -2970,6 +2970,34 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2025, 5, 9, 5, tzinfo=UTC),
             False,
         ),
+        # two leaders' speeches at a UN climate conference in a city the data does not
+        # know, each report naming its own state and the conference by its number: one
+        (
+            [
+                (0, "kazinform", "en", "Tokayev calls for water diplomacy at COP30",
+                 ("President Kassym-Jomart Tokayev addressed the COP30 World Leaders Summit "
+                  "in Belem and called for a regional water strategy.")),
+                (5, "uzbekmfa", "uz", "Prezident COP30 sammitida nutq soʻzladi",
+                 ("Oʻzbekiston Prezidenti Belen shahrida COP30 yetakchilar sammitida nutq "
+                  "soʻzladi.")),
+            ],
+            datetime(2025, 11, 7, 9, tzinfo=UTC),
+            True,
+        ),
+        # a leader's speech there and his meeting with the UN's Secretary-General on its
+        # sidelines, which share only his name and the city: two
+        (
+            [
+                (0, "kazinform", "en", "Tokayev calls for water diplomacy at COP30",
+                 ("President Kassym-Jomart Tokayev addressed the COP30 World Leaders Summit "
+                  "in Belem and called for a regional water strategy.")),
+                (6, "kt_kz", "en", "Tokayev, Guterres discuss water agenda",
+                 ("President Kassym-Jomart Tokayev met with UN Secretary-General Antonio "
+                  "Guterres on the sidelines of COP30 in Belem.")),
+            ],
+            datetime(2025, 11, 7, 9, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):

@@ -1779,8 +1779,8 @@ def test_diplomacy_in_the_regions_languages(title, body, source):
          {"source_country": "KZ", "source_kind": "agency"}, {"KZ", "TR"}),
         # the Victory Day parade in Uzbek: "Gʻalaba" is the day's, not a match won
         ("Oʻzbekiston Prezidenti Moskvada Gʻalaba paradida ishtirok etdi",
-         "Prezident Shavkat Mirziyoyev Qizil maydonda Gʻalabaning 81 yilligiga "
-         "bagʻishlangan harbiy paradni kuzatdi.",
+         ("Prezident Shavkat Mirziyoyev Qizil maydonda Gʻalabaning 81 yilligiga "
+          "bagʻishlangan harbiy paradni kuzatdi."),
          {"source_country": "UZ", "source_kind": "agency"}, {"UZ", "RU"}),
     ],
 )  # fmt: skip

@@ -175,6 +175,10 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev72_stream",
         "dev73_stream",
         "dev74_stream",
+        "dev75_stream",
+        "dev76_stream",
+        "dev77_stream",
+        "dev78_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
