@@ -804,8 +804,8 @@ def _ruled_out(pair: _Pair) -> Decision | None:
         return Decision(True, "one summit of an organisation, its members' reports", GATHERING)
     if _one_hosted_gathering(pair):
         return Decision(True, "one international gathering in its host's city", GATHERING)
-    if _one_conference_of_the_parties(pair):
-        return Decision(True, "one UN conference of the parties, by its number", GATHERING)
+    if _one_world_gathering(pair):
+        return Decision(True, "one UN gathering of the world's states, its days", GATHERING)
     if parties_clash(pair.parties_a, pair.parties_b):
         return Decision(False, "different foreign parties")
     if pair.one_language and parties_clash(a["acronyms"], b["acronyms"]):
@@ -921,39 +921,76 @@ _COP_NUMBER = re.compile(
 )
 
 
+# The UN General Assembly, where each head of state speaks in its general debate in one
+# week of September: by its name or its general debate in the region's languages, or "the
+# UN's rostrum" ("Тоқаев БҰҰ мінберінен", "Мирзиёев БМТ минбаридан")
+_GENERAL_ASSEMBLY = _lowered(
+    r"генеральн\w*\s+ассамбле|генассамбле|\bга\s+оон\b|общи\w*\s+дебат|general\s+assembly|"
+    r"\bunga\b|general\s+debate|бас\s+ассамблея|башкы\s+ассамблея|bosh\s+assambleya|"
+    r"бош\s+ассамблея|маҷмаи\s+умумии|baş\s+assambleýa|жалпы\s+(?:дебат|талкуу)|"
+    r"umumiy\s+munozara|умумий\s+мунозара|ассамблеяи\s+генерал|"
+    # a head of state "at the UN" ("Рахмон в ООН снова заговорил о воде"; the rule asks
+    # for heads of state)
+    r"\bв\s+оон\b|"
+    r"(?:оон|бұұ|буу\w*|бмт|bmt|bmg\w*)\s+(?:мінбер|минбар|трибун|minbar)|трибун\w*\s+оон"
+)
+
+
 @lru_cache(maxsize=1 << 14)
-def conference_of_the_parties(opening: str) -> str | None:
-    """The UN climate conference ("COP31") whose report an opening (headline, newline,
-    body) is, by the headline or the first sentence: "cop31"; else None, and None when
-    either names it as where a meeting was held ("on the sidelines of COP31")."""
+def world_gathering(opening: str) -> str | None:
+    """The UN gathering of the world's states whose report an opening (headline, newline,
+    body) is, by the headline or the first sentence, wherever it is held: the climate
+    conference by its number ("cop31"), or the General Assembly ("unga", its general
+    debate); else None, and None when either names it as where a meeting was held ("on
+    the sidelines of COP31")."""
     title, _, lead = opening.partition("\n")
     lead = first_sentence(lead)
-    found = _COP_NUMBER.search(_lower(f"{title}\n{lead}"))
-    if found is None or sidelines(title) or sidelines(lead):
+    text = _lower(f"{title}\n{lead}")
+    found = _COP_NUMBER.search(text)
+    if found is not None:
+        key = f"cop{found.group(1) or found.group(2)}"
+    elif _GENERAL_ASSEMBLY.search(text):
+        key = "unga"
+    else:
         return None
-    return f"cop{found.group(1) or found.group(2)}"
+    return None if sidelines(title) or sidelines(lead) else key
 
 
-def _cop_number(features: Mapping[str, Any]) -> str | None:
-    return conference_of_the_parties(_opening(features))
+def _world_gathering(features: Mapping[str, Any]) -> str | None:
+    return world_gathering(_opening(features))
 
 
-def _one_conference_of_the_parties(pair: _Pair) -> bool:
-    """Two reports of one UN climate conference, named by its number in each opening
-    within its days, wherever it is held (a city the data may not know: each leader's
-    report names only his own state and "COP31"); neither a meeting of two held there
-    (a headline of two, of the sidelines, or a head of state's meeting not named a
-    summit)."""
+def _one_world_gathering(pair: _Pair) -> bool:
+    """Two reports of one UN gathering of the world's states (the climate conference by
+    its number, the General Assembly's debate) within its days, wherever it is held (a
+    city the data may not know: each leader's report names only his own state); neither
+    a meeting of two held there (a headline of two, of the sidelines, or a head of
+    state's meeting whose headline is no speech nor trip), nor a minister's report
+    beside his head of state's."""
     a, b = pair.a, pair.b
     if pair.gap > VISIT_WINDOW:
         return False
-    number = _cop_number(a)
-    if number is None or number != _cop_number(b):
+    key = _world_gathering(a)
+    if key is None or key != _world_gathering(b):
+        return False
+    if bool(a.get("head")) != bool(b.get("head")) or (key == "unga" and not a.get("head")):
+        # (the General Assembly: the heads of state's debate; ministers speak there
+        # through the year)
+        return False
+    if key == "unga" and any(
+        x.get("summit") and world_gathering(f"{_headline(x)}\n") is None for x in (a, b)
+    ):
+        # (a summit its headline names, held within the General Assembly's week: the
+        # C5+1 summit in New York)
         return False
     return not any(
         x.get("two")
         or x.get("sidelines")
-        or (x.get("head") and x.get("event_type") == "meeting" and not x.get("summit"))
+        or (
+            x.get("head")
+            and x.get("event_type") == "meeting"
+            and not (x.get("summit") or x.get("going"))
+        )
         for x in (a, b)
     )
 
@@ -1309,7 +1346,7 @@ def _facts(pair: _Pair) -> Decision | None:
 
 def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """A leader's report of a summit (its headline names it, not its sidelines; or its
-    opening the UN climate conference by its number: "прибыл в Баку для участия в COP29")
+    opening a UN gathering of the world's states: "прибыл в Баку для участия в COP29")
     and a leader's meeting (its headline names no summit, or its sidelines): his speech at the
     summit in Baku and his meeting with its host there ("Токаев выступил на саммите
     COP29", "Состоялась встреча с Ильхамом Алиевым", "... on COP29 sidelines") are two
@@ -1317,10 +1354,10 @@ def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if not (a.get("head") and b.get("head")):
         return False  # (the ministers' council "ahead of the summit" is the council)
     return any(
-        (x.get("summit") or _cop_number(x) is not None)
+        (x.get("summit") or _world_gathering(x) is not None)
         and not x.get("sidelines")
         and (y.get("sidelines") or not y.get("summit"))
-        and _cop_number(y) is None
+        and _world_gathering(y) is None
         and (y.get("event_type") == "meeting" or y.get("two") or y.get("sidelines"))
         for x, y in ((a, b), (b, a))
     )

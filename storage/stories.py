@@ -33,7 +33,6 @@ from .dedup import (
     announced,
     announcing_text,
     commission,
-    conference_of_the_parties,
     council,
     first_sentence,
     head_first,
@@ -58,6 +57,7 @@ from .dedup import (
     summit,
     unpack_numbers,
     week,
+    world_gathering,
 )
 from .lsh import BandIndex, band_keys
 from .relevance import OFFICIAL_KINDS, default_classifier, without_dateline
@@ -550,8 +550,8 @@ class Stories(StoreBase):
             lead = _opening_lead(node)
             opening = f"{node['title']}\n{lead}"
             node["hosted"] = hosted(opening)
-            # (a UN climate conference by its number, wherever it is held)
-            node["cop"] = conference_of_the_parties(opening)
+            # (a UN gathering of the world's states, wherever it is held)
+            node["world"] = world_gathering(opening)
             node["principal"] = _principal(node["title"], lead, self._voice(node["source"]))
         kept = [
             (strength, a, b, reason)
@@ -656,35 +656,12 @@ class Stories(StoreBase):
 
     def _candidates(self, features: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Near copies by shared LSH band keys, then possible translations by time."""
-        when = features["published"]
-        around = sorted({week(when - COPY_WINDOW), week(when), week(when + COPY_WINDOW)})
-        keys = features.get("band_keys")
-        if keys is None:
-            keys = band_keys(features["minhash"], BANDS)
-        index = self._band_index(around)
-        likely = index.query(around, keys, least=MIN_BANDS, most=_LIKELY)
-        estimated = index.estimates(likely, features["minhash"])
-        ranked = sorted(zip(estimated.tolist(), likely, strict=True), reverse=True)
-        # below MIN_ESTIMATE the signatures already say the texts share too little
-        estimates = {a: e for e, a in ranked[:_COMPARED] if e >= MIN_ESTIMATE}
-        ids = list(estimates)
         columns = (
             "id, story_id, source, canonical_url, published, published_precision, language, "
             "countries, "
             "tagged_event_type AS event_type, title, body"
         )
-        near = (
-            self._select(
-                f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' for _ in ids)})",  # noqa: S608
-                ids,
-            )
-            if ids
-            else []
-        )
-        order = {article_id: i for i, article_id in enumerate(ids)}
-        near.sort(key=lambda r: order[r["id"]])
-        for row in near:
-            row["estimate"] = estimates[row["id"]]
+        near = self._near_copies(features, columns)
         events: list[dict[str, Any]] = []
         when = features["published"]
         if features["countries"]:
@@ -693,7 +670,10 @@ class Stories(StoreBase):
             members = set(features.get("members") or ())
             parties = members or mine
             # a summit's report naming no organisation may be any member's report of it
-            broad = bool(features.get("summit")) and not members
+            # (and a UN gathering of the world's states, each delegation's report naming
+            # its own state)
+            world = world_gathering(features["_opening"])
+            broad = bool(features.get("summit") or world) and not members
             host = hosted(features["_opening"])
             anchors = _anchors(parties, mine, broad=broad, host=host)
             # instr(), not LIKE: a LIKE against a parameter makes SQLite prepare the
@@ -739,9 +719,9 @@ class Stories(StoreBase):
             walked = list(dict(walked).items())
             kept = (
                 [article_id for article_id, found in walked if found]
-                # (a UN climate conference by its number: each delegation's report names
-                # its own state, the host maybe not; storage.dedup judges them by the number)
-                if conference_of_the_parties(features["_opening"])
+                # (a UN gathering of the world's states: each delegation's report names its
+                # own state, the host maybe not; storage.dedup judges them by its name)
+                if world
                 else self._fitting(walked, parties, mine, host)
             )
             if kept:
@@ -755,8 +735,49 @@ class Stories(StoreBase):
                     )
                 }
                 events = [read[article_id] for article_id in kept]
-        # one source's language versions of one release, whatever they are about
-        versions = self._select(
+        versions = self._versions(features, columns)
+        seen = {r["id"] for r in near}
+        found_all = []
+        for r in [*events, *versions]:
+            if r["id"] not in seen:
+                seen.add(r["id"])
+                found_all.append(r)
+        return near + found_all
+
+    def _near_copies(self, features: Mapping[str, Any], columns: str) -> list[dict[str, Any]]:
+        """The stored reports sharing LSH band keys with this one, nearest first, each
+        with its estimated likeness (``estimate``)."""
+        when = features["published"]
+        around = sorted({week(when - COPY_WINDOW), week(when), week(when + COPY_WINDOW)})
+        keys = features.get("band_keys")
+        if keys is None:
+            keys = band_keys(features["minhash"], BANDS)
+        index = self._band_index(around)
+        likely = index.query(around, keys, least=MIN_BANDS, most=_LIKELY)
+        estimated = index.estimates(likely, features["minhash"])
+        ranked = sorted(zip(estimated.tolist(), likely, strict=True), reverse=True)
+        # below MIN_ESTIMATE the signatures already say the texts share too little
+        estimates = {a: e for e, a in ranked[:_COMPARED] if e >= MIN_ESTIMATE}
+        ids = list(estimates)
+        near = (
+            self._select(
+                f"SELECT {columns} FROM articles WHERE id IN ({', '.join('?' for _ in ids)})",  # noqa: S608
+                ids,
+            )
+            if ids
+            else []
+        )
+        order = {article_id: i for i, article_id in enumerate(ids)}
+        near.sort(key=lambda r: order[r["id"]])
+        for row in near:
+            row["estimate"] = estimates[row["id"]]
+        return near
+
+    def _versions(self, features: Mapping[str, Any], columns: str) -> list[dict[str, Any]]:
+        """One source's language versions of one release, whatever they are about: its
+        posts in other languages minutes apart."""
+        when = features["published"]
+        return self._select(
             f"SELECT {columns} FROM articles WHERE source = ? AND published BETWEEN ? AND ? "  # noqa: S608
             "AND language IS NOT ? LIMIT 20",
             [
@@ -766,13 +787,6 @@ class Stories(StoreBase):
                 features["language"],
             ],
         )
-        seen = {r["id"] for r in near}
-        found_all = []
-        for r in [*events, *versions]:
-            if r["id"] not in seen:
-                seen.add(r["id"])
-                found_all.append(r)
-        return near + found_all
 
     def _announcers(
         self, when: datetime, likes: str, anchors: list[str]
@@ -1003,7 +1017,7 @@ class _Member(NamedTuple):
     two: bool
     hosted: str | None
     principal: str | None = None
-    cop: str | None = None  # the UN climate conference it reports, by its number
+    world: str | None = None  # the UN gathering of the world's states it reports
 
 
 def _groups_kept_apart(
@@ -1026,7 +1040,7 @@ def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> 
     if principals and not copy and min(len(x.parties), len(y.parties)) >= 3:
         return True
     one_gathering = (x.hosted is not None and x.hosted == y.hosted) or (
-        x.cop is not None and x.cop == y.cop
+        x.world is not None and x.world == y.world
     )
     if one_gathering and not meeting_of_two:
         return False
@@ -1105,7 +1119,7 @@ def _group_links(
                 nodes[node].get("two", False),
                 nodes[node].get("hosted"),
                 nodes[node].get("principal"),
-                nodes[node].get("cop"),
+                nodes[node].get("world"),
             )
         ]
         if nodes[node]["parties"]

@@ -2998,6 +2998,34 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2025, 11, 7, 9, tzinfo=UTC),
             False,
         ),
+        # two heads of state's speeches in the General Assembly's general debate, a day
+        # apart, each report naming its own state: one
+        (
+            [
+                (0, "akorda_tg", "ru", "Глава государства выступил на общих дебатах ГА ООН",
+                 ("Глава государства выступил на общих дебатах 80-й сессии Генеральной "
+                  "Ассамблеи ООН в Нью-Йорке.")),
+                (20, "khovar", "tg", "Суханронии Президенти Тоҷикистон дар Маҷмаи умумии СММ",
+                 ("Президенти Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон дар Маҷмаи умумии СММ "
+                  "суханронӣ намуд.")),
+            ],
+            datetime(2025, 9, 23, 14, tzinfo=UTC),
+            True,
+        ),
+        # a minister's speech there and a head of state's: two (ministers speak at the UN
+        # through the year)
+        (
+            [
+                (0, "akorda_tg", "ru", "Глава государства выступил на общих дебатах ГА ООН",
+                 ("Глава государства выступил на общих дебатах 80-й сессии Генеральной "
+                  "Ассамблеи ООН в Нью-Йорке.")),
+                (20, "mfa_tm", "ru", "Выступление Министра иностранных дел Туркменистана в ООН",
+                 ("Министр иностранных дел Туркменистана Рашид Мередов выступил на общих "
+                  "дебатах Генеральной Ассамблеи ООН.")),
+            ],
+            datetime(2025, 9, 23, 14, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
@@ -3005,3 +3033,25 @@ def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
     story = _stories(tmp_path / "s.db", when, reports[::order], registry=True)
     first, second = (hours for hours, *_ in reports)
     assert (story[first] == story[second]) is same, story
+
+
+@pytest.mark.parametrize(
+    ("opening", "key"),
+    [
+        ("Tokayev urges climate finance at COP31\nHe spoke in Antalya.", "cop31"),
+        (("Президент прибыл в Турцию\nПрезидент прибыл в Анталью для участия в саммите "
+          "31-й Конференции сторон."), "cop31"),
+        ("Prezident BMT Bosh Assambleyasida nutq soʻzladi\nPrezident nutq soʻzladi.", "unga"),
+        ("Тоқаев БҰҰ мінберінен не айтты\nПрезидент сөз сөйледі.", "unga"),
+        (("Суханронии Президент дар иҷлосияи 81-уми Ассамблеяи Генералии СММ\nПрезидент "
+          "суханронӣ кард."), "unga"),
+        # where a meeting was held, not the gathering reported
+        ("Tokayev, Guterres meet on the sidelines of COP31\nThey met in Antalya.", None),
+        ("Токаев встретился с Гутерришем\nВстреча прошла на полях Генассамблеи ООН.", None),
+        ("Токаев прибыл в Нью-Йорк\nПрезидент проведет переговоры.", None),
+    ],
+)  # fmt: skip
+def test_a_un_gathering_of_the_worlds_states_is_known_by_its_name(opening, key):
+    from storage.dedup import world_gathering
+
+    assert world_gathering(opening) == key
