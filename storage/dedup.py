@@ -386,7 +386,10 @@ _HEAD_OF_STATE = _lowered(
 _HEAD_OF_GOVERNMENT = _lowered(
     r"(?:премьер-министр|prime minister|\bpremier\b|(?<!вице-)канцлер|"
     r"(?<!vice-)(?<!vice )chancellor(?! of the exchequer)|(?<!vitse-)kansler|"
-    r"bosh vazir|бош вазир|сарвазир|premýer-ministr)"
+    r"bosh vazir|бош вазир|сарвазир|premýer-ministr|"
+    # the Kyrgyz government's head, the chairman of its cabinet of ministers
+    r"cabinet chairman|chairman of the cabinet|председател\w* кабинета министров|"
+    r"министрлер кабинетинин төрага|вазирлар маҳкамаси раис|ministrlar mahkamasi rais)"
 )
 
 
@@ -858,6 +861,11 @@ def hosted(opening: str) -> str | None:
         return None
     title, _, lead = opening.partition("\n")  # (the lead already without its dateline)
     found = default_classifier().hosted(title, first_sentence(lead))
+    if found is None and default_classifier().trip_or_speech(title):
+        # a headline of a trip or a speech, its gathering named in the second sentence
+        # ("Rahmon in Seoul calls for Korean investment. Speaking at the first Central
+        # Asia – Korea Summit ...")
+        found = default_classifier().hosted(title, _second_sentence(lead))
     if found is None or not found.endswith(" summit"):
         return found
     # a summit is a conference when held abroad ("COP29 саммитида", "CIS summit in
@@ -867,6 +875,12 @@ def hosted(opening: str) -> str | None:
     # other rules
     state = found.split()[0]
     return None if state in CENTRAL_ASIA else f"{state} conference"
+
+
+def _second_sentence(text: str) -> str:
+    """A text's second sentence (after its first full stop and space), or ""."""
+    first = text.find(". ")
+    return "" if first < 0 else first_sentence(text[first + 2 :])
 
 
 def first_sentence(text: str) -> str:
@@ -1316,7 +1330,10 @@ def _facts(pair: _Pair) -> Decision | None:
     # (figures contradict when each states two or more and they share few)
     agreeing = pair.overlap >= 0.5 or min(len(pair.nums_a), len(pair.nums_b)) <= 1
     heads = pair.a.get("head") or pair.b.get("head")
-    if not (same_day and meetings and agreeing and not heads):
+    # (nor a head of government's reception of the visiting minister that day and the
+    # ministers' talks: "Cabinet Chairman Kasymaliev meets Hungarian Foreign Minister")
+    governments = {_government(pair.a), _government(pair.b)}
+    if not (same_day and meetings and agreeing and not heads) or len(governments) == 2:
         return None
     named = bool(pair.people or _known_people_shared(pair.a, pair.b))
     # (or the ministers' talks, one report naming nobody: "Turkmenistan, Afghanistan
@@ -1342,6 +1359,11 @@ def _facts(pair: _Pair) -> Decision | None:
     # of the ambassador in the capital that day, which names other people, nor the
     # energy ministers' talks in the other capital)
     return Decision(True, "one meeting of the same two states the same day", HUB)
+
+
+def _government(features: Mapping[str, Any]) -> bool:
+    """Whether a report's headline names a head of government (a prime minister)."""
+    return bool(_HEAD_OF_GOVERNMENT.search(_lower(_headline(features))))
 
 
 def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -1396,8 +1418,9 @@ def _same_hours(pair: _Pair) -> Decision | None:
         # later, its minister's meeting in the same city are two posts)
         and (pair.people or pair.shared or a.get("event_type") == b.get("event_type"))
         # (versions translate one headline: the president's reception of the minister and
-        # the ministers' signing the same morning are two)
+        # the ministers' signing the same morning are two; the prime minister's too)
         and bool(a.get("head")) == bool(b.get("head"))
+        and _government(a) == _government(b)
         # (nor a summit's headline and a meeting's on its sidelines: "Tokayev, Aliyev meet
         # on COP29 sidelines" and, an hour later, "Токаев на COP29: ..."; nor a forum's
         # and a meeting's there: "Azerbaijani FM speaks at Astana International Forum",

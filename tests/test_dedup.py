@@ -3026,6 +3026,49 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2025, 9, 23, 14, tzinfo=UTC),
             False,
         ),
+        # the foreign ministers' talks, and the head of government's reception of the
+        # visiting minister that afternoon: two (another principal)
+        (
+            [
+                (0, "mfa_kg", "ru", "Переговоры министров иностранных дел Кыргызстана и Венгрии",
+                 ("Министр иностранных дел Кыргызской Республики Жээнбек Кулубаев провел "
+                  "переговоры с Министром иностранных дел Венгрии Петером Сийярто.")),
+                (5, "akipress", "en", "Cabinet Chairman Kasymaliev meets Hungarian Foreign Minister",
+                 ("Chairman of the Cabinet of Ministers Adylbek Kasymaliev received Hungarian "
+                  "Foreign Minister Peter Szijjarto in Bishkek.")),
+            ],
+            datetime(2026, 6, 11, 3, tzinfo=UTC),
+            False,
+        ),
+        # one agency's post of the ministers' talks and, in another language, of the prime
+        # minister's reception of the guest: no versions of one release
+        (
+            [
+                (0, "khovar", "ru", "Мухриддин и Аракчи обсудили таджикско-иранские отношения",
+                 ("Министр иностранных дел Таджикистана Сироджиддин Мухриддин провел переговоры "
+                  "с Министром иностранных дел Ирана Аббасом Аракчи.")),
+                (1.5, "khovar", "tg", "Мулоқоти Сарвазири Тоҷикистон бо Вазири корҳои хориҷии Эрон",
+                 ("Сарвазири Ҷумҳурии Тоҷикистон Қоҳир Расулзода Вазири корҳои хориҷии Эрон "
+                  "Аббос Арақчиро ба ҳузур пазируфт.")),
+            ],
+            datetime(2026, 6, 23, 4, tzinfo=UTC),
+            False,
+        ),
+        # a leader's speech, its summit named in the second sentence, and another leader's
+        # report of that summit in its host's capital: one
+        (
+            [
+                (0, "asiaplus", "en", "Rahmon in Seoul calls for Korean investment in hydropower",
+                 ("Tajik President Emomali Rahmon called on Korean companies to invest in "
+                  "hydropower and mining. Speaking at the first Central Asia – Republic of "
+                  "Korea Summit in Seoul, he also proposed cooperation on glaciers.")),
+                (2, "mfa_kz", "en", "President of Kazakhstan addresses Central Asia – Korea Summit",
+                 ("President Kassym-Jomart Tokayev addressed the first Central Asia – Republic "
+                  "of Korea Summit in Seoul.")),
+            ],
+            datetime(2026, 3, 11, 3, tzinfo=UTC),
+            True,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
