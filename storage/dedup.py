@@ -1789,7 +1789,9 @@ def _headline(features: Mapping[str, Any]) -> str:
 def _known_people(opening: str) -> frozenset[str]:
     """The names an opening gives, leaders and ministers included, as three-consonant
     stems."""
-    return frozenset(n[:3] for n in names(opening, known=True))
+    title, _, lead = opening.partition("\n")
+    # (the headline's and the body's apart: the body's first word opens a sentence)
+    return frozenset(n[:3] for n in names(title, known=True) | names(lead, known=True))
 
 
 def _known_people_shared(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -1873,10 +1875,12 @@ _ONE_LINE = 250
 def one_line(features: Mapping[str, Any]) -> bool:
     """Whether a report is a channel's one line naming nobody ("Ashgabatda muzokaralar",
     "Talks in Dushanbe"): a short body, no person or place name but its city's."""
-    lead = _opening(features).partition("\n")[2]
+    title, _, lead = _opening(features).partition("\n")
+    # (the headline's and the body's names apart: the body's first word, "Talks with the
+    # Foreign Minister of China are underway", opens a sentence)
     return (
         len(lead) <= _ONE_LINE
-        and not features.get("names")
+        and not (names(title) or names(lead))
         and not _known_people(_opening(features))
     )
 

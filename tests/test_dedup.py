@@ -3069,6 +3069,19 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 3, 11, 3, tzinfo=UTC),
             True,
         ),
+        # the ministry's channel's line naming nobody, its first word a capital letter,
+        # and its release of the ministers' talks an hour later: one
+        (
+            [
+                (0, "uzbekmfa", "en", "Talks in Tashkent",
+                 "Talks with the Foreign Minister of China are underway at the Ministry."),
+                (1, "mfa_uz", "en", "Talks between the Foreign Ministers of Uzbekistan and China",
+                 ("Minister of Foreign Affairs Bakhtiyor Saidov held talks with Foreign Minister "
+                  "of China Wang Yi in Tashkent. The parties discussed the railway project.")),
+            ],
+            datetime(2024, 12, 19, 6, tzinfo=UTC),
+            True,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
