@@ -377,7 +377,7 @@ _HEAD_OF_STATE = _lowered(
     # a state visit is the heads of state's, whoever the headline names; so are their
     # residences
     r"государственн\w* визит|state visit|davlat tashrif|мемлекеттік сапар|сафари давлатӣ|"
-    r"döwlet sapar|мамлекеттик сапар|акорд|ақорда|akorda|кўксарой|ko'ksaroy|kuksaroy|"
+    r"döwlet sapar|мамлекеттик сапар|акорд|ақорда|akorda|кўксарой|куксар|ko'ksaroy|kuksaroy|"
     r"oguzhan|огузхан|ала-арч|ala-arch)"
 )
 

@@ -3111,3 +3111,11 @@ def test_a_un_gathering_of_the_worlds_states_is_known_by_its_name(opening, key):
     from storage.dedup import world_gathering
 
     assert world_gathering(opening) == key
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Прием в Куксарое", "Кўксаройда қабул", "Reception at Kuksaroy", "Прием в Акорде"],
+)
+def test_a_reception_at_the_presidents_residence_is_the_head_of_states(title):
+    assert head_of_state(title)
