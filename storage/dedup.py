@@ -491,7 +491,7 @@ _SUMMIT = _lowered(
     # an organisation's summit by its formal name: the council of its heads of state
     r"совет\w* глав государств|council of heads of state|шӯрои сарони давлат|"
     r"davlat rahbarlari kengash|давлат раҳбарлари кенгаш|мемлекет басшылары кеңес|"
-    r"мамлекет башчыларынын кеңеш|döwlet baştutanlarynyň geňeş|"
+    r"мамлекет башчыларынын кеңеш|мамлекет башчылар кеңеш|döwlet baştutanlarynyň geňeş|"
     # the heads of state's meeting in Tajik ("нишасти ғайрирасмии сарони давлатҳои ИДМ"),
     # and the informal meetings of an organisation's leaders in every language
     r"сарони давлатҳо|встреч\w* глав государств|meeting of (?:the )?heads of state|"
@@ -718,7 +718,7 @@ def same_story(a: Mapping[str, Any], b: Mapping[str, Any]) -> Decision:
         decision = stage(pair)
         if decision is not None:
             return decision
-    announced = _announced(pair) or _recalled(pair)
+    announced = _announced(pair) or _recalled(pair) or _round_of_talks(pair)
     if announced is not None:
         return announced
     supported = _supports(pair)
@@ -1070,6 +1070,7 @@ def _copied(pair: _Pair) -> Decision | None:
             _announced(pair)
             or _recalled(pair)
             or _visit_days(pair)
+            or _round_of_talks(pair)
             or _supports(pair)
             or Decision(False, "reports of one event are published within hours")
         )
@@ -1376,13 +1377,22 @@ def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if not (a.get("head") and b.get("head")):
         return False  # (the ministers' council "ahead of the summit" is the council)
     return any(
-        (x.get("summit") or _world_gathering(x) is not None)
+        (x.get("summit") or _world_gathering(x) is not None or _arrived_for_a_summit(x))
         and not x.get("sidelines")
         and (y.get("sidelines") or not y.get("summit"))
         and _world_gathering(y) is None
         and (y.get("event_type") == "meeting" or y.get("two") or y.get("sidelines"))
         for x, y in ((a, b), (b, a))
     )
+
+
+def _arrived_for_a_summit(features: Mapping[str, Any]) -> bool:
+    """A headline of a trip whose first sentence names the summit it was made for
+    ("Садыр Жапаров Душанбеге келип жетти": "... мамлекет башчылар кеңешинин жыйынына
+    катышуу үчүн")."""
+    if not features.get("going"):
+        return False
+    return summit(first_sentence(_opening(features).partition("\n")[2]))
 
 
 def _gathering_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -1603,6 +1613,48 @@ def _visit_days(pair: _Pair) -> Decision | None:
     if later.get("event_type") in ("meeting", "consultations") and not later.get("visit"):
         return None  # (new talks two days on: a delegation's of its own)
     return Decision(True, "one state visit: the same two states, within its days", HUB)
+
+
+# Talks, in the region's languages and English.
+_TALKS = _lowered(
+    r"переговор|talks|negotiat|muzokara|музокара|келіссөз|сүйлөшүү|гуфтушунид|музокирот|"
+    r"gepleşik"
+)
+# A round of talks going on or ending: "продолжились", "завершился раунд", "wrap up round",
+# "yakunlandi", "аяқталды", "уланды", "идома ёфт", "tamamlandy".
+_ROUND_GOES_ON = _lowered(
+    r"продолж|заверш|итоги раунда|continu|conclud|wrap\w* up|round ends|ended|"
+    r"давом эт|davom et|yakunla|якунла|аяқтал|аяктал|улант|уланды|идома|ба анҷом|"
+    r"dowam|tamamlan|jemlen"
+)
+
+
+def _round_of_talks(pair: _Pair) -> Decision | None:
+    """Two reports of the same two states' delegations' talks (no head of state or
+    government), days apart within a round's days (VISIT_WINDOW), the later one telling
+    them going on or ending ("Переговоры по границе ... завершились", "Chegara va suv
+    boʻyicha muzokaralar yakunlandi"): one round. Not talks the same two hold again (no
+    such words), nor a call, a congratulation or credentials."""
+    a, b = pair.a, pair.b
+    if pair.gap > VISIT_WINDOW or not pair.two or pair.gap <= GATHERING_WINDOW:
+        return None
+    if any(x.get("head") or _government(x) for x in (a, b)):
+        return None
+    if _distinct_acts(a.get("event_type"), b.get("event_type")) or _places_clash(a, b):
+        return None
+    later = b if b["published"] >= a["published"] else a
+    openings = [_lower(_first_lines(x)) for x in (a, b)]
+    if not all(_TALKS.search(text) for text in openings):
+        return None
+    if not _ROUND_GOES_ON.search(_lower(_first_lines(later))):
+        return None
+    return Decision(True, "one round of talks: the same two delegations, its days", HUB)
+
+
+def _first_lines(features: Mapping[str, Any]) -> str:
+    """A report's headline and first sentence."""
+    title, _, lead = _opening(features).partition("\n")
+    return f"{title}\n{first_sentence(lead)}"
 
 
 def _supports(pair: _Pair) -> Decision | None:

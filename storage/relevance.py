@@ -586,6 +586,7 @@ class Classifier:
         ):
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
+        self._lexicons.add("own", "own", data.get("own_state", {}).get("patterns", []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
         self._lexicons.add("world", "crisis", data.get("world", {}).get("crisis", []))
         for key, patterns in data.get("unless", {}).items():
@@ -661,9 +662,11 @@ class Classifier:
         body_hits = self._scan(body_n, body[:BODY_READ])
         lead_end = self._lead_end(body_n)
         # an official source's own state, the actor of the post
+        # (or a post saying "our President", whoever publishes it: the source's state's)
+        own = bool(_group(title_hits, "own") or _group(body_hits, "own", before=lead_end))
         home = (
             source_country
-            if source_kind in OFFICIAL_KINDS and source_country in self.central_asia
+            if (source_kind in OFFICIAL_KINDS or own) and source_country in self.central_asia
             else None
         )
         parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n, home)
@@ -699,8 +702,7 @@ class Classifier:
             bonus = 1.2 + (0.6 if len(parties) > len(ca) else 0.0) + (0.4 if len(ca) > 1 else 0.0)
             total += bonus
             parts[f"central asian party {bonus:+.2f}"] = ca
-        official = source_kind in OFFICIAL_KINDS and source_country in self.central_asia
-        if official and ca and diplomatic and source_country not in parties:
+        if home is not None and ca and diplomatic and source_country not in parties:
             # "Глава государства провел телефонный разговор с Президентом Узбекистана"
             parties.append(str(source_country))
             parts["official source's state"] = [str(source_country)]

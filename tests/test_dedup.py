@@ -3082,6 +3082,33 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2024, 12, 19, 6, tzinfo=UTC),
             True,
         ),
+        # the two governments' delegations' round of talks, begun one day and ended two
+        # days later, each report naming only the two states: one round
+        (
+            [
+                (0, "mfa_uz", "ru", "Начались переговоры правительственных делегаций",
+                 ("В Ташкенте начались переговоры правительственных делегаций Узбекистана и "
+                  "Казахстана по вопросам водопользования.")),
+                (48, "kazinform", "ru", "Переговоры Казахстана и Узбекистана по воде завершились",
+                 ("В Ташкенте завершился раунд переговоров делегаций Казахстана и Узбекистана "
+                  "по водным ресурсам.")),
+            ],
+            datetime(2026, 4, 20, 4, tzinfo=UTC),
+            True,
+        ),
+        # the same two ministers meeting again two days later: two
+        (
+            [
+                (0, "mfa_uz", "ru", "Переговоры министров иностранных дел Узбекистана и Казахстана",
+                 ("В Ташкенте состоялись переговоры министров иностранных дел Узбекистана и "
+                  "Казахстана.")),
+                (48, "kazinform", "ru", "Министры иностранных дел Казахстана и Узбекистана вновь встретились",
+                 ("Министры иностранных дел Казахстана и Узбекистана провели переговоры "
+                  "в Ташкенте.")),
+            ],
+            datetime(2026, 4, 20, 4, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):

@@ -1777,6 +1777,17 @@ def test_diplomacy_in_the_regions_languages(title, body, source):
         ("Токаев прибыл в Анкару",
          "Президент Казахстана Касым-Жомарт Токаев прибыл в Анкару.",
          {"source_country": "KZ", "source_kind": "agency"}, {"KZ", "TR"}),
+        # a state agency's "our President" is its state's, welcomed at the airport ("howa
+        # menzili", no weather)
+        ("Hormatly Prezidentimiz Astana şäherine bardy",
+         ("Şu gün Hormatly Prezidentimiz Gazagystan Respublikasyna döwlet saparyny amala "
+          "aşyrmak üçin Astana şäherine bardy. Paýtagtyň halkara howa menzilinde Döwlet "
+          "Baştutanymyzy resmi adamlar garşyladylar."),
+         {"source_country": "TM", "source_kind": "agency"}, {"TM", "KZ"}),
+        ("Hormatly Prezidentimiz Watana dolandy",
+         ("Gazagystan Respublikasyna döwlet saparyny tamamlap, Hormatly Prezidentimiz Watana "
+          "dolandy."),
+         {"source_country": "TM", "source_kind": "agency"}, {"TM", "KZ"}),
         # the Victory Day parade in Uzbek: "Gʻalaba" is the day's, not a match won
         ("Oʻzbekiston Prezidenti Moskvada Gʻalaba paradida ishtirok etdi",
          ("Prezident Shavkat Mirziyoyev Qizil maydonda Gʻalabaning 81 yilligiga "

@@ -179,6 +179,8 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev76_stream",
         "dev77_stream",
         "dev78_stream",
+        "dev79_stream",
+        "dev80_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
