@@ -1253,7 +1253,12 @@ def _shared_by_one_person(pair: _Pair) -> Decision | None:
         # государства принял высокого гостя", the conference in its first sentence)
         and not x.get("head")
         and not x.get("two")
-        and y.get("two")
+        # (a headline of two, or of talks with one guest on a channel speaking for the
+        # other: "Talks with Hungarian Foreign Minister")
+        and (
+            y.get("two")
+            or (len(set(y.get("countries") or ())) == 2 and y.get("event_type") == "meeting")
+        )
         and not _GATHERING.search(_lower(_headline(y)))
         for x, y in ((pair.a, pair.b), (pair.b, pair.a))
     ):

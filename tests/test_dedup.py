@@ -3109,6 +3109,38 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 4, 20, 4, tzinfo=UTC),
             False,
         ),
+        # a leader's arrival for the CIS summit, the organisation by its full Uzbek name,
+        # and another leader's report of that summit the next morning: one
+        (
+            [
+                (0, "uza", "uz", "Prezident Dushanbega yetib keldi",
+                 ("Prezident Shavkat Mirziyoyev Mustaqil Davlatlar Hamdoʻstligi davlat "
+                  "rahbarlari kengashining yigʻilishida ishtirok etish uchun Dushanbe shahriga "
+                  "yetib keldi.")),
+                (16, "kg24", "ru", "Садыр Жапаров выступил на саммите СНГ в Душанбе",
+                 ("Президент Садыр Жапаров выступил на заседании Совета глав государств СНГ в "
+                  "Душанбе.")),
+            ],
+            datetime(2026, 10, 8, 10, tzinfo=UTC),
+            True,
+        ),
+        # the host's ministry's report of a forum the foreign ministers attend, and its
+        # channel's line of the minister's talks there with one guest: two
+        (
+            [
+                (0, "mfa_uz", "en", "Foreign Ministers at the Tashkent International Investment Forum",
+                 ("Minister of Foreign Affairs Bakhtiyor Saidov met the foreign ministers of "
+                  "Hungary, Azerbaijan and Kyrgyzstan attending the Tashkent International "
+                  "Investment Forum, Peter Szijjarto, Jeyhun Bayramov and Jeenbek Kulubaev. "
+                  "Agreements worth 26 billion dollars were signed at the forum.")),
+                (1, "uzbekmfa", "en", "Talks with Hungarian Foreign Minister",
+                 ("Minister Bakhtiyor Saidov held talks with Hungarian Foreign Minister Peter "
+                  "Szijjarto in Tashkent, on the day agreements worth 26 billion dollars were "
+                  "signed.")),
+            ],
+            datetime(2026, 10, 20, 5, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
