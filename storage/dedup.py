@@ -389,7 +389,14 @@ _HEAD_OF_GOVERNMENT = _lowered(
     r"bosh vazir|бош вазир|сарвазир|premýer-ministr|"
     # the Kyrgyz government's head, the chairman of its cabinet of ministers
     r"cabinet chairman|chairman of the cabinet|председател\w* кабинета министров|"
-    r"министрлер кабинетинин төрага|вазирлар маҳкамаси раис|ministrlar mahkamasi rais)"
+    r"председател\w* кабмина|глав\w* кабмина|министрлер кабинетинин төрага|"
+    r"министрлер кабинетінің төраға|вазирлар маҳкамаси раис|vazirlar mahkamasi rais|"
+    r"раиси кабинети вазирон)"
+)
+# A deputy's title before it: "Заместитель Председателя Кабинета Министров, Министр
+# иностранных дел", "Deputy Prime Minister", "вице-премьер", "o'rinbosari".
+_DEPUTY = _lowered(
+    r"(?:заместител\w*|deputy|вице|vice|первый|first|o.?rinbosar\w*|орынбасар\w*|муовин\w*)\W*$"
 )
 
 
@@ -480,12 +487,25 @@ def _its_ministers(lower: str) -> bool:
 # The UN's conferences of the parties by their number ("COP29", "COP 16"): as the
 # classifier's data names them ([gatherings] conference).
 _COP = r"\bcop ?-?\d{1,2}\b"
+# The parade in honour of Victory Day, named by the day: "парад в честь Дня Победы",
+# "Gʻalaba kuniga bagʻishlangan parad", "Жеңіс күніне арналған парад", "Ýeňiş gününe
+# bagyşlanan harby parad", "parade marking Victory Day" (the short names are listed beside)
+_VICTORY_DAY = (
+    r"парад\w*\s+(?:в\s+честь|ко)\s+дн\w*\s+победы|parade\s+(?:marking|for|on)\s+victory\s+day|"
+    r"g.?alaba\s+kuniga\s+bag.?ishlangan\s+(?:harbiy\s+)?parad|"
+    r"жеңіс\s+күніне\s+арналған\s+(?:әскери\s+)?парад|жеңиш\s+күнүнө\s+арналган\s+(?:аскердик\s+)?парад|"
+    r"паради\s+ҳарбӣ\s+ба\s+ифтихори\s+рӯзи\s+ғалаба|ýeňiş\s+gününe\s+bagyşlanan\s+(?:harby\s+)?parad"
+)
 # A summit in a headline: "Türkmenistanyň Prezidenti Awazadaky sammitde çykyş etdi".
 _SUMMIT = _lowered(
     r"(?:саммит|summit|sammit|консультатив|consultative|konsultati|"
     # the Victory Day parade, to which the host invites the leaders as to a summit
     r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g.?alaba\s+parad|ғалаба\s+парад|"
-    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad|" + _COP + r"|"
+    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad|"
+    + _VICTORY_DAY
+    + r"|"
+    + _COP
+    + r"|"
     # the UN's conferences of the parties by their number ("COP29", "COP 16")
     r"вохӯрии машваратӣ|мулоқоти машваратӣ|maslahat uchrashuv|маслаҳат учрашув|"
     # an organisation's summit by its formal name: the council of its heads of state
@@ -830,7 +850,7 @@ _GATHERING = _lowered(
     # the Victory Day parade, hosted like a summit ([gatherings] summit): not any parade,
     # nor "paradigm"
     r"парад\w*\s+победы|victory(?:\s+day)?\s+parade|g.?alaba\s+parad|ғалаба\s+парад|"
-    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad)"
+    r"жеңіс\s+(?:парад|шеру)|жеңиш\s+парад|паради\s+ғалаба|ýeňiş\s+parad|" + _VICTORY_DAY + r")"
 )
 
 
@@ -861,11 +881,12 @@ def hosted(opening: str) -> str | None:
         return None
     title, _, lead = opening.partition("\n")  # (the lead already without its dateline)
     found = default_classifier().hosted(title, first_sentence(lead))
-    if found is None and default_classifier().trip_or_speech(title):
+    second = _second_sentence(lead)
+    if found is None and default_classifier().trip_or_speech(title) and not announcing_text(second):
         # a headline of a trip or a speech, its gathering named in the second sentence
         # ("Rahmon in Seoul calls for Korean investment. Speaking at the first Central
-        # Asia – Korea Summit ...")
-        found = default_classifier().hosted(title, _second_sentence(lead))
+        # Asia – Korea Summit ..."; not one to come: "On Monday he will attend ...")
+        found = default_classifier().hosted(title, second)
     if found is None or not found.endswith(" summit"):
         return found
     # a summit is a conference when held abroad ("COP29 саммитида", "CIS summit in
@@ -879,13 +900,16 @@ def hosted(opening: str) -> str | None:
 
 def _second_sentence(text: str) -> str:
     """A text's second sentence (after its first full stop and space), or ""."""
-    first = text.find(". ")
-    return "" if first < 0 else first_sentence(text[first + 2 :])
+    first = first_sentence(text)
+    return "" if first == text else first_sentence(text[len(first) + 1 :])
 
 
 def first_sentence(text: str) -> str:
-    """A text's first sentence (to its first full stop and space)."""
+    """A text's first sentence (to its first full stop and space; not an initial's: "С.
+    Бердымухамедов", "Ш. Мирзиёев")."""
     end = text.find(". ")
+    while end > 0 and text[end - 1].isupper() and (end == 1 or not text[end - 2].isalnum()):
+        end = text.find(". ", end + 2)
     return text if end < 0 else text[: end + 1]
 
 
@@ -927,11 +951,14 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
     return not (a.get("two") or b.get("two") or a.get("sidelines") or b.get("sidelines"))
 
 
-# "COP31", "COP 29", and by its ordinal ("31-й Конференции сторон", "the 31st Conference of
-# the Parties")
+# "COP31", "COP 29", "КС-29", "СОР29" in Cyrillic letters, and by its ordinal ("31-й
+# Конференции сторон", "the 31st Conference of the Parties", "Тараптар конференциясының
+# 29-сессиясы", "Tomonlar konferensiyasining 29-sessiyasi")
 _COP_NUMBER = re.compile(
-    r"\bcop ?-?(\d{1,2})\b|\b(\d{1,2})(?:-?[а-яa-z]{1,3})?\s+(?:конференци\w*\s+сторон|"
-    r"conference\s+of\s+the\s+parties)"
+    r"\b(?:cop|сор|кс) ?-?(\d{1,2})\b|\b(\d{1,2})(?:-?[а-яa-z]{1,3})?\s+(?:конференци\w*\s+сторон|"
+    r"conference\s+of\s+the\s+parties)|"
+    r"(?:тараптар\s+конференциясының|tomonlar\s+konferensiyasining|томонлар\s+конференциясининг)"
+    r"\s+(\d{1,2})"
 )
 
 
@@ -940,12 +967,9 @@ _COP_NUMBER = re.compile(
 # UN's rostrum" ("Тоқаев БҰҰ мінберінен", "Мирзиёев БМТ минбаридан")
 _GENERAL_ASSEMBLY = _lowered(
     r"генеральн\w*\s+ассамбле|генассамбле|\bга\s+оон\b|общи\w*\s+дебат|general\s+assembly|"
-    r"\bunga\b|general\s+debate|бас\s+ассамблея|башкы\s+ассамблея|bosh\s+assambleya|"
+    r"\bunga[- ]?\d{2}\b|general\s+debate|бас\s+ассамблея|башкы\s+ассамблея|bosh\s+assambleya|"
     r"бош\s+ассамблея|маҷмаи\s+умумии|baş\s+assambleýa|жалпы\s+(?:дебат|талкуу)|"
     r"umumiy\s+munozara|умумий\s+мунозара|ассамблеяи\s+генерал|"
-    # a head of state "at the UN" ("Рахмон в ООН снова заговорил о воде"; the rule asks
-    # for heads of state)
-    r"\bв\s+оон\b|"
     r"(?:оон|бұұ|буу\w*|бмт|bmt|bmg\w*)\s+(?:мінбер|минбар|трибун|minbar)|трибун\w*\s+оон"
 )
 
@@ -962,7 +986,7 @@ def world_gathering(opening: str) -> str | None:
     text = _lower(f"{title}\n{lead}")
     found = _COP_NUMBER.search(text)
     if found is not None:
-        key = f"cop{found.group(1) or found.group(2)}"
+        key = f"cop{found.group(1) or found.group(2) or found.group(3)}"
     elif _GENERAL_ASSEMBLY.search(text):
         key = "unga"
     else:
@@ -986,6 +1010,10 @@ def _one_world_gathering(pair: _Pair) -> bool:
         return False
     key = _world_gathering(a)
     if key is None or key != _world_gathering(b):
+        return False
+    if len((pair.parties_a | pair.parties_b) - CENTRAL_ASIA) > 1:
+        # (each delegation's report names its own state, and maybe the host or its topic:
+        # not two partners, a call with one and a visit to the other)
         return False
     if bool(a.get("head")) != bool(b.get("head")) or (key == "unga" and not a.get("head")):
         # (the General Assembly: the heads of state's debate; ministers speak there
@@ -1266,7 +1294,9 @@ def _shared_by_one_person(pair: _Pair) -> Decision | None:
         # attends international conference in Ashgabat", "Джейхун Байрамов
         # встретился с Рашидом Мередовым"): the names they share are his
         return Decision(False, "a gathering in one headline, a meeting of two in the other")
-    if _summit_and_meeting(pair.a, pair.b) and not (pair.a.get("two") or pair.b.get("two")):
+    if _summit_and_meeting(pair.a, pair.b) and not any(
+        x.get("two") and (x.get("summit") or _world_gathering(x)) for x in (pair.a, pair.b)
+    ):
         # a leader's speech at a summit and his meeting there ("Tokayev urges climate
         # finance at COP31", "Tokayev, Guterres discuss climate agenda"): the names
         # they share are his and the city's (not a headline of the two's meeting that
@@ -1368,8 +1398,13 @@ def _facts(pair: _Pair) -> Decision | None:
 
 
 def _government(features: Mapping[str, Any]) -> bool:
-    """Whether a report's headline names a head of government (a prime minister)."""
-    return bool(_HEAD_OF_GOVERNMENT.search(_lower(_headline(features))))
+    """Whether a report's headline names a head of government (a prime minister, the
+    chairman of a cabinet; not his deputy, who may be the foreign minister)."""
+    headline = _lower(_headline(features))
+    return any(
+        not _DEPUTY.search(headline[max(0, m.start() - 30) : m.start()])
+        for m in _HEAD_OF_GOVERNMENT.finditer(headline)
+    )
 
 
 def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -1625,26 +1660,33 @@ _TALKS = _lowered(
     r"переговор|talks|negotiat|muzokara|музокара|келіссөз|сүйлөшүү|гуфтушунид|музокирот|"
     r"gepleşik"
 )
-# A round of talks going on or ending: "продолжились", "завершился раунд", "wrap up round",
-# "yakunlandi", "аяқталды", "уланды", "идома ёфт", "tamamlandy".
+# A round of talks going on or ending, as whole words: "продолжились", "завершился раунд",
+# "talks continued", "wrap up", "yakunlandi", "аяқталды", "уланды", "идома ёфт",
+# "tamamlandy" (not "договорились продолжить", "о завершении делимитации", "extended").
 _ROUND_GOES_ON = _lowered(
-    r"продолж|заверш|итоги раунда|continu|conclud|wrap\w* up|round ends|ended|"
-    r"давом эт|davom et|yakunla|якунла|аяқтал|аяктал|улант|уланды|идома|ба анҷом|"
-    r"dowam|tamamlan|jemlen"
+    r"\b(?:продолжил(?:ись|ся|ась|ось)|продолжа(?:ются|ется)|завершил(?:ись|ся|ась|ось)|"
+    r"итоги раунда|(?:talks|negotiations|round) (?:continue[sd]?|conclude[sd]?|end(?:s|ed)?)|"
+    r"concluded|wrap(?:s|ped)? up|davom et(?:di|moqda)|yakunlandi|давом эт(?:ди|моқда)|"
+    r"якунланди|аяқталды|жалғасты|жалғастырды|жалғасуда|аяктады|уланды|улантылды|улантышты|"
+    r"уланууда|идома ёфт|"
+    r"идома дорад|ба анҷом расид|анҷом ёфт|dowam etdi|dowam edýär|tamamlandy)\b"
 )
 
 
 def _round_of_talks(pair: _Pair) -> Decision | None:
-    """Two reports of the same two states' delegations' talks (no head of state or
-    government), days apart within a round's days (VISIT_WINDOW), the later one telling
-    them going on or ending ("Переговоры по границе ... завершились", "Chegara va suv
-    boʻyicha muzokaralar yakunlandi"): one round. Not talks the same two hold again (no
-    such words), nor a call, a congratulation or credentials."""
+    """Two reports of the same two states' talks (no head of state or government; both
+    ministers' or neither's: delegations'), days apart within a round's days
+    (VISIT_WINDOW), the later one telling them going on or ending ("Переговоры по
+    границе ... завершились", "Chegara va suv boʻyicha muzokaralar yakunlandi"): one
+    round. Not talks the same two hold again (no such words), nor a call, a
+    congratulation or credentials."""
     a, b = pair.a, pair.b
     if pair.gap > VISIT_WINDOW or not pair.two or pair.gap <= GATHERING_WINDOW:
         return None
     if any(x.get("head") or _government(x) for x in (a, b)):
         return None
+    if bool(a.get("minister")) != bool(b.get("minister")):
+        return None  # (the ministers' own meeting is not their delegations' round)
     if _distinct_acts(a.get("event_type"), b.get("event_type")) or _places_clash(a, b):
         return None
     later = b if b["published"] >= a["published"] else a

@@ -417,18 +417,23 @@ def _trip_abroad(
 ) -> list[str]:
     """The words of a trip to another state's city the headline or the lead tells (an
     arrival, a working visit, taking part: "Мирзиёев прибыл в Москву", "Мемлекет басшысы
-    Мәскеуге келді" on the president's channel), else none: a state's leader or
-    delegation in another state's capital is there on the two states' business. The city
-    is a party (:meth:`Classifier._places`) when one state acts in it or no state is
-    named; the traveller is a state named beside it, or the official source's own."""
+    Мәскеуге келді" on the president's channel), else none: a state's leader, minister or
+    delegation in another state's capital is there on the two states' business, and the
+    opening names the office or the person (``[offices]``, a leader by name, "our
+    President"): not tourists, students or migrants. The city is a party
+    (:meth:`Classifier._places`) when one state acts in it or no state is named; the
+    traveller is a state named beside it, or the official source's own."""
     places = {key.split(":", 1)[1] for key in party_words if key.startswith("capital:")}
     if not places:
         return []
     travellers = [p for p in parties if p not in places]
     if not travellers and (home is None or home in places):
         return []
-    words = [h[2] for h in (*title_hits, *_before(body_hits, lead_end)) if h[0] == "trip"]
-    return words[:3]
+    opening = [*title_hits, *_before(body_hits, lead_end)]
+    # (made by an office or a person of state: not tourists, students, migrants, a plane)
+    if not any(h[0] in ("office", "person", "own") for h in opening):
+        return []
+    return [h[2] for h in opening if h[0] == "trip"][:3]
 
 
 def _gatherings(hits: list[Any], kinds: tuple[str, ...] = _GATHERING_KINDS) -> list[Any]:
@@ -587,6 +592,7 @@ class Classifier:
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         self._lexicons.add("own", "own", data.get("own_state", {}).get("patterns", []))
+        self._lexicons.add("office", "office", data.get("offices", {}).get("patterns", []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
         self._lexicons.add("world", "crisis", data.get("world", {}).get("crisis", []))
         for key, patterns in data.get("unless", {}).items():

@@ -3141,6 +3141,37 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 10, 20, 5, tzinfo=UTC),
             False,
         ),
+        # the foreign minister who is also a deputy chairman of the cabinet, and the
+        # agency's report of his talks that day: one (a deputy is no head of government)
+        (
+            [
+                (0, "mfa_tm", "ru", ("Заместитель Председателя Кабинета Министров, Министр "
+                                     "иностранных дел Туркменистана провёл переговоры с "
+                                     "Министром иностранных дел Китая"),
+                 ("Заместитель Председателя Кабинета Министров, Министр иностранных дел "
+                  "Туркменистана Рашид Мередов провёл переговоры с Министром иностранных дел "
+                  "Китая Ван И в Ашхабаде.")),
+                (3, "trend", "en", "Turkmenistan and China hold foreign ministers' talks in Ashgabat",
+                 ("Turkmen Foreign Minister Rashid Meredov and Chinese Foreign Minister Wang Yi "
+                  "held talks in Ashgabat.")),
+            ],
+            datetime(2026, 4, 20, 5, tzinfo=UTC),
+            True,
+        ),
+        # a leader at the Victory Day parade and his talks with the host, both headlines
+        # naming him: two
+        (
+            [
+                (0, "tengrinews", "ru", "Токаев посетил Парад Победы в Москве",
+                 ("Президент Казахстана Касым-Жомарт Токаев посетил военный парад на Красной "
+                  "площади в Москве.")),
+                (4, "kazinform", "ru", "Токаев и Путин провели переговоры в Кремле",
+                 ("Президент Казахстана Касым-Жомарт Токаев и Президент России Владимир Путин "
+                  "провели переговоры в Кремле в Москве.")),
+            ],
+            datetime(2026, 5, 9, 5, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
@@ -3164,6 +3195,13 @@ def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
         ("Tokayev, Guterres meet on the sidelines of COP31\nThey met in Antalya.", None),
         ("Токаев встретился с Гутерришем\nВстреча прошла на полях Генассамблеи ООН.", None),
         ("Токаев прибыл в Нью-Йорк\nПрезидент проведет переговоры.", None),
+        # the Uzbek "unga", to him, is no General Assembly; the number makes UNGA
+        ("Prezident Xitoyga jo'nab ketdi\nUnga delegatsiya hamrohlik qilmoqda.", None),
+        ("Uzbekistan's leader outlines priorities at UNGA-81\nHe spoke.", "unga"),
+        # the climate conference in the region's other wordings
+        ("Токаев на КС-29\nПрезидент выступил в Баку.", "cop29"),
+        (("Тоқаев сөз сөйледі\nПрезидент Тараптар конференциясының 29-сессиясында сөз "
+          "сөйледі."), "cop29"),
     ],
 )  # fmt: skip
 def test_a_un_gathering_of_the_worlds_states_is_known_by_its_name(opening, key):
@@ -3178,3 +3216,60 @@ def test_a_un_gathering_of_the_worlds_states_is_known_by_its_name(opening, key):
 )
 def test_a_reception_at_the_presidents_residence_is_the_head_of_states(title):
     assert head_of_state(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "government"),
+    [
+        ("Cabinet Chairman Kasymaliev meets Hungarian Foreign Minister", True),
+        ("Председатель Кабмина Адылбек Касымалиев принял министра иностранных дел", True),
+        ("Vazirlar Mahkamasi raisi Vengriya tashqi ishlar vazirini qabul qildi", True),
+        # a deputy, who may be the foreign minister, is no head of government
+        (("Заместитель Председателя Кабинета Министров, Министр иностранных дел "
+          "Туркменистана провёл переговоры"), False),
+        ("Deputy Prime Minister Dar meets Kazakh Foreign Minister", False),
+    ],
+)  # fmt: skip
+def test_a_head_of_government_in_a_headline_not_his_deputy(title, government):
+    from storage.dedup import _government
+
+    assert _government({"title": title}) is government
+
+
+@pytest.mark.parametrize(
+    ("text", "goes_on"),
+    [
+        ("В Ташкенте завершился раунд переговоров делегаций", True),
+        ("Chegara va suv boʻyicha muzokaralar yakunlandi", True),
+        ("Kyrgyz, Tajik border delegations wrap up round in Batken", True),
+        ("Казакстан менен Өзбекстан суу боюнча сүйлөшүүлөрдү улантышты", True),
+        # an agreement to go on, a treaty's completion, an extension: no round going on
+        ("Министры договорились продолжить работу", False),
+        ("Стороны обсудили вопросы о завершении делимитации", False),
+        ("The ministers extended transit cooperation", False),
+    ],
+)
+def test_a_round_of_talks_going_on_or_ending_by_its_words(text, goes_on):
+    from storage.dedup import _ROUND_GOES_ON, _lower
+
+    assert bool(_ROUND_GOES_ON.search(_lower(text))) is goes_on
+
+
+def test_an_initials_full_stop_ends_no_sentence():
+    from storage.dedup import first_sentence
+
+    text = "Президент Туркменистана С. Бердымухамедов прибыл в Душанбе. Его встретили."
+    assert first_sentence(text) == "Президент Туркменистана С. Бердымухамедов прибыл в Душанбе."
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Токаев принял участие в параде в честь Дня Победы в Москве",
+        "Prezident Gʻalaba kuniga bagʻishlangan paradda ishtirok etdi",
+        "Türkmenistanyň Prezidenti Ýeňiş gününe bagyşlanan harby parada gatnaşdy",
+        "Tokayev attends parade marking Victory Day in Moscow",
+    ],
+)
+def test_the_victory_day_parade_by_the_days_name_is_a_summit(title):
+    assert summit(title)

@@ -1788,6 +1788,12 @@ def test_diplomacy_in_the_regions_languages(title, body, source):
          ("Gazagystan Respublikasyna döwlet saparyny tamamlap, Hormatly Prezidentimiz Watana "
           "dolandy."),
          {"source_country": "TM", "source_kind": "agency"}, {"TM", "KZ"}),
+        # the region's words for the trip and the city
+        ("Mirziyoyev Anqaraga ish safari bilan keldi",
+         "Prezident Shavkat Mirziyoyev Anqaraga ish safari bilan keldi.",
+         {"source_country": "UZ", "source_kind": "agency"}, {"UZ", "TR"}),
+        ("Раҳмон ба Маскав омаданд", "Президенти Тоҷикистон Эмомалӣ Раҳмон ба шаҳри Маскав омаданд.",
+         {"source_country": "TJ", "source_kind": "agency"}, {"TJ", "RU"}),
         # the Victory Day parade in Uzbek: "Gʻalaba" is the day's, not a match won
         ("Oʻzbekiston Prezidenti Moskvada Gʻalaba paradida ishtirok etdi",
          ("Prezident Shavkat Mirziyoyev Qizil maydonda Gʻalabaning 81 yilligiga "
@@ -1811,6 +1817,28 @@ def test_a_leaders_trip_to_another_states_capital_is_diplomacy(title, body, sour
         # a delegation of businessmen in a capital, no state acting
         ("В Ашхабад прибыла делегация", "В Ашхабад прибыла делегация бизнесменов.",
          {"source_country": "TM", "source_kind": "agency"}),
+        # no office or person of state travels: migrants, tourists, a plane, doctors,
+        # sportsmen, detained citizens, businessmen
+        ("Кыргызстанцы прибыли в Москву на заработки",
+         "Группа кыргызстанцев прибыла в Москву на заработки.",
+         {"source_country": "KG", "source_kind": "agency"}),
+        ("Kazakh tourists arrive in Moscow for New Year holidays",
+         "Kazakh tourists arrived in Moscow for the New Year holidays.",
+         {"source_country": "KZ", "source_kind": "agency"}),
+        ("Uzbek Airways plane arrives in Ankara", "An Uzbek Airways plane arrived in Ankara.",
+         {"source_country": "UZ", "source_kind": "agency"}),
+        ("Кыргызские врачи прибыли в Анкару на стажировку",
+         "Кыргызские врачи прибыли в Анкару на стажировку.",
+         {"source_country": "KG", "source_kind": "agency"}),
+        ("Türkmen türgenleri Ankara şäherine geldi",
+         "Türkmen türgenleri ýaryşa gatnaşmak üçin Ankara şäherine geldi.",
+         {"source_country": "TM", "source_kind": "agency"}),
+        ("Мәскеуде ұсталған қазақстандықтар елге оралды",
+         "Мәскеуде ұсталған қазақстандықтар елге оралды.",
+         {"source_country": "KZ", "source_kind": "agency"}),
+        ("Узбекские предприниматели прибыли в Москву",
+         "Узбекские предприниматели прибыли в Москву.",
+         {"source_country": "UZ", "source_kind": "agency"}),
         # a match won is still sport
         ("Oʻzbekiston terma jamoasi Moskvada gʻalaba qozondi",
          "Oʻzbekiston futbol terma jamoasi Moskvada oʻrtoqlik uchrashuvida gʻalaba qozondi.",
