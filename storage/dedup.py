@@ -994,6 +994,52 @@ def world_gathering(opening: str) -> str | None:
     return None if sidelines(title) or sidelines(lead) else key
 
 
+# The region's name, or its states' ministers as colleagues: a gathering of the region
+# ("встреча министров иностранных дел стран Центральной Азии", "Markaziy Osiyo", "коллегами
+# из Центральной Азии").
+_REGION_NAMED = _lowered(
+    r"центральн\w*\s+ази|central\s+asia|markaziy\s+osiyo|марказий\s+осиё|орталық\s+азия|"
+    r"борбордук\s+азия|осиёи\s+марказ|merkezi\s+aziýa|c5|с5"
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def formats_in(opening: str) -> frozenset[str]:
+    """The organisations and formats an opening's headline and first sentence name."""
+    title, _, lead = opening.partition("\n")
+    return default_classifier().formats_named(f"{title}\n{first_sentence(lead)}")
+
+
+def delegation_at_home(
+    opening: str, parties: frozenset[str], home: str | None = None
+) -> str | None:
+    """The gathering of the region held in one of its states' cities that a delegation's
+    report is of: exactly two parties, one of them the region's state whose city the
+    headline or first sentence names (the host), and the headline or first sentence
+    naming the region or a summit there, no meeting of two nor its sidelines ("Суханронии
+    Вазири корҳои хориҷӣ дар ҷаласаи ШВКХ дар Ашқобод", "Кулубаев встретился с коллегами
+    из Центральной Азии и Германии в Ашхабаде"): "TM gathering"; else None."""
+    if len(parties) != 2:
+        return None
+    title, _, lead = opening.partition("\n")
+    first = f"{title}\n{first_sentence(lead)}"
+    hosts = _places(first) & parties & CENTRAL_ASIA
+    if len(hosts) != 1 or sidelines(title) or sidelines(first_sentence(lead)):
+        return None
+    titled = default_classifier().title_states(title)
+    if len(titled) >= 2 or (home in parties and set(titled) == parties - {home}):
+        # (a headline of the two: their meeting there; or an official source's naming
+        # the other alone, "Встреча с Президентом Туркменистана")
+        return None
+    text = _lower(first)
+    if not (_REGION_NAMED.search(text) or summit(title) or _SUMMIT.search(text)):
+        return None
+    # (by the organisation or format it names: the CIS summit and the Central Asia –
+    # Russia summit in one city on consecutive days are two)
+    named = "+".join(sorted(formats_in(opening)))
+    return f"{next(iter(hosts))} gathering {named}".rstrip()
+
+
 def _world_gathering(features: Mapping[str, Any]) -> str | None:
     return world_gathering(_opening(features))
 
@@ -1164,6 +1210,10 @@ def _parties_fit(pair: _Pair) -> Decision | None:
     if len(pair.parties_a ^ pair.parties_b) > 1:
         if _one_at_the_summit(pair.a, pair.b, pair.parties_a, pair.parties_b, pair.gap):
             return Decision(True, "one state's report of the summit it attended", HUB)
+        if _delegation_and_its_gathering(pair):
+            return Decision(
+                True, "a delegation's report of the region's gathering in its city", HUB
+            )
         if _at_a_summit_that_day(pair):
             # ("Президент саммитте сөз сөйледі", the president's channel, naming no place)
             return Decision(False, "one state's report of a summit that day: a sign", SUPPORT)
@@ -1841,6 +1891,27 @@ def _one_at_the_summit(
         # the organisation (its guests at its "plus" session are let in)
         return False
     return bool({n[:3] for n in one["names"]} & {n[:3] for n in many["names"]})
+
+
+def _delegation_and_its_gathering(pair: _Pair) -> bool:
+    """A delegation's report of a gathering of the region in a host's city
+    (:func:`delegation_at_home`: its own state and the host) and a report of three or
+    more states, both among them, naming the same host's place, within a summit's day;
+    neither on the sidelines, the same principals (the ministers' meeting and their
+    heads' summit the next day in one city are two)."""
+    small, large = sorted((pair.a, pair.b), key=lambda x: len(set(x.get("countries") or ())))
+    parties_small = frozenset(small.get("countries") or ())
+    parties_large = set(large.get("countries") or ())
+    if len(parties_large) < 3 or not parties_small <= parties_large or pair.gap > SUMMIT_WINDOW:
+        return False
+    key = delegation_at_home(_opening(small), parties_small, small.get("home"))
+    if key is None or large.get("sidelines") or _head_and_minister(small, large):
+        return False
+    named = set(key.split()[2:3][0].split("+")) if len(key.split()) > 2 else set()
+    theirs = formats_in(_opening(large))
+    if named and theirs and not named & theirs:
+        return False  # (another organisation's or format's gathering there)
+    return key.split()[0] in _places(_opening(large))
 
 
 def _at_a_summit_that_day(pair: _Pair) -> bool:

@@ -1156,6 +1156,14 @@ class Classifier:
         named = {h[0] for h in self._lexicons.scan(speaker)}
         return "person" in named or not named & {"country", "organisation", "capital"}
 
+    def formats_named(self, text: str) -> frozenset[str]:
+        """The organisations and formats a text names ("SCO", "ca_russia")."""
+        return frozenset(
+            h[1]
+            for h in self._lexicons.scan(normalise(text)) + _named_formats(text)
+            if h[0] in ("organisation", "format")
+        )
+
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its
         places, nor the partner of a "Central Asia + X" format it names)."""

@@ -34,7 +34,9 @@ from .dedup import (
     announcing_text,
     commission,
     council,
+    delegation_at_home,
     first_sentence,
+    formats_in,
     head_first,
     head_of_state,
     hosted,
@@ -549,9 +551,13 @@ class Stories(StoreBase):
             # (the opening as _features makes it: the same answer in any arrival order)
             lead = _opening_lead(node)
             opening = f"{node['title']}\n{lead}"
-            node["hosted"] = hosted(opening)
+            # (or a delegation's report of the region's gathering in its host's city)
+            node["hosted"] = hosted(opening) or delegation_at_home(
+                opening, node["parties"], self._home(node["source"])
+            )
             # (a UN gathering of the world's states, wherever it is held)
             node["world"] = world_gathering(opening)
+            node["named"] = formats_in(opening)
             node["principal"] = _principal(node["title"], lead, self._voice(node["source"]))
         kept = [
             (strength, a, b, reason)
@@ -1018,6 +1024,8 @@ class _Member(NamedTuple):
     hosted: str | None
     principal: str | None = None
     world: str | None = None  # the UN gathering of the world's states it reports
+    # the organisations and formats its headline and first sentence name
+    named: frozenset[str] = frozenset()
 
 
 def _groups_kept_apart(
@@ -1045,13 +1053,26 @@ def _kept_apart(x: _Member, y: _Member, orgs: list[set[str]], *, copy: bool) -> 
     if one_gathering and not meeting_of_two:
         return False
     if not meeting_of_two and any(
-        m.hosted is not None and m.parties <= o.parties and len(o.parties) >= 3
+        m.hosted is not None
+        and m.parties <= o.parties
+        and len(o.parties) >= 3
+        # (a delegation's report at home names the gathering's organisation or format:
+        # not another's held in that city the day before)
+        and not (m.named and o.named and not m.named & o.named)
         for m, o in ((x, y), (y, x))
     ):
         # a delegation's report of a gathering abroad (its own state and the host: "Садыр
         # Жапаров выступил на саммите в Токио") and a report naming every state there
         return False
-    summit_ = not meeting_of_two and _one_summit(x.parties, x.members, y.parties, y.members)
+    # (an organisation's summit lets in its members' reports, not those naming another
+    # format's: the Central Asia – Russia summit and the CIS summit in one city on
+    # consecutive days)
+    other_format = bool(x.named and y.named and not x.named & y.named)
+    summit_ = (
+        not meeting_of_two
+        and not other_format
+        and _one_summit(x.parties, x.members, y.parties, y.members)
+    )
     org = not meeting_of_two and _one_org(x.parties, y.parties, orgs)
     if parties_clash(x.parties, y.parties) and not (summit_ or org):
         return True
@@ -1120,6 +1141,7 @@ def _group_links(
                 nodes[node].get("hosted"),
                 nodes[node].get("principal"),
                 nodes[node].get("world"),
+                nodes[node].get("named", frozenset()),
             )
         ]
         if nodes[node]["parties"]

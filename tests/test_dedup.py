@@ -3172,6 +3172,34 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 5, 9, 5, tzinfo=UTC),
             False,
         ),
+        # a delegation's report of the five ministers' meeting in Ashgabat (its own state
+        # and the host's city) and the host's report of it naming all five: one
+        (
+            [
+                (0, "mfa_tm", "ru", "В Ашхабаде состоялась встреча министров иностранных дел стран Центральной Азии",
+                 ("В Ашхабаде состоялась встреча министров иностранных дел Казахстана, "
+                  "Кыргызстана, Таджикистана, Туркменистана и Узбекистана.")),
+                (2, "khovar", "tg", "Вазири корҳои хориҷӣ дар Ашқобод",
+                 ("Сироҷиддин Муҳриддин дар ҷаласаи Шӯрои вазирони корҳои хориҷӣ дар шаҳри "
+                  "Ашқобод суханронӣ кард.")),
+            ],
+            datetime(2026, 1, 20, 5, tzinfo=UTC),
+            True,
+        ),
+        # an official channel's meeting with the host's minister there, the headline
+        # naming the host alone: two
+        (
+            [
+                (0, "mfa_tm", "ru", "В Ашхабаде состоялась встреча министров иностранных дел стран Центральной Азии",
+                 ("В Ашхабаде состоялась встреча министров иностранных дел Казахстана, "
+                  "Кыргызстана, Таджикистана, Туркменистана и Узбекистана.")),
+                (3, "uzbekmfa", "ru", "Встреча с Министром иностранных дел Туркменистана",
+                 ("Бахтиёр Саидов провел встречу с Рашидом Мередовым в Ашхабаде. Обсуждены "
+                  "вопросы транспорта и энергетики.")),
+            ],
+            datetime(2026, 1, 20, 5, tzinfo=UTC),
+            False,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
