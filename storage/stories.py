@@ -150,10 +150,10 @@ def _members(countries: list[str], title: str, lead: str | None = None) -> tuple
 def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
     """The organisation's members, for a headline of its summit; of a head of state's
     trip, words or taking part naming the organisation ("Türkmenistanyň Prezidenti «ŞHG —
-    plýus» formatyndaky mejlise gatnaşdy"); or of one leader's trip or words whose first
-    sentence names the summit ("Эрдоган в
-    Чолпон-Ате призвал ...": "... на неформальном саммите Организации тюркских
-    государств")."""
+    plýus» formatyndaky mejlise gatnaşdy"); or of one leader's trip or words, or a
+    channel's headline naming only the city, whose first sentence names the summit
+    ("Эрдоган в Чолпон-Ате призвал ...": "... на неформальном саммите Организации
+    тюркских государств"; "Boku")."""
     cues = _title_cues(title)
     if cues.sidelines or cues.two:
         # a meeting on the summit's sidelines is its two states' own; so is a headline
@@ -166,7 +166,10 @@ def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
         if found:
             return found
     first = _lead(lead)
-    if first and summit(first) and cues.going:
+    # (or a channel's headline naming only the city, "Boku", over "... Turkiy davlatlar
+    # tashkiloti Tashqi ishlar vazirlari kengashi majlisida nutq soʻzladi")
+    only_a_place = len(title.split()) == 1 and bool(default_classifier().places(title))
+    if first and summit(first) and (cues.going or only_a_place):
         return _summit_members(first)
     return ()
 

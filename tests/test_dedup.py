@@ -3200,6 +3200,20 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 1, 20, 5, tzinfo=UTC),
             False,
         ),
+        # a channel's headline naming only the city, its first sentence the Turkic
+        # states' council of ministers there, and another member's report of it: one
+        (
+            [
+                (0, "uzbekmfa", "uz", "Boku",
+                 ("Vazir Baxtiyor Saidov Bokuda Turkiy davlatlar tashkiloti Tashqi ishlar "
+                  "vazirlari kengashi majlisida nutq soʻzladi.")),
+                (2, "kabar", "ru", "Кулубаев выступил на заседании СМИД ОТГ в Баку",
+                 ("Министр иностранных дел Кыргызстана Жээнбек Кулубаев выступил на заседании "
+                  "Совета министров иностранных дел Организации тюркских государств в Баку.")),
+            ],
+            datetime(2025, 3, 25, 6, tzinfo=UTC),
+            True,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
