@@ -181,6 +181,7 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev78_stream",
         "dev79_stream",
         "dev80_stream",
+        "dev81_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
