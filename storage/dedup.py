@@ -393,6 +393,11 @@ _HEAD_OF_GOVERNMENT = _lowered(
     r"министрлер кабинетінің төраға|вазирлар маҳкамаси раис|vazirlar mahkamasi rais|"
     r"раиси кабинети вазирон)"
 )
+# ... or after it, in the Turkic languages: "Bosh vazir oʻrinbosari", "Премьер-министрдің
+# орынбасары", "Министрлер кабинетинин төрагасынын орун басары".
+_DEPUTY_AFTER = _lowered(
+    r"\w*\W{0,2}(?:\w+\s+)?(?:o.?rinbosar|ўринбосар|орынбасар|орун\s+басар|муовин)"
+)
 # A deputy's title before it: "Заместитель Председателя Кабинета Министров, Министр
 # иностранных дел", "Deputy Prime Minister", "вице-премьер", "o'rinbosari".
 _DEPUTY = _lowered(
@@ -486,7 +491,7 @@ def _its_ministers(lower: str) -> bool:
 
 # The UN's conferences of the parties by their number ("COP29", "COP 16"): as the
 # classifier's data names them ([gatherings] conference).
-_COP = r"\bcop ?-?\d{1,2}\b"
+_COP = r"\b(?:cop|сор) ?-?\d{1,2}\b|\bкс-\d{1,2}\b"
 # The parade in honour of Victory Day, named by the day: "парад в честь Дня Победы",
 # "Gʻalaba kuniga bagʻishlangan parad", "Жеңіс күніне арналған парад", "Ýeňiş gününe
 # bagyşlanan harby parad", "parade marking Victory Day" (the short names are listed beside)
@@ -955,11 +960,15 @@ def _one_hosted_gathering(pair: _Pair) -> bool:
 # Конференции сторон", "the 31st Conference of the Parties", "Тараптар конференциясының
 # 29-сессиясы", "Tomonlar konferensiyasining 29-sessiyasi")
 _COP_NUMBER = re.compile(
-    r"\b(?:cop|сор|кс) ?-?(\d{1,2})\b|\b(\d{1,2})(?:-?[а-яa-z]{1,3})?\s+(?:конференци\w*\s+сторон|"
+    r"\b(?:cop|сор) ?-?(\d{1,2})\b|\bкс-(\d{1,2})\b|"
+    r"\b(\d{1,2})(?:-?[а-яa-z]{1,3})?\s+(?:сесси\w*\s+)?(?:конференци\w*\s+сторон|"
     r"conference\s+of\s+the\s+parties)|"
     r"(?:тараптар\s+конференциясының|tomonlar\s+konferensiyasining|томонлар\s+конференциясининг)"
-    r"\s+(\d{1,2})"
+    r"\s+(\d{1,2})|(?:тараптарының|tomonlarining|томонларининг)\s+(\d{1,2})"
 )
+# The General Assembly by its English acronym, in capitals (the Uzbek "unga", to him, is
+# not): "Tokayev addresses UNGA".
+_UNGA = re.compile(r"\bUNGA\b")
 
 
 # The UN General Assembly, where each head of state speaks in its general debate in one
@@ -986,8 +995,8 @@ def world_gathering(opening: str) -> str | None:
     text = _lower(f"{title}\n{lead}")
     found = _COP_NUMBER.search(text)
     if found is not None:
-        key = f"cop{found.group(1) or found.group(2) or found.group(3)}"
-    elif _GENERAL_ASSEMBLY.search(text):
+        key = f"cop{next(g for g in found.groups() if g)}"
+    elif _GENERAL_ASSEMBLY.search(text) or _UNGA.search(f"{title}\n{lead}"):
         key = "unga"
     else:
         return None
@@ -1008,6 +1017,18 @@ def formats_in(opening: str) -> frozenset[str]:
     """The organisations and formats an opening's headline and first sentence name."""
     title, _, lead = opening.partition("\n")
     return default_classifier().formats_named(f"{title}\n{first_sentence(lead)}")
+
+
+# A meeting with someone, a bilateral: "встретился с", "met with", "двусторонн",
+# "bilan uchrashdi", "менен жолукту", "бо ... вохӯрд", "bilen duşuşdy".
+_MET_WITH = _lowered(
+    r"встретил\w*\s+с|встреч\w*\s+с\s|met\s+with|meets?\s|bilateral|двусторонн|"
+    r"bilan\s+uchrash|билан\s+учраш|менен\s+жолуг|мен\s+кездес|пен\s+кездес|бен\s+кездес|"
+    r"вохӯрд|мулоқот\s+бо|bilen\s+duşuş|ikki\s+tomonlama|екіжақты|эки\s+тараптуу|дуҷониба|"
+    # talks with someone: "провёл переговоры с", "talks with", "bilan muzokara"
+    r"переговор\w*\s+с\s|talks\s+with|bilan\s+muzokara|билан\s+музокара|"
+    r"[пмб][еа]н\s+келіссөз|менен\s+сүйлөшүү|bilen\s+gepleşik"
+)
 
 
 def delegation_at_home(
@@ -1034,6 +1055,8 @@ def delegation_at_home(
     text = _lower(first)
     if not (_REGION_NAMED.search(text) or summit(title) or _SUMMIT.search(text)):
         return None
+    if _MET_WITH.search(text):
+        return None  # (a meeting with someone there, "в ходе саммита встретился с ...")
     # (by the organisation or format it names: the CIS summit and the Central Asia –
     # Russia summit in one city on consecutive days are two)
     named = "+".join(sorted(formats_in(opening)))
@@ -1453,6 +1476,7 @@ def _government(features: Mapping[str, Any]) -> bool:
     headline = _lower(_headline(features))
     return any(
         not _DEPUTY.search(headline[max(0, m.start() - 30) : m.start()])
+        and not _DEPUTY_AFTER.match(headline[m.end() : m.end() + 30])
         for m in _HEAD_OF_GOVERNMENT.finditer(headline)
     )
 
@@ -1714,9 +1738,12 @@ _TALKS = _lowered(
 # "talks continued", "wrap up", "yakunlandi", "аяқталды", "уланды", "идома ёфт",
 # "tamamlandy" (not "договорились продолжить", "о завершении делимитации", "extended").
 _ROUND_GOES_ON = _lowered(
-    r"\b(?:продолжил(?:ись|ся|ась|ось)|продолжа(?:ются|ется)|завершил(?:ись|ся|ась|ось)|"
-    r"итоги раунда|(?:talks|negotiations|round) (?:continue[sd]?|conclude[sd]?|end(?:s|ed)?)|"
-    r"concluded|wrap(?:s|ped)? up|davom et(?:di|moqda)|yakunlandi|давом эт(?:ди|моқда)|"
+    r"\b(?:продолжил(?:ись|ся|ась|ось|и)|продолжа(?:ются|ется|ют)|продолжены|"
+    r"завершил(?:ись|ся|ась|ось)|завершен[аоы]?|итоги раунда|"
+    r"(?:talks|negotiations|round) (?:continue[sd]?|conclude[sd]?|end(?:s|ed)?)|"
+    r"continue[sd]? (?:\w+ ){0,2}talks|concluded|wrap(?:s|ped)? up|"
+    r"davom et(?:di|moqda|tirildi)|yakunlandi|yakuniga yetdi|давом эт(?:ди|моқда)|аякталды|"
+    r"жалғасын тапты|идома доранд|jemlendi|"
     r"якунланди|аяқталды|жалғасты|жалғастырды|жалғасуда|аяктады|уланды|улантылды|улантышты|"
     r"уланууда|идома ёфт|"
     r"идома дорад|ба анҷом расид|анҷом ёфт|dowam etdi|dowam edýär|tamamlandy)\b"
@@ -1911,6 +1938,11 @@ def _delegation_and_its_gathering(pair: _Pair) -> bool:
     theirs = formats_in(_opening(large))
     if named and theirs and not named & theirs:
         return False  # (another organisation's or format's gathering there)
+    if named != theirs and pair.gap > GATHERING_WINDOW:
+        # (a report naming only "the summit" joins a format's within hours: two gatherings
+        # meet in one city on consecutive days, the consultative meeting and the five's
+        # summit with a partner)
+        return False
     return key.split()[0] in _places(_opening(large))
 
 

@@ -430,8 +430,11 @@ def _trip_abroad(
     if not travellers and (home is None or home in places):
         return []
     opening = [*title_hits, *_before(body_hits, lead_end)]
-    # (made by an office or a person of state: not tourists, students, migrants, a plane)
+    # (made by an office or a person of state: not tourists, students, migrants, a plane,
+    # nor a delegation of students, doctors, sportsmen or businessmen)
     if not any(h[0] in ("office", "person", "own") for h in opening):
+        return []
+    if any(h[0] == "office" and h[1] == "not" for h in opening):
         return []
     return [h[2] for h in opening if h[0] == "trip"][:3]
 
@@ -592,7 +595,8 @@ class Classifier:
             self._lexicons.add(lexicon, lexicon, purpose.get(key, []))
         self._lexicons.add("envoy", "sides", data.get("sides", {}).get("patterns", []))
         self._lexicons.add("own", "own", data.get("own_state", {}).get("patterns", []))
-        self._lexicons.add("office", "office", data.get("offices", {}).get("patterns", []))
+        for key, patterns in (("office", "patterns"), ("not", "not")):
+            self._lexicons.add("office", key, data.get("offices", {}).get(patterns, []))
         self._lexicons.add("world", "world", data.get("world", {}).get("patterns", []))
         self._lexicons.add("world", "crisis", data.get("world", {}).get("crisis", []))
         for key, patterns in data.get("unless", {}).items():
@@ -1157,12 +1161,17 @@ class Classifier:
         return "person" in named or not named & {"country", "organisation", "capital"}
 
     def formats_named(self, text: str) -> frozenset[str]:
-        """The organisations and formats a text names ("SCO", "ca_russia")."""
-        return frozenset(
-            h[1]
-            for h in self._lexicons.scan(normalise(text)) + _named_formats(text)
-            if h[0] in ("organisation", "format")
-        )
+        """The organisations a text names ("SCO") and the partners of the "Central Asia +
+        X" formats it names ("RU" for «Центральная Азия – Россия», «Орталық Азия –
+        Ресей», "Markaziy Osiyo – Xitoy"), in any of the region's languages."""
+        hits = self._lexicons.scan(normalise(text)) + _named_formats(text)
+        found = {h[1] for h in hits if h[0] == "organisation"}
+        for name in {h[1] for h in hits if h[0] == "format"}:
+            found |= set(self._format_members.get(name, ())) - set(self.central_asia)
+        partner = self._format_partner(hits, None, text=text)
+        if partner is not None:
+            found.add(partner)
+        return frozenset(found)
 
     def title_states(self, title: str) -> tuple[str, ...]:
         """The states a headline names as actors, by name, leader or minister (not its

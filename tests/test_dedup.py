@@ -3242,6 +3242,10 @@ def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
         ("Uzbekistan's leader outlines priorities at UNGA-81\nHe spoke.", "unga"),
         # the climate conference in the region's other wordings
         ("Токаев на КС-29\nПрезидент выступил в Баку.", "cop29"),
+        ("Tokayev addresses UNGA\nThe President spoke in New York.", "unga"),
+        # the Constitutional Court's chairman, no conference
+        ("Председатель КС 12 декабря встретился с судьями\nВстреча прошла в Астане.", None),
+        ("Президент выступил\nПрезидент выступил на 29-й сессии Конференции сторон.", "cop29"),
         (("Тоқаев сөз сөйледі\nПрезидент Тараптар конференциясының 29-сессиясында сөз "
           "сөйледі."), "cop29"),
     ],
@@ -3270,6 +3274,8 @@ def test_a_reception_at_the_presidents_residence_is_the_head_of_states(title):
         (("Заместитель Председателя Кабинета Министров, Министр иностранных дел "
           "Туркменистана провёл переговоры"), False),
         ("Deputy Prime Minister Dar meets Kazakh Foreign Minister", False),
+        ("Bosh vazir oʻrinbosari Vengriya vazirini qabul qildi", False),
+        ("Премьер-министрдің орынбасары Венгрия министрін қабылдады", False),
     ],
 )  # fmt: skip
 def test_a_head_of_government_in_a_headline_not_his_deputy(title, government):
@@ -3285,6 +3291,9 @@ def test_a_head_of_government_in_a_headline_not_his_deputy(title, government):
         ("Chegara va suv boʻyicha muzokaralar yakunlandi", True),
         ("Kyrgyz, Tajik border delegations wrap up round in Batken", True),
         ("Казакстан менен Өзбекстан суу боюнча сүйлөшүүлөрдү улантышты", True),
+        ("Кыргыз-тажик чек ара сүйлөшүүлөрү Баткенде аякталды", True),
+        ("Переговоры делегаций по границе завершены", True),
+        ("Kazakhstan, Uzbekistan continue border talks", True),
         # an agreement to go on, a treaty's completion, an extension: no round going on
         ("Министры договорились продолжить работу", False),
         ("Стороны обсудили вопросы о завершении делимитации", False),
@@ -3315,3 +3324,23 @@ def test_an_initials_full_stop_ends_no_sentence():
 )
 def test_the_victory_day_parade_by_the_days_name_is_a_summit(title):
     assert summit(title)
+
+
+def test_a_delegations_report_naming_only_the_summit_joins_its_own_not_the_next_days(tmp_path):
+    """The five's consultative meeting in Astana, a delegation's report of "the summit"
+    there two hours later (its own state and the host), and the five's summit with China
+    in the same city the next day: the report joins the first, the second stays apart."""
+    reports = [
+        (0, "kazinform", "ru", "В Астане прошла Консультативная встреча глав государств Центральной Азии",
+         ("В Астане прошла Консультативная встреча глав государств Казахстана, Кыргызстана, "
+          "Таджикистана, Туркменистана и Узбекистана.")),
+        (2, "kabar", "ky", "Садыр Жапаров Астанадагы саммитте сөз сүйлөдү",
+         "Президент Садыр Жапаров Астанадагы саммитте сөз сүйлөдү."),
+        (22, "kazinform", "ru", "В Астане прошёл саммит «Центральная Азия – Китай»",
+         ("В Астане прошёл саммит «Центральная Азия – Китай» с участием глав государств "
+          "Казахстана, Кыргызстана, Таджикистана, Туркменистана, Узбекистана и Китая.")),
+    ]  # fmt: skip
+    when = datetime(2026, 8, 6, 4, tzinfo=UTC)
+    for order in (reports, reports[::-1]):
+        story = _stories(tmp_path / f"s{order[0][0]}.db", when, order, registry=True)
+        assert story[0] == story[2] != story[22], story
