@@ -1031,6 +1031,7 @@ _MET_WITH = _lowered(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def delegation_at_home(
     opening: str, parties: frozenset[str], home: str | None = None
 ) -> str | None:
@@ -1473,7 +1474,12 @@ def _facts(pair: _Pair) -> Decision | None:
 def _government(features: Mapping[str, Any]) -> bool:
     """Whether a report's headline names a head of government (a prime minister, the
     chairman of a cabinet; not his deputy, who may be the foreign minister)."""
-    headline = _lower(_headline(features))
+    return _government_headline(_headline(features))
+
+
+@lru_cache(maxsize=1 << 14)
+def _government_headline(title: str) -> bool:
+    headline = _lower(title)
     return any(
         not _DEPUTY.search(headline[max(0, m.start() - 30) : m.start()])
         and not _DEPUTY_AFTER.match(headline[m.end() : m.end() + 30])
@@ -1767,18 +1773,20 @@ def _round_of_talks(pair: _Pair) -> Decision | None:
     if _distinct_acts(a.get("event_type"), b.get("event_type")) or _places_clash(a, b):
         return None
     later = b if b["published"] >= a["published"] else a
-    openings = [_lower(_first_lines(x)) for x in (a, b)]
-    if not all(_TALKS.search(text) for text in openings):
+    if not all(_talks_told(_opening(x))[0] for x in (a, b)):
         return None
-    if not _ROUND_GOES_ON.search(_lower(_first_lines(later))):
+    if not _talks_told(_opening(later))[1]:
         return None
     return Decision(True, "one round of talks: the same two delegations, its days", HUB)
 
 
-def _first_lines(features: Mapping[str, Any]) -> str:
-    """A report's headline and first sentence."""
-    title, _, lead = _opening(features).partition("\n")
-    return f"{title}\n{first_sentence(lead)}"
+@lru_cache(maxsize=1 << 14)
+def _talks_told(opening: str) -> tuple[bool, bool]:
+    """Whether an opening's headline and first sentence tell talks, and tell them going
+    on or ending."""
+    title, _, lead = opening.partition("\n")
+    text = _lower(f"{title}\n{first_sentence(lead)}")
+    return bool(_TALKS.search(text)), bool(_ROUND_GOES_ON.search(text))
 
 
 def _supports(pair: _Pair) -> Decision | None:

@@ -147,6 +147,11 @@ def _members(countries: list[str], title: str, lead: str | None = None) -> tuple
     return _title_members(title, lead) if countries else ()
 
 
+@lru_cache(maxsize=1 << 14)
+def _a_place(word: str) -> bool:
+    return bool(default_classifier().places(word))
+
+
 def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
     """The organisation's members, for a headline of its summit; of a head of state's
     trip, words or taking part naming the organisation ("Türkmenistanyň Prezidenti «ŞHG —
@@ -168,7 +173,7 @@ def _title_members(title: str, lead: str | None = None) -> tuple[str, ...]:
     first = _lead(lead)
     # (or a channel's headline naming only the city, "Boku", over "... Turkiy davlatlar
     # tashkiloti Tashqi ishlar vazirlari kengashi majlisida nutq soʻzladi")
-    only_a_place = len(title.split()) == 1 and bool(default_classifier().places(title))
+    only_a_place = len(title.split()) == 1 and _a_place(title)
     if first and summit(first) and (cues.going or only_a_place):
         return _summit_members(first)
     return ()
