@@ -983,7 +983,7 @@ _GENERAL_ASSEMBLY = _lowered(
 )
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # (openings of the days searched: the recent ones)
 def world_gathering(opening: str) -> str | None:
     """The UN gathering of the world's states whose report an opening (headline, newline,
     body) is, by the headline or the first sentence, wherever it is held: the climate
@@ -1012,7 +1012,7 @@ _REGION_NAMED = _lowered(
 )
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # (openings of the days searched: the recent ones)
 def formats_in(opening: str) -> frozenset[str]:
     """The organisations and formats an opening's headline and first sentence name."""
     title, _, lead = opening.partition("\n")
@@ -1031,7 +1031,7 @@ _MET_WITH = _lowered(
 )
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # (openings of the days searched: the recent ones)
 def delegation_at_home(
     opening: str, parties: frozenset[str], home: str | None = None
 ) -> str | None:
@@ -1780,7 +1780,7 @@ def _round_of_talks(pair: _Pair) -> Decision | None:
     return Decision(True, "one round of talks: the same two delegations, its days", HUB)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # (openings of the days searched: the recent ones)
 def _talks_told(opening: str) -> tuple[bool, bool]:
     """Whether an opening's headline and first sentence tell talks, and tell them going
     on or ending."""
