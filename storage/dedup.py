@@ -1038,9 +1038,10 @@ def delegation_at_home(
     """The gathering of the region held in one of its states' cities that a delegation's
     report is of: exactly two parties, one of them the region's state whose city the
     headline or first sentence names (the host), and the headline or first sentence
-    naming the region or a summit there, no meeting of two nor its sidelines ("Суханронии
-    Вазири корҳои хориҷӣ дар ҷаласаи ШВКХ дар Ашқобод", "Кулубаев встретился с коллегами
-    из Центральной Азии и Германии в Ашхабаде"): "TM gathering"; else None."""
+    naming the region or a summit there, no meeting with someone nor its sidelines
+    ("Вазири корҳои хориҷӣ дар Ашқобод": "... дар ҷаласаи Шӯрои вазирони корҳои хориҷӣ
+    дар шаҳри Ашқобод суханронӣ кард"; not "встретился с коллегами"): "TM gathering",
+    followed by the organisations and format partners it names; else None."""
     if len(parties) != 2:
         return None
     title, _, lead = opening.partition("\n")
