@@ -1019,6 +1019,12 @@ def formats_in(opening: str) -> frozenset[str]:
     return default_classifier().formats_named(f"{title}\n{first_sentence(lead)}")
 
 
+# A ministers' meeting of several states: "министерская встреча", "ministerial".
+_MINISTERIAL = _lowered(
+    r"министерск\w*\s+встреч|\bministerial\b|министрлер\s+кездесу|vazirlar\s+uchrashuvi"
+)
+
+
 # A meeting with someone, a bilateral: "встретился с", "met with", "двусторонн",
 # "bilan uchrashdi", "менен жолукту", "бо ... вохӯрд", "bilen duşuşdy".
 _MET_WITH = _lowered(
@@ -1055,7 +1061,16 @@ def delegation_at_home(
         # the other alone, "Встреча с Президентом Туркменистана")
         return None
     text = _lower(first)
-    if not (_REGION_NAMED.search(text) or summit(title) or _SUMMIT.search(text)):
+    if default_classifier().trip_or_speech(title) and not announcing_text(text):
+        # (an arrival whose second sentence names what it was made for: "Делегация
+        # прибыла в Ашхабад. ... примет участие в министерской встрече")
+        text = f"{text}\n{_lower(_second_sentence(lead))}"
+    if not (
+        _REGION_NAMED.search(text)
+        or summit(title)
+        or _SUMMIT.search(text)
+        or _MINISTERIAL.search(text)
+    ):
         return None
     if _MET_WITH.search(text):
         return None  # (a meeting with someone there, "в ходе саммита встретился с ...")

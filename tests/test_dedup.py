@@ -3214,6 +3214,21 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2025, 3, 25, 6, tzinfo=UTC),
             True,
         ),
+        # a delegation's arrival the evening before, its second sentence naming the
+        # ministerial it came for, and the host's report of that ministerial: one
+        (
+            [
+                (0, "mfa_kg", "ru", "Делегация Кыргызской Республики прибыла в Ашхабад",
+                 ("Министр иностранных дел Кыргызской Республики Жээнбек Кулубаев прибыл в "
+                  "Ашхабад. Глава внешнеполитического ведомства примет участие в министерской "
+                  "встрече в формате «Центральная Азия – Германия».")),
+                (11, "mfa_tm", "ru", "Встреча министров иностранных дел в формате «Центральная Азия – Германия»",
+                 ("В Ашхабаде состоялась встреча министров иностранных дел Казахстана, "
+                  "Кыргызстана, Таджикистана, Туркменистана, Узбекистана и Германии.")),
+            ],
+            datetime(2026, 1, 14, 16, tzinfo=UTC),
+            True,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
