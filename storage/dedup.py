@@ -1426,8 +1426,12 @@ def _facts(pair: _Pair) -> Decision | None:
             f"{kind}: parties, {len(pair.shared)} numbers and {len(pair.people)} names shared",
             EVIDENCE,
         )
-    # (one state alone: and no figure of one contradicting the other's)
-    alone = len(parties_a) == 1 and pair.overlap >= 0.5
+    # (one state alone: and no figure of one contradicting the other's, or both headlines
+    # naming the one organisation it meets: "Токаев встретился с Гутерришем", "Тоқаев
+    # БҰҰ Бас хатшысымен кездесті")
+    orgs = set(pair.a.get("organisations") or ())
+    with_org = bool(orgs) and orgs == set(pair.b.get("organisations") or ())
+    alone = len(parties_a) == 1 and (pair.overlap >= 0.5 or with_org)
     same_parties = parties_a == parties_b and (pair.two or alone)
     other_source = pair.a.get("source") != pair.b.get("source")
     if (

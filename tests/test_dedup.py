@@ -3229,6 +3229,18 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 1, 14, 16, tzinfo=UTC),
             True,
         ),
+        # one state and one organisation: the president's meeting with the UN's
+        # Secretary-General told in two languages, each naming him in full: one
+        (
+            [
+                (0, "kazinform", "ru", "Токаев встретился с Генеральным секретарем ООН",
+                 "Глава государства провел встречу с Антониу Гутеррешем."),
+                (3, "akorda_tg", "kk", "БҰҰ Бас хатшысымен кездесу",
+                 "Мемлекет басшысы БҰҰ Бас хатшысы Антониу Гутеррешпен кездесті."),
+            ],
+            datetime(2025, 9, 23, 15, tzinfo=UTC),
+            True,
+        ),
     ],
 )  # fmt: skip
 def test_two_reports_in_either_order(tmp_path, reports, when, same, order):
