@@ -593,7 +593,7 @@ def state_visit(title: str) -> bool:
     lower = _lower(title)
     if not _VISIT.search(lower):
         return False
-    return head_of_state(title) or (bool(_HEAD_OF_GOVERNMENT.search(lower)) and not minister(title))
+    return head_of_state(title) or (_government_headline(title) and not minister(title))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -1003,15 +1003,6 @@ def world_gathering(opening: str) -> str | None:
     return None if sidelines(title) or sidelines(lead) else key
 
 
-# The region's name, or its states' ministers as colleagues: a gathering of the region
-# ("встреча министров иностранных дел стран Центральной Азии", "Markaziy Osiyo", "коллегами
-# из Центральной Азии").
-_REGION_NAMED = _lowered(
-    r"центральн\w*\s+ази|central\s+asia|markaziy\s+osiyo|марказий\s+осиё|орталық\s+азия|"
-    r"борбордук\s+азия|осиёи\s+марказ|merkezi\s+aziýa|c5|с5"
-)
-
-
 @lru_cache(maxsize=1 << 12)  # (openings of the days searched: the recent ones)
 def formats_in(opening: str) -> frozenset[str]:
     """The organisations and formats an opening's headline and first sentence name."""
@@ -1066,7 +1057,7 @@ def delegation_at_home(
         # прибыла в Ашхабад. ... примет участие в министерской встрече")
         text = f"{text}\n{_lower(_second_sentence(lead))}"
     if not (
-        _REGION_NAMED.search(text)
+        default_classifier().names_the_region(text)
         or summit(title)
         or _SUMMIT.search(text)
         or _MINISTERIAL.search(text)

@@ -432,9 +432,10 @@ def _trip_abroad(
     opening = [*title_hits, *_before(body_hits, lead_end)]
     # (made by an office or a person of state: not tourists, students, migrants, a plane,
     # nor a delegation of students, doctors, sportsmen or businessmen)
-    if not any(h[0] in ("office", "person", "own") for h in opening):
-        return []
-    if any(h[0] == "office" and h[1] == "not" for h in opening):
+    offices = {h[1] for h in opening if h[0] == "office"}
+    if "not" in offices or not (
+        "office" in offices or any(h[0] in ("person", "own") for h in opening)
+    ):
         return []
     return [h[2] for h in opening if h[0] == "trip"][:3]
 
@@ -1159,6 +1160,11 @@ class Classifier:
             return False
         named = {h[0] for h in self._lexicons.scan(speaker)}
         return "person" in named or not named & {"country", "organisation", "capital"}
+
+    def names_the_region(self, text: str) -> bool:
+        """Whether a text names Central Asia, or a format or the five of it ("стран
+        Центральной Азии", "Markaziy Osiyo", "C5+1")."""
+        return any(h[0] in ("region", "format") for h in self._lexicons.scan(normalise(text)))
 
     def formats_named(self, text: str) -> frozenset[str]:
         """The organisations a text names ("SCO") and the partners of the "Central Asia +
