@@ -246,6 +246,11 @@ _CONJUNCTIONS = frozenset(
         "+",
     }
 )
+# How far the words for a trip stand from "within the framework" when it is the trip's:
+# right before it (a postposition), or within two words after ("of the state visit",
+# "государственного визита")
+_TRIP_GAP = 2
+_TRIP_REACH = 25
 # How far before a format's name "on the sidelines of" may stand.
 _SIDELINES_REACH = 60
 # How far after "upcoming" / "предстоящий" the gathering or act to come is named.
@@ -261,6 +266,9 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int, bool]]:
     itself), and whether the words are a postposition (the gathering named before them:
     "sammiti chetida")."""
     dialogues = [h[3] for h in hits if h[0] == "sidelines" and h[1].startswith("dialogue")]
+    # (nor the framework of the trip itself: "в рамках визита", "дар доираи сафар",
+    # "tashrif doirasida": what follows is what the trip was made for)
+    trips = [(h[3], h[3] + len(h[2])) for h in hits if h[:2] == ("event", "visit")]
     # (a gathering or an act to come only when one is named right after the word: not
     # "priorities for the upcoming period")
     named = [
@@ -280,9 +288,27 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int, bool]]:
                     or any(0 < n - h[3] <= len(h[2]) + _AHEAD_REACH for n in named)
                 )
             )
-            or (h[1].startswith("framework") and not any(abs(d - h[3]) <= 40 for d in dialogues))
+            or (
+                h[1].startswith("framework")
+                and not any(abs(d - h[3]) <= 40 for d in dialogues)
+                and not _of_the_trip(h, trips, named)
+            )
         )
     ]
+
+
+def _of_the_trip(cue: Any, trips: list[tuple[int, int]], named: list[int]) -> bool:
+    """Whether a "within the framework" cue is the trip's own ("в рамках государственного
+    визита", "within the framework of the visit"; after it: "tashrif doirasida",
+    "saparyň çäklerinde"): the trip's words next to it, no gathering or act named
+    between (``named``: where they begin)."""
+    start, end = cue[3], cue[3] + len(cue[2])
+    if cue[1].endswith("_after"):
+        return any(0 <= start - trip_end <= _TRIP_GAP for _, trip_end in trips)
+    return any(
+        0 <= trip_start - end <= _TRIP_REACH and not any(end <= n < trip_start for n in named)
+        for trip_start, _ in trips
+    )
 
 
 def _off_the_sidelines(hits: list[Any], region: Iterable[str] = ()) -> list[Any]:
@@ -680,7 +706,10 @@ class Classifier:
             if (source_kind in OFFICIAL_KINDS or own) and source_country in self.central_asia
             else None
         )
-        parties, party_words = self._parties(title_hits, body_hits, lead_end, title_n, home)
+        parties, party_words = self._parties(
+            title_hits, body_hits, lead_end, title_n, home,
+            self._trip_purpose_end(title_hits, body_hits, body_n, lead_end),
+        )  # fmt: skip
         title_signals, body_signals, lead_signals = _signals(
             title_hits, body_hits, lead_end, body_n
         )
@@ -985,9 +1014,11 @@ class Classifier:
         lead_end: int,
         title: str = "",
         home: str | None = None,
+        format_end: int | None = None,
     ) -> tuple[list[str], dict[str, list[str]]]:
         """States that are parties: named (or whose leader or minister is named) in the
-        title or the lead, plus the partners a format named there implies. States named
+        title or the lead, plus the partners a format named there implies (up to
+        ``format_end``: a trip's lead and the sentence saying what it was made for). States named
         later are context ("discussed the situation in Afghanistan"), except that a
         Central Asian state named in the opening still makes the post about it; places
         come last (:meth:`_places`)."""
@@ -1001,15 +1032,16 @@ class Classifier:
         # "... бо мақсади иштирок дар Ҷаласаи машваратии сарони давлатҳои Осиёи Марказӣ")
         # "... met his Korean counterpart": two ministers, whatever gathering the lead names
         counterpart = any(h[0] == "counterpart" for h in title_hits)
+        end = lead_end if format_end is None else format_end
         lead_formats = (len(titled) < 2 and not counterpart) or _for_a_gathering(
             title_hits,
             body_hits,
-            lead_end,
-            bool(self._format_partner(body_hits, lead_end)),
+            end,
+            bool(self._format_partner(body_hits, end)),
             self._quotes_a_speaker(title),
         )
         if lead_formats:
-            self._format_partners(title_hits, body_hits, lead_end, found, title)
+            self._format_partners(title_hits, body_hits, end, found, title)
         else:
             # nor does the partner its name holds ("«Merkezi Aziýa – Ýewropa Bileleşigi»
             # formatyndaky duşuşygyň çäklerinde" beside a headline of two ministers)
@@ -1018,7 +1050,7 @@ class Classifier:
                 found.pop(partner, None)
         formats = {
             **_group(title_hits, "format"),
-            **(_group(body_hits, "format", before=lead_end) if lead_formats else {}),
+            **(_group(body_hits, "format", before=end) if lead_formats else {}),
         }
         order = self._with_formats(list(found), formats)
         if not any(p in self.central_asia for p in order):
@@ -1142,6 +1174,21 @@ class Classifier:
         if not (_group(title_hits, "signal").get("acts") or _group(title_hits, "event")):
             return []
         return [k for k in _group(body_hits, "person", before=reach) if k not in parties]
+
+    def _trip_purpose_end(
+        self, title_hits: list[Any], body_hits: list[Any], body: str, lead_end: int
+    ) -> int | None:
+        """Where a trip's purpose ends when the sentence after its lead tells it: a
+        headline of an arrival, a lead naming no gathering, then the gathering it was
+        made for ("... 10 март ба шаҳри Сеул ворид шуданд. Дар доираи сафар Пешвои
+        миллат дар нишасти сарони давлатҳои «Осиёи Марказӣ – Ҷумҳурии Корея» ширкат
+        хоҳанд варзид"); else None (the lead alone)."""
+        if not any(h[0] == "trip" for h in title_hits) or any(
+            h[0] in ("format", "region") and h[3] < lead_end for h in body_hits
+        ):
+            return None
+        end = self._next_sentence_end(body, lead_end)
+        return end if _for_a_gathering(title_hits, body_hits, end, False, False) else None
 
     def _next_sentence_end(self, body: str, lead_end: int) -> int:
         """Where the sentence after the lead ends (within ``party_window``)."""

@@ -1848,3 +1848,69 @@ def test_a_leaders_trip_to_another_states_capital_is_diplomacy(title, body, sour
 def test_a_trip_at_home_or_a_match_abroad_is_no_visit(title, body, source):
     tags = classify(title, body, **source)
     assert not tags.relevant, tags.evidence
+
+
+_FIVE_AND_KOREA = {"KZ", "KG", "TJ", "TM", "UZ", "KR"}
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source", "parties"),
+    [
+        # the lead tells the arrival; the sentence after it the summit it was made for,
+        # "within the trip" not taken for a meeting on a gathering's sidelines
+        ("Пешвои миллат ба шаҳри Сеул ворид шуданд",
+         ("Президенти Ҷумҳурии Тоҷикистон муҳтарам Эмомалӣ Раҳмон 10 март ба шаҳри Сеули "
+          "Ҷумҳурии Корея ворид шуданд. Дар доираи сафар Пешвои миллат дар нахустин нишасти "
+          "сарони давлатҳои «Осиёи Марказӣ – Ҷумҳурии Корея» ширкат хоҳанд варзид."),
+         {"source_country": "TJ", "source_kind": "agency"}, _FIVE_AND_KOREA),
+        ("President arrives in Seoul",
+         ("President Shavkat Mirziyoyev arrived in Seoul on a working visit on 10 March. "
+          "Within the framework of the visit, he will take part in the first Central Asia – "
+          "Republic of Korea summit."),
+         {"source_country": "UZ", "source_kind": "agency"}, _FIVE_AND_KOREA),
+        ("Президент Кыргызстана прибыл в Сеул",
+         ("Президент Кыргызской Республики Садыр Жапаров 10 марта прибыл с рабочим визитом в "
+          "Сеул. В рамках визита он примет участие в саммите «Центральная Азия – Республика "
+          "Корея»."),
+         {"source_country": "KG", "source_kind": "agency"}, _FIVE_AND_KOREA),
+        ("Prezident Seulga yetib bordi",
+         ("Prezident Shavkat Mirziyoyev 10 mart kuni ish tashrifi bilan Seul shahriga yetib "
+          "bordi. Tashrif doirasida davlatimiz rahbari «Markaziy Osiyo – Koreya» sammitida "
+          "ishtirok etadi."),
+         {"source_country": "UZ", "source_kind": "agency"}, _FIVE_AND_KOREA),
+        # the sentence after names no gathering it was made for: the two states only
+        ("President arrives in Seoul",
+         ("President Shavkat Mirziyoyev arrived in Seoul on a working visit on 10 March. He "
+          "will meet the President of Korea and discuss investment in Central Asia."),
+         {"source_country": "UZ", "source_kind": "agency"}, {"UZ", "KR"}),
+        # nor does a report of talks, not of a trip
+        ("Мирзиёев и Юн Сок Ёль провели переговоры",
+         ("Президент Узбекистана Шавкат Мирзиёев провел переговоры с Президентом Кореи. "
+          "Завтра лидеры примут участие в саммите «Центральная Азия – Республика Корея»."),
+         {"source_country": "UZ", "source_kind": "agency"}, {"UZ", "KR"}),
+    ],
+)  # fmt: skip
+def test_a_trip_takes_the_gathering_it_was_made_for_from_the_next_sentence(
+    title, body, source, parties
+):
+    assert _parties_of(title, body, **source) == parties
+
+
+@pytest.mark.parametrize(
+    ("text", "sidelines"),
+    [
+        ("в рамках визита президент примет участие в саммите", False),
+        ("в рамках государственного визита подписаны документы", False),
+        ("within the framework of the state visit, the sides signed", False),
+        ("tashrif doirasida hujjatlar imzolandi", False),
+        ("saparyň çäklerinde resminamalar gol çekildi", False),
+        # a gathering's framework is its sidelines, a visit named after it or not
+        ("в рамках саммита ШОС состоялась встреча", True),
+        ("в рамках саммита ШОС и визита состоялась встреча", True),
+    ],
+)
+def test_within_the_trip_is_the_trip_not_a_gatherings_sidelines(text, sidelines):
+    from storage.relevance import _sidelines_cues, default_classifier, normalise
+
+    hits = default_classifier()._lexicons.scan(normalise(text))
+    assert bool(_sidelines_cues(hits)) is sidelines
