@@ -379,13 +379,21 @@ _NAMED_FORMAT = re.compile(
 _TURKMEN_VERB = re.compile(r"\s+(?:e[dt](?:di|ip|en|il|iş|mek|jek|ti|ýär|er)|dabara|tören)")
 
 
+# A valley named after a city ("Fergana Valley", "Фарғона водийси", "водии Фарғона")
+_VALLEY = (" valley", " долин", " vodiy", " водий", " өрөөн", " jülge", " ойпат", " алқаб")
+
+
 def _not_places(hits: list[Any], text: str) -> list[Any]:
     """Without the capitals that are other words: Dushanbe where the word is Monday
     (Turkmen "Duşenbe güni", Tajik "рӯзи душанбе"), Kabul where it is the Turkmen verb
-    to receive ("kabul etdi")."""
+    to receive ("kabul etdi"); nor a valley named after a city ("Fergana Valley")."""
 
     def another_word(h: Any) -> bool:
         after = h[3] + len(h[2])
+        if text.startswith(_VALLEY, after) or text[max(0, h[3] - 8) : h[3]].endswith(
+            ("водии ", "valley of ")
+        ):
+            return True  # the Fergana Valley: three states', no city's
         if h[1] == "TJ":
             return text.startswith((" gün", " гүн"), after) or text[
                 max(0, h[3] - 6) : h[3]

@@ -1914,3 +1914,36 @@ def test_within_the_trip_is_the_trip_not_a_gatherings_sidelines(text, sidelines)
 
     hits = default_classifier()._lexicons.scan(normalise(text))
     assert bool(_sidelines_cues(hits)) is sidelines
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # the regions' centres where leaders meet, in the region's languages
+        ("Президент Фергана шаарына барды", {"UZ"}),
+        ("Сафари корӣ ба шаҳри Фарғона", {"UZ"}),
+        ("В Фергане состоялась трехсторонняя встреча", {"UZ"}),
+        ("Переговоры в Шымкенте", {"KZ"}),
+        ("Саммит в Актау", {"KZ"}),
+        ("Aşgabat we Arkadag şäherlerinde", {"TM"}),
+        # a valley named after a city is three states', no city's
+        ("water sharing in the Fergana Valley", set()),
+        ("Фарғона водийсидаги сув", set()),
+        ("дар водии Фарғона", set()),
+        # a word that is also a city's name, the Russian "families", is no place
+        ("помощь для семей дипломатов", set()),
+    ],
+)
+def test_the_regions_cities_are_places_but_not_their_valley(text, places):
+    from storage.relevance import default_classifier
+
+    assert default_classifier().places(text) == places
+
+
+def test_a_leaders_trip_to_a_city_of_the_region_is_diplomacy():
+    assert _parties_of(
+        "Президент Фергана шаарына барды",
+        "Кыргыз Республикасынын Президенти Садыр Жапаров иш сапары менен Фергана шаарына барды.",
+        source_country="KG",
+        source_kind="agency",
+    ) == {"KG", "UZ"}

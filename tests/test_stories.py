@@ -182,6 +182,9 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev79_stream",
         "dev80_stream",
         "dev81_stream",
+        "dev82_stream",
+        "dev83_stream",
+        "dev85_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
