@@ -384,7 +384,7 @@ _HEAD_OF_STATE = _lowered(
 
 # A head of government in a headline: a prime minister, a chancellor.
 _HEAD_OF_GOVERNMENT = _lowered(
-    r"(?:премьер-министр|prime minister|\bpremier\b|(?<!вице-)канцлер|"
+    r"(?:премьер-министр|prime minister|\bpremier\b|(?<!\d)(?<!\d )\bpm\b|(?<!вице-)канцлер|"
     r"(?<!vice-)(?<!vice )chancellor(?! of the exchequer)|(?<!vitse-)kansler|"
     r"bosh vazir|бош вазир|сарвазир|premýer-ministr|"
     # the Kyrgyz government's head, the chairman of its cabinet of ministers
@@ -1262,7 +1262,24 @@ def _head_guard(pair: _Pair) -> Decision | None:
     release = pair.versions and pair.gap <= SAME_RELEASE and not pair.to_the_day
     if pair.gap > GATHERING_WINDOW and (_summit_and_ministers(a, b) or _summit_and_ministers(b, a)):
         return Decision(False, "a summit in one headline, its ministers' meeting in the other")
-    if release or a.get("head") is None or a.get("head") == b.get("head"):
+    if release:
+        return None
+    if not gathering and _government(a) != _government(b):
+        # a head of government receiving the delegation, and a headline of the
+        # commission's or the ministers' session that day: two events ("Премьер-министр Таджикистана принял
+        # казахстанскую делегацию", "Заседание межправительственной комиссии")
+        # (a headline naming neither, "Kazakhstan, Qatar agree ...", may be of either: the
+        # minister's talks with a prime minister who is also the foreign minister)
+        host, headline = (a, _headline(b)) if _government(a) else (b, _headline(a))
+        other = _lower(headline)
+        if (
+            minister(headline)
+            or _COMMISSION.search(other)
+            # (the delegation's own arrival or talks beside his reception of it)
+            or (_government_reception(_headline(host)) and _DELEGATION.search(other))
+        ):
+            return Decision(False, "a head of government in one headline, not in the other")
+    if a.get("head") is None or a.get("head") == b.get("head"):
         return None
     if _head_and_minister(a, b):
         # (at a gathering too: the ministers meet the day before their leaders' summit;
@@ -1496,6 +1513,24 @@ def _government_headline(title: str) -> bool:
         and not _DEPUTY_AFTER.match(headline[m.end() : m.end() + 30])
         for m in _HEAD_OF_GOVERNMENT.finditer(headline)
     )
+
+
+@lru_cache(maxsize=1 << 14)
+def _government_reception(title: str) -> bool:
+    """Whether a headline tells a head of government receiving ("Премьер-министр
+    Таджикистана принял казахстанскую делегацию", "Tajik PM receives Kazakh delegation";
+    not a minister's talks with a prime minister, "Нұртілеу Қатар Премьер-министрімен
+    келіссөз жүргізді")."""
+    headline = _lower(title)
+    return _government_headline(title) and any(
+        _RECEIVED_AFTER_SUBJECT.search(headline, m.end())
+        or _RECEIVED_AT_END.search(headline, m.end())
+        for m in _HEAD_OF_GOVERNMENT.finditer(headline)
+    )
+
+
+# A delegation in a headline, in the region's languages.
+_DELEGATION = _lowered(r"(?:делегаци|delegation|delegatsiya|делегатсия|ҳайати|wekiliýet)")
 
 
 def _summit_and_meeting(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -3054,6 +3054,33 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 6, 23, 4, tzinfo=UTC),
             False,
         ),
+        # the commission's session and the prime minister's reception of the visiting
+        # delegation that day, both naming the delegation's head: two
+        (
+            [
+                (0, "mfa_tj", "ru", "18-е заседание Межправительственной комиссии Таджикистан – Казахстан",
+                 ("В Душанбе под сопредседательством вице-премьера Казахстана Кайрата Тулегенова "
+                  "состоялось 18-е заседание межправительственной комиссии.")),
+                (1.5, "kazinform", "ru", "Премьер-министр Таджикистана принял казахстанскую делегацию",
+                 ("Премьер-министр Таджикистана Кохир Расулзода принял делегацию Казахстана во "
+                  "главе с вице-премьером Кайратом Тулегеновым.")),
+            ],
+            datetime(2026, 6, 24, 5, tzinfo=UTC),
+            False,
+        ),
+        # the delegation's arrival, the evening before, and his reception of it: two
+        (
+            [
+                (0, "kazinform", "ru", "Казахстанская делегация прибыла в Душанбе",
+                 ("Правительственная делегация Казахстана во главе с вице-премьером Кайратом "
+                  "Тулегеновым прибыла в Душанбе.")),
+                (15, "asiaplus", "en", "Tajik PM receives Kazakh delegation",
+                 ("Tajik Prime Minister Kokhir Rasulzoda received the Kazakh government "
+                  "delegation led by Deputy Prime Minister Kairat Tulegenov in Dushanbe.")),
+            ],
+            datetime(2026, 6, 23, 9, tzinfo=UTC),
+            False,
+        ),
         # a leader's speech, its summit named in the second sentence, and another leader's
         # report of that summit in its host's capital: one
         (
@@ -3303,12 +3330,32 @@ def test_a_reception_at_the_presidents_residence_is_the_head_of_states(title):
         ("Deputy Prime Minister Dar meets Kazakh Foreign Minister", False),
         ("Bosh vazir oʻrinbosari Vengriya vazirini qabul qildi", False),
         ("Премьер-министрдің орынбасары Венгрия министрін қабылдады", False),
+        # by his initials too, not a time of day
+        ("Tajik PM receives Kazakh delegation", True),
+        ("Talks to begin at 3 pm in Dushanbe", False),
     ],
 )  # fmt: skip
 def test_a_head_of_government_in_a_headline_not_his_deputy(title, government):
     from storage.dedup import _government
 
     assert _government({"title": title}) is government
+
+
+@pytest.mark.parametrize(
+    ("title", "reception"),
+    [
+        ("Премьер-министр Таджикистана принял казахстанскую делегацию", True),
+        ("Tajik PM receives Kazakh delegation", True),
+        ("Сарвазири Тоҷикистон ҳайати Қазоқистонро ба ҳузур пазируфт", True),
+        # a minister's talks with a prime minister (Qatar's is its foreign minister too)
+        ("Мұрат Нұртілеу Қатар Премьер-министрімен келіссөз жүргізді", False),
+        ("Nurtleu holds talks with Qatari Prime Minister", False),
+    ],
+)
+def test_a_head_of_governments_reception_not_talks_with_him(title, reception):
+    from storage.dedup import _government_reception
+
+    assert _government_reception(title) is reception
 
 
 @pytest.mark.parametrize(
