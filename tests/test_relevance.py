@@ -1947,3 +1947,26 @@ def test_a_leaders_trip_to_a_city_of_the_region_is_diplomacy():
         source_country="KG",
         source_kind="agency",
     ) == {"KG", "UZ"}
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source", "relevant"),
+    [
+        # the press secretary a report of a call quotes is no ministry's own news
+        ("Мирзиёев и Путин обсудили поставки газа и строительство АЭС",
+         ("Президенты Узбекистана и России провели телефонный разговор. По данным "
+          "пресс-секретаря главы Узбекистана, стороны обсудили увеличение поставок "
+          "российского газа."),
+         {"source_country": "UZ", "source_kind": "outlet"}, True),
+        ("Prezidentlar telefon orqali muloqot qildi",
+         ("Oʻzbekiston va Rossiya prezidentlari telefon orqali muloqot qildi. Bu haqda Prezident "
+          "matbuot kotibi maʼlum qildi."),
+         {"source_country": "UZ", "source_kind": "agency"}, True),
+        # ... but a new press secretary is its staff's
+        ("В МИД Таджикистана назначен новый пресс-секретарь",
+         "Новым пресс-секретарем Министерства иностранных дел назначен сотрудник ведомства.",
+         {"source_country": "TJ", "source_kind": "mfa"}, False),
+    ],
+)  # fmt: skip
+def test_a_press_secretary_quoted_is_not_the_ministrys_staff_news(title, body, source, relevant):
+    assert classify(title, body, **source).relevant is relevant
