@@ -563,6 +563,21 @@ def _for_a_gathering(
     )
 
 
+_SUMMIT_WORD = re.compile(r"саммит|summit|sammit|самит|sammid")
+
+
+def _regions_summit(title_hits: list[Any]) -> bool:
+    """Whether a headline names the region and a summit, no organisation's ("Awaza
+    Summit: Central Asia Moves from Declarations to Roadmaps"; not "Minsk Summit: What the
+    SCO Offers Central Asia", the organisation's members'): the five's gathering."""
+    kinds = {h[0] for h in title_hits}
+    return (
+        "region" in kinds
+        and "organisation" not in kinds
+        and any(h[:2] == ("event", "conference") and _SUMMIT_WORD.match(h[2]) for h in title_hits)
+    )
+
+
 def _only_in_formats(partner: str, hits: list[Any]) -> bool:
     """Whether every mention of ``partner`` is right after the region's name ("Борбор Азия
     – Корея Республикасы"): named as a format's partner, never on its own."""
@@ -1061,6 +1076,11 @@ class Classifier:
             **(_group(body_hits, "format", before=end) if lead_formats else {}),
         }
         order = self._with_formats(list(found), formats)
+        if _regions_summit(title_hits):
+            # "Cholpon-Ata summit: Central Asia inches toward a common agenda": the five's
+            order += [key for key in self.central_asia if key not in order]
+            for key in self.central_asia:
+                found.setdefault(key, ["the region's summit"])
         if not any(p in self.central_asia for p in order):
             opening = _group(body_hits, "country", before=self.party_window)
             for key in self.central_asia:

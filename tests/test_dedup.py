@@ -3054,6 +3054,20 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 6, 23, 4, tzinfo=UTC),
             False,
         ),
+        # the five's summit, and the next morning's analysis headlined by its city and the
+        # region, its body naming two of the leaders: one
+        (
+            [
+                (0, "kabar", "ru", "В Чолпон-Ате прошла Консультативная встреча глав государств Центральной Азии",
+                 ("В Чолпон-Ате состоялась седьмая Консультативная встреча глав государств "
+                  "Центральной Азии. Лидеры приняли дорожную карту регионального сотрудничества.")),
+                (20, "timesca", "en", "Cholpon-Ata summit: Central Asia inches toward a common agenda",
+                 ("The roadmap adopted on the shore of Issyk-Kul is the most detailed the format "
+                  "has produced. Tokayev and Mirziyoyev spoke of water and transport.")),
+            ],
+            datetime(2025, 8, 14, 6, tzinfo=UTC),
+            True,
+        ),
         # the commission's session and the prime minister's reception of the visiting
         # delegation that day, both naming the delegation's head: two
         (

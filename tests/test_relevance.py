@@ -1970,3 +1970,23 @@ def test_a_leaders_trip_to_a_city_of_the_region_is_diplomacy():
 )  # fmt: skip
 def test_a_press_secretary_quoted_is_not_the_ministrys_staff_news(title, body, source, relevant):
     assert classify(title, body, **source).relevant is relevant
+
+
+_FIVE = {"KZ", "KG", "TJ", "TM", "UZ"}
+
+
+@pytest.mark.parametrize(
+    ("title", "fives"),
+    [
+        # a headline naming the region and a summit: the five's, whatever its body names
+        ("Cholpon-Ata summit: Central Asia inches toward a common agenda", True),
+        ("Awaza Summit: Central Asia Moves from Declarations to Roadmaps", True),
+        ("Саммит в Чолпон-Ате: Центральная Азия приняла дорожную карту", True),
+        # ... not an organisation's summit, whose members are its parties (no Turkmenistan)
+        ("Minsk Summit: What the SCO Offers Central Asia", False),
+    ],
+)
+def test_a_headline_naming_the_region_and_a_summit_is_the_fives(title, fives):
+    body = "The leaders adopted a roadmap on water, transport and trade, observers note."
+    found = _parties_of(title, body, source_country="KZ", source_kind="outlet")
+    assert (_FIVE <= found) is fives
