@@ -3054,6 +3054,20 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 6, 23, 4, tzinfo=UTC),
             False,
         ),
+        # two heads of state's speeches in the general debate, each headline naming the
+        # speech: one gathering (a head of state's meeting there would be his own)
+        (
+            [
+                (0, "uza", "ru", "Выступление Президента Узбекистана на 80-й сессии Генассамблеи ООН",
+                 ("Президент Республики Узбекистан Шавкат Мирзиёев выступил на общих дебатах "
+                  "80-й сессии Генеральной Ассамблеи ООН.")),
+                (13, "mfa_tm", "ru", "Выступление Президента Туркменистана на 80-й сессии ГА ООН",
+                 ("Президент Туркменистана Сердар Бердымухамедов выступил на 80-й сессии "
+                  "Генеральной Ассамблеи ООН в Нью-Йорке.")),
+            ],
+            datetime(2025, 9, 23, 14, tzinfo=UTC),
+            True,
+        ),
         # the five's summit, and the next morning's analysis headlined by its city and the
         # region, its body naming two of the leaders: one
         (

@@ -1990,3 +1990,19 @@ def test_a_headline_naming_the_region_and_a_summit_is_the_fives(title, fives):
     body = "The leaders adopted a roadmap on water, transport and trade, observers note."
     found = _parties_of(title, body, source_country="KZ", source_kind="outlet")
     assert (_FIVE <= found) is fives
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Выступление Президента Туркменистана на 80-й сессии ГА ООН",
+        "President Sadyr Japarov delivers speech at UN General Assembly",
+        "Mirziyoyev puts forward four initiatives at UNGA80",
+        "Tokayev addresses the General Debate",
+        "Prezident BMT minbaridan yangi tashabbuslarni ilgari surdi",
+    ],
+)
+def test_a_speech_named_as_a_speech_is_one_speakers_words(title):
+    from storage.relevance import default_classifier
+
+    assert default_classifier().trip_or_speech(title)
