@@ -184,7 +184,9 @@ def test_the_demo_in_ten_random_orders_gives_the_same_stories(demo):
         "dev81_stream",
         "dev82_stream",
         "dev83_stream",
+        "dev84_stream",
         "dev85_stream",
+        "dev86_stream",
     ],
 )
 def test_a_stream_in_another_order_gives_the_same_stories(name):
