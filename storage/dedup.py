@@ -1266,15 +1266,16 @@ def _head_guard(pair: _Pair) -> Decision | None:
         return None
     if not gathering and _government(a) != _government(b):
         # a head of government receiving the delegation, and a headline of the
-        # commission's or the ministers' session that day: two events ("Премьер-министр Таджикистана принял
+        # commission's session that day: two events ("Премьер-министр Таджикистана принял
         # казахстанскую делегацию", "Заседание межправительственной комиссии")
         # (a headline naming neither, "Kazakhstan, Qatar agree ...", may be of either: the
         # minister's talks with a prime minister who is also the foreign minister)
         host, headline = (a, _headline(b)) if _government(a) else (b, _headline(a))
         other = _lower(headline)
+        # (not any headline naming a minister: "Бектенов провел встречу с главой МИД
+        # Венгрии" is the prime minister's meeting, named by his name)
         if (
-            minister(headline)
-            or _COMMISSION.search(other)
+            _COMMISSION.search(other)
             # (the delegation's own arrival or talks beside his reception of it)
             or (_government_reception(_headline(host)) and _DELEGATION.search(other))
         ):

@@ -251,6 +251,8 @@ _CONJUNCTIONS = frozenset(
 # "государственного визита")
 _TRIP_GAP = 2
 _TRIP_REACH = 25
+# ... and how far after the trip's words its destination would be named
+_TRIP_BOUND = 15
 # How far before a format's name "on the sidelines of" may stand.
 _SIDELINES_REACH = 60
 # How far after "upcoming" / "предстоящий" the gathering or act to come is named.
@@ -269,6 +271,14 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int, bool]]:
     # (nor the framework of the trip itself: "в рамках визита", "дар доираи сафар",
     # "tashrif doirasida": what follows is what the trip was made for)
     trips = [(h[3], h[3] + len(h[2])) for h in hits if h[:2] == ("event", "visit")]
+    # (... unless the trip's place or gathering follows it: "в рамках визита в Астану для
+    # участия в саммите" is the summit's framework)
+    bound = [
+        h[3]
+        for h in hits
+        if h[0] in ("capital", "format", "region", "organisation")
+        or h[:2] == ("event", "conference")
+    ]
     # (a gathering or an act to come only when one is named right after the word: not
     # "priorities for the upcoming period")
     named = [
@@ -291,23 +301,32 @@ def _sidelines_cues(hits: list[Any]) -> list[tuple[int, int, bool]]:
             or (
                 h[1].startswith("framework")
                 and not any(abs(d - h[3]) <= 40 for d in dialogues)
-                and not _of_the_trip(h, trips, named)
+                and not _of_the_trip(h, trips, named, bound)
             )
         )
     ]
 
 
-def _of_the_trip(cue: Any, trips: list[tuple[int, int]], named: list[int]) -> bool:
+def _of_the_trip(
+    cue: Any, trips: list[tuple[int, int]], named: list[int], bound: list[int]
+) -> bool:
     """Whether a "within the framework" cue is the trip's own ("в рамках государственного
     визита", "within the framework of the visit"; after it: "tashrif doirasida",
     "saparyň çäklerinde"): the trip's words next to it, no gathering or act named
-    between (``named``: where they begin)."""
+    between (``named``: where they begin), and no place or gathering right after the
+    trip's words (``bound``: "в рамках визита в Астану для участия в саммите")."""
     start, end = cue[3], cue[3] + len(cue[2])
+
+    def unbound(after: int) -> bool:
+        return not any(0 <= n - after <= _TRIP_BOUND for n in bound)
+
     if cue[1].endswith("_after"):
-        return any(0 <= start - trip_end <= _TRIP_GAP for _, trip_end in trips)
+        return any(0 <= start - trip_end <= _TRIP_GAP and unbound(end) for _, trip_end in trips)
     return any(
-        0 <= trip_start - end <= _TRIP_REACH and not any(end <= n < trip_start for n in named)
-        for trip_start, _ in trips
+        0 <= trip_start - end <= _TRIP_REACH
+        and not any(end <= n < trip_start for n in named)
+        and unbound(trip_end)
+        for trip_start, trip_end in trips
     )
 
 
@@ -383,7 +402,24 @@ _TURKMEN_VERB = re.compile(r"\s+(?:e[dt](?:di|ip|en|il|iş|mek|jek|ti|ýär|er)|
 # rounding, is on it
 _TIE = 1e-9
 # A valley named after a city ("Fergana Valley", "Фарғона водийси", "водии Фарғона")
-_VALLEY = (" valley", " долин", " vodiy", " водий", " өрөөн", " jülge", " ойпат", " алқаб")
+_VALLEY = (
+    " valley",
+    " долин",
+    " vodiy",
+    " водий",
+    " өрөөн",
+    " ойдуң",
+    " аңғар",
+    " jülge",
+    " ойпат",
+    " алқаб",
+)
+_QUOTES = frozenset('«»"“”„')
+# Words citing a publication: "сообщает", "по данным", "according to", "xabar beradi".
+_CITED = re.compile(
+    r"сообща|по данным|переда[её]т|пишет|агентств|издани|report|according to|xabar|хабар|"
+    r"мәлімет|маълумот|хабарлайт|habar ber"
+)
 
 
 def _not_places(hits: list[Any], text: str) -> list[Any]:
@@ -393,10 +429,18 @@ def _not_places(hits: list[Any], text: str) -> list[Any]:
 
     def another_word(h: Any) -> bool:
         after = h[3] + len(h[2])
-        if text.startswith(_VALLEY, after) or text[max(0, h[3] - 8) : h[3]].endswith(
+        if text.startswith(_VALLEY, after) or text[max(0, h[3] - 10) : h[3]].endswith(
             ("водии ", "valley of ")
         ):
             return True  # the Fergana Valley: three states', no city's
+        if (
+            text[h[3] - 1 : h[3]] in _QUOTES
+            and text[after : after + 1] in _QUOTES
+            and _CITED.search(text[max(0, h[3] - 30) : h[3]])
+        ):
+            # a publication's name in quotes ("сообщает «Фергана»"; not a residence's or a
+            # forum's, "в резиденции «Куксарой»", where the meeting is)
+            return True
         if h[1] == "TJ":
             return text.startswith((" gün", " гүн"), after) or text[
                 max(0, h[3] - 6) : h[3]
@@ -569,16 +613,28 @@ def _for_a_gathering(
 _SUMMIT_WORD = re.compile(r"саммит|summit|sammit|самит|sammid")
 
 
-def _regions_summit(title_hits: list[Any]) -> bool:
-    """Whether a headline names the region and a summit, no organisation's ("Awaza
-    Summit: Central Asia Moves from Declarations to Roadmaps"; not "Minsk Summit: What the
-    SCO Offers Central Asia", the organisation's members'): the five's gathering."""
+def _regions_summit(title_hits: list[Any], title: str) -> bool:
+    """Whether a (normalised) headline names the region and a summit, no organisation's
+    nor one of people who are no states ("Awaza Summit: Central Asia Moves from
+    Declarations to Roadmaps"; not "Minsk Summit: What the SCO Offers Central Asia", the
+    organisation's members', nor "Central Asian Media Summit"): the five's gathering."""
     kinds = {h[0] for h in title_hits}
     return (
         "region" in kinds
         and "organisation" not in kinds
+        and not _NOT_THE_STATES.search(title)
         and any(h[:2] == ("event", "conference") and _SUMMIT_WORD.match(h[2]) for h in title_hits)
     )
+
+
+# The summits of people who are no states: the media's, the young's, business's, women's,
+# experts', investors', technology's.
+_NOT_THE_STATES = re.compile(
+    r"media|медиа|\bоав\b|\boav\b|журналист|youth|молод[её]ж|ёшлар|yoshlar|жастар|жаштар|"
+    r"business|бизнес|biznes|делов|ишбилармон|women|женщин|женск|ayollar|аялдар|әйелдер|"
+    r"expert|эксперт|invest|инвест|tech|цифров|digital|startup|стартап|rector|ректор|"
+    r"civil society|гражданск|universit|университет|student|студент"
+)
 
 
 def _only_in_formats(partner: str, hits: list[Any]) -> bool:
@@ -1081,7 +1137,7 @@ class Classifier:
             **(_group(body_hits, "format", before=end) if lead_formats else {}),
         }
         order = self._with_formats(list(found), formats)
-        if _regions_summit(title_hits):
+        if len(titled) < 2 and _regions_summit(title_hits, title):
             # "Cholpon-Ata summit: Central Asia inches toward a common agenda": the five's
             order += [key for key in self.central_asia if key not in order]
             for key in self.central_asia:

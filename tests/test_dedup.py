@@ -3096,6 +3096,20 @@ def test_a_head_of_governments_reception_is_his_event_not_the_ministers(title, p
             datetime(2026, 6, 24, 5, tzinfo=UTC),
             False,
         ),
+        # the prime minister's meeting with a visiting minister, one headline naming him by
+        # his title, the other by his name: one
+        (
+            [
+                (0, "kazinform", "ru", "Премьер-министр Казахстана встретился с министром иностранных дел Венгрии",
+                 ("Премьер-министр Казахстана Олжас Бектенов встретился с министром иностранных "
+                  "дел и внешнеэкономических связей Венгрии Петером Сийярто.")),
+                (2, "kt_kz", "ru", "Бектенов провел встречу с главой МИД Венгрии Сийярто",
+                 ("Премьер-министр Олжас Бектенов провел встречу с министром иностранных дел "
+                  "Венгрии Петером Сийярто.")),
+            ],
+            datetime(2026, 2, 19, 5, tzinfo=UTC),
+            True,
+        ),
         # the delegation's arrival, the evening before, and his reception of it: two
         (
             [
