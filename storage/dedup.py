@@ -1052,24 +1052,19 @@ def delegation_at_home(
         # the other alone, "Встреча с Президентом Туркменистана")
         return None
     text = _lower(first)
-    trip = default_classifier().trip_or_speech(title) and _ARRIVED.search(_lower(title))
     if default_classifier().trip_or_speech(title) and not announcing_text(text):
         # (an arrival whose second sentence names what it was made for: "Делегация
         # прибыла в Ашхабад. ... примет участие в министерской встрече")
         text = f"{text}\n{_lower(_second_sentence(lead))}"
-    if _MET_WITH.search(text):
-        return None  # (a meeting with someone there, "в ходе саммита встретился с ...")
     if not (
         default_classifier().names_the_region(text)
         or summit(title)
         or _SUMMIT.search(text)
         or _MINISTERIAL.search(text)
     ):
-        # a leader's or a delegation's arrival naming only the city ("Президент Фергана
-        # шаарына барды"): the region's gathering there, if one is held (told apart from
-        # the arrivals of a visit by _delegation_and_its_gathering)
-        host = next(iter(hosts))
-        return f"{host} arrival" if trip and host in _places(title) else None
+        return None
+    if _MET_WITH.search(text):
+        return None  # (a meeting with someone there, "в ходе саммита встретился с ...")
     # (by the organisation or format it names: the CIS summit and the Central Asia –
     # Russia summit in one city on consecutive days are two)
     named = "+".join(sorted(formats_in(opening)))
@@ -1254,9 +1249,6 @@ def _parties_fit(pair: _Pair) -> Decision | None:
             # ("Президент саммитте сөз сөйледі", the president's channel, naming no place)
             return Decision(False, "one state's report of a summit that day: a sign", SUPPORT)
         return Decision(False, "a regional text and a bilateral one")
-    if _delegation_and_its_gathering(pair):
-        # (a gathering of three, one more than the delegation's own two)
-        return Decision(True, "a delegation's report of the region's gathering in its city", HUB)
     return None
 
 
@@ -1997,19 +1989,6 @@ def _delegation_and_its_gathering(pair: _Pair) -> bool:
     key = delegation_at_home(_opening(small), parties_small, small.get("home"))
     if key is None or large.get("sidelines") or _head_and_minister(small, large):
         return False
-    if key.endswith(" arrival"):
-        # an arrival naming no gathering: one held in its city within a day, told in the
-        # other's headline or first sentence, the arrival before it (not a state visit's
-        # talks, nor a forum its days)
-        large_opening = _opening(large)
-        first = f"{_headline(large)}\n{first_sentence(large_opening.partition(chr(10))[2])}"
-        told = (
-            summit(_headline(large))
-            or _SUMMIT.search(_lower(first))
-            or _MINISTERIAL.search(_lower(first))
-        )
-        early = small["published"] <= large["published"] + _ARRIVAL_LATE
-        return bool(told) and early and key.split()[0] in _places(large_opening)
     named = set(key.split()[2:3][0].split("+")) if len(key.split()) > 2 else set()
     theirs = formats_in(_opening(large))
     if named and theirs and not named & theirs:
@@ -2020,15 +1999,6 @@ def _delegation_and_its_gathering(pair: _Pair) -> bool:
         # summit with a partner)
         return False
     return key.split()[0] in _places(_opening(large))
-
-
-# The words of an arrival in a headline (not of a departure or a speech).
-_ARRIVED = _lowered(
-    r"прибыл|прибыва|arriv|келді|келди|келип жетти|keldi|yetib kel|yetib bord|bordi|барды|"
-    r"омад|ворид|расид|geldi|bardy|gelip|sapar|сапар|сафари кор|working visit|рабочим визитом"
-)
-# How long after a gathering's report an arrival for it may still come (its last leader)
-_ARRIVAL_LATE = timedelta(hours=3)
 
 
 def _at_a_summit_that_day(pair: _Pair) -> bool:

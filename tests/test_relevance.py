@@ -2072,27 +2072,3 @@ def test_a_meeting_within_a_trip_to_a_summit_is_the_two_leaders(title, body):
 )  # fmt: skip
 def test_a_press_secretarys_appointment_is_the_ministrys_staff_news(title, body):
     assert not classify(title, body, source_country="KZ", source_kind="mfa").relevant
-
-
-@pytest.mark.parametrize(
-    ("title", "body", "source", "relevant"),
-    [
-        # what two states agreed is their act, a trade target too
-        ("Kazakhstan, Tajikistan aim to bring trade to $2 billion",
-         ("Presidents Kassym-Jomart Tokayev and Emomali Rahmon agreed to bring bilateral trade "
-          "to $2 billion in the coming years."),
-         {"source_country": "KZ", "source_kind": "agency"}, True),
-        ("Казахстан и Узбекистан договорились о поставках зерна",
-         "Стороны договорились увеличить поставки казахстанского зерна в Узбекистан.",
-         {"source_country": "KZ", "source_kind": "outlet"}, True),
-        ("Oʻzbekiston va Qirgʻiziston kelishib oldi",
-         "Oʻzbekiston va Qirgʻiziston suv taqsimoti boʻyicha kelishib oldi.",
-         {"source_country": "UZ", "source_kind": "outlet"}, True),
-        # ... not a city's own agreement with its businesses
-        ("Аким и предприниматели договорились о ценах на хлеб",
-         "Аким Алматы и предприниматели договорились удерживать цены на хлеб до весны.",
-         {"source_country": "KZ", "source_kind": "outlet"}, False),
-    ],
-)  # fmt: skip
-def test_what_two_states_agreed_is_their_act(title, body, source, relevant):
-    assert classify(title, body, **source).relevant is relevant
