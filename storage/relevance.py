@@ -247,7 +247,7 @@ _CONJUNCTIONS = frozenset(
     }
 )
 # How far the words for a trip stand from "within the framework" when it is the trip's:
-# right before it (a postposition), or within two words after ("of the state visit",
+# right before it (a postposition), or within 25 characters after ("of the state visit",
 # "государственного визита")
 _TRIP_GAP = 2
 _TRIP_REACH = 25
