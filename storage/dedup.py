@@ -464,10 +464,14 @@ _NOT_ITS_SUMMIT = _lowered(
     r"поздрав|құттықта|куттукта|tabrik|табрик|gutla|congratulat|соболезн|condolen|телеграмм)"
 )
 _COUNCIL = _lowered(f"(?:{_COUNCIL_WORDS})")
-# ... and its ministerial ("OTS ministerial meeting", "министерская встреча ШОС"), unless a
-# headline names another sector's ministers or two states' talks ("SCO energy ministerial",
-# "ministerial talks")
-_MINISTERIAL = _lowered(r"(?:\bministerial\b|министерск\w* (?:встреч|заседани|совещани))")
+# ... and its ministerial ("OTS ministerial meeting", "министерская встреча ШОС",
+# "министрлер кездесуі", "vazirlar uchrashuvi"), unless a headline names another sector's
+# ministers or two states' talks ("SCO energy ministerial", "ministerial talks"); a
+# delegation's report of the region's gathering may name it alone (delegation_at_home)
+_MINISTERIAL = _lowered(
+    r"(?:\bministerial\b|министерск\w*\s+(?:встреч|заседани|совещани)|министрлер\s+кездесу|"
+    r"vazirlar\s+uchrashuvi)"
+)
 # A foreign ministry or minister, in the region's languages.
 _FOREIGN_AFFAIRS = _lowered(
     r"(?:иностранных дел|foreign (?:minist|affairs|office)|external affairs|\bмид|"
@@ -1008,12 +1012,6 @@ def formats_in(opening: str) -> frozenset[str]:
     """The organisations and formats an opening's headline and first sentence name."""
     title, _, lead = opening.partition("\n")
     return default_classifier().formats_named(f"{title}\n{first_sentence(lead)}")
-
-
-# A ministers' meeting of several states: "министерская встреча", "ministerial".
-_MINISTERIAL = _lowered(
-    r"министерск\w*\s+встреч|\bministerial\b|министрлер\s+кездесу|vazirlar\s+uchrashuvi"
-)
 
 
 # A meeting with someone, a bilateral: "встретился с", "met with", "двусторонн",

@@ -1676,7 +1676,15 @@ def test_the_days_back_a_text_names():
 
 
 @pytest.mark.parametrize(
-    "title", ["В Душанбе собрались главы МИД СНГ", "OTS CFM in Baku", "SCO foreign ministers meet"]
+    "title",
+    [
+        "В Душанбе собрались главы МИД СНГ",
+        "OTS CFM in Baku",
+        "SCO foreign ministers meet",
+        # its ministerial by the Russian words for a sitting, not only a meeting
+        "Министерское заседание ШОС прошло в Астане",
+        "Министерское совещание СНГ",
+    ],
 )
 def test_an_organisations_foreign_ministers_in_a_headline_are_its_council(title):
     assert council(title) and summit(title)
